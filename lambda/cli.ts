@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatHuman, toJsonDocument } from './outputs/cli-format.ts';
+import { createAwsClientFactory } from './probe/aws-clients.ts';
+import { ImageReferenceError, isRegion } from './probe/image-ref.ts';
+import { parsePlatform } from './probe/manifest.ts';
+import { type ProbeOptions, probeTargets, resolveTarget, TargetConfigError } from './probe/probe.ts';
+import type { ProbeTarget } from './probe/types.ts';
+
+export const EXIT_HEALTHY = 0;
+export const EXIT_PROBE_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = `Usage: ecr-pull-canary IMAGE [options]
+
+Fetches an ECR authorization token and IMAGE's manifest the way docker and kubelet do, and says what is wrong.
+
+IMAGE is repo[:tag|@sha256:…] in this account and region, or
+ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo[:tag|@sha256:…].
+
+Options:
+  --region R              region for a short IMAGE (default: AWS_REGION, AWS_DEFAULT_REGION)
+  --registry-url URL      registry base URL when it is not the ECR host (http:// only when given)
+  --role-arn ARN          assume this role first, to probe as the workload's identity
+  --expect-principal ARN  fail with "credentials" if the credential chain resolves to another identity
+  --platform OS/ARCH      require this platform in the image (repeatable)
+  --timeout MS            deadline per phase (default 10000)
+  --skew-threshold S      clock skew that fails the probe, in seconds (default 60)
+  --ca-file PATH          extra CA certificates (PEM) to trust for the registry
+  --json                  print one JSON object instead of text
+  -h, --help              show this help
+
+Exit status: 0 healthy, 1 probe failed, 2 usage error.
+Endpoints follow the AWS SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS).`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+class UsageError extends Error {}
+
+interface CliRequest {
+  target: ProbeTarget;
+  options: ProbeOptions;
+  json: boolean;
+}
+
+const ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/;
+
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest | 'help' {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'missing IMAGE'
+        : `expected one IMAGE, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
+  }
+  const image = positionals[0] as string;
+  if (values.region !== undefined && !isRegion(values.region)) {
+    throw new UsageError(`--region "${values.region}" is not a region name such as eu-west-1`);
+  }
+  for (const flag of ['role-arn', 'expect-principal'] as const) {
+    const value = values[flag];
+    if (value !== undefined && !ARN.test(value))
+      throw new UsageError(`--${flag} "${value}" is not an IAM or STS ARN`);
+  }
+  for (const platform of values.platform ?? []) {
+    if (!parsePlatform(platform))
+      throw new UsageError(`--platform "${platform}" is not OS/ARCH[/VARIANT], e.g. linux/arm64`);
+  }
+  const timeout = optionalNumber(values.timeout, '--timeout', 100, 300_000);
+  const skew = optionalNumber(values['skew-threshold'], '--skew-threshold', 1, 900);
+  let ca: string | undefined;
+  if (values['ca-file'] !== undefined) {
+    try {
+      ca = readFileSync(values['ca-file'], 'utf8');
+    } catch (error) {
+      throw new UsageError(`--ca-file "${values['ca-file']}" cannot be read: ${(error as Error).message}`);
+    }
+  }
+  const target: ProbeTarget = {
+    image,
+    ...(values.region ? { region: values.region } : {}),
+    ...(values['registry-url'] ? { registryUrl: values['registry-url'] } : {}),
+    ...(values['role-arn'] ? { assumeRoleArn: values['role-arn'] } : {}),
+    ...(values['expect-principal'] ? { expectedPrincipal: values['expect-principal'] } : {}),
+    ...(values.platform ? { platforms: values.platform } : {}),
+  };
+  const defaultRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+  try {
+    resolveTarget(target, defaultRegion || undefined);
+  } catch (error) {
+    if (error instanceof ImageReferenceError || error instanceof TargetConfigError)
+      throw new UsageError(error.message);
+    throw error;
+  }
+  return {
+    target,
+    json: Boolean(values.json),
+    options: {
+      defaultRegion,
+      ...(timeout !== undefined
+        ? { credentialsTimeoutMs: timeout, tokenTimeoutMs: timeout, manifestTimeoutMs: timeout }
+        : {}),
+      ...(skew !== undefined ? { clockSkewThresholdSeconds: skew } : {}),
+      ...(ca ? { ca } : {}),
+    },
+  };
+}
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      region: { type: 'string' },
+      'registry-url': { type: 'string' },
+      'role-arn': { type: 'string' },
+      'expect-principal': { type: 'string' },
+      platform: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      'skew-threshold': { type: 'string' },
+      'ca-file': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function optionalNumber(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) {
+    throw new UsageError(`${flag} "${value}" must be a number from ${min} to ${max}`);
+  }
+  return number;
+}
+
+/** Runs the CLI and returns its exit status; never throws for a failing endpoint. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let request: CliRequest | 'help';
+  try {
+    request = parseCliArgs(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`ecr-pull-canary: ${error.message}\nRun with --help for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (request === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return EXIT_HEALTHY;
+  }
+  const resolved = resolveTarget(request.target, request.options.defaultRegion || undefined);
+  const [result] = await probeTargets([resolved], request.options, {
+    clients: createAwsClientFactory(),
+    now: Date.now,
+  });
+  if (!result) throw new Error('the probe returned no result');
+  io.stdout(request.json ? `${JSON.stringify(toJsonDocument(result))}\n` : formatHuman(result));
+  return result.ok ? EXIT_HEALTHY : EXIT_PROBE_FAILED;
+}

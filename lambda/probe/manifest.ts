@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { ProbeFailure } from './classify.ts';
+
+/** All four manifest types, as docker and containerd send them: ECR converts (and re-digests) when one is missing. */
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+] as const;
+
+const INDEX_TYPES = new Set<string>([MANIFEST_MEDIA_TYPES[0], MANIFEST_MEDIA_TYPES[1]]);
+
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+export interface ParsedManifest {
+  mediaType: string;
+  isIndex: boolean;
+  /** Platforms listed by an index (attestation entries excluded); empty for a single manifest. */
+  platforms: Platform[];
+  /** Config blob digest of a single manifest. */
+  configDigest: string | null;
+}
+
+export function sha256Digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/**
+ * Checks the bytes against what ECR announced and what the target pins. The header is optional because ECR has
+ * historically omitted it; the computed digest is what the pull would get.
+ */
+export function verifyDigest(
+  bytes: Buffer,
+  headerDigest: string | undefined,
+  pinnedDigest: string | null,
+): string {
+  const computed = sha256Digest(bytes);
+  if (headerDigest && headerDigest !== computed) {
+    throw new ProbeFailure(
+      'integrity',
+      'manifest',
+      'DigestMismatch',
+      `manifest bytes hash to ${computed} but the registry announced ${headerDigest}`,
+    );
+  }
+  if (pinnedDigest && pinnedDigest !== computed) {
+    throw new ProbeFailure(
+      'integrity',
+      'manifest',
+      'PinnedDigestMismatch',
+      `the reference resolved to ${computed}, not the pinned ${pinnedDigest}`,
+    );
+  }
+  return computed;
+}
+
+interface ManifestJson {
+  schemaVersion?: number;
+  mediaType?: string;
+  manifests?: Array<{ platform?: Partial<Platform>; annotations?: Record<string, string> }>;
+  config?: { digest?: string };
+  layers?: unknown[];
+}
+
+export function parseManifest(bytes: Buffer, contentType: string | undefined): ParsedManifest {
+  let json: ManifestJson;
+  try {
+    json = JSON.parse(bytes.toString('utf8')) as ManifestJson;
+  } catch {
+    throw new ProbeFailure('integrity', 'manifest', 'UnparseableManifest', 'the manifest is not valid JSON');
+  }
+  const mediaType = json.mediaType ?? contentType?.split(';')[0]?.trim() ?? 'unknown';
+  const isIndex = Array.isArray(json.manifests) || INDEX_TYPES.has(mediaType);
+  if (json.schemaVersion !== 2 || (isIndex ? !Array.isArray(json.manifests) : !json.config?.digest)) {
+    throw new ProbeFailure(
+      'integrity',
+      'manifest',
+      'UnparseableManifest',
+      `the manifest (${mediaType}) is not a schema-2 image manifest or index`,
+    );
+  }
+  const platforms = (json.manifests ?? [])
+    // buildx attaches provenance and SBOM manifests as unknown/unknown entries; they are not runnable platforms.
+    .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
+    .map((entry) => entry.platform)
+    .filter((p): p is Platform => typeof p?.os === 'string' && typeof p.architecture === 'string')
+    .filter((p) => p.os !== 'unknown');
+  return { mediaType, isIndex, platforms, configDigest: isIndex ? null : (json.config?.digest ?? null) };
+}
+
+/** Parses `os/arch[/variant]`. */
+export function parsePlatform(text: string): Platform | null {
+  const parts = text.split('/');
+  if (parts.length < 2 || parts.length > 3 || parts.some((part) => !/^[a-z0-9._-]+$/.test(part))) return null;
+  const [os, architecture, variant] = parts as [string, string, string | undefined];
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+export function formatPlatform(p: Platform): string {
+  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+const ARCH_ALIASES: Record<string, string> = { aarch64: 'arm64', x86_64: 'amd64', 'x86-64': 'amd64' };
+
+function normalize(p: Platform): Platform {
+  const architecture = ARCH_ALIASES[p.architecture] ?? p.architecture;
+  // arm64 images usually carry no variant, or v8: both serve a linux/arm64 node.
+  const variant = architecture === 'arm64' && p.variant === 'v8' ? undefined : p.variant;
+  return variant ? { os: p.os, architecture, variant } : { os: p.os, architecture };
+}
+
+/** A required platform without a variant accepts any variant, as containerd's matcher does for the same arch. */
+export function platformMatches(required: Platform, offered: Platform): boolean {
+  const r = normalize(required);
+  const o = normalize(offered);
+  return r.os === o.os && r.architecture === o.architecture && (!r.variant || r.variant === o.variant);
+}
+
+export function missingPlatforms(required: Platform[], offered: Platform[]): Platform[] {
+  return required.filter((r) => !offered.some((o) => platformMatches(r, o)));
+}
+
+/** Reads os/architecture/variant from an image config blob. */
+export function platformFromConfig(bytes: Buffer): Platform {
+  try {
+    const json = JSON.parse(bytes.toString('utf8')) as Partial<Platform>;
+    if (typeof json.os === 'string' && typeof json.architecture === 'string') {
+      return json.variant
+        ? { os: json.os, architecture: json.architecture, variant: json.variant }
+        : { os: json.os, architecture: json.architecture };
+    }
+  } catch {
+    // fall through to the integrity failure below
+  }
+  throw new ProbeFailure(
+    'integrity',
+    'platform',
+    'UnparseableConfig',
+    'the image config has no os/architecture',
+  );
+}

@@ -1,0 +1,430 @@
+import { performance } from 'node:perf_hooks';
+import { remediationFor } from '../runbooks.ts';
+import type { AwsClientFactory } from './aws-clients.ts';
+import { classifyNetworkError, classifyRegistryResponse, ProbeFailure } from './classify.ts';
+import { type DateSample, estimateClockSkew, skewExceeds } from './clock-skew.ts';
+import {
+  defaultTargetName,
+  type ImageReference,
+  manifestReference,
+  parseImageReference,
+} from './image-ref.ts';
+import {
+  formatPlatform,
+  MANIFEST_MEDIA_TYPES,
+  missingPlatforms,
+  type Platform,
+  parseManifest,
+  parsePlatform,
+  platformFromConfig,
+  verifyDigest,
+} from './manifest.ts';
+import { redact } from './redact.ts';
+import {
+  createRegistryAgents,
+  destroyRegistryAgents,
+  type RegistryAgents,
+  type RegistryResponse,
+  registryGet,
+} from './registry-request.ts';
+import { fetchRegistryCredential, type RegistryCredential, type TokenPhaseResult } from './token.ts';
+import type { PhaseTimings, ProbeResult, ProbeTarget } from './types.ts';
+
+export interface ProbeOptions {
+  /** Region for short references without one. */
+  defaultRegion: string;
+  /** @default 5000 */
+  credentialsTimeoutMs?: number;
+  /** GetAuthorizationToken with all SDK retries. @default 10000 */
+  tokenTimeoutMs?: number;
+  /** The manifest request (and the config blob, when a platform check needs it). @default 10000 */
+  manifestTimeoutMs?: number;
+  /** Skew beyond this (after the estimate's uncertainty) fails the probe even when the pull worked. @default 60 */
+  clockSkewThresholdSeconds?: number;
+  /** Look up the caller identity with STS GetCallerIdentity, concurrently with the token call. @default true */
+  lookupIdentity?: boolean;
+  /** Extra CA certificates (PEM) trusted for the registry. @default Node's bundled CAs and NODE_EXTRA_CA_CERTS */
+  ca?: string;
+}
+
+export interface ProbeDeps {
+  clients: AwsClientFactory;
+  /** Wall clock in ms since the epoch. */
+  now: () => number;
+}
+
+export const PROBE_DEFAULTS = {
+  credentialsTimeoutMs: 5000,
+  tokenTimeoutMs: 10_000,
+  manifestTimeoutMs: 10_000,
+  clockSkewThresholdSeconds: 60,
+  lookupIdentity: true,
+} as const;
+
+/** A target with its reference parsed and region settled. */
+export interface ResolvedTarget {
+  target: ProbeTarget;
+  name: string;
+  ref: ImageReference;
+  region: string;
+}
+
+export class TargetConfigError extends Error {
+  override name = 'TargetConfigError';
+}
+
+export function resolveTarget(target: ProbeTarget, defaultRegion: string | undefined): ResolvedTarget {
+  const ref = parseImageReference(target.image);
+  if (target.region && ref.region && target.region !== ref.region) {
+    throw new TargetConfigError(
+      `target "${target.image}": region "${target.region}" differs from the region "${ref.region}" in the image URI`,
+    );
+  }
+  const region = target.region ?? ref.region ?? defaultRegion;
+  if (!region) {
+    throw new TargetConfigError(
+      `target "${target.image}": no region; use a full ECR URI, set the region, or set AWS_REGION`,
+    );
+  }
+  for (const platform of target.platforms ?? []) {
+    if (!parsePlatform(platform)) {
+      throw new TargetConfigError(
+        `target "${target.image}": platform "${platform}" is not os/arch[/variant]`,
+      );
+    }
+  }
+  if (target.registryUrl && !/^https?:\/\/[^/]+\/?$/.test(target.registryUrl)) {
+    throw new TargetConfigError(
+      `target "${target.image}": registryUrl "${target.registryUrl}" must be http(s)://host[:port] with no path`,
+    );
+  }
+  return { target, name: target.name ?? defaultTargetName(ref), ref, region };
+}
+
+/**
+ * Probes every target concurrently, the way docker and kubelet pull: one token per region and identity per run,
+ * then the manifest from the registry. Never throws for a failing endpoint: every failure is a verdict.
+ */
+export async function probeTargets(
+  targets: ResolvedTarget[],
+  options: ProbeOptions,
+  deps: ProbeDeps,
+): Promise<ProbeResult[]> {
+  const settings: Settings = {
+    ...PROBE_DEFAULTS,
+    ...stripUndefined(options),
+    defaultRegion: options.defaultRegion,
+  };
+  const agents = createRegistryAgents(options.ca);
+  const tokens = new Map<string, Promise<TokenPhaseResult>>();
+  const tokenFor = (resolved: ResolvedTarget) => {
+    const key = `${resolved.region}|${resolved.target.assumeRoleArn ?? ''}`;
+    let token = tokens.get(key);
+    if (!token) {
+      token = fetchRegistryCredential(
+        {
+          region: resolved.region,
+          ...(resolved.target.assumeRoleArn ? { assumeRoleArn: resolved.target.assumeRoleArn } : {}),
+          credentialsTimeoutMs: settings.credentialsTimeoutMs,
+          tokenTimeoutMs: settings.tokenTimeoutMs,
+          lookupIdentity: settings.lookupIdentity || Boolean(resolved.target.expectedPrincipal),
+        },
+        deps,
+      );
+      tokens.set(key, token);
+    }
+    return token;
+  };
+  try {
+    return await Promise.all(
+      targets.map((resolved) => probeOne(resolved, tokenFor(resolved), settings, agents, deps)),
+    );
+  } finally {
+    destroyRegistryAgents(agents);
+  }
+}
+
+type Settings = Required<Omit<ProbeOptions, 'ca'>> & Pick<ProbeOptions, 'ca'>;
+
+async function probeOne(
+  resolved: ResolvedTarget,
+  tokenPromise: Promise<TokenPhaseResult>,
+  settings: Settings,
+  agents: RegistryAgents,
+  deps: ProbeDeps,
+): Promise<ProbeResult> {
+  const started = performance.now();
+  const startedAt = new Date(deps.now()).toISOString();
+  const timings: PhaseTimings = {
+    credentialsMs: null,
+    tokenMs: null,
+    manifestMs: null,
+    dnsMs: null,
+    connectMs: null,
+    tlsMs: null,
+    firstByteMs: null,
+    platformMs: null,
+  };
+  const registrySamples: DateSample[] = [];
+  let failure: ProbeFailure | null = null;
+  let digest: string | null = null;
+  let mediaType: string | null = null;
+  let offered: Platform[] = [];
+  let registryUrl: string | null = null;
+
+  const token = await tokenPromise;
+  timings.credentialsMs = token.credentialsMs;
+  timings.tokenMs = token.tokenMs;
+  failure = token.failure;
+
+  if (!failure && token.credential) {
+    try {
+      registryUrl = registryBaseUrl(resolved, token.credential);
+      const pulled = await pullManifest(
+        resolved,
+        registryUrl,
+        token.credential,
+        settings,
+        agents,
+        deps,
+        timings,
+      );
+      registrySamples.push(...pulled.dateSamples);
+      digest = pulled.digest;
+      mediaType = pulled.mediaType;
+      offered = pulled.platforms;
+    } catch (error) {
+      failure = error instanceof ProbeFailure ? error : classifyNetworkError(error, 'manifest');
+    }
+  }
+
+  const identity = await token.identity;
+  const expected = resolved.target.expectedPrincipal;
+  if (expected && !(failure?.phase === 'credentials')) {
+    if (identity.arn && !principalMatches(expected, identity.arn)) {
+      failure = new ProbeFailure(
+        'credentials',
+        'credentials',
+        'UnexpectedPrincipal',
+        `the credential chain resolved to ${identity.arn}, not the expected ${expected}${failure ? ` (the pull then failed: ${failure.code})` : ''}`,
+      );
+    } else if (!identity.arn && !failure && identity.failure) {
+      failure = identity.failure;
+    }
+  }
+
+  const clockSkew = estimateClockSkew(
+    token.attempts.dateSamples,
+    registrySamples,
+    token.sdkOffsetMs,
+    token.attempts.clockSkewCorrected,
+  );
+  if (!failure && skewExceeds(clockSkew, settings.clockSkewThresholdSeconds)) {
+    const seconds = clockSkew?.seconds ?? 0;
+    failure = new ProbeFailure(
+      'clock-skew',
+      'clock',
+      'ClockSkew',
+      `host clock is ${Math.abs(seconds)} s ${seconds > 0 ? 'ahead of' : 'behind'} AWS (±${clockSkew?.uncertaintySeconds} s), over the ${settings.clockSkewThresholdSeconds} s threshold${clockSkew?.sdkCorrected ? '; the AWS SDK corrected for it and retried, other clients may not' : ''}`,
+    );
+  }
+
+  const secrets = token.credential
+    ? [token.credential.password, token.credential.authorization.slice('Basic '.length)]
+    : [];
+  return {
+    target: resolved.name,
+    image: resolved.ref.raw,
+    region: resolved.region,
+    ok: failure === null,
+    category: failure?.category ?? null,
+    phase: failure?.phase ?? null,
+    errorCode: failure ? redact(failure.code, secrets) : null,
+    message: failure ? redact(failure.message, secrets) : null,
+    remediation: failure ? remediationFor(failure.category) : null,
+    digest,
+    mediaType,
+    platforms: offered.map(formatPlatform),
+    identity: identity.arn,
+    registryUrl,
+    startedAt,
+    latencyMs: elapsedSince(started),
+    timings,
+    clockSkew,
+    tokenAttempts: token.attempts.attempts,
+    throttledResponses: token.attempts.throttled,
+    tokenExpiresAt: token.credential?.expiresAt?.toISOString() ?? null,
+  };
+}
+
+function registryBaseUrl(resolved: ResolvedTarget, credential: RegistryCredential): string {
+  const base =
+    resolved.target.registryUrl ??
+    (resolved.ref.host ? `https://${resolved.ref.host}` : credential.proxyEndpoint);
+  if (!base) {
+    throw new ProbeFailure(
+      'unknown',
+      'manifest',
+      'NoRegistryEndpoint',
+      'the token came without a proxy endpoint and the target names no registry host',
+    );
+  }
+  return base.replace(/\/+$/, '');
+}
+
+interface PulledManifest {
+  digest: string;
+  mediaType: string;
+  platforms: Platform[];
+  dateSamples: DateSample[];
+}
+
+async function pullManifest(
+  resolved: ResolvedTarget,
+  registryUrl: string,
+  credential: RegistryCredential,
+  settings: Settings,
+  agents: RegistryAgents,
+  deps: ProbeDeps,
+  timings: PhaseTimings,
+): Promise<PulledManifest> {
+  const { ref, target } = resolved;
+  const url = new URL(`${registryUrl}/v2/${ref.repository}/manifests/${manifestReference(ref)}`);
+  const manifestStarted = performance.now();
+  let response: RegistryResponse;
+  try {
+    response = await registryGet(
+      {
+        url,
+        headers: { Authorization: credential.authorization, Accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        timeoutMs: settings.manifestTimeoutMs,
+        agents,
+      },
+      deps.now,
+    );
+  } catch (error) {
+    timings.manifestMs = elapsedSince(manifestStarted);
+    throw classifyNetworkError(error, 'manifest');
+  }
+  timings.manifestMs = elapsedSince(manifestStarted);
+  Object.assign(timings, {
+    dnsMs: response.timings.dnsMs,
+    connectMs: response.timings.connectMs,
+    tlsMs: response.timings.tlsMs,
+    firstByteMs: response.timings.firstByteMs,
+  });
+  const dateSamples = dateSampleOf(response);
+  if (response.status !== 200) {
+    throw classifyRegistryResponse(response.status, response.body.toString('utf8'), 'manifest');
+  }
+  const headerDigest = headerValue(response.headers['docker-content-digest']);
+  const digest = verifyDigest(response.body, headerDigest, target.expectedDigest ?? ref.digest);
+  const manifest = parseManifest(response.body, headerValue(response.headers['content-type']));
+
+  let platforms = manifest.platforms;
+  const required = (target.platforms ?? []).map((p) => parsePlatform(p) as Platform);
+  if (required.length > 0) {
+    if (!manifest.isIndex && manifest.configDigest) {
+      const platformStarted = performance.now();
+      try {
+        platforms = [
+          await fetchConfigPlatform(
+            registryUrl,
+            ref.repository,
+            manifest.configDigest,
+            credential,
+            settings,
+            agents,
+            deps,
+          ),
+        ];
+      } finally {
+        timings.platformMs = elapsedSince(platformStarted);
+      }
+    }
+    const missing = missingPlatforms(required, platforms);
+    if (missing.length > 0) {
+      throw new ProbeFailure(
+        'platform',
+        'platform',
+        'PlatformMissing',
+        `no manifest for ${missing.map(formatPlatform).join(', ')}; the image offers ${platforms.map(formatPlatform).join(', ') || 'no platform'}`,
+      );
+    }
+  }
+  return { digest, mediaType: manifest.mediaType, platforms, dateSamples };
+}
+
+/**
+ * A single-arch manifest names its platform only in the config blob. ECR answers the blob with a redirect to
+ * S3; the registry credential must not follow it to another host (S3 rejects two auth mechanisms).
+ */
+async function fetchConfigPlatform(
+  registryUrl: string,
+  repository: string,
+  configDigest: string,
+  credential: RegistryCredential,
+  settings: Settings,
+  agents: RegistryAgents,
+  deps: ProbeDeps,
+): Promise<Platform> {
+  let url = new URL(`${registryUrl}/v2/${repository}/blobs/${configDigest}`);
+  const origin = url.origin;
+  for (let hop = 0; hop < 4; hop += 1) {
+    let response: RegistryResponse;
+    try {
+      response = await registryGet(
+        {
+          url,
+          headers: url.origin === origin ? { Authorization: credential.authorization } : {},
+          timeoutMs: settings.manifestTimeoutMs,
+          agents,
+        },
+        deps.now,
+      );
+    } catch (error) {
+      throw classifyNetworkError(error, 'platform');
+    }
+    const location = headerValue(response.headers.location);
+    if (response.status >= 300 && response.status < 400 && location) {
+      url = new URL(location, url);
+      continue;
+    }
+    if (response.status !== 200)
+      throw classifyRegistryResponse(response.status, response.body.toString('utf8'), 'platform');
+    return platformFromConfig(response.body);
+  }
+  throw new ProbeFailure(
+    'unknown',
+    'platform',
+    'TooManyRedirects',
+    `more than 3 redirects fetching ${configDigest}`,
+  );
+}
+
+/** An IAM role ARN matches the assumed-role sessions of that role; anything else must match exactly. */
+export function principalMatches(expected: string, actual: string): boolean {
+  if (expected === actual) return true;
+  const role = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(expected);
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(actual);
+  return Boolean(
+    role && session && role[1] === session[1] && role[2] === session[2] && role[3] === session[3],
+  );
+}
+
+function dateSampleOf(response: RegistryResponse): DateSample[] {
+  const dateHeader = headerValue(response.headers.date);
+  return dateHeader ? [{ dateHeader, sentAtMs: response.sentAtMs, receivedAtMs: response.receivedAtMs }] : [];
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function elapsedSince(startedAt: number): number {
+  return Math.round((performance.now() - startedAt) * 10) / 10;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

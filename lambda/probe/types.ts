@@ -1,0 +1,95 @@
+/** Fixed failure taxonomy (see docs: failure taxonomy). Metric dimensions and alarms depend on these names. */
+export const CATEGORIES = [
+  'credentials',
+  'auth',
+  'permission',
+  'throttle',
+  'clock-skew',
+  'not-found',
+  'platform',
+  'integrity',
+  'network',
+  'service',
+  'unknown',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** The step of a pull that failed, in the order a pull runs them. */
+export type Phase = 'config' | 'credentials' | 'token' | 'manifest' | 'platform' | 'clock';
+
+/** What to probe: one image, as configured by the user. */
+export interface ProbeTarget {
+  /** `repo:tag`, `repo@sha256:…` (this account and region) or a full ECR URI. */
+  image: string;
+  /** Short, stable name used as the metric dimension. @default derived from the image reference */
+  name?: string;
+  /** Region of the registry. @default the region in the image URI, else the probe's default region */
+  region?: string;
+  /** Platforms (`os/arch[/variant]`) that must be present in the image. @default none required */
+  platforms?: string[];
+  /** Role to assume before fetching the token, so the probe runs as the workload's identity. @default none */
+  assumeRoleArn?: string;
+  /** Principal the credential chain must resolve to (IAM role, user or assumed-role ARN). @default not checked */
+  expectedPrincipal?: string;
+  /** Registry base URL when it is not the ECR hostname (`https://…`; `http://` only when said). @default ECR host */
+  registryUrl?: string;
+  /** Digest the reference must resolve to. @default the digest in the reference, if any */
+  expectedDigest?: string;
+}
+
+export interface PhaseTimings {
+  /** Resolving credentials from the chain, including AssumeRole. */
+  credentialsMs: number | null;
+  /** GetAuthorizationToken, including the SDK's retries. */
+  tokenMs: number | null;
+  /** The manifest request from send to last byte. */
+  manifestMs: number | null;
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  firstByteMs: number | null;
+  /** Fetching the image config to check the platform of a single-arch manifest. */
+  platformMs: number | null;
+}
+
+export interface ClockSkewEstimate {
+  /** Host clock minus AWS clock, in seconds (positive: the host is ahead). */
+  seconds: number;
+  /** Half-width of the estimate: `Date` has one-second resolution, plus half the round trip. */
+  uncertaintySeconds: number;
+  /** Where the estimate came from. */
+  source: 'date-header' | 'sdk-offset';
+  /** The AWS SDK had to correct its clock offset and retry a signed request during this run. */
+  sdkCorrected: boolean;
+}
+
+export interface ProbeResult {
+  /** Target name (metric dimension). */
+  target: string;
+  image: string;
+  region: string;
+  ok: boolean;
+  category: Category | null;
+  phase: Phase | null;
+  errorCode: string | null;
+  message: string | null;
+  remediation: string | null;
+  /** Digest of the manifest the reference resolved to. */
+  digest: string | null;
+  mediaType: string | null;
+  /** Platforms the image offers (from the index, or the single manifest's config). */
+  platforms: string[];
+  /** ARN of the identity whose credentials were used, when known. */
+  identity: string | null;
+  registryUrl: string | null;
+  startedAt: string;
+  /** Wall time of the whole target probe. */
+  latencyMs: number;
+  timings: PhaseTimings;
+  clockSkew: ClockSkewEstimate | null;
+  /** Attempts the SDK made for GetAuthorizationToken (1 = no retry). */
+  tokenAttempts: number;
+  /** Responses that were throttled during this probe, including ones the SDK retried past. */
+  throttledResponses: number;
+  tokenExpiresAt: string | null;
+}
