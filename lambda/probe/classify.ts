@@ -98,21 +98,21 @@ function asErrorLike(error: unknown): ErrorLike {
 
 /** The error code that names the failure: an AWS error name, else a Node/TLS code found in the cause chain. */
 export function errorCodeOf(error: unknown): string {
-  const networkCode = findNetworkCode(error);
   const e = asErrorLike(error);
-  if (e.name && e.name !== 'Error' && !(networkCode && e.name === 'TimeoutError')) return e.name;
-  return networkCode ?? e.code ?? e.name ?? 'Error';
+  const networkCode = findNetworkCode(error);
+  const isServiceError = e.$metadata !== undefined && e.$fault !== undefined;
+  if (isServiceError && e.name) return e.name;
+  return networkCode ?? e.code ?? (e.name && e.name !== 'Error' ? e.name : 'Error');
 }
 
 function findNetworkCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth += 1) {
-    const e = asErrorLike(current);
-    if (e.code && NETWORK_CODES.has(e.code)) return e.code;
-    if (e.name && NETWORK_CODES.has(e.name)) return e.name;
-    current = e.cause;
+  const chain: ErrorLike[] = [];
+  for (let current: unknown = error; current && chain.length < 5; current = asErrorLike(current).cause) {
+    chain.push(asErrorLike(current));
   }
-  return null;
+  // A Node code anywhere in the chain (ECONNRESET) says more than a wrapper's name (TimeoutError).
+  const code = chain.find((e) => e.code && NETWORK_CODES.has(e.code))?.code;
+  return code ?? chain.find((e) => e.name && NETWORK_CODES.has(e.name))?.name ?? null;
 }
 
 function messageOf(error: unknown): string {
