@@ -31,7 +31,12 @@ export function createAwsClientFactory(options: AwsClientOptions = {}): AwsClien
   const { maxAttempts = 3, requestTimeoutMs = 5000 } = options;
   const common = {
     maxAttempts,
-    requestHandler: { connectionTimeout: requestTimeoutMs, requestTimeout: requestTimeoutMs },
+    // Without throwOnRequestTimeout the SDK only warns when requestTimeout passes and keeps waiting.
+    requestHandler: {
+      connectionTimeout: requestTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
   };
   const ecrClients = new Map<string, ECRClient>();
   const stsClients = new Map<string, STSClient>();
