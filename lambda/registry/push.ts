@@ -146,7 +146,10 @@ export async function pushImage(input: PushImageInput): Promise<PushImageResult>
  */
 export function uploadCompletionUrl(location: string, registryBase: URL, digest: string): URL {
   const url = new URL(location, registryBase);
-  url.searchParams.set('digest', digest);
+  // Appended to the raw query rather than through searchParams, which would re-encode the existing
+  // parameters; a signed upload URL stops matching its signature when that happens.
+  const param = `digest=${encodeURIComponent(digest)}`;
+  url.search = url.search ? `${url.search}&${param}` : `?${param}`;
   return url;
 }
 
@@ -171,7 +174,12 @@ async function blobExists(client: Client, digest: string): Promise<boolean> {
   // ECR may answer a blob request with a redirect to S3; a redirect means it has the blob.
   if (answer.status === 200 || answer.status === 307 || answer.status === 302) return true;
   if (answer.status === 404) return false;
-  throw httpError(client, step, answer, digest);
+  // A HEAD answer has no body, so the registry's error code (DENIED, TOOMANYREQUESTS, …) is lost; the same
+  // request as GET usually fails the same way and carries it.
+  const explained = await send(client, step, 'GET', repoUrl(client, `blobs/${digest}`), {
+    detail: digest,
+  }).catch(() => answer);
+  throw httpError(client, step, explained.status === answer.status ? explained : answer, digest);
 }
 
 async function uploadBlob(client: Client, digest: string, bytes: Buffer): Promise<void> {
@@ -224,7 +232,7 @@ function checkDigestHeader(client: Client, step: PushStep, answer: Answer, expec
   const actual = headerValue(answer.headers['docker-content-digest']);
   if (actual !== undefined && actual !== expected) {
     throw new RegistryPushError({
-      message: `${describe(client, step, expected)}: registry reports digest ${clip(actual)} for the pushed content`,
+      message: `${describe(client, step, expected)}: registry reports digest ${clean(client, actual)} for the pushed content`,
       step,
       repository: client.repository,
       reason: 'integrity',
@@ -257,7 +265,7 @@ function send(
       const what =
         reason === 'timeout'
           ? `no complete answer within ${client.timeoutMs} ms`
-          : `network error: ${redact(client, errorText(cause))}`;
+          : `network error: ${errorText(client, cause)}`;
       reject(
         new RegistryPushError({
           message: `${describe(client, step, opts.detail)}: ${what}`,
@@ -295,10 +303,10 @@ function send(
 }
 
 function httpError(client: Client, step: PushStep, answer: Answer, detail: string): RegistryPushError {
-  const { code, message } = registryError(answer.body);
+  const { code, message } = registryError(client, answer.body);
   const said = [code, message].filter(Boolean).join(': ');
   return new RegistryPushError({
-    message: `${describe(client, step, detail)}: HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ''}${said ? ` (${redact(client, said)})` : ''}`,
+    message: `${describe(client, step, detail)}: HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ''}${said ? ` (${said})` : ''}`,
     step,
     repository: client.repository,
     reason: 'http',
@@ -307,19 +315,19 @@ function httpError(client: Client, step: PushStep, answer: Answer, detail: strin
   });
 }
 
-function registryError(body: Buffer): { code?: string; message?: string } {
+function registryError(client: Client, body: Buffer): { code?: string; message?: string } {
   if (body.length === 0) return {};
   try {
     const parsed = JSON.parse(body.toString('utf8')) as {
       errors?: Array<{ code?: unknown; message?: unknown }>;
     };
     const first = Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
-    const code = typeof first?.code === 'string' ? clip(first.code) : undefined;
-    const message = typeof first?.message === 'string' ? clip(first.message) : undefined;
+    const code = typeof first?.code === 'string' ? clean(client, first.code) : undefined;
+    const message = typeof first?.message === 'string' ? clean(client, first.message) : undefined;
     return { ...(code === undefined ? {} : { code }), ...(message === undefined ? {} : { message }) };
   } catch {
     const text = body.toString('utf8').trim();
-    return text ? { message: clip(text) } : {};
+    return text ? { message: clean(client, text) } : {};
   }
 }
 
@@ -347,10 +355,11 @@ function secretForms(authorization: string): string[] {
   return forms.filter((form) => form.length >= 4).sort((a, b) => b.length - a.length);
 }
 
-function redact(client: Client, text: string): string {
+/** Redacts before clipping: a clipped text could end in a prefix of the secret that no longer matches. */
+function clean(client: Client, text: string): string {
   let out = text;
   for (const secret of client.secrets) out = out.split(secret).join('[redacted]');
-  return out;
+  return clip(out);
 }
 
 function networkCause(cause: unknown): Error | undefined {
@@ -361,10 +370,10 @@ function networkCause(cause: unknown): Error | undefined {
   return copy;
 }
 
-function errorText(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
+function errorText(client: Client, cause: unknown): string {
+  if (!(cause instanceof Error)) return clean(client, String(cause));
   const code = (cause as NodeJS.ErrnoException).code;
-  return clip(code && !cause.message.includes(code) ? `${code} ${cause.message}` : cause.message);
+  return clean(client, code && !cause.message.includes(code) ? `${code} ${cause.message}` : cause.message);
 }
 
 function repoUrl(client: Client, suffix: string): URL {
