@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
+
+const registry = inject('registry');
+const { multiArch } = registry.images;
+let world: ProbeEnvironment;
+
+beforeAll(async () => {
+  world = await startProbeEnvironment(registry);
+});
+afterAll(() => world.close());
+beforeEach(() => {
+  world.double.reset();
+  world.proxy.setFault(null);
+});
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a user would: its own process, configured only by arguments and environment. */
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'bin/probe.ts', ...args],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_EXTRA_CA_CERTS: registry.caPath,
+          ...world.env,
+          ...extraEnv,
+        },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function expectNoSecret(run: CliRun): void {
+  for (const secret of secretForms(registry.password)) {
+    expect(run.stdout).not.toContain(secret);
+    expect(run.stderr).not.toContain(secret);
+  }
+}
+
+const image = `${multiArch.repository}:${multiArch.tag}`;
+
+describe('probe CLI', () => {
+  it('prints one JSON object and exits 0 for a healthy image', async () => {
+    const run = await cli([image, '--registry-url', world.proxy.url, '--platform', 'linux/arm64', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc).toMatchObject({ ok: true, category: null, phase: null, digest: multiArch.digest });
+    expect(doc.latencyMs).toBeGreaterThan(0);
+    expect(typeof doc.clockSkewSeconds).toBe('number');
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expectNoSecret(run);
+  });
+
+  it('exits 1 with the category for a failed probe', async () => {
+    const run = await cli([`${multiArch.repository}:gone`, '--registry-url', world.proxy.url, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, category: 'not-found', phase: 'manifest' });
+    expectNoSecret(run);
+  });
+
+  it('tells a human what is wrong and what to do', async () => {
+    world.proxy.setFault({ kind: 'expired-token' });
+    const run = await cli([image, '--registry-url', world.proxy.url]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('FAIL');
+    expect(run.stdout).toContain('auth in phase manifest');
+    expect(run.stdout).toMatch(/fix: +Fetch a fresh token/);
+    expect(run.stdout).toContain('identity:    arn:aws:iam::111122223333:user/canary');
+    expectNoSecret(run);
+  });
+
+  it('trusts a CA given with --ca-file', async () => {
+    const run = await cli(
+      [image, '--registry-url', world.proxy.url, '--ca-file', registry.caPath, '--json'],
+      {
+        NODE_EXTRA_CA_CERTS: '',
+      },
+    );
+    expect(run.code, run.stdout).toBe(0);
+  });
+
+  it('takes the region from the image URI over AWS_REGION', async () => {
+    const run = await cli(
+      [
+        `111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/${image}`,
+        '--registry-url',
+        world.proxy.url,
+        '--json',
+      ],
+      { AWS_REGION: 'eu-west-1' },
+    );
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, region: 'ap-northeast-1' });
+  });
+
+  it.each([
+    [['--bogus', image], "'--bogus'"],
+    [['Bad_Image'], 'invalid image reference "Bad_Image"'],
+    [[], 'missing IMAGE'],
+    [[image, '--platform', 'arm64'], '--platform "arm64"'],
+    [[image, '--region', 'mars-1'], '--region "mars-1"'],
+    [[image, '--timeout', '0'], '--timeout "0" must be a number from 100'],
+    [[image, '--role-arn', 'role/x'], '--role-arn "role/x"'],
+  ])('exits 2 for usage error %j, naming it', async (args, expected) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(expected);
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 when no region can be found', async () => {
+    const run = await cli([image], { AWS_REGION: '' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no region');
+  });
+});

@@ -1,0 +1,73 @@
+import { type EcrDouble, startEcrDouble } from './ecr-double.ts';
+import type { RegistryContext } from './registry-context.ts';
+import { type RegistryFaultProxy, startRegistryFaultProxy } from './registry-faults.ts';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'eu-west-1';
+export const CANARY_KEYS = {
+  accessKeyId: 'AKIACANARYTESTKEY001',
+  secretAccessKey: 'canary-test-secret-key-0000000000000000',
+  arn: `arn:aws:iam::${ACCOUNT}:user/canary`,
+};
+export const WORKLOAD_ROLE = `arn:aws:iam::${ACCOUNT}:role/eks-node-role`;
+
+/** The ECR double and a fault proxy in front of the real registry, and the environment that points the SDK at them. */
+export interface ProbeEnvironment {
+  double: EcrDouble;
+  proxy: RegistryFaultProxy;
+  /** Variables a real host would have: credentials, region, and the SDK's standard endpoint overrides. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startProbeEnvironment(registry: RegistryContext): Promise<ProbeEnvironment> {
+  const proxy = await startRegistryFaultProxy({
+    upstreamUrl: registry.url,
+    caPem: registry.caPem,
+    certPath: registry.certPath,
+    keyPath: registry.keyPath,
+  });
+  const double = await startEcrDouble({
+    identities: [CANARY_KEYS],
+    registryPassword: registry.password,
+    proxyEndpoint: proxy.url,
+    assumableRoles: [WORKLOAD_ROLE],
+  });
+  const env = {
+    AWS_ACCESS_KEY_ID: CANARY_KEYS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CANARY_KEYS.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_ECR: double.url,
+    AWS_ENDPOINT_URL_STS: double.url,
+    // Keep the developer's own AWS setup and the instance metadata service out of the tests.
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+  };
+  return {
+    double,
+    proxy,
+    env,
+    close: async () => {
+      await Promise.all([double.close(), proxy.close()]);
+    },
+  };
+}
+
+/** Sets the variables for in-process SDK clients and returns a function that restores the previous ones. */
+export function applyEnv(env: Record<string, string | undefined>): () => void {
+  const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  set(env);
+  return () => set(previous);
+}
+
+/** Every form a secret could leak in: the password and the token (base64 of AWS:password). */
+export function secretForms(password: string): string[] {
+  return [password, Buffer.from(`AWS:${password}`).toString('base64')];
+}
