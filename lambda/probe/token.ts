@@ -52,6 +52,13 @@ export interface TokenDeps {
 
 const ROLE_SESSION_NAME = 'ecr-pull-canary';
 
+/**
+ * An access key belongs to one principal for its whole life (session keys are unique per session), so the
+ * identity behind a key is looked up once per warm process, not on every run.
+ */
+const identityByAccessKey = new Map<string, string>();
+const IDENTITY_CACHE_LIMIT = 64;
+
 /** Credential → GetAuthorizationToken → decoded password, each step under its own deadline. */
 export async function fetchRegistryCredential(
   request: TokenRequest,
@@ -76,6 +83,7 @@ export async function fetchRegistryCredential(
   const credentialsStarted = performance.now();
   let credentials: StaticCredentials | undefined;
   let assumedIdentity: string | null = null;
+  let accessKeyId: string | undefined;
   try {
     if (request.assumeRoleArn) {
       const assumed = await assumeRole(request, deps);
@@ -83,11 +91,11 @@ export async function fetchRegistryCredential(
       assumedIdentity = assumed.arn;
     } else {
       const ecr = deps.clients.ecr(request.region);
-      await withDeadline(
+      ({ accessKeyId } = await withDeadline(
         (signal) => raceAbort(ecr.config.credentials(), signal),
         request.credentialsTimeoutMs,
         'loading credentials from the default provider chain',
-      );
+      ));
     }
   } catch (error) {
     const failure = classifyAwsError(error, 'credentials');
@@ -102,11 +110,18 @@ export async function fetchRegistryCredential(
   result.credentialsMs = elapsed(credentialsStarted);
 
   const ecr = deps.clients.ecr(request.region, credentials);
-  result.identity = assumedIdentity
-    ? Promise.resolve({ arn: assumedIdentity, failure: null })
-    : request.lookupIdentity
-      ? lookupIdentity(request, deps, credentials)
-      : result.identity;
+  const knownIdentity = assumedIdentity ?? (accessKeyId ? identityByAccessKey.get(accessKeyId) : undefined);
+  if (knownIdentity) {
+    result.identity = Promise.resolve({ arn: knownIdentity, failure: null });
+  } else if (request.lookupIdentity) {
+    result.identity = lookupIdentity(request, deps, credentials).then((identity) => {
+      if (identity.arn && accessKeyId) {
+        if (identityByAccessKey.size >= IDENTITY_CACHE_LIMIT) identityByAccessKey.clear();
+        identityByAccessKey.set(accessKeyId, identity.arn);
+      }
+      return identity;
+    });
+  }
 
   const tokenStarted = performance.now();
   try {

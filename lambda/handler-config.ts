@@ -1,0 +1,96 @@
+import {
+  DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_REMINDER_HOURS,
+  ENV,
+  type HandlerTarget,
+} from './contract.ts';
+import { type ResolvedTarget, resolveTarget } from './probe/probe.ts';
+
+export interface HandlerConfig {
+  canaryName: string;
+  region: string;
+  targets: ResolvedTarget[];
+  namespace: string;
+  topicArn: string | null;
+  stateTable: string | null;
+  reminderHours: number;
+  clockSkewThresholdSeconds: number;
+  dashboardName: string | null;
+  logGroupName: string | null;
+}
+
+export class HandlerConfigError extends Error {
+  override name = 'HandlerConfigError';
+}
+
+/**
+ * Reads the configuration the construct put in the environment. Called per invocation, never at module scope,
+ * so a test (or a changed deployment) is never served a stale configuration. All problems are reported at once.
+ */
+export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
+  const problems: string[] = [];
+  const region = env.AWS_REGION ?? '';
+  if (!region) problems.push('AWS_REGION is not set; the Lambda runtime always sets it');
+
+  let targets: ResolvedTarget[] = [];
+  const rawTargets = env[ENV.targets];
+  try {
+    const parsed: unknown = JSON.parse(rawTargets ?? '');
+    if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('expected a non-empty JSON array');
+    targets = (parsed as HandlerTarget[]).map((target, i) => {
+      if (typeof target?.image !== 'string' || typeof target.name !== 'string' || target.name === '') {
+        throw new Error(`target ${i} needs string "image" and "name"`);
+      }
+      return resolveTarget(target, region || undefined);
+    });
+  } catch (error) {
+    problems.push(`${ENV.targets}=${truncate(rawTargets ?? '(unset)')}: ${(error as Error).message}`);
+  }
+
+  const names = targets.map((t) => t.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate)
+    problems.push(`${ENV.targets}: target name "${duplicate}" is used twice; names are metric dimensions`);
+
+  const number = (key: string, fallback: number, min: number, max: number) => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      problems.push(`${key}="${raw}": must be a number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const config: HandlerConfig = {
+    canaryName: env[ENV.canaryName] || 'ecr-pull-canary',
+    region,
+    targets,
+    namespace: env[ENV.namespace] || DEFAULT_NAMESPACE,
+    topicArn: env[ENV.topicArn] || null,
+    stateTable: env[ENV.stateTable] || null,
+    reminderHours: number(ENV.reminderHours, DEFAULT_REMINDER_HOURS, 0.25, 168),
+    clockSkewThresholdSeconds: number(
+      ENV.clockSkewThresholdSeconds,
+      DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS,
+      1,
+      900,
+    ),
+    dashboardName: env[ENV.dashboardName] || null,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || null,
+  };
+  if (
+    config.topicArn &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(config.topicArn)
+  ) {
+    problems.push(`${ENV.topicArn}="${config.topicArn}": must be an SNS topic ARN`);
+  }
+  if (problems.length > 0)
+    throw new HandlerConfigError(`invalid canary configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}
+
+function truncate(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

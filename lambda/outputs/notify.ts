@@ -1,0 +1,108 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { withDeadline } from '../probe/deadline.ts';
+import type { ProbeResult } from '../probe/types.ts';
+import { decideNotification, INITIAL_STATE, type NotificationKind, type TargetState } from './dedup.ts';
+import { formatNotification, type NotificationContext } from './notification.ts';
+import type { StateStore } from './state-store.ts';
+
+export interface NotifyDeps {
+  sns: SNSClient;
+  topicArn: string;
+  store: StateStore | null;
+  now: () => number;
+  /** Structured log for store and SNS trouble: it is reported, never fatal. */
+  log: (record: Record<string, unknown>) => void;
+  timeoutMs: number;
+}
+
+export interface NotifyOutcome {
+  target: string;
+  kind: NotificationKind | null;
+  published: boolean;
+}
+
+/**
+ * Last-known states of this warm container: when the store cannot be read, they keep a failure streak from
+ * re-announcing itself every run. Cold starts without a store fall back to notifying, since a duplicate page
+ * is better than a missed one.
+ */
+const lastKnown = new Map<string, TargetState>();
+
+export type NotifyContext = Omit<NotificationContext, 'since' | 'recoveredCategory'> & {
+  /** Minimum time between reminders of one unchanged failure streak. */
+  reminderMs: number;
+};
+
+export async function notifyResult(
+  result: ProbeResult,
+  context: NotifyContext,
+  deps: NotifyDeps,
+): Promise<NotifyOutcome> {
+  const key = `${context.canaryName}#${context.region}#${result.target}`;
+  let previous: TargetState | null;
+  let storeHealthy = deps.store !== null;
+  try {
+    previous = deps.store ? ((await deps.store.get(key)) ?? INITIAL_STATE) : null;
+  } catch (error) {
+    storeHealthy = false;
+    previous = null;
+    deps.log(problem('dedup-store-read-failed', result.target, error));
+  }
+  previous ??= lastKnown.get(key) ?? INITIAL_STATE;
+
+  const decision = decideNotification(previous, result, deps.now(), context.reminderMs);
+  if (!decision.kind || !decision.next) return { target: result.target, kind: null, published: false };
+
+  if (storeHealthy && deps.store) {
+    try {
+      const won = await deps.store.put(key, decision.next);
+      // Another run announced this transition between our read and write; saying it twice is noise.
+      if (!won) return { target: result.target, kind: null, published: false };
+    } catch (error) {
+      deps.log(problem('dedup-store-write-failed', result.target, error));
+    }
+  }
+  lastKnown.set(key, decision.next);
+
+  const notification = formatNotification(decision.kind, result, {
+    ...context,
+    since: decision.kind === 'recovery' ? previous.since : decision.next.since,
+    recoveredCategory: previous.category,
+  });
+  try {
+    await withDeadline(
+      (abortSignal) =>
+        deps.sns.send(
+          new PublishCommand({
+            TopicArn: deps.topicArn,
+            Subject: notification.subject,
+            Message: notification.message,
+            MessageAttributes: Object.fromEntries(
+              Object.entries(notification.attributes).map(([name, value]) => [
+                name,
+                { DataType: 'String', StringValue: value },
+              ]),
+            ),
+          }),
+          { abortSignal },
+        ),
+      deps.timeoutMs,
+      'SNS Publish',
+    );
+    return { target: result.target, kind: decision.kind, published: true };
+  } catch (error) {
+    deps.log(problem('notification-failed', result.target, error));
+    return { target: result.target, kind: decision.kind, published: false };
+  }
+}
+
+function problem(type: string, target: string, error: unknown): Record<string, unknown> {
+  const e = error as { name?: string; code?: string; message?: string };
+  return {
+    level: 'ERROR',
+    type,
+    target,
+    errorCode: e.code ?? e.name ?? 'Error',
+    message: e.message ?? String(error),
+  };
+}

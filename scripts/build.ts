@@ -1,0 +1,37 @@
+/**
+ * Builds what runs outside this repository: the probe CLI as one file (`dist/cli.mjs`, started by plain
+ * `node`) and the handler bundle exactly as the CDK construct bundles it (`dist/handler/index.mjs`).
+ */
+
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLE_TARGET, bundleHandler, ESM_REQUIRE_BANNER, MAIN_FIELDS } from '../lib/handler-bundling.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export async function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string> {
+  await build({
+    entryPoints: [`${root}bin/probe.ts`],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    // The CLI runs on whatever Node the host has; 20 is the oldest the SDK supports today.
+    target: 'node20',
+    minify: true,
+    mainFields: MAIN_FIELDS,
+    // The entry keeps its own shebang line; esbuild puts it first.
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const cli = await buildCli();
+  const handler = await bundleHandler(`${root}dist/handler/index.mjs`);
+  console.log(`built ${cli}`);
+  console.log(
+    `built ${root}dist/handler/index.mjs (${(handler.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
+  );
+}

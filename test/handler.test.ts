@@ -1,0 +1,341 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { DIMENSION, ENV, METRIC } from '../lambda/contract.ts';
+import { bundleHandler } from '../lib/handler-bundling.ts';
+import { type CloudWatchDouble, startCloudWatchDouble } from './support/cloudwatch-double.ts';
+import { type DynamoDbDouble, startDynamoDbDouble } from './support/dynamodb-double.ts';
+import { type Invocation, invokeBundle } from './support/invoke-bundle.ts';
+import {
+  ACCOUNT,
+  type ProbeEnvironment,
+  REGION,
+  secretForms,
+  startProbeEnvironment,
+} from './support/probe-env.ts';
+import { type SnsDouble, startSnsDouble } from './support/sns-double.ts';
+
+const registry = inject('registry');
+const { multiArch } = registry.images;
+const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:ecr-pull-canary`;
+const STATE_TABLE = 'ecr-pull-canary-state';
+const TARGET = 'known-good';
+
+let dir: string;
+let bundle: string;
+let world: ProbeEnvironment;
+let cloudwatch: CloudWatchDouble;
+let sns: SnsDouble;
+let dynamodb: DynamoDbDouble;
+const allOutput: string[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'canary-bundle-'));
+  bundle = join(dir, 'index.mjs');
+  [world, cloudwatch, sns, dynamodb] = await Promise.all([
+    startProbeEnvironment(registry),
+    startCloudWatchDouble(),
+    startSnsDouble(),
+    startDynamoDbDouble({ tables: [STATE_TABLE] }),
+    bundleHandler(bundle).then(() => undefined),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([world.close(), cloudwatch.close(), sns.close(), dynamodb.close()]);
+  await rm(dir, { recursive: true, force: true });
+  // Every byte the function wrote in this file, and everything it sent, is free of the registry secret.
+  const everything = [
+    ...allOutput,
+    JSON.stringify(cloudwatch.putMetricDataCalls),
+    JSON.stringify(sns.publishes),
+    JSON.stringify([...dynamodb.items(STATE_TABLE).values()]),
+  ].join('\n');
+  for (const secret of secretForms(registry.password)) expect(everything).not.toContain(secret);
+});
+
+beforeEach(() => {
+  world.double.reset();
+  world.proxy.setFault(null);
+  cloudwatch.setFault(null);
+  sns.setFault(null);
+  cloudwatch.putMetricDataCalls.length = 0;
+  sns.publishes.length = 0;
+  dynamodb.items(STATE_TABLE).clear();
+});
+
+interface TargetOverrides {
+  image?: string;
+  platforms?: string[];
+  expectedPrincipal?: string;
+}
+
+/** The environment the construct sets, plus the endpoints and CA a test host needs. */
+function functionEnv(
+  target: TargetOverrides = {},
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...world.env,
+    NODE_EXTRA_CA_CERTS: registry.caPath,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
+    AWS_ENDPOINT_URL_SNS: sns.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+    AWS_LAMBDA_FUNCTION_NAME: 'ecr-pull-canary-probe',
+    AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/ecr-pull-canary-probe',
+    [ENV.canaryName]: 'test-canary',
+    [ENV.targets]: JSON.stringify([
+      {
+        name: TARGET,
+        image: `${multiArch.repository}:${multiArch.tag}`,
+        registryUrl: world.proxy.url,
+        ...target,
+      },
+    ]),
+    [ENV.topicArn]: TOPIC_ARN,
+    [ENV.stateTable]: STATE_TABLE,
+    [ENV.dashboardName]: 'ecr-pull-canary',
+    [ENV.reminderHours]: '6',
+    ...extra,
+  };
+}
+
+async function invoke(
+  target: TargetOverrides = {},
+  extra: Record<string, string> = {},
+  remainingMs = 30_000,
+) {
+  const run = await invokeBundle(bundle, functionEnv(target, extra), remainingMs);
+  allOutput.push(run.stdout, run.stderr);
+  return run;
+}
+
+/** The datapoints of the single PutMetricData call, as `Name{Dim=Value}` → value. */
+function sentMetrics(): Record<string, number | undefined> {
+  expect(cloudwatch.putMetricDataCalls).toHaveLength(1);
+  const [call] = cloudwatch.putMetricDataCalls;
+  expect(call?.namespace).toBe('EcrPullCanary');
+  return Object.fromEntries(
+    (call?.metricData ?? []).map((datum) => [
+      `${datum.metricName}{${datum.dimensions.map((d) => `${d.name}=${d.value}`).join(',')}}`,
+      datum.value,
+    ]),
+  );
+}
+
+function logRecords(run: Invocation, type: string): Array<Record<string, unknown>> {
+  return run.logLines.map((line) => JSON.parse(line)).filter((record) => record.type === type);
+}
+
+describe('a healthy run', () => {
+  it('sends exactly two steady-state metrics for one target in one PutMetricData call', async () => {
+    const run = await invoke();
+    expect(run.summary).toMatchObject({ ok: true, failed: 0, metrics: { via: 'PutMetricData' } });
+    const metrics = sentMetrics();
+    expect(Object.keys(metrics).sort()).toEqual([`Latency{Target=${TARGET}}`, `Success{Target=${TARGET}}`]);
+    expect(metrics[`Success{Target=${TARGET}}`]).toBe(1);
+    expect(metrics[`Latency{Target=${TARGET}}`]).toBeGreaterThan(0);
+    expect(sns.publishes).toHaveLength(0);
+  });
+
+  it('logs one JSON line per target with timings, skew, attempts, identity and token expiry', async () => {
+    const run = await invoke();
+    const [record, ...others] = logRecords(run, 'probe-result');
+    expect(others).toHaveLength(0);
+    expect(record).toMatchObject({
+      level: 'INFO',
+      target: TARGET,
+      ok: true,
+      category: null,
+      digest: multiArch.digest,
+      tokenAttempts: 1,
+      identity: `arn:aws:iam::${ACCOUNT}:user/canary`,
+    });
+    expect(record?.timings).toMatchObject({ tokenMs: expect.any(Number), tlsMs: expect.any(Number) });
+    expect(typeof record?.clockSkewSeconds).toBe('number');
+    expect(Date.parse(String(record?.tokenExpiresAt))).toBeGreaterThan(Date.now());
+  });
+});
+
+describe('each failure category', () => {
+  const cases: Array<[string, () => void, TargetOverrides, Record<string, number>]> = [
+    ['auth', () => world.proxy.setFault({ kind: 'expired-token' }), {}, { 'AuthFailures{}': 1 }],
+    [
+      'permission',
+      () => world.proxy.setFault({ kind: 'denied', principalArn: `arn:aws:iam::${ACCOUNT}:user/canary` }),
+      {},
+      { 'AuthFailures{}': 1 },
+    ],
+    [
+      'credentials',
+      () => undefined,
+      { expectedPrincipal: `arn:aws:iam::${ACCOUNT}:role/eks-node-role` },
+      { 'AuthFailures{}': 1 },
+    ],
+    [
+      'throttle',
+      () => world.double.setFault({ kind: 'throttle', times: Number.POSITIVE_INFINITY }),
+      {},
+      { 'ThrottledResponses{}': 3 },
+    ],
+    ['clock-skew', () => world.double.setClockOffsetMs(-20 * 60 * 1000), {}, {}],
+    ['not-found', () => undefined, { image: `${multiArch.repository}:missing` }, {}],
+    ['platform', () => undefined, { platforms: ['linux/s390x'] }, {}],
+    ['integrity', () => world.proxy.setFault({ kind: 'digest-mismatch' }), {}, {}],
+    ['network', () => world.proxy.setFault({ kind: 'reset' }), {}, {}],
+    ['service', () => world.proxy.setFault({ kind: 'status', status: 503 }), {}, {}],
+  ];
+
+  it.each(cases)('%s: Success 0 and the failure counts', async (category, arrange, target, extra) => {
+    arrange();
+    const run = await invoke(target);
+    expect(run.summary).toMatchObject({ ok: false, failed: 1 });
+    const metrics = sentMetrics();
+    const { 'ClockSkew{}': skew, ...rest } = metrics;
+    expect(rest).toEqual({
+      [`Success{Target=${TARGET}}`]: 0,
+      'Failures{}': 1,
+      [`Failures{Category=${category}}`]: 1,
+      ...extra,
+    });
+    if (category === 'clock-skew') expect(skew).toBeCloseTo(1200, -1);
+    else expect(skew).toBeUndefined();
+    const [record] = logRecords(run, 'probe-result');
+    expect(record).toMatchObject({ level: 'WARN', ok: false, category });
+  });
+});
+
+describe('when CloudWatch is unreachable', () => {
+  it('writes the same datapoints as EMF, once, and says why', async () => {
+    cloudwatch.setFault({ kind: 'access-denied' });
+    world.proxy.setFault({ kind: 'expired-token' });
+    const run = await invoke();
+    expect(run.summary.metrics.via).toBe('EMF');
+    expect(cloudwatch.putMetricDataCalls).toHaveLength(0);
+    const emf = run.logLines.map((line) => JSON.parse(line)).filter((record) => record._aws);
+    expect(emf).toHaveLength(1);
+    const [line] = emf;
+    const declared = line._aws.CloudWatchMetrics.flatMap(
+      (directive: { Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }) => {
+        expect(directive.Namespace).toBe('EcrPullCanary');
+        return directive.Metrics.map((metric) => `${metric.Name}{${directive.Dimensions[0]?.join(',')}}`);
+      },
+    );
+    expect(declared.sort()).toEqual([
+      `${METRIC.authFailures}{}`,
+      `${METRIC.failures}{${DIMENSION.category}}`,
+      `${METRIC.failures}{}`,
+      `${METRIC.success}{${DIMENSION.target}}`,
+    ]);
+    expect(line).toMatchObject({
+      Success: 0,
+      Failures: 1,
+      AuthFailures: 1,
+      Target: TARGET,
+      Category: 'auth',
+    });
+    const [fallback] = logRecords(run, 'metrics-fallback');
+    expect(fallback?.reason).toContain('AccessDenied');
+  });
+
+  it('still finishes within its time budget when CloudWatch hangs', async () => {
+    cloudwatch.setFault({ kind: 'hang' });
+    const remainingMs = 20_000;
+    const run = await invoke({}, {}, remainingMs);
+    expect(run.summary.metrics.via).toBe('EMF');
+    expect(run.durationMs).toBeLessThan(remainingMs);
+    const emf = run.logLines.filter((line) => line.includes('"_aws"'));
+    expect(emf).toHaveLength(1);
+    expect(JSON.parse(emf[0] as string)).toMatchObject({ Success: 1, Target: TARGET });
+  });
+});
+
+describe('notifications', () => {
+  it('sends 1 on failure start, 0 on repeats, 1 on category change and 1 on recovery', async () => {
+    const published = async (arrange: () => void, target: TargetOverrides = {}) => {
+      world.double.reset();
+      world.proxy.setFault(null);
+      arrange();
+      const before = sns.publishes.length;
+      await invoke(target);
+      return sns.publishes.length - before;
+    };
+    const expired = () => world.proxy.setFault({ kind: 'expired-token' });
+    const counts = [
+      await published(() => undefined),
+      await published(expired),
+      await published(expired),
+      await published(expired),
+      await published(expired),
+      await published(() => world.proxy.setFault({ kind: 'status', status: 503 })),
+      await published(() => undefined),
+    ];
+    expect(counts).toEqual([0, 1, 0, 0, 0, 1, 1]);
+    expect(sns.publishes.map((p) => p.messageAttributes.kind?.stringValue)).toEqual([
+      'failure',
+      'category-changed',
+      'recovery',
+    ]);
+    expect(sns.publishes.map((p) => p.messageAttributes.category?.stringValue)).toEqual([
+      'auth',
+      'service',
+      'service',
+    ]);
+  });
+
+  it('says what is wrong, whose credentials, what to do, and where to look', async () => {
+    world.proxy.setFault({ kind: 'expired-token' });
+    await invoke();
+    expect(sns.publishes).toHaveLength(1);
+    const [publish] = sns.publishes;
+    expect(publish?.topicArn).toBe(TOPIC_ARN);
+    expect(publish?.subject).toBe(`ECR pull canary FAILING auth: ${REGION} ${TARGET}`);
+    expect(publish?.subject?.length).toBeLessThan(100);
+    expect(publish?.message).toContain('Phase:     manifest');
+    expect(publish?.message).toContain(
+      'Error:     DENIED: registry answered 403: Your authorization token has expired',
+    );
+    expect(publish?.message).toContain(`Identity:  arn:aws:iam::${ACCOUNT}:user/canary`);
+    expect(publish?.message).toContain('Fix: Fetch a fresh token');
+    expect(publish?.message).toContain(
+      `Dashboard: https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/ecr-pull-canary`,
+    );
+    expect(publish?.message).toContain(
+      '#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fecr-pull-canary-probe',
+    );
+    expect(publish?.messageAttributes).toEqual({
+      category: { dataType: 'String', stringValue: 'auth' },
+      severity: { dataType: 'String', stringValue: 'critical' },
+      region: { dataType: 'String', stringValue: REGION },
+      target: { dataType: 'String', stringValue: TARGET },
+      kind: { dataType: 'String', stringValue: 'failure' },
+    });
+  });
+
+  it('reminds about an unchanged failure once the reminder interval has passed', async () => {
+    world.proxy.setFault({ kind: 'expired-token' });
+    await invoke({}, { [ENV.reminderHours]: '0.25' });
+    const [item] = [...dynamodb.items(STATE_TABLE).values()];
+    // Age the stored notification time instead of waiting 15 minutes.
+    if (item) item.lastNotifiedAt = { S: new Date(Date.now() - 16 * 60 * 1000).toISOString() };
+    await invoke({}, { [ENV.reminderHours]: '0.25' });
+    await invoke({}, { [ENV.reminderHours]: '0.25' });
+    expect(sns.publishes.map((p) => p.messageAttributes.kind?.stringValue)).toEqual(['failure', 'reminder']);
+    expect(sns.publishes[1]?.subject).toContain('STILL FAILING auth');
+  });
+
+  it('a broken SNS or dedup store is logged and never fails the run', async () => {
+    world.proxy.setFault({ kind: 'expired-token' });
+    sns.setFault({ kind: 'access-denied' });
+    dynamodb.setFault({ kind: 'status', status: 500 });
+    const run = await invoke();
+    dynamodb.setFault(null);
+    expect(run.summary).toMatchObject({ ok: false, metrics: { via: 'PutMetricData' } });
+    expect(logRecords(run, 'dedup-store-read-failed')).toHaveLength(1);
+    expect(logRecords(run, 'notification-failed')[0]).toMatchObject({
+      level: 'ERROR',
+      errorCode: 'AuthorizationErrorException',
+    });
+  });
+});

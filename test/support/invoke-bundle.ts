@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface Invocation {
+  /** What the handler returned. */
+  summary: Record<string, unknown> & { ok: boolean; failed: number; metrics: { via: string } };
+  /** The function's log: one line per write, as CloudWatch Logs would store it. */
+  logLines: string[];
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+// A Lambda-like invocation: a fresh Node process (a cold start), the bundle imported as the runtime would,
+// the handler called with a scheduled event and a context whose clock runs down.
+const RUNNER = `
+import { writeFileSync } from 'node:fs';
+const { handler } = await import(process.env.BUNDLE_URL);
+const deadline = Date.now() + Number(process.env.REMAINING_MS);
+const summary = await handler(
+  { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} },
+  { getRemainingTimeInMillis: () => deadline - Date.now() },
+);
+writeFileSync(process.env.RESULT_FILE, JSON.stringify(summary));
+`;
+
+/** Runs the deployed bundle once in its own process with only the given environment. */
+export async function invokeBundle(
+  bundlePath: string,
+  env: Record<string, string>,
+  remainingMs = 30_000,
+): Promise<Invocation> {
+  const dir = await mkdtemp(join(tmpdir(), 'canary-invoke-'));
+  const resultFile = join(dir, 'summary.json');
+  const started = performance.now();
+  try {
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', RUNNER],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...env,
+            BUNDLE_URL: pathToFileURL(bundlePath).href,
+            REMAINING_MS: String(remainingMs),
+            RESULT_FILE: resultFile,
+          },
+          timeout: remainingMs + 10_000,
+          maxBuffer: 16 * 1024 * 1024,
+        },
+        (error, out, err) => {
+          if (error) reject(Object.assign(error, { stdout: out, stderr: err }));
+          else resolve({ stdout: out, stderr: err });
+        },
+      );
+    });
+    const summary = JSON.parse(await readFile(resultFile, 'utf8'));
+    return {
+      summary,
+      logLines: stdout.split('\n').filter((line) => line.trim() !== ''),
+      stdout,
+      stderr,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
