@@ -1,9 +1,8 @@
 /**
- * The benchmark's world: the real registry seeded with the known-good image, the ECR double and the fault
+ * The benchmark's world: the real registry seeded with the known-good images, the ECR double and the fault
  * proxy in pass-through, all on loopback, started the same way the tests start them.
  */
-import { pushImage } from '../lambda/registry/push.ts';
-import { buildMultiArchImage } from '../lambda/seed/oci-image.ts';
+import { seedRegistry } from '../test/support/global-setup.ts';
 import { applyEnv, type ProbeEnvironment, startProbeEnvironment } from '../test/support/probe-env.ts';
 import { type RunningRegistry, startRegistry } from '../test/support/registry.ts';
 import type { RegistryContext } from '../test/support/registry-context.ts';
@@ -18,26 +17,7 @@ export interface BenchWorld {
 
 export async function startBenchWorld(): Promise<BenchWorld> {
   const registry = await startRegistry();
-  const image = { repository: 'canary/known-good', tag: 'v1' };
-  const pushed = await pushImage({
-    registryUrl: registry.url,
-    ...image,
-    image: buildMultiArchImage(),
-    authorization: `Basic ${Buffer.from(`AWS:${registry.password}`).toString('base64')}`,
-    ca: registry.caPem,
-  });
-  const context: RegistryContext = {
-    url: registry.url,
-    caPem: registry.caPem,
-    caPath: registry.caPath,
-    certPath: registry.certPath,
-    keyPath: registry.keyPath,
-    password: registry.password,
-    images: {
-      multiArch: { ...image, digest: pushed.digest, platforms: ['linux/amd64', 'linux/arm64'] },
-      singleArch: { ...image, digest: pushed.digest, platform: 'linux/amd64' },
-    },
-  };
+  const context = await seedRegistry(registry);
   const probeEnv = await startProbeEnvironment(context);
   // In-process probes read credentials and endpoints from the environment, as on a real host.
   const restoreEnv = applyEnv(probeEnv.env);
@@ -45,7 +25,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     registry,
     context,
     probeEnv,
-    image: { ...image, digest: pushed.digest },
+    image: context.images.multiArch,
     close: async () => {
       restoreEnv();
       await probeEnv.close();

@@ -13,7 +13,8 @@ export class ProbeFailure extends Error {
   }
 }
 
-const THROTTLING_CODES = new Set([
+/** Error names the SDK and ECR use for throttling (the SDK's own list, plus the registry's 429 code). */
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'ThrottlingException',
   'ThrottleException',
   'Throttling',

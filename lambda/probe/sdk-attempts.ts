@@ -1,3 +1,4 @@
+import { THROTTLING_CODES } from './classify.ts';
 import type { DateSample } from './clock-skew.ts';
 
 /** What each HTTP attempt of one SDK call looked like, retries included. */
@@ -7,18 +8,6 @@ export interface AttemptLog {
   dateSamples: DateSample[];
   clockSkewCorrected: boolean;
 }
-
-const THROTTLING_NAMES = new Set([
-  'ThrottlingException',
-  'ThrottleException',
-  'Throttling',
-  'TooManyRequestsException',
-  'LimitExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-]);
 
 const SKEW_ERROR =
   /signature expired|signature not yet current|RequestTimeTooSkewed|RequestExpired|RequestInTheFuture/i;
@@ -49,7 +38,7 @@ export function recordAttempts(stack: MiddlewareStackLike, log: AttemptLog, now:
       } catch (error) {
         const e = error as { name?: string; message?: string; $response?: HttpResponseLike };
         sample(e.$response, sentAtMs);
-        if (e.$response?.statusCode === 429 || (e.name && THROTTLING_NAMES.has(e.name))) log.throttled += 1;
+        if (e.$response?.statusCode === 429 || (e.name && THROTTLING_CODES.has(e.name))) log.throttled += 1;
         // The SDK re-reads the server clock on these errors and retries, so the caller may never see them.
         if (SKEW_ERROR.test(`${e.name} ${e.message}`)) log.clockSkewCorrected = true;
         throw error;

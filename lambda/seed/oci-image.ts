@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { formatPlatform, parsePlatform as parseProbePlatform, sha256Digest } from '../probe/manifest.ts';
 
 /** Media types of the OCI image format, as the registry v2 API spells them. */
 export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
@@ -15,6 +15,8 @@ export const CANARY_FILE_PATH = 'canary.txt';
 
 /** Builds never exceed this many platforms: an index that large is not a canary fixture any more. */
 export const MAX_PLATFORMS = 16;
+
+export { formatPlatform, sha256Digest };
 
 export interface OciPlatform {
   readonly os: string;
@@ -78,26 +80,16 @@ export interface BuildSingleArchImageOptions {
 }
 
 const DEFAULT_CONTENT = 'ecr-pull-canary known-good image';
-const PLATFORM_PART = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
-export function sha256Digest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-/** Parses `os/architecture[/variant]`; throws on anything else so a typo never reaches a registry. */
+/** Parses `os/architecture[/variant]`, throwing on anything else: a seed image must name real platforms. */
 export function parsePlatform(value: string): OciPlatform {
-  const parts = value.split('/');
-  if (parts.length < 2 || parts.length > 3 || !parts.every((part) => PLATFORM_PART.test(part))) {
+  const platform = parseProbePlatform(value);
+  if (!platform) {
     throw new TypeError(
       `platform must look like 'os/architecture' or 'os/architecture/variant' (e.g. 'linux/arm64'), got '${value}'`,
     );
   }
-  const [os, architecture, variant] = parts as [string, string, string | undefined];
-  return variant === undefined ? { os, architecture } : { os, architecture, variant };
-}
-
-export function formatPlatform(platform: OciPlatform): string {
-  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+  return platform;
 }
 
 /**

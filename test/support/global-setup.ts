@@ -14,7 +14,7 @@ const SINGLE_ARCH = { repository: 'canary/single', tag: 'v1', platform: 'linux/a
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const registry = await startRegistry();
   try {
-    project.provide('registry', await seed(registry));
+    project.provide('registry', await seedRegistry(registry));
   } catch (error) {
     await registry.stop();
     throw error;
@@ -22,7 +22,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return () => registry.stop();
 }
 
-async function seed(registry: RunningRegistry): Promise<RegistryContext> {
+/** Seeds a fresh registry with the known images; the benchmarks use it too. */
+export async function seedRegistry(registry: RunningRegistry): Promise<RegistryContext> {
   const common = {
     registryUrl: registry.url,
     authorization: `Basic ${Buffer.from(`${registry.user}:${registry.password}`).toString('base64')}`,
