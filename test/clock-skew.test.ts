@@ -54,6 +54,8 @@ describe('estimateClockSkew', () => {
       sdkCorrected: true,
     });
     expect(estimateClockSkew([], [], null, false)).toBeNull();
+    // 0 is the SDK's starting value: with no response seen, it says nothing about the clock.
+    expect(estimateClockSkew([], [], 0, false)).toBeNull();
   });
 });
 

@@ -46,7 +46,8 @@ export function estimateClockSkew(
       .sort((a, b) => a.uncertaintySeconds - b.uncertaintySeconds)[0];
     if (best) return { ...best, source, sdkCorrected };
   }
-  if (sdkOffsetMs === null) return null;
+  // An offset of exactly 0 is the SDK's initial value, not a measurement: no response reached it.
+  if (sdkOffsetMs === null || sdkOffsetMs === 0) return null;
   return { seconds: round1(-sdkOffsetMs / 1000), uncertaintySeconds: 1, source: 'sdk-offset', sdkCorrected };
 }
 
