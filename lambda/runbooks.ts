@@ -87,7 +87,11 @@ export const RUNBOOKS: Record<Category, Runbook> = {
       'The host or container has no working time source (NTP / chrony stopped or blocked).',
       'A VM resumed from suspend or a long-running host drifted.',
     ],
-    checks: ['date -u', 'curl -sI https://api.ecr.<region>.amazonaws.com | grep -i ^date', 'chronyc tracking'],
+    checks: [
+      'date -u',
+      'curl -sI https://api.ecr.<region>.amazonaws.com | grep -i ^date',
+      'chronyc tracking',
+    ],
     fix: 'Restore time sync on the host (chrony or systemd-timesyncd against the Amazon Time Sync Service, 169.254.169.123) and restart clients that cached a bad offset.',
   },
   'not-found': {
