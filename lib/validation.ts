@@ -1,0 +1,370 @@
+import { Token } from 'aws-cdk-lib';
+import { isDigest, parseImageReference } from '../lambda/probe/image-ref.ts';
+import { resolveTarget } from '../lambda/probe/probe.ts';
+import { targetSlug } from './alarm-naming.ts';
+import { LATENCY_STATISTICS } from './canary-alarms.ts';
+import { TARGET_KEYS } from './config/schema.ts';
+import { ALARM_DEFAULTS, CANARY_NAME_PATTERN, LIMITS, NAMESPACE_PATTERN } from './defaults.ts';
+
+/**
+ * Collects every problem before anything is built, one line each: the field, the value received and what is
+ * allowed. Used by the configuration loader and by the construct itself, so both say the same thing.
+ */
+export class Problems {
+  readonly lines: string[] = [];
+
+  add(path: string, value: unknown, allowed: string): void {
+    this.lines.push(`${path}: got ${show(value)}; ${allowed}`);
+  }
+
+  get empty(): boolean {
+    return this.lines.length === 0;
+  }
+}
+
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reports keys not in `allowed`, with the closest allowed key when the unknown one looks like a typo of it. */
+export function checkKeys(
+  p: Problems,
+  path: string,
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+): void {
+  for (const key of Object.keys(value)) {
+    if (allowed.includes(key)) continue;
+    const guess = closest(key, allowed);
+    p.add(
+      `${path}${path ? '.' : ''}${key}`,
+      value[key],
+      `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}; allowed keys: ${allowed.join(', ')}`,
+    );
+  }
+}
+
+export function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+export function checkNumber(
+  p: Problems,
+  path: string,
+  value: unknown,
+  range: { min: number; max: number },
+  opts: { integer?: boolean; unit?: string } = {},
+): value is number {
+  const integer = opts.integer ?? true;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!integer || Number.isInteger(value)) &&
+    value >= range.min &&
+    value <= range.max;
+  if (!ok) {
+    p.add(
+      path,
+      value,
+      `allowed: ${integer ? 'a whole number' : 'a number'} from ${range.min} to ${range.max}${opts.unit ? ` ${opts.unit}` : ''}`,
+    );
+  }
+  return ok;
+}
+
+export function checkBoolean(p: Problems, path: string, value: unknown): value is boolean {
+  if (typeof value === 'boolean') return true;
+  p.add(path, value, 'allowed: true or false');
+  return false;
+}
+
+export function checkCanaryName(p: Problems, path: string, value: unknown): void {
+  if (typeof value === 'string' && Token.isUnresolved(value)) return;
+  if (
+    typeof value !== 'string' ||
+    value.length < 2 ||
+    value.length > LIMITS.nameMaxLength ||
+    !CANARY_NAME_PATTERN.test(value)
+  ) {
+    p.add(
+      path,
+      value,
+      `allowed: 2-${LIMITS.nameMaxLength} lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+    );
+  }
+}
+
+export function checkNamespace(p: Problems, path: string, value: unknown): void {
+  if (typeof value === 'string' && Token.isUnresolved(value)) return;
+  if (typeof value !== 'string' || !NAMESPACE_PATTERN.test(value) || /^aws\//i.test(value)) {
+    p.add(
+      path,
+      value,
+      'allowed: 1-255 characters of letters, digits and . _ - / # :, not starting with "AWS/" (reserved for AWS)',
+    );
+  }
+}
+
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
+const PRINCIPAL_ARN =
+  /^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/|sts::\d{12}:assumed-role\/)[A-Za-z0-9+=,.@_/-]+$/;
+const PLATFORM = /^[a-z0-9._-]+\/[a-z0-9._-]+(\/[a-z0-9._-]+)?$/;
+
+/**
+ * Checks a probe target the way the function will read it (the probe's own parser and resolver), so a target
+ * that synthesizes is a target the function accepts. Returns the name it will carry, or null.
+ */
+export function checkTarget(
+  p: Problems,
+  path: string,
+  target: unknown,
+  defaultRegion: string | undefined,
+): string | null {
+  if (!isObject(target)) {
+    p.add(path, target, 'allowed: an object with at least "image"');
+    return null;
+  }
+  checkKeys(p, path, target, TARGET_KEYS);
+  const before = p.lines.length;
+  if (typeof target.image !== 'string') {
+    p.add(
+      `${path}.image`,
+      target.image,
+      'allowed: an image reference, e.g. "app:1.0" or "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0"',
+    );
+    return null;
+  }
+  try {
+    parseImageReference(target.image);
+  } catch (error) {
+    p.add(`${path}.image`, target.image, `allowed: a valid image reference (${(error as Error).message})`);
+  }
+  const optionalString = (key: string) => {
+    const value = target[key];
+    if (value !== undefined && typeof value !== 'string') p.add(`${path}.${key}`, value, 'allowed: a string');
+  };
+  for (const key of ['name', 'region', 'registryUrl']) optionalString(key);
+  if (typeof target.name === 'string' && !/^[\x21-\x7e]{1,255}$/.test(target.name)) {
+    p.add(
+      `${path}.name`,
+      target.name,
+      'allowed: 1-255 printable ASCII characters without spaces (it is a metric dimension)',
+    );
+  }
+  if (
+    target.assumeRoleArn !== undefined &&
+    (typeof target.assumeRoleArn !== 'string' || !IAM_ROLE_ARN.test(target.assumeRoleArn))
+  ) {
+    p.add(
+      `${path}.assumeRoleArn`,
+      target.assumeRoleArn,
+      'allowed: an IAM role ARN, arn:aws:iam::123456789012:role/name',
+    );
+  }
+  if (
+    target.expectedPrincipal !== undefined &&
+    (typeof target.expectedPrincipal !== 'string' || !PRINCIPAL_ARN.test(target.expectedPrincipal))
+  ) {
+    p.add(
+      `${path}.expectedPrincipal`,
+      target.expectedPrincipal,
+      'allowed: an IAM role or user ARN, or an STS assumed-role ARN',
+    );
+  }
+  if (
+    target.expectedDigest !== undefined &&
+    (typeof target.expectedDigest !== 'string' || !isDigest(target.expectedDigest))
+  ) {
+    p.add(
+      `${path}.expectedDigest`,
+      target.expectedDigest,
+      'allowed: sha256: followed by 64 lower-case hex digits',
+    );
+  }
+  if (target.platforms !== undefined) {
+    if (!Array.isArray(target.platforms)) {
+      p.add(`${path}.platforms`, target.platforms, 'allowed: a list like ["linux/amd64", "linux/arm64"]');
+    } else {
+      target.platforms.forEach((platform, i) => {
+        if (typeof platform !== 'string' || !PLATFORM.test(platform)) {
+          p.add(
+            `${path}.platforms[${i}]`,
+            platform,
+            'allowed: os/architecture[/variant], e.g. "linux/arm64"',
+          );
+        }
+      });
+    }
+  }
+  if (p.lines.length > before) return null;
+  try {
+    return resolveTarget(target as unknown as Parameters<typeof resolveTarget>[0], defaultRegion).name;
+  } catch (error) {
+    p.add(path, target.image, `allowed: a target the probe can resolve (${(error as Error).message})`);
+    return null;
+  }
+}
+
+/** Target names become metric dimensions and alarm names: both must be unique within a canary. */
+export function checkTargetNames(p: Problems, targets: Array<{ path: string; name: string }>): void {
+  const seen = new Map<string, string>();
+  for (const { path, name } of targets) {
+    const slug = targetSlug(name);
+    const earlier = seen.get(slug);
+    if (earlier === undefined) {
+      seen.set(slug, name);
+    } else if (earlier === name) {
+      p.add(
+        path,
+        name,
+        'allowed: a name no other target uses (it is the metric dimension); set "name" on one of them',
+      );
+    } else {
+      p.add(
+        path,
+        name,
+        `allowed: a name whose alarm-name form "${slug}" differs from that of "${earlier}"; set "name" on one of them`,
+      );
+    }
+  }
+}
+
+const TUNING_KEYS = ['enabled', 'datapointsToAlarm', 'evaluationPeriods'] as const;
+const ALARM_EXTRA_KEYS: Record<keyof typeof ALARM_DEFAULTS, readonly string[]> = {
+  auth: ['threshold'],
+  throttle: ['threshold'],
+  availability: ['threshold'],
+  clockSkew: ['thresholdSeconds'],
+  heartbeat: ['periodMultiplier'],
+  latency: ['thresholdMs', 'statistic'],
+};
+
+/** Alarm tuning, including the CloudWatch rules that only show at deploy time (M ≤ N, N × period ≤ one day). */
+export function checkAlarmOptions(p: Problems, path: string, value: unknown, scheduleMinutes: number): void {
+  if (value === undefined) return;
+  if (!isObject(value)) {
+    p.add(path, value, `allowed: an object with any of ${Object.keys(ALARM_DEFAULTS).join(', ')}`);
+    return;
+  }
+  checkKeys(p, path, value, Object.keys(ALARM_DEFAULTS));
+  for (const kind of Object.keys(ALARM_DEFAULTS) as Array<keyof typeof ALARM_DEFAULTS>) {
+    const tuning = value[kind];
+    if (tuning === undefined) continue;
+    const here = `${path}.${kind}`;
+    if (!isObject(tuning)) {
+      p.add(
+        here,
+        tuning,
+        `allowed: an object with any of ${[...TUNING_KEYS, ...ALARM_EXTRA_KEYS[kind]].join(', ')}`,
+      );
+      continue;
+    }
+    checkKeys(p, here, tuning, [...TUNING_KEYS, ...ALARM_EXTRA_KEYS[kind]]);
+    const merged: Record<string, unknown> = { ...ALARM_DEFAULTS[kind], ...tuning };
+    if (tuning.enabled !== undefined) checkBoolean(p, `${here}.enabled`, tuning.enabled);
+    const multiplier = kind === 'heartbeat' ? merged.periodMultiplier : 1;
+    if (kind === 'heartbeat' && tuning.periodMultiplier !== undefined) {
+      checkNumber(p, `${here}.periodMultiplier`, tuning.periodMultiplier, LIMITS.heartbeatPeriodMultiplier);
+    }
+    const periodSeconds = scheduleMinutes * 60 * (typeof multiplier === 'number' ? multiplier : 1);
+    const maxPeriods = Math.max(1, Math.floor(LIMITS.maxEvaluationSeconds / periodSeconds));
+    const nOk =
+      tuning.evaluationPeriods === undefined ||
+      checkNumber(
+        p,
+        `${here}.evaluationPeriods`,
+        tuning.evaluationPeriods,
+        { min: 1, max: maxPeriods },
+        {
+          unit: `(periods of ${periodSeconds / 60} min; CloudWatch evaluates at most one day)`,
+        },
+      );
+    const mOk =
+      tuning.datapointsToAlarm === undefined ||
+      checkNumber(p, `${here}.datapointsToAlarm`, tuning.datapointsToAlarm, { min: 1, max: maxPeriods });
+    const n = merged.evaluationPeriods;
+    const m = merged.datapointsToAlarm;
+    if (nOk && mOk && typeof n === 'number' && typeof m === 'number') {
+      if (m > n) {
+        p.add(`${here}.datapointsToAlarm`, m, `allowed: at most evaluationPeriods (${n})`);
+      } else if (n * periodSeconds > LIMITS.maxEvaluationSeconds) {
+        p.add(
+          `${here}.evaluationPeriods`,
+          n,
+          `allowed: at most ${maxPeriods} (evaluationPeriods × ${periodSeconds / 60}-minute period must not exceed one day)`,
+        );
+      }
+    }
+    if (tuning.threshold !== undefined)
+      checkNumber(p, `${here}.threshold`, tuning.threshold, LIMITS.countThreshold);
+    if (tuning.thresholdSeconds !== undefined) {
+      checkNumber(p, `${here}.thresholdSeconds`, tuning.thresholdSeconds, LIMITS.clockSkewSeconds, {
+        unit: 'seconds',
+      });
+    }
+    if (tuning.thresholdMs !== undefined) {
+      checkNumber(p, `${here}.thresholdMs`, tuning.thresholdMs, LIMITS.latencyMs, { unit: 'ms' });
+    }
+    if (
+      tuning.statistic !== undefined &&
+      !(LATENCY_STATISTICS as readonly unknown[]).includes(tuning.statistic)
+    ) {
+      p.add(`${here}.statistic`, tuning.statistic, `allowed: one of ${LATENCY_STATISTICS.join(', ')}`);
+    }
+  }
+}
+
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+export function checkVpc(p: Problems, path: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (!isObject(value)) {
+    p.add(path, value, 'allowed: {"subnetIds": ["subnet-…"], "securityGroupIds": ["sg-…"]}');
+    return;
+  }
+  checkKeys(p, path, value, ['subnetIds', 'securityGroupIds']);
+  const list = (key: string, pattern: RegExp, example: string, max: number) => {
+    const ids = value[key];
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > max) {
+      p.add(`${path}.${key}`, ids, `allowed: a list of 1-${max} IDs like "${example}"`);
+      return;
+    }
+    ids.forEach((id, i) => {
+      if (typeof id !== 'string' || (!Token.isUnresolved(id) && !pattern.test(id))) {
+        p.add(`${path}.${key}[${i}]`, id, `allowed: an ID like "${example}" (8 or 17 hex digits)`);
+      }
+    });
+  };
+  // Lambda's own limits: 16 subnets, 5 security groups.
+  list('subnetIds', SUBNET_ID, 'subnet-0123456789abcdef0', 16);
+  list('securityGroupIds', SECURITY_GROUP_ID, 'sg-0123456789abcdef0', 5);
+}
