@@ -61,3 +61,11 @@ export const DIMENSION = {
   target: 'Target',
   category: 'Category',
 } as const;
+
+/**
+ * Message attribute every diagnosis from the function carries (its value: failure, category-changed,
+ * reminder, recovery). CloudWatch alarm notifications carry no attributes, so a subscription filtered on
+ * this attribute's absence receives alarms only: pager integrations open and resolve incidents from alarm
+ * state changes and would treat free-text diagnoses as incidents that never resolve.
+ */
+export const DIAGNOSIS_KIND_ATTRIBUTE = 'kind';

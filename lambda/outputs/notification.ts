@@ -1,3 +1,4 @@
+import { DIAGNOSIS_KIND_ATTRIBUTE } from '../contract.ts';
 import type { Category, ProbeResult } from '../probe/types.ts';
 import { RUNBOOKS } from '../runbooks.ts';
 import type { NotificationKind } from './dedup.ts';
@@ -23,7 +24,7 @@ export interface Notification {
     severity: Severity;
     region: string;
     target: string;
-    kind: NotificationKind;
+    [DIAGNOSIS_KIND_ATTRIBUTE]: NotificationKind;
   };
 }
 
@@ -97,7 +98,7 @@ export function formatNotification(
       severity: kind === 'recovery' ? 'info' : severityOf(category),
       region: context.region,
       target: result.target,
-      kind,
+      [DIAGNOSIS_KIND_ATTRIBUTE]: kind,
     },
   };
 }

@@ -14,17 +14,19 @@ export interface Invocation {
   durationMs: number;
 }
 
+/** What EventBridge Scheduler hands the probe function. */
+export const SCHEDULED_EVENT = { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} };
+
 // A Lambda-like invocation: a fresh Node process (a cold start), the bundle imported as the runtime would,
-// the handler called with a scheduled event and a context whose clock runs down.
+// the handler called with the event and a context whose clock runs down.
 const RUNNER = `
 import { writeFileSync } from 'node:fs';
 const { handler } = await import(process.env.BUNDLE_URL);
 const deadline = Date.now() + Number(process.env.REMAINING_MS);
-const summary = await handler(
-  { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} },
-  { getRemainingTimeInMillis: () => deadline - Date.now() },
-);
-writeFileSync(process.env.RESULT_FILE, JSON.stringify(summary));
+const summary = await handler(JSON.parse(process.env.EVENT_JSON), {
+  getRemainingTimeInMillis: () => deadline - Date.now(),
+});
+writeFileSync(process.env.RESULT_FILE, JSON.stringify(summary ?? null));
 `;
 
 /** Runs the deployed bundle once in its own process with only the given environment. */
@@ -32,6 +34,7 @@ export async function invokeBundle(
   bundlePath: string,
   env: Record<string, string>,
   remainingMs = 30_000,
+  event: unknown = SCHEDULED_EVENT,
 ): Promise<Invocation> {
   const dir = await mkdtemp(join(tmpdir(), 'canary-invoke-'));
   const resultFile = join(dir, 'summary.json');
@@ -47,6 +50,7 @@ export async function invokeBundle(
             ...env,
             BUNDLE_URL: pathToFileURL(bundlePath).href,
             REMAINING_MS: String(remainingMs),
+            EVENT_JSON: JSON.stringify(event),
             RESULT_FILE: resultFile,
           },
           timeout: remainingMs + 10_000,

@@ -1,0 +1,149 @@
+import { Arn, ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { DIAGNOSIS_KIND_ATTRIBUTE } from '../lambda/contract.ts';
+
+export interface NotificationOptions {
+  /**
+   * Use this existing topic instead of creating one. It must be in the stack's region: CloudWatch alarm
+   * actions cannot cross regions.
+   * @default - a new topic
+   */
+  readonly topicArn?: string;
+  /**
+   * E-mail addresses to subscribe (each confirms by e-mail once).
+   * @default - none
+   */
+  readonly emails?: string[];
+  /**
+   * HTTPS endpoints to subscribe, e.g. a PagerDuty or Opsgenie CloudWatch integration URL. They receive alarm
+   * notifications only (ALARM and OK, so incidents resolve themselves), not the function's free-text
+   * diagnoses, which e-mail subscribers get as well.
+   * @default - none
+   */
+  readonly httpsEndpoints?: string[];
+  /**
+   * Encrypt the created topic with a customer-managed KMS key whose policy lets CloudWatch use it. Ignored for
+   * an existing topic. Not the AWS-managed `alias/aws/sns` key: CloudWatch cannot use it, and alarm
+   * notifications to such a topic are dropped without any error outside the alarm history.
+   * @default false
+   */
+  readonly encryption?: boolean;
+}
+
+export interface AlarmTopicProps extends NotificationOptions {
+  /**
+   * Name pattern (`*` wildcards) of the alarms that may publish to a created topic: the topic policy lets the
+   * CloudWatch service publish only for these alarms of this account and region.
+   */
+  readonly alarmNamePattern: string;
+}
+
+/** The region's notification topic: alarms and the canary's own diagnoses go here. */
+export class AlarmTopic extends Construct {
+  readonly topic: sns.ITopic;
+  /** The customer-managed key, when the created topic is encrypted. */
+  readonly key?: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    if (props.topicArn !== undefined) {
+      assertSameRegion(props.topicArn, stack);
+      this.topic = sns.Topic.fromTopicArn(this, 'Topic', props.topicArn);
+    } else {
+      if (props.encryption) {
+        this.key = new kms.Key(this, 'Key', {
+          description:
+            'Encrypts the ecr-pull-canary notification topic; CloudWatch may use it to publish alarms',
+          enableKeyRotation: true,
+        });
+        this.key.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: 'AllowCloudWatchAlarmsToPublish',
+            principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            // The statement AWS documents for alarm actions to encrypted topics; a source-account condition is
+            // not documented as set on these calls, and a condition that never matches drops every alarm.
+            resources: ['*'],
+          }),
+        );
+      }
+      const topic = new sns.Topic(this, 'Topic', {
+        ...(this.key ? { masterKey: this.key } : {}),
+        enforceSSL: true,
+      });
+      // A topic policy replaces SNS's default one, which let the account's alarms publish; without this
+      // statement every alarm action fails with "not authorized to perform: SNS:Publish".
+      topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCanaryAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({
+                service: 'cloudwatch',
+                resource: 'alarm',
+                resourceName: props.alarmNamePattern,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
+      if (!this.key) {
+        Validations.of(topic).acknowledge({
+          id: 'AwsSolutions-SNS2',
+          reason:
+            'Messages carry alarm states and probe diagnoses, no secrets or personal data. Encryption is opt-in (notifications.encryption): the customer-managed key CloudWatch needs costs $1 per region-month, and the AWS-managed aws/sns key would make CloudWatch drop alarm notifications silently.',
+        });
+      }
+      this.topic = topic;
+    }
+
+    for (const email of props.emails ?? []) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    for (const url of props.httpsEndpoints ?? []) {
+      this.topic.addSubscription(
+        new subscriptions.UrlSubscription(url, {
+          protocol: sns.SubscriptionProtocol.HTTPS,
+          filterPolicy: { [DIAGNOSIS_KIND_ATTRIBUTE]: sns.SubscriptionFilter.notExistsFilter() },
+        }),
+      );
+    }
+  }
+
+  /** Lets `grantee` publish, including use of the topic's key when there is one. */
+  grantPublish(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+    );
+    if (this.key) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [this.key.keyArn],
+        }),
+      );
+    }
+  }
+}
+
+function assertSameRegion(topicArn: string, stack: Stack): void {
+  if (Token.isUnresolved(topicArn) || Token.isUnresolved(stack.region)) return;
+  const region = Arn.split(topicArn, ArnFormat.NO_RESOURCE_NAME).region;
+  if (region !== stack.region) {
+    throw new Error(
+      `topicArn "${topicArn}" is in region "${region}" but the stack is in "${stack.region}"; alarm actions must use a topic in the alarm's own region`,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { type App, Duration, Tags } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { CanaryStack } from './canary-stack.ts';
+import type { CanaryConfig } from './config/schema.ts';
+import { DashboardStack } from './dashboard-stack.ts';
+
+export interface CanaryAppStacks {
+  canaries: CanaryStack[];
+  dashboard?: DashboardStack;
+}
+
+export interface BuildOptions {
+  /** Account when the configuration names none, e.g. CDK_DEFAULT_ACCOUNT. @default - environment-agnostic */
+  defaultAccount?: string;
+}
+
+/** Stack names embed the canary name, so two canaries with different names never touch each other's stacks. */
+export function canaryStackName(name: string, region: string): string {
+  return `${name}-${region}`;
+}
+
+export function dashboardStackName(name: string): string {
+  return `${name}-dashboard`;
+}
+
+/**
+ * The app's stacks from a validated configuration: one canary stack per region and, when enabled, one
+ * dashboard stack. The dashboard stack lives in the first configured region: dashboards are global, so any
+ * region shows them all, and the first one is a region the user has already bootstrapped.
+ */
+export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOptions = {}): CanaryAppStacks {
+  const account = config.account ?? options.defaultAccount;
+  const dashboardName = config.name;
+  const canaries = config.regions.map(
+    (region) =>
+      new CanaryStack(app, canaryStackName(config.name, region.region), {
+        env: { account, region: region.region },
+        description: `ecr-pull-canary ${config.name}: ECR pull canary in ${region.region}`,
+        canary: {
+          canaryName: config.name,
+          targets: region.targets,
+          knownGoodImage: config.knownGoodImage,
+          schedule: Duration.minutes(config.scheduleMinutes),
+          namespace: config.namespace,
+          memorySize: config.memoryMiB,
+          logRetention: config.logRetentionDays as logs.RetentionDays,
+          ...(region.vpc ? { vpcPlacement: region.vpc } : {}),
+          notifications: region.notifications,
+          alarms: config.alarms,
+          reminderHours: config.reminderHours,
+          ...(config.dashboard ? { dashboardName } : {}),
+        },
+      }),
+  );
+  const first = config.regions[0];
+  const dashboard =
+    config.dashboard && first
+      ? new DashboardStack(app, dashboardStackName(config.name), {
+          env: { account, region: first.region },
+          description: `ecr-pull-canary ${config.name}: one dashboard for all regions`,
+          dashboardName,
+          canaries: canaries.map((stack) => stack.canary),
+        })
+      : undefined;
+  for (const stack of [...canaries, ...(dashboard ? [dashboard] : [])]) {
+    Tags.of(stack).add('ecr-pull-canary', config.name);
+  }
+  return { canaries, ...(dashboard ? { dashboard } : {}) };
+}

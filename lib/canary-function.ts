@@ -1,0 +1,135 @@
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CANARY_DEFAULTS } from './defaults.ts';
+import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, MAIN_FIELDS } from './handler-bundling.ts';
+
+/** Subnets and security groups by ID, so synthesis needs no VPC lookup (and no credentials). */
+export interface VpcPlacement {
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+}
+
+export interface CanaryFunctionProps {
+  /** The handler's TypeScript file; it must export `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  /**
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Retention of the function's own log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * @default - no variables
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Runs the function in these subnets, with these security groups, so it reaches ECR the way the workloads do.
+   * @default - not in a VPC
+   */
+  readonly vpcPlacement?: VpcPlacement;
+}
+
+/**
+ * The one place the canary's functions are defined, so the probe and the seeding function agree on all of it:
+ * - Node.js 22 on arm64: the oldest runtime the SDK keeps supporting, at the lower arm64 GB-s price;
+ * - bundled by esbuild as minified ESM with every SDK client inside, so the deployed code is the tested code
+ *   and not whatever SDK version the runtime ships;
+ * - an explicit log group with retention that is removed with the stack, and JSON log lines;
+ * - its own role that may only write to that log group; callers add what else it needs.
+ */
+export class CanaryFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? CANARY_DEFAULTS.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // No AWS managed policy: AWSLambdaBasicExecutionRole would also allow creating any log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? CANARY_DEFAULTS.memoryMiB,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: props.environment ?? {},
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLE_TARGET,
+        minify: true,
+        sourceMap: false,
+        mainFields: MAIN_FIELDS,
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the SDK clients too: the runtime's copy changes under us and is not what the tests ran.
+        externalModules: [],
+        logLevel: LogLevel.ERROR,
+      },
+    });
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x, the runtime the bundle is built for (target node22) and tested on, supported by Lambda into 2027; moving to a newer runtime is a deliberate, tested change rather than a side effect of a CDK upgrade.',
+    });
+    if (props.vpcPlacement) this.placeInVpc(props.vpcPlacement);
+  }
+
+  /**
+   * Set on the CloudFormation resource rather than through `vpc`, which would need a VPC lookup or VPC
+   * attributes the user does not have to give, and would attach the AWS managed VPC access policy.
+   */
+  private placeInVpc(placement: VpcPlacement): void {
+    const cfn = this.function.node.defaultChild as lambda.CfnFunction;
+    cfn.vpcConfig = { subnetIds: placement.subnetIds, securityGroupIds: placement.securityGroupIds };
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // What Lambda needs to manage the function's network interfaces (the AWSLambdaVPCAccessExecutionRole
+        // actions). EC2 Describe* has no resource-level permissions, and Lambda checks these at creation.
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+  }
+}
+
+/** The retention values CloudWatch Logs accepts, for validating a number from configuration. */
+export const LOG_RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
+  (value): value is number => typeof value === 'number',
+);

@@ -1,0 +1,463 @@
+import {
+  Arn,
+  ArnFormat,
+  type CfnElement,
+  Duration,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import { DIMENSION, ENV, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
+import { parseImageReference } from '../lambda/probe/image-ref.ts';
+import { resolveTarget } from '../lambda/probe/probe.ts';
+import type { Category, ProbeTarget } from '../lambda/probe/types.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../lambda/seed/contract.ts';
+import { alarmNamePattern } from './alarm-naming.ts';
+import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
+import {
+  type CanaryAlarm,
+  type CanaryAlarmOptions,
+  CanaryAlarms,
+  type CanaryMetricSource,
+} from './canary-alarms.ts';
+import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
+import { ALARM_DEFAULTS, CANARY_DEFAULTS, defaultTimeoutSeconds, LIMITS } from './defaults.ts';
+import { HANDLER_ENTRY } from './handler-bundling.ts';
+import { KnownGoodImage } from './known-good-image.ts';
+import {
+  checkAlarmOptions,
+  checkCanaryName,
+  checkNamespace,
+  checkNumber,
+  checkTarget,
+  checkTargetNames,
+  checkVpc,
+  Problems,
+} from './validation.ts';
+
+export interface EcrPullCanaryProps {
+  /**
+   * Names the alarms, the seeded repository and the canary in notifications. Unique per account.
+   * @default - derived from the stack name and the construct path, so it is unique in the account and region
+   */
+  readonly canaryName?: string;
+  /**
+   * Images to probe, each with a stable `name` (the metric dimension) or one derived from the reference.
+   * @default - none: only the known-good image (see `knownGoodImage`)
+   */
+  readonly targets?: ProbeTarget[];
+  /**
+   * Create a canary-owned repository, seed it with a tiny multi-arch image at deploy time and probe it first,
+   * so the canary watches the region's ECR auth path with no targets of its own.
+   * @default true
+   */
+  readonly knownGoodImage?: boolean;
+  /**
+   * How often the canary runs: whole minutes from 1 to 60.
+   * @default Duration.minutes(5)
+   */
+  readonly schedule?: Duration;
+  /**
+   * CloudWatch namespace of the canary's metrics.
+   * @default 'EcrPullCanary'
+   */
+  readonly namespace?: string;
+  /**
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Must end before the next run starts.
+   * @default - the smaller of 60 seconds and the schedule period minus 10 seconds
+   */
+  readonly timeout?: Duration;
+  /**
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Run the probe in these subnets with these security groups, so it uses the same ECR interface endpoints,
+   * DNS and S3 gateway as the workloads.
+   * @default - not in a VPC
+   */
+  readonly vpcPlacement?: VpcPlacement;
+  /**
+   * Where alarms and the canary's diagnoses go.
+   * @default - a new unencrypted topic without subscriptions
+   */
+  readonly notifications?: NotificationOptions;
+  /**
+   * Thresholds and M of N per alarm.
+   * @default - the documented defaults of each alarm
+   */
+  readonly alarms?: CanaryAlarmOptions;
+  /**
+   * While a target keeps failing, the canary reminds at most this often.
+   * @default 6
+   */
+  readonly reminderHours?: number;
+  /**
+   * Name of the dashboard that shows this canary, for links in notifications.
+   * @default - notifications carry no dashboard link
+   */
+  readonly dashboardName?: string;
+}
+
+/**
+ * A scheduled Lambda canary for ECR pulls in one region: it fetches a token and each target's manifest the way
+ * docker and kubelet do, publishes two steady-state metrics per target and sparse failure metrics, notifies
+ * once per failure streak, and pages through alarms with an OK action so pagers resolve by themselves.
+ */
+export class EcrPullCanary extends Construct implements CanaryMetricSource {
+  readonly canaryName: string;
+  readonly namespace: string;
+  readonly schedule: Duration;
+  /** Targets as the function receives them; the first is the heartbeat target. */
+  readonly targets: HandlerTarget[];
+  readonly probe: CanaryFunction;
+  readonly topic: AlarmTopic;
+  readonly stateTable: dynamodb.Table;
+  readonly knownGoodImage?: KnownGoodImage;
+  readonly alarms: CanaryAlarm[];
+
+  constructor(scope: Construct, id: string, props: EcrPullCanaryProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const region = stack.region;
+
+    this.schedule = props.schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes);
+    this.namespace = props.namespace ?? CANARY_DEFAULTS.namespace;
+    this.canaryName = props.canaryName ?? defaultCanaryName(this);
+    const scheduleMinutes = validate(props, this.schedule, this.canaryName, this.namespace, region);
+
+    const timeout = props.timeout ?? Duration.seconds(defaultTimeoutSeconds(scheduleMinutes));
+
+    const seeded = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
+    if (seeded) {
+      this.knownGoodImage = new KnownGoodImage(this, 'KnownGoodImage', {
+        repositoryName: `${this.canaryName}/known-good`,
+        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      });
+    }
+    const userTargets = (props.targets ?? []).map((target) => ({
+      ...target,
+      name: resolveTarget(target, regionForNames(region)).name,
+    }));
+    this.targets = [...(this.knownGoodImage ? [this.knownGoodImage.target] : []), ...userTargets];
+
+    this.topic = new AlarmTopic(this, 'Notifications', {
+      ...props.notifications,
+      alarmNamePattern: alarmNamePattern(this.canaryName, region),
+    });
+
+    this.stateTable = new dynamodb.Table(this, 'State', {
+      partitionKey: { name: STATE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: STATE_TABLE.ttlAttribute,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.stateTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason:
+        'The table holds only notification dedup state that expires by TTL; losing it repeats at most one notification per failing target, so point-in-time backups would protect nothing of value.',
+    });
+
+    const clockSkewThreshold =
+      props.alarms?.clockSkew?.thresholdSeconds ?? ALARM_DEFAULTS.clockSkew.thresholdSeconds;
+    this.probe = new CanaryFunction(this, 'Probe', {
+      entry: HANDLER_ENTRY,
+      description: `ecr-pull-canary ${this.canaryName}: probes ECR pulls and reports`,
+      timeout,
+      ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      ...(props.vpcPlacement === undefined ? {} : { vpcPlacement: props.vpcPlacement }),
+      environment: {
+        [ENV.targets]: JSON.stringify(this.targets),
+        [ENV.canaryName]: this.canaryName,
+        [ENV.namespace]: this.namespace,
+        [ENV.topicArn]: this.topic.topic.topicArn,
+        [ENV.stateTable]: this.stateTable.tableName,
+        [ENV.reminderHours]: String(props.reminderHours ?? CANARY_DEFAULTS.reminderHours),
+        [ENV.clockSkewThresholdSeconds]: String(clockSkewThreshold),
+        ...(props.dashboardName === undefined ? {} : { [ENV.dashboardName]: props.dashboardName }),
+      },
+    });
+    this.probe.function.configureAsyncInvoke({
+      // A missed run is reported by the next one; a retried or queued one would report stale results late.
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(CANARY_DEFAULTS.maxEventAgeSeconds),
+    });
+    this.grantProbe(this.probe.role, this.targets);
+    Validations.of(this.probe.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Resource "*" only where IAM has nothing narrower: ecr:GetAuthorizationToken (no resource-level permissions), cloudwatch:PutMetricData (limited to the canary namespace by the cloudwatch:namespace condition) and, with VPC placement, the network-interface actions Lambda needs (EC2 Describe* has no resource-level permissions).',
+    });
+
+    // Its own role rather than the stack-wide one LambdaInvoke would share across every schedule in the stack.
+    const schedulerRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: `Lets EventBridge Scheduler start ecr-pull-canary ${this.canaryName}`,
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.probe.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason:
+        "Added by aws-scheduler-targets' LambdaInvoke: the function's versions and aliases; the role can invoke this one function only.",
+    });
+    const schedule = new scheduler.Schedule(this, 'Schedule', {
+      schedule: scheduler.ScheduleExpression.rate(this.schedule),
+      target: new schedulerTargets.LambdaInvoke(this.probe.function, {
+        role: schedulerRole,
+        retryAttempts: 0,
+        maxEventAge: Duration.seconds(CANARY_DEFAULTS.maxEventAgeSeconds),
+      }),
+      // A canary runs on the minute it is due; a flexible window would blur the heartbeat.
+      timeWindow: scheduler.TimeWindow.off(),
+      description: `ecr-pull-canary ${this.canaryName}`,
+    });
+    // The first run must find the seeded image, or a fresh deployment starts with a failure.
+    if (this.knownGoodImage) schedule.node.addDependency(this.knownGoodImage.seed);
+
+    const alarms = new CanaryAlarms(this, 'Alarms', {
+      metrics: this,
+      canaryName: this.canaryName,
+      region,
+      period: this.schedule,
+      targets: this.targets.map((target) => target.name),
+      topic: this.topic.topic,
+      ...(props.alarms === undefined ? {} : { options: props.alarms }),
+    });
+    this.alarms = alarms.alarms;
+  }
+
+  /** 1 for a healthy probe, 0 for a failed one; its SampleCount counts runs. @default statistic Average */
+  metricSuccess(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.success, { [DIMENSION.target]: target }, { statistic: 'Average', ...props });
+  }
+
+  /** Wall time of healthy probes, ms. @default statistic p90 */
+  metricLatency(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.latency, { [DIMENSION.target]: target }, { statistic: 'p90', ...props });
+  }
+
+  /** Failed probes of one category, or of all. Sent only when non-zero. @default statistic Sum */
+  metricFailures(category?: Category, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.failures, category === undefined ? {} : { [DIMENSION.category]: category }, {
+      statistic: 'Sum',
+      ...props,
+    });
+  }
+
+  /** Failed probes in the credentials, auth and permission categories. @default statistic Sum */
+  metricAuthFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.authFailures, {}, { statistic: 'Sum', ...props });
+  }
+
+  /** Throttled responses, the ones the SDK retried past included. @default statistic Sum */
+  metricThrottledResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.throttled, {}, { statistic: 'Sum', ...props });
+  }
+
+  /** Host minus AWS clock, seconds (signed), when measurable. @default statistic Maximum */
+  metricClockSkew(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.clockSkew, {}, { statistic: 'Maximum', ...props });
+  }
+
+  private get heartbeatTarget(): string {
+    const first = this.targets[0];
+    if (!first) throw new Error('the canary has no targets');
+    return first.name;
+  }
+
+  private metric(
+    metricName: string,
+    dimensionsMap: Record<string, string>,
+    props: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap,
+      period: this.schedule,
+      ...props,
+    });
+  }
+
+  /**
+   * Exactly what the probe calls: a token, the manifests of its own targets (and their blobs only where a
+   * platform check may need the config blob), AssumeRole for targets pulled as another role, its metrics in
+   * its namespace, its topic and its dedup table.
+   */
+  private grantProbe(role: iam.Role, targets: HandlerTarget[]): void {
+    const own = targets.filter((target) => target.assumeRoleArn === undefined);
+    if (own.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          // No resource-level permissions exist for the token call.
+          actions: ['ecr:GetAuthorizationToken'],
+          resources: ['*'],
+        }),
+      );
+      const manifestArns = unique(own.map((target) => this.repositoryArn(target)));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ecr:BatchGetImage'], resources: manifestArns }),
+      );
+      // A single-arch image names its platform only in the config blob, which the probe then fetches; the
+      // seeded image is an index, so it never does.
+      const blobArns = unique(
+        own
+          .filter((target) => (target.platforms?.length ?? 0) > 0 && target !== this.knownGoodImage?.target)
+          .map((target) => this.repositoryArn(target)),
+      );
+      if (blobArns.length > 0) {
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: ['ecr:GetDownloadUrlForLayer'], resources: blobArns }),
+        );
+      }
+    }
+    const roles = unique(targets.flatMap((target) => (target.assumeRoleArn ? [target.assumeRoleArn] : [])));
+    if (roles.length > 0) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
+    }
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // PutMetricData has no resource-level permissions; the namespace condition key is how it is scoped.
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
+      }),
+    );
+    this.topic.grantPublish(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.stateTable.tableArn],
+      }),
+    );
+  }
+
+  /** ARN of the repository a target reads: account and region from the URI, else this stack's. */
+  private repositoryArn(target: HandlerTarget): string {
+    const stack = Stack.of(this);
+    const ref = parseImageReference(target.image);
+    const region = target.region ?? ref.region ?? stack.region;
+    return stack.formatArn({
+      service: 'ecr',
+      region,
+      account: ref.registryId ?? stack.account,
+      resource: 'repository',
+      resourceName: ref.repository,
+    });
+  }
+}
+
+/**
+ * A target's name never depends on the region, but resolving a short reference needs one; in an
+ * environment-agnostic stack the function resolves it at run time from AWS_REGION.
+ */
+function regionForNames(region: string): string {
+  return Token.isUnresolved(region) ? 'us-east-1' : region;
+}
+
+/** Stack names are unique per account and region, and the construct path is unique in its stack. */
+function defaultCanaryName(scope: Construct): string {
+  return Names.uniqueResourceName(scope, { maxLength: LIMITS.nameMaxLength, separator: '-' })
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '');
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Validates everything before a resource is created; all problems in one error. Returns the schedule in minutes. */
+function validate(
+  props: EcrPullCanaryProps,
+  schedule: Duration,
+  canaryName: string,
+  namespace: string,
+  region: string,
+): number {
+  const p = new Problems();
+  const scheduleMinutes = schedule.toSeconds() / 60;
+  checkNumber(p, 'schedule (minutes)', scheduleMinutes, LIMITS.scheduleMinutes);
+  checkCanaryName(p, 'canaryName', canaryName);
+  checkNamespace(p, 'namespace', namespace);
+  if (props.memorySize !== undefined)
+    checkNumber(p, 'memorySize', props.memorySize, LIMITS.memoryMiB, { unit: 'MiB' });
+  if (props.reminderHours !== undefined) {
+    checkNumber(p, 'reminderHours', props.reminderHours, LIMITS.reminderHours, {
+      integer: false,
+      unit: 'hours',
+    });
+  }
+  if (props.timeout !== undefined) {
+    const maxTimeout = Math.min(900, scheduleMinutes * 60 - 1);
+    checkNumber(
+      p,
+      'timeout (seconds)',
+      props.timeout.toSeconds(),
+      { min: 1, max: maxTimeout },
+      {
+        unit: 'seconds (a run must end before the next one starts)',
+      },
+    );
+  }
+  const targets = props.targets ?? [];
+  if (targets.length > LIMITS.targetsPerRegion) {
+    p.add('targets', `${targets.length} targets`, `allowed: at most ${LIMITS.targetsPerRegion} per canary`);
+  }
+  const names = targets.map((target, i) => checkTarget(p, `targets[${i}]`, target, regionForNames(region)));
+  const seeded = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
+  if (!seeded && targets.length === 0) {
+    p.add(
+      'targets',
+      [],
+      'allowed: at least one target when knownGoodImage is false (there would be nothing to probe)',
+    );
+  }
+  checkTargetNames(p, [
+    ...(seeded ? [{ path: 'knownGoodImage', name: KNOWN_GOOD_TARGET_NAME }] : []),
+    ...names.flatMap((name, i) => (name === null ? [] : [{ path: `targets[${i}].name`, name }])),
+  ]);
+  checkAlarmOptions(
+    p,
+    'alarms',
+    props.alarms,
+    Number.isInteger(scheduleMinutes) ? scheduleMinutes : CANARY_DEFAULTS.scheduleMinutes,
+  );
+  checkVpc(p, 'vpcPlacement', props.vpcPlacement);
+  const topicArn = props.notifications?.topicArn;
+  if (topicArn !== undefined && !Token.isUnresolved(topicArn)) {
+    try {
+      const parts = Arn.split(topicArn, ArnFormat.NO_RESOURCE_NAME);
+      if (parts.service !== 'sns') throw new Error('not an SNS ARN');
+      if (!Token.isUnresolved(region) && parts.region !== region) {
+        p.add(
+          'notifications.topicArn',
+          topicArn,
+          `allowed: a topic in ${region}, the stack's region (CloudWatch alarm actions cannot cross regions)`,
+        );
+      }
+    } catch {
+      p.add('notifications.topicArn', topicArn, 'allowed: an SNS topic ARN, arn:aws:sns:REGION:ACCOUNT:name');
+    }
+  }
+  if (!p.empty) {
+    throw new Error(`Invalid EcrPullCanary properties:\n  ${p.lines.join('\n  ')}`);
+  }
+  return scheduleMinutes;
+}

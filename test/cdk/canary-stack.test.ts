@@ -1,0 +1,340 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ENV, STATE_TABLE } from '../../lambda/contract.ts';
+import { KNOWN_GOOD_TARGET_NAME, SEED_PROPERTIES } from '../../lambda/seed/contract.ts';
+import { buildMultiArchImage } from '../../lambda/seed/oci-image.ts';
+import {
+  ACCOUNT,
+  canaryTemplate,
+  logicalIdByPath,
+  onlyResource,
+  resourcesOfType,
+  synthApp,
+} from './helpers.ts';
+
+const REGION = 'eu-west-1';
+const DEFAULTS = canaryTemplate({ regions: [REGION] });
+const SEED_DIGEST = buildMultiArchImage().index.digest;
+const SEED_TAG = `known-good-${SEED_DIGEST.slice('sha256:'.length, 'sha256:'.length + 16)}`;
+
+function probeFunction(template: Template) {
+  const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+  const probe = Object.entries(functions).find(([id]) => id.startsWith('CanaryProbeFunction'));
+  if (!probe) throw new Error('no probe function');
+  return probe[1].Properties as Record<string, unknown> & {
+    Environment: { Variables: Record<string, unknown> };
+  };
+}
+
+function targetsOf(template: Template): unknown[] {
+  return JSON.parse(probeFunction(template).Environment.Variables[ENV.targets] as string) as unknown[];
+}
+
+describe('probe function defaults', () => {
+  it('runs Node.js 22 on arm64 with JSON logs into its own log group', () => {
+    DEFAULTS.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('probes ECR pulls'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 60,
+      LoggingConfig: {
+        LogFormat: 'JSON',
+        LogGroup: { Ref: logicalIdByPath(DEFAULTS, '/Canary/Probe/LogGroup/Resource') },
+      },
+    });
+  });
+
+  it('keeps its logs 30 days and removes them with the stack', () => {
+    DEFAULTS.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30 },
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  it('is never retried and drops a run that waited over a minute', () => {
+    DEFAULTS.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdByPath(DEFAULTS, '/Canary/Probe/Function/Resource') },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+      Qualifier: '$LATEST',
+    });
+  });
+
+  it('gets exactly the environment of the contract', () => {
+    expect(probeFunction(DEFAULTS).Environment.Variables).toEqual({
+      [ENV.targets]: expect.any(String),
+      [ENV.canaryName]: 'ecr-pull-canary',
+      [ENV.namespace]: 'EcrPullCanary',
+      [ENV.topicArn]: { Ref: logicalIdByPath(DEFAULTS, '/Canary/Notifications/Topic/Resource') },
+      [ENV.stateTable]: { Ref: logicalIdByPath(DEFAULTS, '/Canary/State/Resource') },
+      [ENV.reminderHours]: '6',
+      [ENV.clockSkewThresholdSeconds]: '60',
+      [ENV.dashboardName]: 'ecr-pull-canary',
+    });
+  });
+
+  it('probes the seeded image first, pinned to the digest it was built with', () => {
+    expect(targetsOf(DEFAULTS)).toEqual([
+      {
+        name: KNOWN_GOOD_TARGET_NAME,
+        image: `ecr-pull-canary/known-good:${SEED_TAG}`,
+        platforms: ['linux/amd64', 'linux/arm64'],
+        expectedDigest: SEED_DIGEST,
+      },
+    ]);
+  });
+});
+
+describe('schedule', () => {
+  it('runs every 5 minutes by EventBridge Scheduler, without flexible window or retries', () => {
+    DEFAULTS.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalIdByPath(DEFAULTS, '/Canary/Probe/Function/Resource'), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    });
+  });
+
+  it('starts only after the known-good image is seeded', () => {
+    DEFAULTS.hasResource('AWS::Scheduler::Schedule', {
+      DependsOn: Match.arrayWith([logicalIdByPath(DEFAULTS, '/Canary/KnownGoodImage/Seed/Default')]),
+    });
+  });
+
+  it.each([
+    [1, 'rate(1 minute)', 50],
+    [2, 'rate(2 minutes)', 60],
+    [60, 'rate(1 hour)', 60],
+  ])(
+    'every %i minutes: expression %s and a timeout of %i s that ends before the next run',
+    (minutes, expression, timeout) => {
+      const template = canaryTemplate({ regions: [REGION], scheduleMinutes: minutes });
+      template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: expression });
+      expect(probeFunction(template).Timeout).toBe(timeout);
+    },
+  );
+});
+
+describe('known-good image', () => {
+  it('lives in a canary-owned repository: immutable tags, lifecycle rule, emptied and removed on delete', () => {
+    DEFAULTS.hasResource('AWS::ECR::Repository', {
+      Properties: {
+        RepositoryName: 'ecr-pull-canary/known-good',
+        ImageTagMutability: 'IMMUTABLE',
+        EmptyOnDelete: true,
+        LifecyclePolicy: {
+          LifecyclePolicyText: JSON.stringify({
+            rules: [
+              {
+                rulePriority: 1,
+                description: 'Keep the newest seeded images',
+                selection: {
+                  tagStatus: 'tagged',
+                  tagPrefixList: ['known-good-'],
+                  countType: 'imageCountMoreThan',
+                  countNumber: 3,
+                },
+                action: { type: 'expire' },
+              },
+            ],
+          }),
+        },
+        // ECR encrypts every repository; AES256 with the ECR-managed key is what an absent setting means.
+        EncryptionConfiguration: Match.absent(),
+      },
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  it('is pushed by a custom resource that answers within 5 minutes', () => {
+    DEFAULTS.hasResource('Custom::EcrPullCanaryKnownGoodImage', {
+      Properties: {
+        ServiceToken: {
+          'Fn::GetAtt': [logicalIdByPath(DEFAULTS, '/KnownGoodImage/SeedFunction/Function/Resource'), 'Arn'],
+        },
+        ServiceTimeout: '300',
+        [SEED_PROPERTIES.repository]: 'ecr-pull-canary/known-good',
+        [SEED_PROPERTIES.tag]: SEED_TAG,
+        [SEED_PROPERTIES.platforms]: ['linux/amd64', 'linux/arm64'],
+        [SEED_PROPERTIES.digest]: SEED_DIGEST,
+      },
+      DependsOn: [logicalIdByPath(DEFAULTS, '/KnownGoodImage/Repository/Resource')],
+    });
+  });
+
+  it('can be turned off, leaving only the configured targets', () => {
+    const template = canaryTemplate({
+      regions: [REGION],
+      knownGoodImage: false,
+      targets: [{ image: 'app:1' }],
+    });
+    template.resourceCountIs('AWS::ECR::Repository', 0);
+    template.resourceCountIs('Custom::EcrPullCanaryKnownGoodImage', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(targetsOf(template)).toEqual([{ image: 'app:1', name: 'app:1' }]);
+  });
+});
+
+describe('dedup store', () => {
+  it('is an on-demand table keyed by the contract, with TTL, removed with the stack', () => {
+    DEFAULTS.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: STATE_TABLE.ttlAttribute, Enabled: true },
+      },
+      DeletionPolicy: 'Delete',
+    });
+  });
+});
+
+describe('notifications', () => {
+  it('creates an unencrypted, TLS-only topic that the canary alarms may publish to', () => {
+    const topic = onlyResource(DEFAULTS, 'AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBeUndefined();
+    const topicRef = { Ref: logicalIdByPath(DEFAULTS, '/Canary/Notifications/Topic/Resource') };
+    DEFAULTS.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'AllowPublishThroughSSLOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Sid: 'AllowCanaryAlarmsToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': ACCOUNT },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      `:cloudwatch:${REGION}:${ACCOUNT}:alarm:ecr-pull-canary-${REGION}-*`,
+                    ],
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('subscribes e-mail to everything and HTTPS pager endpoints to alarm notifications only', () => {
+    const template = canaryTemplate({
+      regions: [REGION],
+      notifications: { emails: ['oncall@example.com'], httpsEndpoints: ['https://events.example.com/hook'] },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      FilterPolicy: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://events.example.com/hook',
+      // Alarm notifications carry no message attributes; the function's diagnoses carry `kind`.
+      FilterPolicy: { kind: [{ exists: false }] },
+    });
+  });
+
+  it('encrypts with a rotating customer-managed key that CloudWatch may use, when asked', () => {
+    const template = canaryTemplate({ regions: [REGION], notifications: { encryption: true } });
+    const keyId = logicalIdByPath(template, '/Canary/Notifications/Key/Resource');
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+          },
+        ]),
+      },
+    });
+  });
+
+  it('uses an existing topic in the region and creates none', () => {
+    const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:pager`;
+    const template = canaryTemplate({ regions: [REGION], notifications: { topicArn } });
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    expect(probeFunction(template).Environment.Variables[ENV.topicArn]).toBe(topicArn);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [topicArn],
+      OKActions: [topicArn],
+    });
+  });
+});
+
+describe('overrides', () => {
+  it('passes namespace, reminder, skew threshold and memory through', () => {
+    const template = canaryTemplate({
+      regions: [REGION],
+      namespace: 'Team/Canary',
+      reminderHours: 2,
+      memoryMiB: 512,
+      logRetentionDays: 7,
+      alarms: { clockSkew: { thresholdSeconds: 30 } },
+    });
+    const props = probeFunction(template);
+    expect(props.MemorySize).toBe(512);
+    expect(props.Environment.Variables).toMatchObject({
+      [ENV.namespace]: 'Team/Canary',
+      [ENV.reminderHours]: '2',
+      [ENV.clockSkewThresholdSeconds]: '30',
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('deploys to the configured account', () => {
+    const { canaries, dashboard } = synthApp({ regions: [REGION], account: '444455556666' });
+    expect([canaries[0]?.account, dashboard?.account]).toEqual(['444455556666', '444455556666']);
+  });
+
+  it('leaves the dashboard link out when there is no dashboard', () => {
+    const template = canaryTemplate({ regions: [REGION], dashboard: false });
+    expect(probeFunction(template).Environment.Variables[ENV.dashboardName]).toBeUndefined();
+  });
+
+  it('places the probe in the given subnets and security groups, and only the probe', () => {
+    const vpc = {
+      subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+      securityGroupIds: ['sg-0123456789abcdef0'],
+    };
+    const template = canaryTemplate({ regions: [REGION], vpc });
+    expect(probeFunction(template).VpcConfig).toEqual({
+      SubnetIds: vpc.subnetIds,
+      SecurityGroupIds: vpc.securityGroupIds,
+    });
+    const seed = Object.entries(resourcesOfType(template, 'AWS::Lambda::Function')).find(([id]) =>
+      id.includes('Seed'),
+    );
+    expect(seed?.[1].Properties?.VpcConfig).toBeUndefined();
+  });
+});

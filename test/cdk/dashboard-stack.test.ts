@@ -1,0 +1,90 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, synthApp } from './helpers.ts';
+
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const { dashboard, canaries } = synthApp({ regions: REGIONS, targets: [{ image: 'app:1' }] });
+
+interface Widget {
+  type: string;
+  properties: { title?: string; region?: string; metrics?: unknown[][]; alarms?: unknown[] };
+}
+
+/** The dashboard body with the CloudFormation joins flattened: partition and account become placeholders. */
+function widgets(): Widget[] {
+  if (!dashboard) throw new Error('no dashboard stack');
+  const body = Template.fromStack(dashboard).toJSON().Resources.Dashboard9E4231ED.Properties
+    .DashboardBody as {
+    'Fn::Join': [string, Array<string | Record<string, string>>];
+  };
+  const text = body['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : `<${Object.values(part)[0]}>`))
+    .join('');
+  return (JSON.parse(text) as { widgets: Widget[] }).widgets;
+}
+
+describe('one dashboard for all regions', () => {
+  it('lives in its own stack in the first configured region', () => {
+    expect(dashboard?.region).toBe('eu-west-1');
+    expect(dashboard?.stackName).toBe('ecr-pull-canary-dashboard');
+    const template = Template.fromStack(dashboard as NonNullable<typeof dashboard>);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ecr-pull-canary' });
+    for (const stack of canaries) Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
+  it('shows success, latency, failures by category, skew, throttling and alarm status for each region', () => {
+    const titles = widgets()
+      .filter((widget) => widget.type !== 'text')
+      .map((widget) => widget.properties.title);
+    for (const region of REGIONS) {
+      expect(titles).toEqual(
+        expect.arrayContaining([
+          `Success rate (${region})`,
+          `Pull latency p90, ms (${region})`,
+          `Failures by category (${region})`,
+          `Clock skew, s: host minus AWS (${region})`,
+          `Throttled responses, retried ones included (${region})`,
+          `Alarms (${region})`,
+        ]),
+      );
+    }
+  });
+
+  it('reads every metric from its own region', () => {
+    for (const widget of widgets().filter((w) => w.type === 'metric')) {
+      const region = /\((.+)\)$/.exec(widget.properties.title ?? '')?.[1];
+      expect(widget.properties.region, widget.properties.title).toBe(region);
+      for (const metric of widget.properties.metrics ?? []) {
+        const options = metric[metric.length - 1] as { region?: string; expression?: string };
+        if (options.expression === undefined) expect(options.region, widget.properties.title).toBe(region);
+      }
+    }
+  });
+
+  it('plots one line per target and searches the sparse failure metrics', () => {
+    const success = widgets().find((w) => w.properties.title === 'Success rate (us-east-1)');
+    expect(success?.properties.metrics).toEqual([
+      ['EcrPullCanary', 'Success', 'Target', 'known-good', { label: 'known-good', region: 'us-east-1' }],
+      ['EcrPullCanary', 'Success', 'Target', 'app:1', { label: 'app:1', region: 'us-east-1' }],
+    ]);
+    const failures = widgets().find((w) => w.properties.title === 'Failures by category (us-east-1)');
+    expect(JSON.stringify(failures?.properties.metrics)).toContain(
+      `SEARCH('{EcrPullCanary,Category} MetricName=\\"Failures\\"', 'Sum', 300)`,
+    );
+  });
+
+  it("finds each region's alarms by the ARN the naming function gives them", () => {
+    const status = widgets().find((w) => w.properties.title === 'Alarms (us-east-1)');
+    const names = canaries[1]?.canary.alarms.map((alarm) => alarm.alarmName) ?? [];
+    expect(names).toHaveLength(7);
+    expect(status?.properties.alarms).toEqual(
+      names.map((name) => `arn:<AWS::Partition>:cloudwatch:us-east-1:${ACCOUNT}:alarm:${name}`),
+    );
+  });
+
+  it('is left out when turned off', () => {
+    const { dashboard: none } = synthApp({ regions: REGIONS, dashboard: false });
+    expect(none).toBeUndefined();
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * The deploy-time path end to end, without AWS: synthesize the shipped example with real bundling, run the
+ * seeding custom resource's asset as CloudFormation would (Create event, response PUT to a presigned URL),
+ * then run the probe function's asset with the environment its template gives it. Only endpoints, the CA and
+ * the resolved CloudFormation references (topic ARN, table name) come from the test.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ENV } from '../../lambda/contract.ts';
+import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
+import { type DynamoDbDouble, startDynamoDbDouble } from '../support/dynamodb-double.ts';
+import { invokeBundle } from '../support/invoke-bundle.ts';
+import {
+  ACCOUNT,
+  type ProbeEnvironment,
+  REGION,
+  secretForms,
+  startProbeEnvironment,
+} from '../support/probe-env.ts';
+import { type SnsDouble, startSnsDouble } from '../support/sns-double.ts';
+import { synthApp } from './helpers.ts';
+
+const registry = inject('registry');
+const LOCAL_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:canary-topic`;
+const LOCAL_TABLE = 'canary-state';
+
+interface LambdaResource {
+  Type: string;
+  Metadata?: Record<string, string>;
+  Properties: {
+    Handler: string;
+    Runtime: string;
+    Architectures?: string[];
+    Environment?: { Variables?: Record<string, unknown> };
+  };
+}
+
+let world: ProbeEnvironment;
+let cloudwatch: CloudWatchDouble;
+let sns: SnsDouble;
+let dynamodb: DynamoDbDouble;
+let cfnResponses: Server;
+const responses: Array<Record<string, unknown>> = [];
+let template: { Resources: Record<string, LambdaResource & { Properties: Record<string, unknown> }> };
+let assemblyDir: string;
+
+beforeAll(async () => {
+  const config = JSON.parse(
+    readFileSync(new URL('../../canary.config.json', import.meta.url), 'utf8'),
+  ) as CanaryConfigFile;
+  const { app, canaries } = synthApp({ ...config, regions: [REGION] }, { bundle: true, account: ACCOUNT });
+  const assembly = app.synth();
+  assemblyDir = assembly.directory;
+  const stack = canaries[0];
+  if (!stack) throw new Error('no canary stack');
+  template = assembly.getStackByName(stack.stackName).template;
+
+  [world, cloudwatch, sns, dynamodb] = await Promise.all([
+    startProbeEnvironment(registry),
+    startCloudWatchDouble(),
+    startSnsDouble(),
+    startDynamoDbDouble({ tables: [LOCAL_TABLE] }),
+  ]);
+  cfnResponses = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      responses.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => cfnResponses.listen(0, '127.0.0.1', resolve));
+}, 180_000);
+
+afterAll(async () => {
+  cfnResponses.close();
+  await Promise.all([world.close(), cloudwatch.close(), sns.close(), dynamodb.close()]);
+});
+
+function functionWithEnv(key: string | null): LambdaResource {
+  const found = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      (key === null
+        ? !resource.Properties.Environment
+        : key in (resource.Properties.Environment?.Variables ?? {})),
+  );
+  if (!found) throw new Error(`no function ${key === null ? 'without environment' : `with ${key}`}`);
+  return found;
+}
+
+function assetEntry(fn: LambdaResource): string {
+  expect(fn.Properties.Handler).toBe('index.handler');
+  expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+  expect(fn.Properties.Architectures).toEqual(['arm64']);
+  const assetPath = fn.Metadata?.['aws:asset:path'];
+  if (!assetPath) throw new Error('function has no asset path');
+  return join(assemblyDir, assetPath, 'index.mjs');
+}
+
+/** What the Lambda service and the test host provide: credentials, region, endpoints, the test CA. */
+function hostEnv(): Record<string, string> {
+  return {
+    ...world.env,
+    NODE_EXTRA_CA_CERTS: registry.caPath,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
+    AWS_ENDPOINT_URL_SNS: sns.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+    AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/canary-probe',
+  };
+}
+
+/** The template's variables with CloudFormation references resolved to the local stand-ins. */
+function templateEnv(fn: LambdaResource): Record<string, string> {
+  const local: Record<string, string> = { [ENV.topicArn]: LOCAL_TOPIC, [ENV.stateTable]: LOCAL_TABLE };
+  return Object.fromEntries(
+    Object.entries(fn.Properties.Environment?.Variables ?? {}).map(([key, value]) => {
+      if (typeof value === 'string') return [key, value];
+      const resolved = local[key];
+      // A new reference in the template must be given a local stand-in here, or this test says so.
+      if (!resolved) throw new Error(`environment variable ${key} is a reference with no local stand-in`);
+      return [key, resolved];
+    }),
+  );
+}
+
+describe('the synthesized assets, run as Lambda would run them', () => {
+  it('the seeding custom resource pushes the known-good image and answers CloudFormation', async () => {
+    const seed = Object.values(template.Resources).find(
+      (r) => r.Type === 'Custom::EcrPullCanaryKnownGoodImage',
+    );
+    if (!seed) throw new Error('no seeding custom resource');
+    const { ServiceToken: _token, ...properties } = seed.Properties;
+    const address = cfnResponses.address() as AddressInfo;
+    const run = await invokeBundle(assetEntry(functionWithEnv(null)), hostEnv(), 60_000, {
+      RequestType: 'Create',
+      ResponseURL: `http://127.0.0.1:${address.port}/presigned`,
+      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/ecr-pull-canary/1`,
+      RequestId: 'request-1',
+      LogicalResourceId: 'Seed',
+      ResourceProperties: properties,
+    });
+    expect(responses).toHaveLength(1);
+    expect(responses[0], JSON.stringify(responses[0])).toMatchObject({
+      Status: 'SUCCESS',
+      Data: { Digest: properties.ImageDigest },
+    });
+    for (const secret of secretForms(registry.password))
+      expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('the probe function, with its template environment, finds the seeded image healthy and publishes', async () => {
+    const run = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), {
+      ...hostEnv(),
+      ...templateEnv(functionWithEnv(ENV.targets)),
+    });
+    expect(run.summary).toMatchObject({ ok: true, failed: 0, metrics: { via: 'PutMetricData' } });
+    expect(cloudwatch.putMetricDataCalls).toHaveLength(1);
+    const [call] = cloudwatch.putMetricDataCalls;
+    expect(call?.namespace).toBe('EcrPullCanary');
+    expect(
+      call?.metricData.map(
+        (d) => `${d.metricName}{${d.dimensions.map((x) => `${x.name}=${x.value}`).join(',')}}`,
+      ),
+    ).toEqual(['Success{Target=known-good}', 'Latency{Target=known-good}']);
+    expect(call?.metricData[0]?.value).toBe(1);
+    for (const secret of secretForms(registry.password))
+      expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+});

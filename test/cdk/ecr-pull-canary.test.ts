@@ -1,0 +1,115 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/contract.ts';
+import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
+
+/** The construct as a user embeds it in their own app; bundling skipped as in the other template tests. */
+function embed(
+  props: EcrPullCanaryProps = {},
+  env?: { account: string; region: string },
+): { stack: Stack; canary: EcrPullCanary } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Platform', env ? { env } : {});
+  return { stack, canary: new EcrPullCanary(stack, 'EcrCanary', props) };
+}
+
+describe('EcrPullCanary embedded in another app', () => {
+  it('derives a canary name from its stack and path, valid and unique per construct', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'PlatformStack', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const a = new EcrPullCanary(stack, 'First');
+    const b = new EcrPullCanary(stack, 'Second');
+    expect(a.canaryName).toMatch(/^[a-z][a-z0-9-]{1,31}$/);
+    expect(a.canaryName).not.toBe(b.canaryName);
+    expect(
+      a.alarms
+        .map((alarm) => alarm.alarmName)
+        .filter((name) => b.alarms.some((other) => other.alarmName === name)),
+    ).toEqual([]);
+  });
+
+  it('synthesizes in an environment-agnostic stack', () => {
+    const { stack } = embed({ canaryName: 'agnostic', targets: [{ image: 'app:1' }] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: { 'Fn::Join': ['', ['agnostic-', { Ref: 'AWS::Region' }, '-auth-critical']] },
+    });
+  });
+
+  it('exposes its metrics for the user’s own alarms and dashboards', () => {
+    const { canary } = embed({
+      canaryName: 'metrics',
+      namespace: 'Team/Canary',
+      schedule: Duration.minutes(2),
+    });
+    const metric = canary.metricFailures('network');
+    expect([
+      metric.namespace,
+      metric.metricName,
+      metric.dimensions,
+      metric.statistic,
+      metric.period.toSeconds(),
+    ]).toEqual(['Team/Canary', 'Failures', { Category: 'network' }, 'Sum', 120]);
+    expect(canary.metricSuccess().dimensions).toEqual({ Target: 'known-good' });
+    expect(canary.metricLatency('known-good').statistic).toBe('p90');
+  });
+
+  it('accepts an existing topic object through its ARN and keeps the function pointed at it', () => {
+    const { stack } = embed(
+      { canaryName: 'existing', notifications: { topicArn: 'arn:aws:sns:eu-west-1:111122223333:pager' } },
+      { account: '111122223333', region: 'eu-west-1' },
+    );
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [ENV.topicArn]: 'arn:aws:sns:eu-west-1:111122223333:pager' }),
+      },
+    });
+  });
+
+  it('validates its properties first and reports every problem at once', () => {
+    expect(() =>
+      embed(
+        {
+          canaryName: 'Bad Name',
+          schedule: Duration.minutes(90),
+          memorySize: 64,
+          targets: [{ image: 'App:1' }],
+          notifications: { topicArn: 'arn:aws:sns:us-east-1:111122223333:pager' },
+        },
+        { account: '111122223333', region: 'eu-west-1' },
+      ),
+    ).toThrow(
+      [
+        'Invalid EcrPullCanary properties:',
+        '  schedule (minutes): got 90; allowed: a whole number from 1 to 60',
+        '  canaryName: got "Bad Name"; allowed: 2-32 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+        '  memorySize: got 64; allowed: a whole number from 128 to 10240 MiB',
+        '  targets[0].image: got "App:1"; allowed: a valid image reference',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a topic in another region, which alarm actions cannot use', () => {
+    expect(() =>
+      embed(
+        {
+          canaryName: 'wrong-region',
+          notifications: { topicArn: 'arn:aws:sns:us-east-1:111122223333:pager' },
+        },
+        { account: '111122223333', region: 'eu-west-1' },
+      ),
+    ).toThrow(
+      `notifications.topicArn: got "arn:aws:sns:us-east-1:111122223333:pager"; allowed: a topic in eu-west-1, the stack's region`,
+    );
+  });
+
+  it('refuses a timeout that would overlap the next run', () => {
+    expect(() =>
+      embed({ canaryName: 'slow', schedule: Duration.minutes(1), timeout: Duration.seconds(60) }),
+    ).toThrow(
+      'timeout (seconds): got 60; allowed: a whole number from 1 to 59 seconds (a run must end before the next one starts)',
+    );
+  });
+});

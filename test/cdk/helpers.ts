@@ -1,0 +1,73 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildCanaryApp, type CanaryAppStacks } from '../../lib/canary-app.ts';
+import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import { validateConfig } from '../../lib/config/validate.ts';
+
+export const ACCOUNT = '111122223333';
+
+/**
+ * Builds the app from a configuration as bin/app.ts does. Bundling is skipped (esbuild per function per test
+ * would dominate the run); one test in app.test.ts bundles for real.
+ */
+export function synthApp(
+  file: CanaryConfigFile,
+  options: { bundle?: boolean; account?: string } = {},
+): CanaryAppStacks & {
+  app: App;
+} {
+  const { config, problems } = validateConfig(file);
+  if (!config) throw new Error(`test configuration is invalid:\n${problems.join('\n')}`);
+  // Path metadata as the CLI enables it, so tests can find resources by construct path.
+  const context = {
+    'aws:cdk:enable-path-metadata': true,
+    // With bundling, asset metadata as the CLI enables it, so tests can find each function's bundle.
+    ...(options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] }),
+  };
+  const app = new App({ context });
+  const stacks = buildCanaryApp(app, config, { defaultAccount: options.account ?? ACCOUNT });
+  return { app, ...stacks };
+}
+
+/** The template of the only (or the first) canary stack of a configuration. */
+export function canaryTemplate(file: CanaryConfigFile): Template {
+  const { canaries } = synthApp(file);
+  const first = canaries[0];
+  if (!first) throw new Error('no canary stack');
+  return Template.fromStack(first);
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+export function resourcesOfType(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+/** The one resource of a type, for tests that read a property instead of matching it. */
+export function onlyResource(
+  template: Template,
+  type: string,
+): { Type: string; Properties: Record<string, unknown> } {
+  const found = Object.values(resourcesOfType(template, type));
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  const [only] = found as [{ Type: string; Properties: Record<string, unknown> }];
+  return only;
+}
+
+/** Logical ID of the resource whose construct path ends with `pathSuffix`. */
+export function logicalIdByPath(template: Template, pathSuffix: string): string {
+  const json = template.toJSON() as { Resources: Record<string, { Metadata?: Record<string, string> }> };
+  const match = Object.entries(json.Resources).find(([, resource]) =>
+    resource.Metadata?.['aws:cdk:path']?.endsWith(pathSuffix),
+  );
+  if (!match) throw new Error(`no resource at …${pathSuffix}`);
+  return match[0];
+}
+
+/**
+ * Replaces asset hashes (bundle file names) so a snapshot changes only when the template does. Image digests
+ * (`sha256:…`) stay: a changed seeded image is a change worth reviewing.
+ */
+export function maskAssetHashes(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value).replace(/(?<!sha256:)\b[0-9a-f]{64}\b/g, '[ASSET HASH]'));
+}

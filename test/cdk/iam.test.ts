@@ -1,0 +1,201 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, canaryTemplate, logicalIdByPath } from './helpers.ts';
+
+const REGION = 'eu-west-1';
+
+function statementsOf(template: Template, policyPath: string): unknown[] {
+  const id = logicalIdByPath(template, policyPath);
+  const json = template.toJSON() as {
+    Resources: Record<string, { Properties: { PolicyDocument: { Statement: unknown[] } } }>;
+  };
+  return json.Resources[id]?.Properties.PolicyDocument.Statement ?? [];
+}
+
+const repoArn = (region: string, account: string, repository: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${region}:${account}:repository/${repository}`]],
+});
+
+const ref = (template: Template, path: string) => ({ Ref: logicalIdByPath(template, path) });
+const arnOf = (template: Template, path: string) => ({
+  'Fn::GetAtt': [logicalIdByPath(template, path), 'Arn'],
+});
+
+describe('probe role: exactly what the probe calls', () => {
+  it('with only the seeded image: a token, its repository, its namespace, its topic, its table', () => {
+    const template = canaryTemplate({ regions: [REGION] });
+    expect(statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource')).toEqual([
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: arnOf(template, '/Canary/Probe/LogGroup/Resource'),
+      },
+      { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      {
+        Action: 'ecr:BatchGetImage',
+        Effect: 'Allow',
+        Resource: repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
+      },
+      {
+        Action: 'cloudwatch:PutMetricData',
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'EcrPullCanary' } },
+        Effect: 'Allow',
+        Resource: '*',
+      },
+      {
+        Action: 'sns:Publish',
+        Effect: 'Allow',
+        Resource: ref(template, '/Canary/Notifications/Topic/Resource'),
+      },
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: arnOf(template, '/Canary/State/Resource'),
+      },
+    ]);
+  });
+
+  it('with targets: blobs only where a platform check may read them, AssumeRole only on configured roles, KMS only on its key', () => {
+    const role = `arn:aws:iam::${ACCOUNT}:role/eks-node-role`;
+    const template = canaryTemplate({
+      regions: [REGION],
+      namespace: 'Team/Canary',
+      notifications: { encryption: true },
+      vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] },
+      targets: [
+        { image: 'app:1', platforms: ['linux/arm64'] },
+        { image: '444455556666.dkr.ecr.us-east-1.amazonaws.com/shared/base:2' },
+        { image: 'workload/api:3', assumeRoleArn: role },
+      ],
+    });
+    expect(statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource')).toEqual([
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: arnOf(template, '/Canary/Probe/LogGroup/Resource'),
+      },
+      {
+        Action: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        Effect: 'Allow',
+        Resource: '*',
+      },
+      { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      {
+        Action: 'ecr:BatchGetImage',
+        Effect: 'Allow',
+        Resource: [
+          repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
+          repoArn(REGION, ACCOUNT, 'app'),
+          repoArn('us-east-1', '444455556666', 'shared/base'),
+        ],
+      },
+      { Action: 'ecr:GetDownloadUrlForLayer', Effect: 'Allow', Resource: repoArn(REGION, ACCOUNT, 'app') },
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: role },
+      {
+        Action: 'cloudwatch:PutMetricData',
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'Team/Canary' } },
+        Effect: 'Allow',
+        Resource: '*',
+      },
+      {
+        Action: 'sns:Publish',
+        Effect: 'Allow',
+        Resource: ref(template, '/Canary/Notifications/Topic/Resource'),
+      },
+      {
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Effect: 'Allow',
+        Resource: arnOf(template, '/Canary/Notifications/Key/Resource'),
+      },
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: arnOf(template, '/Canary/State/Resource'),
+      },
+    ]);
+  });
+
+  it('needs no ECR permission of its own when every target is pulled as another role', () => {
+    const role = `arn:aws:iam::${ACCOUNT}:role/eks-node-role`;
+    const template = canaryTemplate({
+      regions: [REGION],
+      knownGoodImage: false,
+      targets: [{ image: 'workload/api:3', assumeRoleArn: role }],
+    });
+    const actions = statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource').map(
+      (statement) => (statement as { Action: unknown }).Action,
+    );
+    expect(actions.flat().filter((action) => String(action).startsWith('ecr:'))).toEqual([]);
+    expect(actions).toContain('sts:AssumeRole');
+  });
+
+  it('is assumable by Lambda only and carries no managed policy', () => {
+    const template = canaryTemplate({ regions: [REGION] });
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'Execution role of ecr-pull-canary ecr-pull-canary: probes ECR pulls and reports',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+        ],
+      },
+    });
+  });
+});
+
+describe('seeding role', () => {
+  it('may push to the canary repository only, and get a token', () => {
+    const template = canaryTemplate({ regions: [REGION] });
+    expect(statementsOf(template, '/Canary/KnownGoodImage/SeedFunction/Role/DefaultPolicy/Resource')).toEqual(
+      [
+        {
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: arnOf(template, '/Canary/KnownGoodImage/SeedFunction/LogGroup/Resource'),
+        },
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+        {
+          Action: [
+            'ecr:BatchGetImage',
+            'ecr:BatchCheckLayerAvailability',
+            'ecr:InitiateLayerUpload',
+            'ecr:UploadLayerPart',
+            'ecr:CompleteLayerUpload',
+            'ecr:PutImage',
+          ],
+          Effect: 'Allow',
+          Resource: arnOf(template, '/Canary/KnownGoodImage/Repository/Resource'),
+        },
+      ],
+    );
+  });
+});
+
+describe('scheduler role', () => {
+  it('may invoke the probe only, and only EventBridge Scheduler of this account may assume it', () => {
+    const template = canaryTemplate({ regions: [REGION] });
+    const fn = arnOf(template, '/Canary/Probe/Function/Resource');
+    expect(statementsOf(template, '/Canary/ScheduleRole/DefaultPolicy/Resource')).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: [fn, { 'Fn::Join': ['', [fn, ':*']] }] },
+    ]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+          },
+        ],
+      },
+    });
+  });
+});
