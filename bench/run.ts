@@ -4,6 +4,7 @@
  */
 import { benchBundle } from './bundle.ts';
 import { benchCliVsAwsCli } from './cli-vs-awscli.ts';
+import { benchCost } from './cost.ts';
 import { startBenchWorld } from './fixtures.ts';
 import { benchProbeOverhead } from './probe-overhead.ts';
 
@@ -21,4 +22,5 @@ try {
   await world.close();
 }
 lines.push(...(await benchBundle(RUNS)), '');
+lines.push(...(await benchCost()), '');
 console.log(lines.join('\n'));
