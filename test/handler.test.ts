@@ -9,6 +9,7 @@ import { type DynamoDbDouble, startDynamoDbDouble } from './support/dynamodb-dou
 import { type Invocation, invokeBundle } from './support/invoke-bundle.ts';
 import {
   ACCOUNT,
+  functionHostEnv,
   type ProbeEnvironment,
   REGION,
   secretForms,
@@ -77,13 +78,7 @@ function functionEnv(
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    ...world.env,
-    NODE_EXTRA_CA_CERTS: registry.caPath,
-    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
-    AWS_ENDPOINT_URL_SNS: sns.url,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-    AWS_LAMBDA_FUNCTION_NAME: 'ecr-pull-canary-probe',
-    AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/ecr-pull-canary-probe',
+    ...functionHostEnv(world, registry.caPath, { cloudwatch, sns, dynamodb }),
     [ENV.canaryName]: 'test-canary',
     [ENV.targets]: JSON.stringify([
       {

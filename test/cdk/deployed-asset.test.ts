@@ -16,6 +16,7 @@ import { type DynamoDbDouble, startDynamoDbDouble } from '../support/dynamodb-do
 import { invokeBundle } from '../support/invoke-bundle.ts';
 import {
   ACCOUNT,
+  functionHostEnv,
   type ProbeEnvironment,
   REGION,
   secretForms,
@@ -104,14 +105,7 @@ function assetEntry(fn: LambdaResource): string {
 
 /** What the Lambda service and the test host provide: credentials, region, endpoints, the test CA. */
 function hostEnv(): Record<string, string> {
-  return {
-    ...world.env,
-    NODE_EXTRA_CA_CERTS: registry.caPath,
-    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
-    AWS_ENDPOINT_URL_SNS: sns.url,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-    AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/canary-probe',
-  };
+  return functionHostEnv(world, registry.caPath, { cloudwatch, sns, dynamodb });
 }
 
 /** The template's variables with CloudFormation references resolved to the local stand-ins. */

@@ -26,7 +26,7 @@ import {
   OCI_INDEX_MEDIA_TYPE,
 } from '../../lambda/seed/oci-image.ts';
 import { type EcrDouble, startEcrDouble } from '../support/ecr-double.ts';
-import { applyEnv, CANARY_KEYS, REGION } from '../support/probe-env.ts';
+import { applyEnv, CANARY_KEYS, hostEnv, REGION } from '../support/probe-env.ts';
 
 const registry = inject('registry');
 const IMAGE = buildMultiArchImage({ platforms: [...KNOWN_GOOD_PLATFORMS] });
@@ -43,16 +43,7 @@ beforeAll(async () => {
     registryPassword: registry.password,
     proxyEndpoint: registry.url,
   });
-  restoreEnv = applyEnv({
-    AWS_ACCESS_KEY_ID: CANARY_KEYS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CANARY_KEYS.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_ECR: double.url,
-    AWS_ENDPOINT_URL_STS: double.url,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-  });
+  restoreEnv = applyEnv(hostEnv(double.url));
 });
 afterAll(async () => {
   restoreEnv();

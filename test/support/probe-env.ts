@@ -33,17 +33,7 @@ export async function startProbeEnvironment(registry: RegistryContext): Promise<
     proxyEndpoint: proxy.url,
     assumableRoles: [WORKLOAD_ROLE],
   });
-  const env = {
-    AWS_ACCESS_KEY_ID: CANARY_KEYS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CANARY_KEYS.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_ECR: double.url,
-    AWS_ENDPOINT_URL_STS: double.url,
-    // Keep the developer's own AWS setup and the instance metadata service out of the tests.
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-  };
+  const env = hostEnv(double.url);
   return {
     double,
     proxy,
@@ -51,6 +41,41 @@ export async function startProbeEnvironment(registry: RegistryContext): Promise<
     close: async () => {
       await Promise.all([double.close(), proxy.close()]);
     },
+  };
+}
+
+/**
+ * What a host gives the SDK: the canary's credentials and region, and the ECR and STS endpoints redirected to
+ * the double through the SDK's standard variables.
+ */
+export function hostEnv(ecrAndStsUrl: string): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: CANARY_KEYS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CANARY_KEYS.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_ECR: ecrAndStsUrl,
+    AWS_ENDPOINT_URL_STS: ecrAndStsUrl,
+    // Keep the developer's own AWS setup and the instance metadata service out of the tests.
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+  };
+}
+
+/** What a Lambda host gives the function besides the ECR double: the output endpoints and the test CA. */
+export function functionHostEnv(
+  world: ProbeEnvironment,
+  caPath: string,
+  outputs: { cloudwatch: { url: string }; sns: { url: string }; dynamodb: { url: string } },
+): Record<string, string> {
+  return {
+    ...world.env,
+    NODE_EXTRA_CA_CERTS: caPath,
+    AWS_ENDPOINT_URL_CLOUDWATCH: outputs.cloudwatch.url,
+    AWS_ENDPOINT_URL_SNS: outputs.sns.url,
+    AWS_ENDPOINT_URL_DYNAMODB: outputs.dynamodb.url,
+    AWS_LAMBDA_FUNCTION_NAME: 'ecr-pull-canary-probe',
+    AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/ecr-pull-canary-probe',
   };
 }
 
