@@ -5,7 +5,12 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CANARY_DEFAULTS } from './defaults.ts';
-import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, MAIN_FIELDS } from './handler-bundling.ts';
+import {
+  BUNDLE_TARGET,
+  ESM_REQUIRE_BANNER,
+  LAMBDA_CREDENTIALS_ALIAS,
+  MAIN_FIELDS,
+} from './handler-bundling.ts';
 
 /** Subnets and security groups by ID, so synthesis needs no VPC lookup (and no credentials). */
 export interface VpcPlacement {
@@ -92,6 +97,10 @@ export class CanaryFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         // Bundle the SDK clients too: the runtime's copy changes under us and is not what the tests ran.
         externalModules: [],
+        // Lambda hands functions their credentials in environment variables only; see lambda/lambda-credentials.ts.
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_CREDENTIALS_ALIAS).map(([module, path]) => [`--alias:${module}`, path]),
+        ),
         logLevel: LogLevel.ERROR,
       },
     });

@@ -5,12 +5,15 @@
  * the resolved CloudFormation references (topic ARN, table name) come from the test.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENV } from '../../lambda/contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import { bundleHandler } from '../../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from '../support/dynamodb-double.ts';
 import { invokeBundle } from '../support/invoke-bundle.ts';
@@ -123,6 +126,17 @@ function templateEnv(fn: LambdaResource): Record<string, string> {
 }
 
 describe('the synthesized assets, run as Lambda would run them', () => {
+  it('the probe asset is byte for byte the bundle the handler tests and the benchmark use', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'canary-compare-'));
+    try {
+      await bundleHandler(join(dir, 'index.mjs'));
+      const deployed = readFileSync(assetEntry(functionWithEnv(ENV.targets)));
+      expect(deployed.equals(readFileSync(join(dir, 'index.mjs')))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the seeding custom resource pushes the known-good image and answers CloudFormation', async () => {
     const seed = Object.values(template.Resources).find(
       (r) => r.Type === 'Custom::EcrPullCanaryKnownGoodImage',
