@@ -42,7 +42,8 @@ export async function invokeBundle(
   try {
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
       execFile(
-        process.execPath,
+        // CANARY_LAMBDA_NODE runs the bundle on another Node, e.g. the Lambda runtime's major version.
+        process.env.CANARY_LAMBDA_NODE || process.execPath,
         ['--input-type=module', '-e', RUNNER],
         {
           env: {
