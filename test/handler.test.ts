@@ -180,6 +180,7 @@ describe('each failure category', () => {
     ['integrity', () => world.proxy.setFault({ kind: 'digest-mismatch' }), {}, {}],
     ['network', () => world.proxy.setFault({ kind: 'reset' }), {}, {}],
     ['service', () => world.proxy.setFault({ kind: 'status', status: 503 }), {}, {}],
+    ['unknown', () => world.proxy.setFault({ kind: 'status', status: 418 }), {}, {}],
   ];
 
   it.each(cases)('%s: Success 0 and the failure counts', async (category, arrange, target, extra) => {
