@@ -123,6 +123,37 @@ describe('healthy pulls', () => {
     expect(run.result.throttledResponses).toBe(2);
   });
 
+  it('does not count a slow identity lookup as pull latency', async () => {
+    // A key this worker has not seen, so the identity is looked up rather than taken from the cache.
+    const keys = {
+      accessKeyId: 'AKIASLOWIDENTITY0001',
+      secretAccessKey: 'slow-identity-test-secret-000000000000',
+      arn: `arn:aws:iam::${ACCOUNT}:user/slow-identity`,
+    };
+    const other = await startEcrDouble({
+      identities: [keys],
+      registryPassword: registry.password,
+      proxyEndpoint: world.proxy.url,
+    });
+    other.setFault({ kind: 'slow', delayMs: 1500 }, { service: 'sts' });
+    const restore = applyEnv({
+      AWS_ENDPOINT_URL_ECR: other.url,
+      AWS_ENDPOINT_URL_STS: other.url,
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    });
+    try {
+      const run = await probe();
+      expect(run.result.ok, run.result.message ?? '').toBe(true);
+      expect(run.result.identity).toBe(keys.arn);
+      expect(run.elapsedMs).toBeGreaterThan(1500);
+      expect(run.result.latencyMs).toBeLessThan(1000);
+    } finally {
+      restore();
+      await other.close();
+    }
+  });
+
   it('shares one token per region and identity across targets', async () => {
     const targets = [multiArch, singleArch].map((image) =>
       resolveTarget({ image: `${image.repository}:${image.tag}`, registryUrl: world.proxy.url }, REGION),

@@ -198,6 +198,8 @@ async function probeOne(
     }
   }
 
+  // The pull is over here; the identity lookup runs alongside it and must not count as pull latency.
+  const latencyMs = elapsedSince(started);
   const identity = await token.identity;
   const expected = resolved.target.expectedPrincipal;
   if (expected && !(failure?.phase === 'credentials')) {
@@ -248,7 +250,7 @@ async function probeOne(
     identity: identity.arn,
     registryUrl,
     startedAt,
-    latencyMs: elapsedSince(started),
+    latencyMs,
     timings,
     clockSkew,
     tokenAttempts: token.attempts.attempts,
