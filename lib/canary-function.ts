@@ -5,12 +5,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CANARY_DEFAULTS } from './defaults.ts';
-import {
-  BUNDLE_TARGET,
-  ESM_REQUIRE_BANNER,
-  LAMBDA_CREDENTIALS_ALIAS,
-  MAIN_FIELDS,
-} from './handler-bundling.ts';
+import { BUNDLE_TARGET, LAMBDA_CREDENTIALS_ALIAS, MAIN_FIELDS } from './handler-bundling.ts';
 
 /** Subnets and security groups by ID, so synthesis needs no VPC lookup (and no credentials). */
 export interface VpcPlacement {
@@ -46,7 +41,7 @@ export interface CanaryFunctionProps {
 /**
  * The one place the canary's functions are defined, so the probe and the seeding function agree on all of it:
  * - Node.js 22 on arm64: the oldest runtime the SDK keeps supporting, at the lower arm64 GB-s price;
- * - bundled by esbuild as minified ESM with every SDK client inside, so the deployed code is the tested code
+ * - bundled by esbuild as minified CommonJS with every SDK client inside, so the deployed code is the tested code
  *   and not whatever SDK version the runtime ships;
  * - an explicit log group with retention that is removed with the stack, and JSON log lines;
  * - its own role that may only write to that log group; callers add what else it needs.
@@ -89,12 +84,12 @@ export class CanaryFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: props.environment ?? {},
       bundling: {
-        format: OutputFormat.ESM,
+        // CommonJS: see BUNDLE_FORMAT in lib/handler-bundling.ts for why.
+        format: OutputFormat.CJS,
         target: BUNDLE_TARGET,
         minify: true,
         sourceMap: false,
         mainFields: MAIN_FIELDS,
-        banner: ESM_REQUIRE_BANNER,
         // Bundle the SDK clients too: the runtime's copy changes under us and is not what the tests ran.
         externalModules: [],
         // Lambda hands functions their credentials in environment variables only; see lambda/lambda-credentials.ts.

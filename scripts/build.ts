@@ -1,6 +1,6 @@
 /**
  * Builds what runs outside this repository: the probe CLI as one file (`dist/cli.mjs`, started by plain
- * `node`) and the handler bundle exactly as the CDK construct bundles it (`dist/handler/index.mjs`).
+ * `node`) and the handler bundle exactly as the CDK construct bundles it (`dist/handler/index.cjs`).
  */
 
 import { fileURLToPath } from 'node:url';
@@ -29,9 +29,9 @@ export async function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string>
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const cli = await buildCli();
-  const handler = await bundleHandler(`${root}dist/handler/index.mjs`);
+  const handler = await bundleHandler(`${root}dist/handler/index.cjs`);
   console.log(`built ${cli}`);
   console.log(
-    `built ${root}dist/handler/index.mjs (${(handler.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
+    `built ${root}dist/handler/index.cjs (${(handler.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
   );
 }

@@ -33,7 +33,7 @@ const allOutput: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'canary-bundle-'));
-  bundle = join(dir, 'index.mjs');
+  bundle = join(dir, 'index.cjs');
   [world, cloudwatch, sns, dynamodb] = await Promise.all([
     startProbeEnvironment(registry),
     startCloudWatchDouble(),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { BUNDLE_FILE } from '../../lib/handler-bundling.ts';
 import { synthApp } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -70,7 +71,7 @@ describe('the app', () => {
     ]);
     const bundles = readdirSync(result.outdir).filter((entry) => entry.startsWith('asset.'));
     expect(bundles).toHaveLength(2);
-    for (const bundle of bundles) expect(readdirSync(join(result.outdir, bundle))).toEqual(['index.mjs']);
+    for (const bundle of bundles) expect(readdirSync(join(result.outdir, bundle))).toEqual([BUNDLE_FILE]);
   }, 180_000);
 
   it('`cdk synth` of an invalid configuration fails with every problem and writes no template', async () => {

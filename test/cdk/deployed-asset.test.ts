@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENV } from '../../lambda/contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
-import { bundleHandler } from '../../lib/handler-bundling.ts';
+import { BUNDLE_FILE, bundleHandler } from '../../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from '../support/dynamodb-double.ts';
 import { invokeBundle } from '../support/invoke-bundle.ts';
@@ -103,7 +103,7 @@ function assetEntry(fn: LambdaResource): string {
   expect(fn.Properties.Architectures).toEqual(['arm64']);
   const assetPath = fn.Metadata?.['aws:asset:path'];
   if (!assetPath) throw new Error('function has no asset path');
-  return join(assemblyDir, assetPath, 'index.mjs');
+  return join(assemblyDir, assetPath, BUNDLE_FILE);
 }
 
 /** What the Lambda service and the test host provide: credentials, region, endpoints, the test CA. */
@@ -129,9 +129,9 @@ describe('the synthesized assets, run as Lambda would run them', () => {
   it('the probe asset is byte for byte the bundle the handler tests and the benchmark use', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'canary-compare-'));
     try {
-      await bundleHandler(join(dir, 'index.mjs'));
+      await bundleHandler(join(dir, 'index.cjs'));
       const deployed = readFileSync(assetEntry(functionWithEnv(ENV.targets)));
-      expect(deployed.equals(readFileSync(join(dir, 'index.mjs')))).toBe(true);
+      expect(deployed.equals(readFileSync(join(dir, 'index.cjs')))).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
