@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -61,6 +61,9 @@ export class AlarmTopic extends Construct {
           description:
             'Encrypts the ecr-pull-canary notification topic; CloudWatch may use it to publish alarms',
           enableKeyRotation: true,
+          // Scheduled for deletion with the stack (KMS waits at least 7 days); the default would keep it forever.
+          removalPolicy: RemovalPolicy.DESTROY,
+          pendingWindow: Duration.days(7),
         });
         this.key.addToResourcePolicy(
           new iam.PolicyStatement({

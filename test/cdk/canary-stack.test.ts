@@ -338,3 +338,27 @@ describe('overrides', () => {
     expect(seed?.[1].Properties?.VpcConfig).toBeUndefined();
   });
 });
+
+describe('cdk destroy', () => {
+  it('leaves nothing behind: no resource of a fully featured stack is retained or snapshotted', () => {
+    const template = canaryTemplate({
+      regions: [REGION],
+      targets: [{ image: 'team/api:1', platforms: ['linux/arm64'] }],
+      notifications: { encryption: true, emails: ['oncall@example.com'] },
+      vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] },
+    });
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Type: string; DeletionPolicy?: string }
+    >;
+    const kept = Object.entries(resources)
+      .filter(([, resource]) => resource.DeletionPolicy !== undefined && resource.DeletionPolicy !== 'Delete')
+      .map(([id, resource]) => `${id} (${resource.Type}): ${resource.DeletionPolicy}`);
+    expect(kept).toEqual([]);
+    // KMS cannot delete a key at once; the shortest pending window is what "removed" means for a key.
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Delete',
+      Properties: { PendingWindowInDays: 7 },
+    });
+  });
+});
