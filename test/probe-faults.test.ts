@@ -13,6 +13,7 @@ import {
   startProbeEnvironment,
   WORKLOAD_ROLE,
 } from './support/probe-env.ts';
+import { startRegistryFaultProxy } from './support/registry-faults.ts';
 
 const registry = inject('registry');
 const { multiArch, singleArch } = registry.images;
@@ -151,6 +152,27 @@ describe('healthy pulls', () => {
     } finally {
       restore();
       await other.close();
+    }
+  });
+
+  it('speaks plain HTTP to a registry only when its URL says http://', async () => {
+    const plain = await startRegistryFaultProxy({
+      upstreamUrl: registry.url,
+      caPem: registry.caPem,
+      certPath: registry.certPath,
+      keyPath: registry.keyPath,
+      plainHttp: true,
+    });
+    try {
+      const run = await probe({ registryUrl: plain.url });
+      expect(run.result.ok, run.result.message ?? '').toBe(true);
+      expect(run.result.timings.tlsMs).toBeNull();
+      expect(plain.requests.map((r) => r.status)).toEqual([200]);
+      // The same listener reached over https:// fails the TLS handshake: no silent downgrade.
+      const tls = await probe({ registryUrl: plain.url.replace('http://', 'https://') });
+      expectVerdict(tls, 'network', 'manifest');
+    } finally {
+      await plain.close();
     }
   });
 

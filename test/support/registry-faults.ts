@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -37,7 +37,7 @@ export interface ProxiedRequest {
 }
 
 export interface RegistryFaultProxy {
-  /** `https://127.0.0.1:<port>` */
+  /** `https://127.0.0.1:<port>`, or `http://` with `plainHttp` */
   readonly url: string;
   /** Applies to every request from now on; `null` restores transparent pass-through. */
   setFault(fault: RegistryFault | null): void;
@@ -53,6 +53,11 @@ export interface RegistryFaultProxyOptions {
   readonly caPem: string;
   readonly certPath: string;
   readonly keyPath: string;
+  /**
+   * Serve plain HTTP instead of TLS, for registries reached over `http://` (a local mirror, a test registry).
+   * @default false
+   */
+  readonly plainHttp?: boolean;
 }
 
 export const EXPIRED_TOKEN_MESSAGE = 'Your authorization token has expired. Reauthenticate and try again.';
@@ -79,7 +84,7 @@ export async function startRegistryFaultProxy(
   const timers = new Set<NodeJS.Timeout>();
   let fault: RegistryFault | null = null;
 
-  const server = https.createServer({ cert, key }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const active = fault;
     const entry: ProxiedRequest = {
       method: req.method ?? 'GET',
@@ -92,7 +97,10 @@ export async function startRegistryFaultProxy(
       entry.status = res.statusCode;
     });
     handle(active, req, res);
-  });
+  };
+  const server = options.plainHttp
+    ? http.createServer(onRequest)
+    : https.createServer({ cert, key }, onRequest);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -208,7 +216,7 @@ export async function startRegistryFaultProxy(
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `${options.plainHttp ? 'http' : 'https'}://127.0.0.1:${port}`,
     requests,
     setFault(next) {
       fault = next;
