@@ -13,7 +13,7 @@ import {
   startProbeEnvironment,
   WORKLOAD_ROLE,
 } from './support/probe-env.ts';
-import { startRegistryFaultProxy } from './support/registry-faults.ts';
+import { startProxyInFrontOf } from './support/registry-faults.ts';
 
 const registry = inject('registry');
 const { multiArch, singleArch } = registry.images;
@@ -156,13 +156,7 @@ describe('healthy pulls', () => {
   });
 
   it('speaks plain HTTP to a registry only when its URL says http://', async () => {
-    const plain = await startRegistryFaultProxy({
-      upstreamUrl: registry.url,
-      caPem: registry.caPem,
-      certPath: registry.certPath,
-      keyPath: registry.keyPath,
-      plainHttp: true,
-    });
+    const plain = await startProxyInFrontOf(registry, { plainHttp: true });
     try {
       const run = await probe({ registryUrl: plain.url });
       expect(run.result.ok, run.result.message ?? '').toBe(true);

@@ -22,7 +22,7 @@ import {
 import {
   EXPIRED_TOKEN_MESSAGE,
   type RegistryFaultProxy,
-  startRegistryFaultProxy,
+  startProxyInFrontOf,
 } from './support/registry-faults.ts';
 
 const registry = inject('registry');
@@ -292,12 +292,7 @@ describe('pushImage against the real registry', () => {
   let proxy: RegistryFaultProxy;
 
   beforeAll(async () => {
-    proxy = await startRegistryFaultProxy({
-      upstreamUrl: registry.url,
-      caPem: registry.caPem,
-      certPath: registry.certPath,
-      keyPath: registry.keyPath,
-    });
+    proxy = await startProxyInFrontOf(registry);
   });
   afterAll(async () => {
     await proxy?.close();
@@ -608,12 +603,7 @@ describe('registry fault proxy', () => {
   const path = `/v2/${multiArch.repository}/manifests/${multiArch.tag}`;
 
   beforeAll(async () => {
-    proxy = await startRegistryFaultProxy({
-      upstreamUrl: registry.url,
-      caPem: registry.caPem,
-      certPath: registry.certPath,
-      keyPath: registry.keyPath,
-    });
+    proxy = await startProxyInFrontOf(registry);
   });
   afterAll(async () => {
     await proxy?.close();
@@ -774,12 +764,7 @@ describe('registry fault proxy', () => {
   });
 
   it('close() ends hung connections', async () => {
-    const own = await startRegistryFaultProxy({
-      upstreamUrl: registry.url,
-      caPem: registry.caPem,
-      certPath: registry.certPath,
-      keyPath: registry.keyPath,
-    });
+    const own = await startProxyInFrontOf(registry);
     own.setFault({ kind: 'hang' });
     const pending = fetchRaw(own.url, path, { headers: { authorization: GOOD_AUTH } }).then(
       () => 'answered',

@@ -1,6 +1,6 @@
 import { type EcrDouble, startEcrDouble } from './ecr-double.ts';
 import type { RegistryContext } from './registry-context.ts';
-import { type RegistryFaultProxy, startRegistryFaultProxy } from './registry-faults.ts';
+import { type RegistryFaultProxy, startProxyInFrontOf } from './registry-faults.ts';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -21,12 +21,7 @@ export interface ProbeEnvironment {
 }
 
 export async function startProbeEnvironment(registry: RegistryContext): Promise<ProbeEnvironment> {
-  const proxy = await startRegistryFaultProxy({
-    upstreamUrl: registry.url,
-    caPem: registry.caPem,
-    certPath: registry.certPath,
-    keyPath: registry.keyPath,
-  });
+  const proxy = await startProxyInFrontOf(registry);
   const double = await startEcrDouble({
     identities: [CANARY_KEYS],
     registryPassword: registry.password,

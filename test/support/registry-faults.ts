@@ -73,6 +73,20 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+/** A fault proxy in front of the test registry, reusing its CA and server certificate. */
+export function startProxyInFrontOf(
+  registry: { url: string; caPem: string; certPath: string; keyPath: string },
+  options: { plainHttp?: boolean } = {},
+): Promise<RegistryFaultProxy> {
+  return startRegistryFaultProxy({
+    upstreamUrl: registry.url,
+    caPem: registry.caPem,
+    certPath: registry.certPath,
+    keyPath: registry.keyPath,
+    ...options,
+  });
+}
+
 export async function startRegistryFaultProxy(
   options: RegistryFaultProxyOptions,
 ): Promise<RegistryFaultProxy> {
