@@ -15,7 +15,7 @@ export const CATEGORIES = [
 export type Category = (typeof CATEGORIES)[number];
 
 /** The step of a pull that failed, in the order a pull runs them. */
-export type Phase = 'config' | 'credentials' | 'token' | 'manifest' | 'platform' | 'clock';
+export type Phase = 'credentials' | 'token' | 'manifest' | 'platform' | 'clock';
 
 /** What to probe: one image, as configured by the user. */
 export interface ProbeTarget {
