@@ -57,26 +57,24 @@ async function rejectionOf(promise: Promise<unknown>): Promise<SdkError> {
 let double: EcrDouble;
 const clients: Array<{ destroy(): void }> = [];
 
-function ecr(config: Partial<ECRClientConfig> = {}): ECRClient {
-  const client = new ECRClient({
+/** What every client in this file shares: the double's endpoint and the test user's keys. */
+function clientDefaults() {
+  return {
     region: 'eu-west-1',
     endpoint: double.url,
     credentials: { accessKeyId: USER.accessKeyId, secretAccessKey: USER.secretAccessKey },
     maxAttempts: 3,
-    ...config,
-  });
+  };
+}
+
+function ecr(config: Partial<ECRClientConfig> = {}): ECRClient {
+  const client = new ECRClient({ ...clientDefaults(), ...config });
   clients.push(client);
   return client;
 }
 
 function sts(config: Partial<STSClientConfig> = {}): STSClient {
-  const client = new STSClient({
-    region: 'eu-west-1',
-    endpoint: double.url,
-    credentials: { accessKeyId: USER.accessKeyId, secretAccessKey: USER.secretAccessKey },
-    maxAttempts: 3,
-    ...config,
-  });
+  const client = new STSClient({ ...clientDefaults(), ...config });
   clients.push(client);
   return client;
 }
