@@ -11,8 +11,10 @@ import {
 } from '../lambda/probe/probe.ts';
 import type { ProbeResult, ProbeTarget } from '../lambda/probe/types.ts';
 import { type CliRun, runCliProcess } from './support/cli-process.ts';
+import { startEcrDouble } from './support/ecr-double.ts';
 import {
   applyEnv,
+  CANARY_KEYS,
   type ProbeEnvironment,
   REGION,
   secretForms,
@@ -145,6 +147,45 @@ describe('the probe function', () => {
     expect(listener.requests.map((r) => r.headers.authorization)).toEqual([AUTHORIZATION]);
     expectNoSecret(JSON.stringify(result));
   });
+});
+
+describe('a short reference', () => {
+  it.each([
+    ['https', 1],
+    ['http', 0],
+  ])(
+    'goes to the %s proxy endpoint that came with the token only if it is https://host[:port]',
+    async (scheme, expected) => {
+      // GIVEN an ECR API whose token names the listener as its proxy endpoint, over https or plain http
+      const ecr = await startEcrDouble({
+        identities: [CANARY_KEYS],
+        registryPassword: registry.password,
+        proxyEndpoint: listener.url.replace('https:', `${scheme}:`),
+      });
+      const restore = applyEnv({ AWS_ENDPOINT_URL_ECR: ecr.url, AWS_ENDPOINT_URL_STS: ecr.url });
+      try {
+        // WHEN a short reference is probed
+        const [result] = await probeTargets(
+          [resolveTarget({ image: `${multiArch.repository}:${multiArch.tag}` }, REGION)],
+          { defaultRegion: REGION, ca: registry.caPem, lookupIdentity: false },
+          { clients: createAwsClientFactory(), now: Date.now },
+        );
+        // THEN the token goes to an https:// endpoint, and never in clear text
+        expect(listener.requests.map((r) => r.headers.authorization)).toEqual(
+          Array(expected).fill(AUTHORIZATION),
+        );
+        if (scheme === 'http') {
+          expect(listener.connections).toBe(0);
+          expect(result).toMatchObject({ ok: false, errorCode: 'NoRegistryEndpoint', phase: 'manifest' });
+          expect(result?.message).toContain('the token was not sent');
+        }
+        expectNoSecret(JSON.stringify(result));
+      } finally {
+        restore();
+        await ecr.close();
+      }
+    },
+  );
 });
 
 describe('redirects', () => {
