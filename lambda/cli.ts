@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatHuman, toJsonDocument } from './outputs/cli-format.ts';
 import { createAwsClientFactory } from './probe/aws-clients.ts';
-import { ImageReferenceError, isRegion } from './probe/image-ref.ts';
+import {
+  ImageReferenceError,
+  isRegion,
+  isRegistryUrlAllowed,
+  parseImageReference,
+  REGISTRY_URL_ALLOWED,
+  tokenHostProblem,
+} from './probe/image-ref.ts';
 import { parsePlatform } from './probe/manifest.ts';
 import { type ProbeOptions, probeTargets, resolveTarget, TargetConfigError } from './probe/probe.ts';
 import type { ProbeTarget } from './probe/types.ts';
@@ -16,11 +23,14 @@ export const USAGE = `Usage: ecr-pull-canary IMAGE [options]
 Fetches an ECR authorization token and IMAGE's manifest the way docker and kubelet do, and says what is wrong.
 
 IMAGE is repo[:tag|@sha256:…] in this account and region, or
-ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo[:tag|@sha256:…].
+ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo[:tag|@sha256:…] (also .amazonaws.com.cn, dkr.ecr-fips and the
+dual-stack ACCOUNT.dkr-ecr.REGION.on.aws). The ECR token is sent only to ECR: an IMAGE on any other registry
+host needs --registry-url.
 
 Options:
   --region R              region for a short IMAGE (default: AWS_REGION, AWS_DEFAULT_REGION)
-  --registry-url URL      registry base URL when it is not the ECR host (http:// only when given)
+  --registry-url URL      send the token to this registry instead: https://host[:port] (http:// only to a
+                          loopback host, for a local test registry)
   --role-arn ARN          assume this role first, to probe as the workload's identity
   --expect-principal ARN  fail with "credentials" if the credential chain resolves to another identity
   --platform OS/ARCH      require this platform in the image (repeatable)
@@ -88,10 +98,18 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
       throw new UsageError(`--ca-file "${values['ca-file']}" cannot be read: ${(error as Error).message}`);
     }
   }
+  const registryUrl = values['registry-url'];
+  if (registryUrl !== undefined && !isRegistryUrlAllowed(registryUrl, 'local')) {
+    throw new UsageError(
+      `--registry-url "${registryUrl}" is not allowed; allowed: ${REGISTRY_URL_ALLOWED.local}`,
+    );
+  }
+  const destination = refusedDestination(image, registryUrl);
+  if (destination) throw new UsageError(`IMAGE "${image}": ${destination}`);
   const target: ProbeTarget = {
     image,
     ...(values.region ? { region: values.region } : {}),
-    ...(values['registry-url'] ? { registryUrl: values['registry-url'] } : {}),
+    ...(registryUrl !== undefined ? { registryUrl } : {}),
     ...(values['role-arn'] ? { assumeRoleArn: values['role-arn'] } : {}),
     ...(values['expect-principal'] ? { expectedPrincipal: values['expect-principal'] } : {}),
     ...(values.platform ? { platforms: values.platform } : {}),
@@ -116,6 +134,19 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
       ...(ca ? { ca } : {}),
     },
   };
+}
+
+/** The token-host rule in the CLI's words; a malformed IMAGE is left to `resolveTarget` to name. */
+function refusedDestination(image: string, registryUrl: string | undefined): string | null {
+  try {
+    return tokenHostProblem(
+      parseImageReference(image),
+      registryUrl,
+      'name the registry with --registry-url URL',
+    );
+  } catch {
+    return null;
+  }
 }
 
 function parseOptions(argv: string[]) {

@@ -1,5 +1,12 @@
 import { Token } from 'aws-cdk-lib';
-import { isDigest, parseImageReference } from '../lambda/probe/image-ref.ts';
+import {
+  isDigest,
+  isRegistryUrlAllowed,
+  needsExplicitRegistry,
+  parseImageReference,
+  REGISTRY_URL_ALLOWED,
+  tokenHostAllowed,
+} from '../lambda/probe/image-ref.ts';
 import { resolveTarget } from '../lambda/probe/probe.ts';
 import { targetSlug } from './alarm-naming.ts';
 import { LATENCY_STATISTICS } from './canary-alarms.ts';
@@ -162,16 +169,28 @@ export function checkTarget(
     );
     return null;
   }
-  try {
-    parseImageReference(target.image);
-  } catch (error) {
-    p.add(`${path}.image`, target.image, `allowed: a valid image reference (${(error as Error).message})`);
-  }
   const optionalString = (key: string) => {
     const value = target[key];
     if (value !== undefined && typeof value !== 'string') p.add(`${path}.${key}`, value, 'allowed: a string');
   };
-  for (const key of ['name', 'region', 'registryUrl']) optionalString(key);
+  for (const key of ['name', 'region']) optionalString(key);
+  const registryUrl = target.registryUrl;
+  if (
+    registryUrl !== undefined &&
+    (typeof registryUrl !== 'string' || !isRegistryUrlAllowed(registryUrl, 'deployed'))
+  ) {
+    p.add(`${path}.registryUrl`, registryUrl, `allowed: ${REGISTRY_URL_ALLOWED.deployed}`);
+  }
+  try {
+    const ref = parseImageReference(target.image);
+    // The ECR token goes only to ECR or to a registry the user named: another host is refused here, before
+    // anything is built (the probe refuses it again at run time).
+    if (needsExplicitRegistry(ref, registryUrl === undefined ? undefined : String(registryUrl))) {
+      p.add(`${path}.image`, target.image, `allowed: ${tokenHostAllowed(`set ${path}.registryUrl`)}`);
+    }
+  } catch (error) {
+    p.add(`${path}.image`, target.image, `allowed: a valid image reference (${(error as Error).message})`);
+  }
   if (typeof target.name === 'string' && !/^[\x21-\x7e]{1,255}$/.test(target.name)) {
     p.add(
       `${path}.name`,

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { type CliRun, runCliProcess } from './support/cli-process.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
@@ -15,33 +15,9 @@ beforeEach(() => {
   world.proxy.setFault(null);
 });
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI as a user would: its own process, configured only by arguments and environment. */
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'bin/probe.ts', ...args],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_EXTRA_CA_CERTS: registry.caPath,
-          ...world.env,
-          ...extraEnv,
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCliProcess(args, { NODE_EXTRA_CA_CERTS: registry.caPath, ...world.env, ...extraEnv });
 }
 
 function expectNoSecret(run: CliRun): void {
@@ -114,11 +90,45 @@ describe('probe CLI', () => {
     [[image, '--region', 'mars-1'], '--region "mars-1"'],
     [[image, '--timeout', '0'], '--timeout "0" must be a number from 100'],
     [[image, '--role-arn', 'role/x'], '--role-arn "role/x"'],
+    [
+      [image, '--registry-url', 'http://registry.example.com'],
+      '--registry-url "http://registry.example.com" is not allowed; allowed: https://host[:port], or http://host[:port] for a loopback host',
+    ],
+    [
+      [image, '--registry-url', 'https://registry.example.com/v2'],
+      '--registry-url "https://registry.example.com/v2" is not allowed',
+    ],
   ])('exits 2 for usage error %j, naming it', async (args, expected) => {
     const run = await cli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(expected);
     expect(run.stdout).toBe('');
+  });
+
+  it.each(['docker.io/library/nginx:latest', 'ghcr.io/org/app:1', 'localhost:5000/canary/multi:v1'])(
+    'exits 2 before any network call for %s on another registry without --registry-url',
+    async (other) => {
+      const run = await cli([other, '--json']);
+      expect(run.code).toBe(2);
+      const host = other.slice(0, other.indexOf('/'));
+      expect(run.stderr).toContain(`IMAGE "${other}": registry host "${host}" is not an ECR registry host`);
+      expect(run.stderr).toContain('ACCOUNT.dkr.ecr.REGION.amazonaws.com');
+      expect(run.stderr).toContain('or name the registry with --registry-url URL');
+      expect(run.stdout).toBe('');
+      // Not even a token was fetched.
+      expect(world.double.calls).toEqual([]);
+    },
+  );
+
+  it('probes an image on another registry host when --registry-url names the registry', async () => {
+    const run = await cli([`localhost:5000/${image}`, '--registry-url', world.proxy.url, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      digest: multiArch.digest,
+      registryUrl: world.proxy.url,
+    });
+    expectNoSecret(run);
   });
 
   it('exits 2 when no region can be found', async () => {

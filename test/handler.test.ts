@@ -15,6 +15,7 @@ import {
   secretForms,
   startProbeEnvironment,
 } from './support/probe-env.ts';
+import { startRecordingListener } from './support/recording-listener.ts';
 import { type SnsDouble, startSnsDouble } from './support/sns-double.ts';
 
 const registry = inject('registry');
@@ -68,6 +69,8 @@ beforeEach(() => {
 
 interface TargetOverrides {
   image?: string;
+  /** `undefined` removes the registry URL from the target. */
+  registryUrl?: string | undefined;
   platforms?: string[];
   expectedPrincipal?: string;
 }
@@ -199,6 +202,30 @@ describe('each failure category', () => {
     else expect(skew).toBeUndefined();
     const [record] = logRecords(run, 'probe-result');
     expect(record).toMatchObject({ level: 'WARN', ok: false, category });
+  });
+});
+
+describe('a target on another registry', () => {
+  it('stops the function before any call when the target names no registry URL', async () => {
+    // GIVEN a target whose host is a TLS listener the function trusts, with no registryUrl (config would refuse it)
+    const listener = await startRecordingListener(registry);
+    try {
+      const image = `localhost:${listener.port}/${multiArch.repository}:${multiArch.tag}`;
+      // WHEN the deployed bundle runs / THEN it fails on its configuration, and the token went nowhere
+      const failure = await invoke({ image, registryUrl: undefined }).then(
+        () => null,
+        (error: { stderr?: string }) => error,
+      );
+      expect(failure?.stderr).toContain(
+        `target "${image}": registry host "localhost:${listener.port}" is not an ECR registry host`,
+      );
+      allOutput.push(failure?.stderr ?? '');
+      expect(listener.connections).toBe(0);
+      expect(listener.requests).toEqual([]);
+      expect(world.double.calls).toEqual([]);
+    } finally {
+      await listener.close();
+    }
   });
 });
 

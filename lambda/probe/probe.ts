@@ -6,8 +6,11 @@ import { type DateSample, estimateClockSkew, skewExceeds } from './clock-skew.ts
 import {
   defaultTargetName,
   type ImageReference,
+  isRegistryUrlAllowed,
   manifestReference,
   parseImageReference,
+  REGISTRY_URL_ALLOWED,
+  tokenHostProblem,
 } from './image-ref.ts';
 import {
   formatPlatform,
@@ -93,12 +96,20 @@ export function resolveTarget(target: ProbeTarget, defaultRegion: string | undef
       );
     }
   }
-  if (target.registryUrl && !/^https?:\/\/[^/]+\/?$/.test(target.registryUrl)) {
-    throw new TargetConfigError(
-      `target "${target.image}": registryUrl "${target.registryUrl}" must be http(s)://host[:port] with no path`,
-    );
-  }
+  const destination = tokenDestinationProblem(target, ref);
+  if (destination) throw new TargetConfigError(`target "${target.image}": ${destination}`);
   return { target, name: target.name ?? defaultTargetName(ref), ref, region };
+}
+
+/**
+ * Why the ECR token may not go where this target would send it, or null. `resolveTarget` refuses such a target,
+ * and the probe checks again before fetching a token, for targets built by hand.
+ */
+function tokenDestinationProblem(target: ProbeTarget, ref: ImageReference): string | null {
+  if (target.registryUrl !== undefined && !isRegistryUrlAllowed(target.registryUrl, 'local')) {
+    return `registryUrl "${target.registryUrl}" is not allowed; allowed: ${REGISTRY_URL_ALLOWED.local}`;
+  }
+  return tokenHostProblem(ref, target.registryUrl, 'set registryUrl for this target');
 }
 
 /**
@@ -137,7 +148,13 @@ export async function probeTargets(
   };
   try {
     return await Promise.all(
-      targets.map((resolved) => probeOne(resolved, tokenFor(resolved), settings, agents, deps)),
+      targets.map((resolved) => {
+        // Defence in depth: a target that would carry the token to a host it was not issued for gets a
+        // verdict, and no token is fetched and no request sent for it.
+        const refused = tokenDestinationProblem(resolved.target, resolved.ref);
+        const token = refused ? Promise.resolve(withheldToken(refused)) : tokenFor(resolved);
+        return probeOne(resolved, token, settings, agents, deps);
+      }),
     );
   } finally {
     destroyRegistryAgents(agents);
@@ -145,6 +162,18 @@ export async function probeTargets(
 }
 
 type Settings = Required<Omit<ProbeOptions, 'ca'>> & Pick<ProbeOptions, 'ca'>;
+
+function withheldToken(why: string): TokenPhaseResult {
+  return {
+    credential: null,
+    failure: new ProbeFailure('unknown', 'token', 'RegistryNotAllowed', `the ECR token was withheld: ${why}`),
+    identity: Promise.resolve({ arn: null, failure: null }),
+    credentialsMs: null,
+    tokenMs: null,
+    attempts: { attempts: 0, throttled: 0, dateSamples: [], clockSkewCorrected: false },
+    sdkOffsetMs: null,
+  };
+}
 
 async function probeOne(
   resolved: ResolvedTarget,
@@ -259,16 +288,29 @@ async function probeOne(
   };
 }
 
+/**
+ * Where the token goes: the registry URL named for the target, else the ECR host of the reference, else (a short
+ * reference) the proxy endpoint that came with the token, which is the registry the token was issued for.
+ */
 function registryBaseUrl(resolved: ResolvedTarget, credential: RegistryCredential): string {
-  const base =
-    resolved.target.registryUrl ??
-    (resolved.ref.host ? `https://${resolved.ref.host}` : credential.proxyEndpoint);
+  const fromToken = resolved.target.registryUrl === undefined && resolved.ref.host === null;
+  const base = fromToken
+    ? credential.proxyEndpoint
+    : (resolved.target.registryUrl ?? `https://${resolved.ref.host}`);
   if (!base) {
     throw new ProbeFailure(
       'unknown',
       'manifest',
       'NoRegistryEndpoint',
       'the token came without a proxy endpoint and the target names no registry host',
+    );
+  }
+  if (fromToken && !isRegistryUrlAllowed(base, 'deployed')) {
+    throw new ProbeFailure(
+      'unknown',
+      'manifest',
+      'NoRegistryEndpoint',
+      `the token's proxy endpoint "${base}" is not ${REGISTRY_URL_ALLOWED.deployed}; the token was not sent`,
     );
   }
   return base.replace(/\/+$/, '');

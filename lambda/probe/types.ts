@@ -19,7 +19,10 @@ export type Phase = 'credentials' | 'token' | 'manifest' | 'platform' | 'clock';
 
 /** What to probe: one image, as configured by the user. */
 export interface ProbeTarget {
-  /** `repo:tag`, `repo@sha256:…` (this account and region) or a full ECR URI. */
+  /**
+   * `repo:tag`, `repo@sha256:…` (this account and region) or a full ECR URI. A reference on any other registry
+   * host needs `registryUrl`: the ECR token goes only to ECR or to a registry named explicitly.
+   */
   image: string;
   /** Short, stable name used as the metric dimension. @default derived from the image reference */
   name?: string;
@@ -31,7 +34,10 @@ export interface ProbeTarget {
   assumeRoleArn?: string;
   /** Principal the credential chain must resolve to (IAM role, user or assumed-role ARN). @default not checked */
   expectedPrincipal?: string;
-  /** Registry base URL when it is not the ECR hostname (`https://…`; `http://` only when said). @default ECR host */
+  /**
+   * Send the token to this registry instead of the ECR host (see `REGISTRY_URL_ALLOWED`: `https://host[:port]`;
+   * the probe and CLI also take `http://` to a loopback host). @default the ECR host
+   */
   registryUrl?: string;
   /** Digest the reference must resolve to. @default the digest in the reference, if any */
   expectedDigest?: string;

@@ -66,6 +66,18 @@ describe('configuration defaults', () => {
     ]);
   });
 
+  it('sends the token elsewhere only to a registry named with registryUrl', () => {
+    // GIVEN images on ECR hosts, and other registries with an explicit https:// registryUrl
+    const targets = [
+      { image: '123456789012.dkr-ecr.eu-west-1.on.aws/team/api:1' },
+      { image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx:1.27' },
+      { image: 'ghcr.io/org/app:1', registryUrl: 'https://ghcr-mirror.internal.example.com' },
+      { image: 'localhost:5000/team/app:1', registryUrl: 'https://registry.internal.example.com:5000/' },
+    ];
+    // WHEN validated / THEN all are accepted
+    expect(problemsOf({ ...BASE, targets })).toEqual([]);
+  });
+
   it('accepts the shipped example configurations', () => {
     for (const file of ['canary.config.json', 'canary.config.example.json']) {
       expect(() => loadConfig(file), file).not.toThrow();
@@ -311,6 +323,34 @@ describe('invalid configurations: one line each, naming the field, the value and
       'a malformed target in a region override',
       { ...BASE, regionOverrides: { 'eu-west-1': { targets: [{ image: '' }] } } },
       'regionOverrides.eu-west-1.targets[0].image: got ""; allowed: a valid image reference',
+    ],
+    // The ECR token goes only to ECR or to a registry named explicitly (issue 8, item 2).
+    ...['docker.io/library/nginx:latest', 'ghcr.io/org/app:1', 'localhost:5000/team/app:1'].map(
+      (image): [string, unknown, string] => [
+        `an image on another registry (${image}) without registryUrl`,
+        { ...BASE, targets: [{ image }] },
+        `targets[0].image: got "${image}"; allowed: a short repo[:tag] (the registry of the token's proxy endpoint) or a reference on an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, ACCOUNT.dkr.ecr-fips.REGION.amazonaws.com, ACCOUNT.dkr.ecr.REGION.amazonaws.com.cn, ACCOUNT.dkr-ecr.REGION.on.aws`,
+      ],
+    ),
+    [
+      'an image on another registry in a region override',
+      { ...BASE, regionOverrides: { 'eu-west-1': { targets: [{ image: 'ghcr.io/org/app:1' }] } } },
+      'regionOverrides.eu-west-1.targets[0].image: got "ghcr.io/org/app:1"; allowed: a short repo[:tag]',
+    ],
+    [
+      'a plain-HTTP registry URL (the README allows https://host[:port])',
+      { ...BASE, targets: [{ image: 'app:1', registryUrl: 'http://127.0.0.1:5000' }] },
+      'targets[0].registryUrl: got "http://127.0.0.1:5000"; allowed: https://host[:port], with no path, query or user',
+    ],
+    [
+      'a registry URL with a path',
+      { ...BASE, targets: [{ image: 'app:1', registryUrl: 'https://registry.example.com/v2' }] },
+      'targets[0].registryUrl: got "https://registry.example.com/v2"; allowed: https://host[:port], with no path',
+    ],
+    [
+      'a registry URL with credentials in it',
+      { ...BASE, targets: [{ image: 'app:1', registryUrl: 'https://AWS:pw@registry.example.com' }] },
+      'targets[0].registryUrl: got "https://AWS:pw@registry.example.com"; allowed: https://host[:port]',
     ],
   ])('rejects %s', (_what, config, expected) => {
     // GIVEN a configuration with one mistake / WHEN validated / THEN exactly one line explains it

@@ -91,6 +91,39 @@ describe('EcrPullCanary embedded in another app', () => {
     );
   });
 
+  it('refuses a target that would carry the ECR token to another registry, with the config rule', () => {
+    expect(() =>
+      embed(
+        {
+          canaryName: 'leaky',
+          targets: [
+            { image: 'docker.io/library/nginx:latest' },
+            { image: 'app:1', registryUrl: 'http://registry.example.com' },
+          ],
+        },
+        { account: '111122223333', region: 'eu-west-1' },
+      ),
+    ).toThrow(
+      [
+        'Invalid EcrPullCanary properties:',
+        '  targets[0].image: got "docker.io/library/nginx:latest"; allowed: a short repo[:tag]',
+      ].join('\n'),
+    );
+    expect(() =>
+      embed({
+        canaryName: 'leaky',
+        targets: [{ image: 'app:1', registryUrl: 'http://registry.example.com' }],
+      }),
+    ).toThrow('targets[0].registryUrl: got "http://registry.example.com"; allowed: https://host[:port]');
+    // An explicit https:// registry URL is the user's choice of where the token goes.
+    expect(() =>
+      embed({
+        canaryName: 'mirror',
+        targets: [{ image: 'ghcr.io/org/app:1', registryUrl: 'https://mirror.example.com' }],
+      }),
+    ).not.toThrow();
+  });
+
   it('refuses a topic in another region, which alarm actions cannot use', () => {
     expect(() =>
       embed(
