@@ -6,6 +6,7 @@ import { ImageReferenceError, isRegion } from './probe/image-ref.ts';
 import { parsePlatform } from './probe/manifest.ts';
 import { type ProbeOptions, probeTargets, resolveTarget, TargetConfigError } from './probe/probe.ts';
 import type { ProbeTarget } from './probe/types.ts';
+import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from './sdk-node-notice.ts';
 
 export const EXIT_HEALTHY = 0;
 export const EXIT_PROBE_FAILED = 1;
@@ -166,6 +167,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${USAGE}\n`);
     return EXIT_HEALTHY;
   }
+  const notice = sdkNodeNotice(process.version, io.env);
+  if (notice) io.stderr(notice);
+  // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
+  process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
   const resolved = resolveTarget(request.target, request.options.defaultRegion || undefined);
   const [result] = await probeTargets([resolved], request.options, {
     clients: createAwsClientFactory(),

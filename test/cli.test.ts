@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
@@ -31,6 +32,7 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Cli
         env: {
           PATH: process.env.PATH ?? '',
           NODE_EXTRA_CA_CERTS: registry.caPath,
+          [SDK_NODE_WARNING_OPT_OUT]: 'true',
           ...world.env,
           ...extraEnv,
         },
@@ -121,9 +123,50 @@ describe('probe CLI', () => {
     expect(run.stdout).toBe('');
   });
 
+  it("replaces the SDK's multi-line Node.js support warning with at most one line", async () => {
+    // GIVEN a user who has not opted out of the SDK's warning / WHEN a probe creates SDK clients
+    const run = await cli([image, '--registry-url', world.proxy.url, '--json'], {
+      [SDK_NODE_WARNING_OPT_OUT]: '',
+    });
+    // THEN stdout stays one JSON object and stderr holds our one line on Node.js < 22, nothing on newer
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true });
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
+    expect(run.stderr).toBe(sdkNodeNotice(process.version, {}) ?? '');
+  });
+
+  it("prints nothing on stderr once the user sets the SDK's own opt-out", async () => {
+    const run = await cli([image, '--registry-url', world.proxy.url, '--json'], {
+      [SDK_NODE_WARNING_OPT_OUT]: 'true',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+
   it('exits 2 when no region can be found', async () => {
     const run = await cli([image], { AWS_REGION: '' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no region');
+  });
+});
+
+describe('sdkNodeNotice', () => {
+  it.each([
+    ['v20.20.2', {}, true],
+    ['v20.20.2', { [SDK_NODE_WARNING_OPT_OUT]: 'true' }, false],
+    // The SDK itself treats anything but "true" as not opted out.
+    ['v20.20.2', { [SDK_NODE_WARNING_OPT_OUT]: '1' }, true],
+    ['v22.12.0', {}, false],
+    ['v24.1.0', {}, false],
+  ])('on %s with %j: one line = %s', (version, env, expected) => {
+    const notice = sdkNodeNotice(version, env);
+    if (!expected) {
+      expect(notice).toBeUndefined();
+      return;
+    }
+    expect(notice).toMatch(/^ecr-pull-canary: note: .*\n$/);
+    expect(notice?.trimEnd()).not.toContain('\n');
+    expect(notice).toContain(version);
+    expect(notice).toContain(`${SDK_NODE_WARNING_OPT_OUT}=true`);
   });
 });
