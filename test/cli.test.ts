@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SYNOPSIS } from '../lambda/cli.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
@@ -109,7 +110,12 @@ describe('probe CLI', () => {
   });
 
   it.each([
-    [['--bogus', image], "'--bogus'"],
+    [['--bogus', image], 'unknown option --bogus'],
+    [['-region', 'eu-west-1', image], 'unknown option -region (long options take two dashes: --region)'],
+    [[image, '--region'], '--region needs a value: --region R'],
+    [[image, '--region', '--json'], '--region needs a value: --region R, got the option --json'],
+    [[image, '--json=yes'], '--json takes no value, got "yes"'],
+    [[image, '--region', 'eu-west-1', '--region', 'us-east-1'], '--region given twice'],
     [['Bad_Image'], 'invalid image reference "Bad_Image"'],
     [[], 'missing IMAGE'],
     [[image, '--platform', 'arm64'], '--platform "arm64"'],
@@ -119,7 +125,12 @@ describe('probe CLI', () => {
   ])('exits 2 for usage error %j, naming it', async (args, expected) => {
     const run = await cli(args);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(expected);
+    // One line naming the problem, then the one-line synopsis; none of Node's own parser advice.
+    const [problem, ...rest] = run.stderr.split('\n');
+    expect(problem).toMatch(/^ecr-pull-canary: /);
+    expect(problem).toContain(expected);
+    expect(rest).toEqual([SYNOPSIS, '']);
+    expect(run.stderr).not.toContain('positional argument');
     expect(run.stdout).toBe('');
   });
 
