@@ -3,7 +3,9 @@
  * hand: `aws ecr get-login-password | curl` against the same ECR double and registry.
  */
 import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MANIFEST_MEDIA_TYPES } from '../lambda/probe/manifest.ts';
 import { buildCli } from '../scripts/build.ts';
@@ -11,7 +13,44 @@ import { REGION } from '../test/support/probe-env.ts';
 import { type BenchWorld, fmt, median, verdict } from './fixtures.ts';
 
 export const CLI_SPEEDUP_TARGET = 3;
-const AWS_CLI = '/usr/bin/aws';
+
+interface AwsCli {
+  path: string;
+  /** What `aws --version` printed first, e.g. aws-cli/2.9.19. */
+  version: string;
+}
+
+/**
+ * The `aws` a shell would run: the first executable on PATH (Debian's /usr/bin/aws, a pyenv shim, a pip
+ * install in ~/.local/bin) that answers `aws --version`. A shim whose interpreter is gone does not count.
+ */
+export async function findAwsCli(env: Record<string, string>): Promise<AwsCli | { reason: string }> {
+  const failures: string[] = [];
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const path = join(dir, 'aws');
+    try {
+      await access(path, constants.X_OK);
+    } catch {
+      continue;
+    }
+    const answer = await new Promise<{ error: Error | null; output: string }>((resolve) => {
+      execFile(path, ['--version'], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ error, output: `${stdout}${stderr}`.trim() }),
+      );
+    });
+    if (!answer.error && answer.output !== '') {
+      return { path, version: answer.output.split(/\s+/)[0] as string };
+    }
+    failures.push(
+      `${path}: ${answer.output.split('\n')[0] || answer.error?.message || 'no version printed'}`,
+    );
+  }
+  return {
+    reason: failures.length
+      ? `no working aws on PATH (${failures.join('; ')})`
+      : 'no aws on PATH (apt-get install awscli, or pip install awscli)',
+  };
+}
 
 export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise<string[]> {
   const cli = await buildCli(fileURLToPath(new URL('../dist/cli.mjs', import.meta.url)));
@@ -22,21 +61,18 @@ export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise
     ...probeEnv.env,
     NODE_EXTRA_CA_CERTS: context.caPath,
   };
+  const lines = [`CLI end to end (${runs} runs each, interleaved):`];
+  const aws = await findAwsCli(env);
+  if ('reason' in aws) return [...lines, `  skipped: ${aws.reason}`];
   const manifestUrl = `${probeEnv.proxy.url}/v2/${image.repository}/manifests/${image.tag}`;
   const ours = [cli, `${image.repository}:${image.tag}`, '--registry-url', probeEnv.proxy.url, '--json'];
   // The password goes to curl on stdin as a config line, never on a command line.
   const theirs = [
     '-c',
-    `set -o pipefail; ${AWS_CLI} ecr get-login-password --region ${REGION} --endpoint-url ${probeEnv.double.url} ` +
+    `set -o pipefail; '${aws.path}' ecr get-login-password --region ${REGION} --endpoint-url ${probeEnv.double.url} ` +
       `| sed 's/^/user = "AWS:/; s/$/"/' ` +
       `| curl -sSf -K - --cacert ${context.caPath} -H 'Accept: ${MANIFEST_MEDIA_TYPES.join(', ')}' -o /dev/null ${manifestUrl}`,
   ];
-  const lines = [`CLI end to end (${runs} runs each, interleaved):`];
-  try {
-    await access(AWS_CLI);
-  } catch {
-    return [...lines, `  skipped: ${AWS_CLI} not found (apt-get install awscli)`];
-  }
   const oursTimes: number[] = [];
   const theirsTimes: number[] = [];
   await run(process.execPath, ours, env);
@@ -46,10 +82,12 @@ export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise
     theirsTimes.push(await run('bash', theirs, env));
   }
   const speedup = median(theirsTimes) / median(oursTimes);
+  const theirsLabel = `aws ecr get-login-password | curl (${aws.version}, ${aws.path})`;
+  const width = Math.max(theirsLabel.length, 30) + 2;
   return [
     ...lines,
-    `  node dist/cli.mjs IMAGE --json                      median ${fmt(median(oursTimes))}`,
-    `  aws ecr get-login-password | curl (awscli 2.9)     median ${fmt(median(theirsTimes))}`,
+    `  ${'node dist/cli.mjs IMAGE --json'.padEnd(width)}median ${fmt(median(oursTimes))}`,
+    `  ${theirsLabel.padEnd(width)}median ${fmt(median(theirsTimes))}`,
     `  speed-up ${speedup.toFixed(1)}x  target >= ${CLI_SPEEDUP_TARGET}x  ${verdict(speedup >= CLI_SPEEDUP_TARGET)}`,
   ];
 }

@@ -13,10 +13,82 @@ import {
 import { parsePlatform } from './probe/manifest.ts';
 import { type ProbeOptions, probeTargets, resolveTarget, TargetConfigError } from './probe/probe.ts';
 import type { ProbeTarget } from './probe/types.ts';
+import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from './sdk-node-notice.ts';
 
 export const EXIT_HEALTHY = 0;
 export const EXIT_PROBE_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+interface CliOption {
+  type: 'string' | 'boolean';
+  /** The value's placeholder in the usage text; string options only. */
+  value?: string;
+  multiple?: boolean;
+  short?: string;
+  help: string;
+}
+
+/** Every option the CLI takes: the parser, the usage text and the usage-error synopsis all read this table. */
+const OPTIONS = {
+  region: {
+    type: 'string',
+    value: 'R',
+    help: 'region for a short IMAGE (default: AWS_REGION, AWS_DEFAULT_REGION)',
+  },
+  'registry-url': {
+    type: 'string',
+    value: 'URL',
+    help: 'send the token to this registry: https://host[:port] (http:// to loopback only)',
+  },
+  'role-arn': {
+    type: 'string',
+    value: 'ARN',
+    help: "assume this role first, to probe as the workload's identity",
+  },
+  'expect-principal': {
+    type: 'string',
+    value: 'ARN',
+    help: 'fail with "credentials" if the credential chain resolves to another identity',
+  },
+  platform: {
+    type: 'string',
+    value: 'OS/ARCH',
+    multiple: true,
+    help: 'require this platform in the image (repeatable)',
+  },
+  timeout: { type: 'string', value: 'MS', help: 'deadline per phase (default 10000)' },
+  'skew-threshold': {
+    type: 'string',
+    value: 'S',
+    help: 'clock skew that fails the probe, in seconds (default 60)',
+  },
+  'ca-file': { type: 'string', value: 'PATH', help: 'extra CA certificates (PEM) to trust for the registry' },
+  json: { type: 'boolean', help: 'print one JSON object instead of text' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const satisfies Record<string, CliOption>;
+
+type OptionName = keyof typeof OPTIONS;
+type StringOption = {
+  [K in OptionName]: (typeof OPTIONS)[K]['type'] extends 'string' ? K : never;
+}[OptionName];
+type BooleanOption = Exclude<OptionName, StringOption>;
+
+function optionEntries(): Array<[OptionName, CliOption]> {
+  return Object.entries(OPTIONS) as Array<[OptionName, CliOption]>;
+}
+
+function isOptionName(name: string): name is OptionName {
+  return Object.hasOwn(OPTIONS, name);
+}
+
+function flagWithValue(name: string, option: CliOption): string {
+  return `--${name}${option.value ? ` ${option.value}` : ''}`;
+}
+
+/** One line for usage errors: every option, no explanations. */
+export const SYNOPSIS = `Usage: ecr-pull-canary IMAGE ${optionEntries()
+  .map(([name, option]) => `[${flagWithValue(name, option)}]${option.multiple ? '...' : ''}`)
+  .join(' ')}`;
 
 export const USAGE = `Usage: ecr-pull-canary IMAGE [options]
 
@@ -28,17 +100,12 @@ dual-stack ACCOUNT.dkr-ecr.REGION.on.aws). The ECR token is sent only to ECR: an
 host needs --registry-url.
 
 Options:
-  --region R              region for a short IMAGE (default: AWS_REGION, AWS_DEFAULT_REGION)
-  --registry-url URL      send the token to this registry instead: https://host[:port] (http:// only to a
-                          loopback host, for a local test registry)
-  --role-arn ARN          assume this role first, to probe as the workload's identity
-  --expect-principal ARN  fail with "credentials" if the credential chain resolves to another identity
-  --platform OS/ARCH      require this platform in the image (repeatable)
-  --timeout MS            deadline per phase (default 10000)
-  --skew-threshold S      clock skew that fails the probe, in seconds (default 60)
-  --ca-file PATH          extra CA certificates (PEM) to trust for the registry
-  --json                  print one JSON object instead of text
-  -h, --help              show this help
+${optionEntries()
+  .map(
+    ([name, option]) =>
+      `  ${`${option.short ? `-${option.short}, ` : ''}${flagWithValue(name, option)}`.padEnd(24)}${option.help}`,
+  )
+  .join('\n')}
 
 Exit status: 0 healthy, 1 probe failed, 2 usage error.
 Endpoints follow the AWS SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS).`;
@@ -149,24 +216,66 @@ function refusedDestination(image: string, registryUrl: string | undefined): str
   }
 }
 
-function parseOptions(argv: string[]) {
-  return parseArgs({
+interface ParsedOptions {
+  values: Partial<Record<Exclude<StringOption, 'platform'>, string>> &
+    Partial<Record<BooleanOption, boolean>> & { platform?: string[] };
+  positionals: string[];
+}
+
+/**
+ * Node's parser in its lenient mode, for its tokens only: its strict-mode messages give advice about `--` that
+ * does not fit here. Each problem is reported the same way: the option as typed and what it needs.
+ */
+function parseOptions(argv: string[]): ParsedOptions {
+  const { tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
-    strict: true,
-    options: {
-      region: { type: 'string' },
-      'registry-url': { type: 'string' },
-      'role-arn': { type: 'string' },
-      'expect-principal': { type: 'string' },
-      platform: { type: 'string', multiple: true },
-      timeout: { type: 'string' },
-      'skew-threshold': { type: 'string' },
-      'ca-file': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    strict: false,
+    tokens: true,
+    options: Object.fromEntries(
+      optionEntries().map(([name, option]) => [
+        name,
+        { type: option.type, ...(option.short ? { short: option.short } : {}) },
+      ]),
+    ),
   });
+  const values: Record<string, string | boolean | string[]> = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const option = isOptionName(token.name) ? (OPTIONS[token.name] as CliOption) : undefined;
+    if (!option) {
+      // Node splits `-region` into -r -e -g …; name the argument as typed.
+      const typed = argv[token.index] ?? token.rawName;
+      const single = /^-[^-]/.test(typed) && typed.length > 2 ? typed.split('=')[0]?.slice(1) : undefined;
+      const hint = single && isOptionName(single) ? ` (long options take two dashes: --${single})` : '';
+      throw new UsageError(`unknown option ${single ? typed : token.rawName}${hint}`);
+    }
+    const flag = `--${token.name}`;
+    if (option.type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`${flag} takes no value, got "${token.value}"`);
+      values[token.name] = true;
+      continue;
+    }
+    // Without a value of its own, Node's parser takes the next option (`--region --json`) as the value.
+    if (
+      token.value === undefined ||
+      token.value === '' ||
+      (!token.inlineValue && token.value.startsWith('--'))
+    ) {
+      const instead = token.value?.startsWith('--') ? `, got the option ${token.value}` : '';
+      throw new UsageError(`${flag} needs a value: ${flagWithValue(token.name, option)}${instead}`);
+    }
+    if (option.multiple) {
+      values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), token.value];
+    } else if (values[token.name] !== undefined) {
+      throw new UsageError(`${flag} given twice ("${values[token.name]}", "${token.value}"); give it once`);
+    } else {
+      values[token.name] = token.value;
+    }
+  }
+  return { values: values as ParsedOptions['values'], positionals };
 }
 
 function optionalNumber(
@@ -190,13 +299,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     request = parseCliArgs(argv, io.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`ecr-pull-canary: ${error.message}\nRun with --help for usage.\n`);
+    io.stderr(`ecr-pull-canary: ${error.message}\n${SYNOPSIS}\n`);
     return EXIT_USAGE;
   }
   if (request === 'help') {
     io.stdout(`${USAGE}\n`);
     return EXIT_HEALTHY;
   }
+  const notice = sdkNodeNotice(process.version, io.env);
+  if (notice) io.stderr(notice);
+  // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
+  process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
   const resolved = resolveTarget(request.target, request.options.defaultRegion || undefined);
   const [result] = await probeTargets([resolved], request.options, {
     clients: createAwsClientFactory(),

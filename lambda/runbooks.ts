@@ -22,18 +22,19 @@ export const RUNBOOKS: Record<Category, Runbook> = {
     title: 'No usable AWS credentials',
     saw: 'The probe could not obtain the credentials it expected: none were found, loading them timed out, AssumeRole was refused, or the chain resolved to an identity other than the expected one.',
     causes: [
-      'Credentials are not configured for this host, task or function.',
+      'Credentials are not configured for this host, task or function; on a laptop or build agent: no aws configure, an expired aws sso login session, or AWS_PROFILE not naming the profile that can pull.',
       'An earlier link of the credential chain (a leftover AWS_ACCESS_KEY_ID, a profile, an expired SSO session) returned valid but wrong credentials, so the intended role was never used.',
       'On EC2, IMDSv2 with a hop limit of 1 keeps containers from reaching instance metadata.',
       'The role trust policy does not let this identity assume the workload role.',
     ],
     checks: [
       'aws sts get-caller-identity',
+      'aws configure list',
       'env | grep ^AWS_',
       'aws ec2 describe-instances --instance-ids <id> --query "Reservations[].Instances[].MetadataOptions"',
       'aws iam get-role --role-name <role> --query Role.AssumeRolePolicyDocument',
     ],
-    fix: 'Make the credential chain resolve to the intended role: remove stray AWS_* variables and profiles, attach the instance/task/IRSA role, raise the IMDS hop limit to 2 for containers, or fix the role trust policy.',
+    fix: 'On a laptop or build agent, run aws configure, or aws sso login --profile <name> with AWS_PROFILE=<name>; on AWS compute, make the chain resolve to the intended role: remove stray AWS_* variables and profiles, attach the instance/task/IRSA role, raise the IMDS hop limit to 2 for containers, or fix the role trust policy.',
   },
   auth: {
     title: 'Authentication rejected',

@@ -195,7 +195,11 @@ function lines(m: RegionModel): Line[] {
 
 const usd = (value: number) => `$${value.toFixed(value < 0.01 && value > 0 ? 4 : 2)}`;
 
-function report(m: RegionModel, dashboards: number): boolean {
+/**
+ * Prints one scenario. Only scenarios held to the target get a PASS or MISS line; the others print their
+ * total against the target as a plain comparison, so no MISS stands beside the target's own PASS.
+ */
+function report(m: RegionModel, dashboards: number, heldToTarget: boolean): boolean {
   const rows = lines(m);
   const total = rows.reduce((sum, row) => sum + row.canary, 0);
   const synthetics = rows.reduce((sum, row) => sum + row.synthetics, 0);
@@ -213,7 +217,9 @@ function report(m: RegionModel, dashboards: number): boolean {
   ];
   const pass = total <= TARGET_USD;
   out.push(
-    `  ${pass ? 'PASS' : 'MISS'}: ${usd(total)} ${pass ? '≤' : '>'} ${usd(TARGET_USD)} per region-month`,
+    heldToTarget
+      ? `  ${pass ? 'PASS' : 'MISS'}: ${usd(total)} ${pass ? '≤' : '>'} ${usd(TARGET_USD)} per region-month`
+      : `  for comparison: ${usd(total)} per region-month with ${m.targets} targets (the ${usd(TARGET_USD)} target is for one)`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
   return pass;
@@ -244,11 +250,11 @@ let failed = false;
 for (const [name, file, counts] of scenarios) {
   const { canaries, dashboards } = synthesize(file);
   for (const canary of canaries) {
-    const pass = report(model(name, canary.name, canary.template), dashboards);
+    const pass = report(model(name, canary.name, canary.template), dashboards, counts);
     if (counts && !pass) failed = true;
   }
 }
 process.stdout.write(
-  `\nTarget (one target per region): ${failed ? 'MISS' : 'PASS'}. Two targets cost two more metrics and one more alarm.\n`,
+  `\nTarget (${usd(TARGET_USD)} per region-month with one target): ${failed ? 'MISS' : 'PASS'}. Each extra target adds two metrics and one alarm.\n`,
 );
 process.exitCode = failed ? 1 : 0;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SYNOPSIS } from '../lambda/cli.ts';
+import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
 import { type CliRun, runCliProcess } from './support/cli-process.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
@@ -83,7 +85,12 @@ describe('probe CLI', () => {
   });
 
   it.each([
-    [['--bogus', image], "'--bogus'"],
+    [['--bogus', image], 'unknown option --bogus'],
+    [['-region', 'eu-west-1', image], 'unknown option -region (long options take two dashes: --region)'],
+    [[image, '--region'], '--region needs a value: --region R'],
+    [[image, '--region', '--json'], '--region needs a value: --region R, got the option --json'],
+    [[image, '--json=yes'], '--json takes no value, got "yes"'],
+    [[image, '--region', 'eu-west-1', '--region', 'us-east-1'], '--region given twice'],
     [['Bad_Image'], 'invalid image reference "Bad_Image"'],
     [[], 'missing IMAGE'],
     [[image, '--platform', 'arm64'], '--platform "arm64"'],
@@ -101,7 +108,12 @@ describe('probe CLI', () => {
   ])('exits 2 for usage error %j, naming it', async (args, expected) => {
     const run = await cli(args);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(expected);
+    // One line naming the problem, then the one-line synopsis; none of Node's own parser advice.
+    const [problem, ...rest] = run.stderr.split('\n');
+    expect(problem).toMatch(/^ecr-pull-canary: /);
+    expect(problem).toContain(expected);
+    expect(rest).toEqual([SYNOPSIS, '']);
+    expect(run.stderr).not.toContain('positional argument');
     expect(run.stdout).toBe('');
   });
 
@@ -131,9 +143,50 @@ describe('probe CLI', () => {
     expectNoSecret(run);
   });
 
+  it("replaces the SDK's multi-line Node.js support warning with at most one line", async () => {
+    // GIVEN a user who has not opted out of the SDK's warning / WHEN a probe creates SDK clients
+    const run = await cli([image, '--registry-url', world.proxy.url, '--json'], {
+      [SDK_NODE_WARNING_OPT_OUT]: '',
+    });
+    // THEN stdout stays one JSON object and stderr holds our one line on Node.js < 22, nothing on newer
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true });
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
+    expect(run.stderr).toBe(sdkNodeNotice(process.version, {}) ?? '');
+  });
+
+  it("prints nothing on stderr once the user sets the SDK's own opt-out", async () => {
+    const run = await cli([image, '--registry-url', world.proxy.url, '--json'], {
+      [SDK_NODE_WARNING_OPT_OUT]: 'true',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+
   it('exits 2 when no region can be found', async () => {
     const run = await cli([image], { AWS_REGION: '' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no region');
+  });
+});
+
+describe('sdkNodeNotice', () => {
+  it.each([
+    ['v20.20.2', {}, true],
+    ['v20.20.2', { [SDK_NODE_WARNING_OPT_OUT]: 'true' }, false],
+    // The SDK itself treats anything but "true" as not opted out.
+    ['v20.20.2', { [SDK_NODE_WARNING_OPT_OUT]: '1' }, true],
+    ['v22.12.0', {}, false],
+    ['v24.1.0', {}, false],
+  ])('on %s with %j: one line = %s', (version, env, expected) => {
+    const notice = sdkNodeNotice(version, env);
+    if (!expected) {
+      expect(notice).toBeUndefined();
+      return;
+    }
+    expect(notice).toMatch(/^ecr-pull-canary: note: .*\n$/);
+    expect(notice?.trimEnd()).not.toContain('\n');
+    expect(notice).toContain(version);
+    expect(notice).toContain(`${SDK_NODE_WARNING_OPT_OUT}=true`);
   });
 });

@@ -202,12 +202,11 @@ function checkOverrides(
   for (const [region, override] of Object.entries(value)) {
     const path = `regionOverrides.${region}`;
     if (!regions.includes(region)) {
-      const guess = closest(region, regions);
-      p.add(
-        path,
-        override,
-        `allowed: only regions listed in "regions" (${regions.join(', ')})${guess ? `; did you mean "${guess}"?` : ''}`,
-      );
+      // A real region is a choice, not a typo: no "did you mean" another region for it.
+      const hint = KNOWN_REGIONS.includes(region)
+        ? `; ${region} is not in regions: add it to regions or remove the override`
+        : didYouMeanRegion(region, regions);
+      p.add(path, override, `allowed: only regions listed in "regions" (${regions.join(', ')})${hint}`);
       continue;
     }
     if (!isObject(override)) {
@@ -219,6 +218,14 @@ function checkOverrides(
     overrides[region] = override;
   }
   return overrides;
+}
+
+/** For a key that is no region at all: the configured region it is closest to, else the known one. */
+function didYouMeanRegion(key: string, regions: string[]): string {
+  const configured = closest(key, regions);
+  if (configured) return `; did you mean "${configured}"?`;
+  const known = closest(key, KNOWN_REGIONS);
+  return known ? `; did you mean "${known}"? (add it to regions too)` : '';
 }
 
 function checkTargets(

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findJsonSyntaxError } from '../../lib/config/json-error.ts';
 import { ConfigError, loadConfig } from '../../lib/config/load.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
 
@@ -320,6 +321,11 @@ describe('invalid configurations: one line each, naming the field, the value and
       'regionOverrides.eu-west-2: got {"targets":[]}; allowed: only regions listed in "regions" (eu-west-1)',
     ],
     [
+      'an override whose key is a typo of a configured region',
+      { regions: ['eu-west-1', 'us-east-1'], regionOverrides: { 'eu-wset-1': { targets: [] } } },
+      'regionOverrides.eu-wset-1: got {"targets":[]}; allowed: only regions listed in "regions" (eu-west-1, us-east-1); did you mean "eu-west-1"?',
+    ],
+    [
       'a malformed target in a region override',
       { ...BASE, regionOverrides: { 'eu-west-1': { targets: [{ image: '' }] } } },
       'regionOverrides.eu-west-1.targets[0].image: got ""; allowed: a valid image reference',
@@ -360,6 +366,16 @@ describe('invalid configurations: one line each, naming the field, the value and
     expect(validateConfig(config).config).toBeUndefined();
   });
 
+  it('says a real region used as an override key is missing from regions, without suggesting another region', () => {
+    // GIVEN an override for us-west-2, a valid region the configuration does not deploy to
+    const problems = problemsOf({ ...BASE, regionOverrides: { 'us-west-2': { targets: [] } } });
+    // THEN the fix is about regions, not a guess at a different region
+    expect(problems).toEqual([
+      'regionOverrides.us-west-2: got {"targets":[]}; allowed: only regions listed in "regions" (eu-west-1); us-west-2 is not in regions: add it to regions or remove the override',
+    ]);
+    expect(problems[0]).not.toContain('did you mean');
+  });
+
   it('reports every problem together, one line each', () => {
     const problems = problemsOf({
       regions: ['eu-wset-1'],
@@ -380,6 +396,18 @@ describe('invalid configurations: one line each, naming the field, the value and
 
 describe('loadConfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'canary-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function loadError(name: string, text: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    try {
+      loadConfig(path);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`${name} loaded without an error`);
+  }
 
   it('names the file and lists every problem in one error', () => {
     const path = join(dir, 'bad.json');
@@ -396,7 +424,84 @@ describe('loadConfig', () => {
     expect(() => loadConfig(path)).toThrow(/\(file\): got invalid JSON \(.*\); allowed: a JSON object/);
   });
 
+  it('gives line and column of a JSON syntax error and shows the line with a caret under the spot', () => {
+    // GIVEN a trailing comma on line 3 of a hand-edited file
+    const message = loadError(
+      'trailing-comma.json',
+      '{\n  "regions": ["eu-west-1"],\n  "scheduleMinutes": 5,\n}\n',
+    );
+    // THEN the problem names line 4, column 1 (the "}" after the comma) and why, then the line itself
+    expect(message).toBe(
+      `Invalid canary configuration ${join(dir, 'trailing-comma.json')} (1 problem):\n` +
+        '  (file): got invalid JSON (line 4, column 1: found "}" after a comma; JSON allows no trailing comma); allowed: a JSON object\n' +
+        '    4 | }\n' +
+        '      | ^',
+    );
+  });
+
+  it('points into a long minified line at the offending character', () => {
+    const text = JSON.stringify({
+      regions: ['eu-west-1'],
+      targets: [{ image: 'app:1' }],
+      name: 'x'.repeat(150),
+    }).replace('"targets"', "'targets'");
+    const message = loadError('minified.json', text);
+    expect(message).toContain('(line 1, column 26: found a single quote; JSON keys take double quotes)');
+    const [shown, caret] = message.split('\n').slice(-2) as [string, string];
+    expect(shown).toMatch(/^ {4}1 \| .*…$/);
+    expect(shown.length).toBeLessThan(120);
+    expect(shown[caret.indexOf('^')]).toBe("'");
+  });
+
+  it('accepts a file saved with a UTF-8 byte-order mark', () => {
+    const path = join(dir, 'bom.json');
+    writeFileSync(path, `\uFEFF${JSON.stringify({ regions: ['eu-west-1'] })}`);
+    expect(loadConfig(path).regions.map((r) => r.region)).toEqual(['eu-west-1']);
+  });
+
   it('reports a missing file', () => {
     expect(() => loadConfig(join(dir, 'absent.json'))).toThrow(/\(file\): got ENOENT reading/);
+  });
+});
+
+describe('findJsonSyntaxError', () => {
+  it.each([
+    ['{"a": 1,}', 1, 9, 'found "}" after a comma; JSON allows no trailing comma'],
+    ['[1, 2,]', 1, 7, 'found "]" after a comma; JSON allows no trailing comma'],
+    ['{\n  "a": 1\n  "b": 2\n}', 3, 3, 'expected "," or "}" after a value, found """'],
+    ['{\n  // note\n  "a": 1\n}', 2, 3, 'expected a key in double quotes, found "/"'],
+    [
+      '{"a": tru}',
+      1,
+      7,
+      'expected a value (an object, list, string, number, true, false or null), found "t"',
+    ],
+    ['{"a": .5}', 1, 7, 'found "."'],
+    ['{"a": 2000.}', 1, 11, 'found a malformed number'],
+    ['{"a": "x\ny"}', 1, 9, 'found a line break or control character inside a string'],
+    ['{"a": "\\q"}', 1, 8, 'found an invalid escape in a string'],
+    ['{"a": "open', 1, 12, 'a string is not closed before the end of the file'],
+    ['{"a": 1', 1, 8, 'expected "," or "}" after a value, found the end of the file'],
+    ['', 1, 1, 'found the end of the file'],
+    ['{"a": 1}}', 1, 9, 'expected the end of the file after the top-level value, found "}"'],
+    ['\uFEFF{"a": 1}', 1, 1, 'found a byte-order mark inside the text'],
+    ["{'a': 1}", 1, 2, 'found a single quote; JSON keys take double quotes'],
+    ['{"a": \'x\'}', 1, 7, 'found a single quote; JSON strings take double quotes'],
+    ['{"a": 1,\r\n}', 2, 1, 'JSON allows no trailing comma'],
+  ])('%j breaks at line %i, column %i: %s', (text, line, column, reason) => {
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    const found = findJsonSyntaxError(text);
+    expect(found).toMatchObject({ line, column });
+    expect(found?.reason).toContain(reason);
+  });
+
+  it.each([
+    '{"a": [1, -2.5e3, true, false, null, "\\u00e9\\n"], "b": {}}',
+    ' [ ] ',
+    '"x"',
+    JSON.stringify({ regions: ['eu-west-1'], targets: [{ image: 'app:1' }] }, null, 2),
+  ])('finds nothing in valid JSON %j', (text) => {
+    expect(() => JSON.parse(text)).not.toThrow();
+    expect(findJsonSyntaxError(text)).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/sdk-node-notice.ts';
 
 export interface Invocation {
   /** What the handler returned. */
@@ -48,6 +49,8 @@ export async function invokeBundle(
         {
           env: {
             PATH: process.env.PATH ?? '',
+            // Lambda runs Node.js 22; on an older test Node the SDK's support warning would fill stderr.
+            [SDK_NODE_WARNING_OPT_OUT]: 'true',
             ...env,
             BUNDLE_URL: pathToFileURL(bundlePath).href,
             REMAINING_MS: String(remainingMs),
