@@ -115,6 +115,13 @@ describe('specificity', () => {
       'Error response from daemon: no matching manifest for linux/arm64/v8 in the manifest list entries: no match for platform in manifest: not found',
       'platform',
     ],
+    // The probe's own words, without its error code.
+    ['no complete answer from 127.0.0.1:39521 within 1000 ms', 'network'],
+    ['unable to verify the first certificate', 'network'],
+    [
+      'the credential chain resolved to arn:aws:iam::111122223333:user/canary, not the expected arn:aws:iam::111122223333:role/eks-node-role',
+      'credentials',
+    ],
   ])('%s → %s', (message, category) => {
     expect(classifyText(message).category).toBe(category);
   });

@@ -143,7 +143,14 @@ const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the AWS credential chain found no credentials (no keys, no profile, no instance or task role reachable)',
     pattern:
-      /unable to locate credentials|NoCredentialProviders|no valid providers in chain|could not load credentials|CredentialsProviderError|no EC2 (?:IMDS )?(?:instance )?role found|EC2RoleRequestError|CredentialsEndpointError|failed to refresh cached credentials|failed to retrieve credentials|loading credentials from the default provider chain|credential chain resolved to/i,
+      /unable to locate credentials|NoCredentialProviders|no valid providers in chain|could not load credentials|CredentialsProviderError|no EC2 (?:IMDS )?(?:instance )?role found|EC2RoleRequestError|CredentialsEndpointError|failed to refresh cached credentials|failed to retrieve credentials|loading credentials from the default provider chain/i,
+  },
+  {
+    id: 'credentials/unexpected-identity',
+    category: 'credentials',
+    reason:
+      'the credential chain resolved to an identity other than the intended one (a stray key, profile or session earlier in the chain)',
+    pattern: /credential chain resolved to \S{1,300}, not the expected/i,
   },
   {
     id: 'credentials/sso-session-expired',
@@ -284,7 +291,7 @@ const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the request never got an answer: no route, DNS failure, refused or reset connection, TLS failure or timeout (check NAT, VPC endpoints incl. the S3 gateway, security groups, DNS)',
     pattern:
-      /i\/o timeout|dial tcp|no such host|connection refused|connection reset|TLS handshake timeout|context deadline exceeded|context canceled|request canceled|Client\.Timeout exceeded|network is unreachable|no route to host|temporary failure in name resolution|server misbehaving|x509: |certificate (?:signed by unknown authority|has expired|is not valid)|socket hang up|getaddrinfo|RequestError: send request failed|did not finish within \d{1,9} ms/i,
+      /i\/o timeout|dial tcp|no such host|connection refused|connection reset|TLS handshake timeout|context deadline exceeded|context canceled|request canceled|Client\.Timeout exceeded|network is unreachable|no route to host|temporary failure in name resolution|server misbehaving|x509: |certificate (?:signed by unknown authority|has expired|is not valid)|socket hang up|getaddrinfo|RequestError: send request failed|did not finish within \d{1,9} ms|no complete answer from \S{1,300} within \d{1,9} ms|unable to verify the first certificate|self[- ]signed certificate|unable to get local issuer certificate|wrong version number/i,
   },
   // Service.
   {
