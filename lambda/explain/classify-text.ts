@@ -548,11 +548,27 @@ function extractFields(text: string, errorCode: string, operation: string): Extr
   const code = errorCode || AWS_CLI_ERROR.exec(text)?.[1] || KNOWN_CODE_PATTERN.exec(text)?.[1];
   if (code) fields.errorCode = code;
 
-  for (const key of Object.keys(fields) as Array<keyof ExtractedFields>) {
-    if (fields[key] === undefined) delete fields[key];
+  // The same order everywhere (JSON output, notifications), and only what the text named.
+  const ordered: ExtractedFields = {};
+  for (const key of FIELD_ORDER) {
+    if (fields[key] !== undefined) Object.assign(ordered, { [key]: fields[key] });
   }
-  return fields;
+  return ordered;
 }
+
+/** The order fields are reported in. */
+export const FIELD_ORDER: ReadonlyArray<keyof ExtractedFields> = [
+  'registry',
+  'account',
+  'region',
+  'repository',
+  'tag',
+  'digest',
+  'principal',
+  'action',
+  'httpStatus',
+  'errorCode',
+];
 
 /** The first ECR image reference (or bare ECR registry host) in the text, parsed by the probe's own parser. */
 function findEcrImage(text: string): ExtractedFields | null {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { redactCredentials } from '../probe/redact.ts';
-import { classifyText, type ExtractedFields, type TextClassification } from './classify-text.ts';
+import { classifyText, type ExtractedFields, FIELD_ORDER, type TextClassification } from './classify-text.ts';
 import { type ErrorInput, extractErrorInput } from './input.ts';
 
 export const EXIT_EXPLAINED = 0;
@@ -119,18 +119,19 @@ export function toExplainDocument(result: TextClassification, input: ErrorInput)
   };
 }
 
-const FIELD_LABELS: ReadonlyArray<readonly [keyof ExtractedFields, string]> = [
-  ['registry', 'registry'],
-  ['account', 'account'],
-  ['region', 'region'],
-  ['repository', 'repository'],
-  ['tag', 'tag'],
-  ['digest', 'digest'],
-  ['principal', 'principal'],
-  ['action', 'action'],
-  ['httpStatus', 'http status'],
-  ['errorCode', 'error code'],
-];
+/** Labels of the fields in human output (the order is the classifier's). */
+const FIELD_LABELS: Record<keyof ExtractedFields, string> = {
+  registry: 'registry',
+  account: 'account',
+  region: 'region',
+  repository: 'repository',
+  tag: 'tag',
+  digest: 'digest',
+  principal: 'principal',
+  action: 'action',
+  httpStatus: 'http status',
+  errorCode: 'error code',
+};
 
 const INPUT_NAMES: Record<ErrorInput['format'], string> = {
   text: 'text',
@@ -156,9 +157,9 @@ export function formatExplanation(result: TextClassification, input: ErrorInput)
   } else {
     lines.push(line('evidence', 'no rule matched; the text is kept as given'));
   }
-  for (const [key, label] of FIELD_LABELS) {
+  for (const key of FIELD_ORDER) {
     const value = result.fields[key];
-    if (value !== undefined) lines.push(line(label, String(value)));
+    if (value !== undefined) lines.push(line(FIELD_LABELS[key], String(value)));
   }
   if (result.category === 'unknown') lines.push(line('text', oneLine(result.text)));
   lines.push(line('fix', result.remediation));
