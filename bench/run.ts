@@ -5,6 +5,7 @@
 import { benchBundle } from './bundle.ts';
 import { benchCliVsAwsCli } from './cli-vs-awscli.ts';
 import { benchCost } from './cost.ts';
+import { benchExplain } from './explain.ts';
 import { startBenchWorld } from './fixtures.ts';
 import { benchProbeOverhead } from './probe-overhead.ts';
 
@@ -23,4 +24,5 @@ try {
 }
 lines.push(...(await benchBundle(RUNS)), '');
 lines.push(...(await benchCost()), '');
+lines.push(...benchExplain(RUNS), '');
 console.log(lines.join('\n'));

@@ -1,6 +1,7 @@
 /**
- * Builds what runs outside this repository: the probe CLI as one file (`dist/cli.mjs`, started by plain
- * `node`) and the handler bundle exactly as the CDK construct bundles it (`dist/handler/index.cjs`).
+ * Builds what runs outside this repository: the probe CLI and the `explain` CLI as one file each
+ * (`dist/cli.mjs`, `dist/explain.mjs`, started by plain `node`) and the handler bundle exactly as the CDK
+ * construct bundles it (`dist/handler/index.cjs`).
  */
 
 import { fileURLToPath } from 'node:url';
@@ -9,9 +10,10 @@ import { BUNDLE_TARGET, bundleHandler, ESM_REQUIRE_BANNER, MAIN_FIELDS } from '.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export async function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string> {
+/** Bundles one `bin/` entry into a single ESM file for plain `node`. */
+async function buildEntry(entry: string, outfile: string): Promise<string> {
   await build({
-    entryPoints: [`${root}bin/probe.ts`],
+    entryPoints: [`${root}${entry}`],
     outfile,
     bundle: true,
     platform: 'node',
@@ -27,10 +29,20 @@ export async function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string>
   return outfile;
 }
 
+export function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string> {
+  return buildEntry('bin/probe.ts', outfile);
+}
+
+export function buildExplainCli(outfile = `${root}dist/explain.mjs`): Promise<string> {
+  return buildEntry('bin/explain.ts', outfile);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const cli = await buildCli();
+  const explain = await buildExplainCli();
   const handler = await bundleHandler(`${root}dist/handler/index.cjs`);
   console.log(`built ${cli}`);
+  console.log(`built ${explain}`);
   console.log(
     `built ${root}dist/handler/index.cjs (${(handler.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
   );

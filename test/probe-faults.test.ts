@@ -4,6 +4,7 @@ import { createAwsClientFactory } from '../lambda/probe/aws-clients.ts';
 import { type ProbeOptions, probeTargets, resolveTarget } from '../lambda/probe/probe.ts';
 import type { Category, Phase, ProbeResult, ProbeTarget } from '../lambda/probe/types.ts';
 import { startEcrDouble } from './support/ecr-double.ts';
+import { expectTextClassifierAgrees } from './support/explain-agreement.ts';
 import {
   ACCOUNT,
   applyEnv,
@@ -69,6 +70,7 @@ function expectVerdict(run: Run, category: Category, phase: Phase, budgetMs = BU
   expect(result.remediation).toBeTruthy();
   expect(run.elapsedMs).toBeLessThan(budgetMs);
   expectNoSecret(result);
+  expectTextClassifierAgrees(result);
 }
 
 function expectNoSecret(result: ProbeResult): void {

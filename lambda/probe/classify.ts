@@ -13,6 +13,22 @@ export class ProbeFailure extends Error {
   }
 }
 
+/**
+ * The codes the probe coins for failures it detects itself (not AWS error names), with the category it gives
+ * each. The text classifier reads them back from a probe result, so both agree.
+ */
+export const PROBE_CODE_CATEGORIES: Readonly<Record<string, Category>> = {
+  UnexpectedPrincipal: 'credentials',
+  AssumeRoleNoCredentials: 'credentials',
+  MalformedToken: 'auth',
+  ClockSkew: 'clock-skew',
+  PlatformMissing: 'platform',
+  DigestMismatch: 'integrity',
+  PinnedDigestMismatch: 'integrity',
+  UnparseableManifest: 'integrity',
+  UnparseableConfig: 'integrity',
+};
+
 /** Error names the SDK and ECR use for throttling (the SDK's own list, plus the registry's 429 code). */
 export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'ThrottlingException',
@@ -32,10 +48,17 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'TOOMANYREQUESTS',
 ]);
 
-const SKEW_CODES = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
+/** Error names that mean the request time was outside the signing window. */
+export const SKEW_CODES: ReadonlySet<string> = new Set([
+  'RequestTimeTooSkewed',
+  'RequestExpired',
+  'RequestInTheFuture',
+]);
+/** Text that turns an authentication error into a clock-skew one. Only ever tested against one short message. */
 const SKEW_TEXT = /signature expired|signature not yet current|request time.*(too skewed|expired)|clock/i;
 
-const AUTH_CODES = new Set([
+/** Error names of a credential AWS or STS rejected (unknown, expired, wrongly signed). */
+export const AUTH_CODES: ReadonlySet<string> = new Set([
   'UnrecognizedClientException',
   'InvalidClientTokenId',
   'ExpiredToken',
@@ -50,16 +73,30 @@ const AUTH_CODES = new Set([
   'InvalidAccessKeyId',
 ]);
 
-const PERMISSION_CODES = new Set(['AccessDeniedException', 'AccessDenied', 'KmsException']);
-const NOT_FOUND_CODES = new Set([
+/** Error names of an authenticated identity that policy does not allow. */
+export const PERMISSION_CODES: ReadonlySet<string> = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'KmsException',
+]);
+/** Error names of a repository or image that is not where the reference points. */
+export const NOT_FOUND_CODES: ReadonlySet<string> = new Set([
   'RepositoryNotFoundException',
   'ImageNotFoundException',
   'RegistryPolicyNotFoundException',
 ]);
-const CREDENTIAL_CODES = new Set(['CredentialsProviderError', 'TokenProviderError']);
+/** Error names of a credential chain that produced no credentials. */
+export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+]);
+/** The message the credential chain of the AWS SDK for JavaScript v3 gives when it found nothing. */
+const NO_CREDENTIALS_TEXT = /could not load credentials/i;
+/** The ECR API's name for its own 500. */
+export const SERVER_ERROR_CODE = 'ServerException';
 
 /** Node and TLS error codes that mean the request never got an answer. */
-const NETWORK_CODES = new Set([
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ENOTFOUND',
@@ -128,18 +165,31 @@ export function classifyAwsError(error: unknown, phase: Phase): ProbeFailure {
   const code = errorCodeOf(error);
   const message = messageOf(error);
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
-  let category: Category;
-  if (CREDENTIAL_CODES.has(code) || /could not load credentials/i.test(message)) category = 'credentials';
-  else if (SKEW_CODES.has(code) || (AUTH_CODES.has(code) && SKEW_TEXT.test(message))) category = 'clock-skew';
-  else if (AUTH_CODES.has(code)) category = 'auth';
-  else if (PERMISSION_CODES.has(code)) category = 'permission';
-  else if (THROTTLING_CODES.has(code) || status === 429) category = 'throttle';
-  else if (NOT_FOUND_CODES.has(code)) category = 'not-found';
-  else if (findNetworkCode(error)) category = 'network';
-  else if (code === 'ServerException' || e.$fault === 'server' || (status !== undefined && status >= 500)) {
-    category = 'service';
-  } else category = 'unknown';
+  let category = categoryOfErrorCode(code, message);
+  if (category === null || category === 'network') {
+    if (status === 429) category = 'throttle';
+    else if (findNetworkCode(error)) category = 'network';
+    else if (e.$fault === 'server' || (status !== undefined && status >= 500)) category = 'service';
+    else category = 'unknown';
+  }
   return new ProbeFailure(category, phase, code, message);
+}
+
+/**
+ * The category an AWS error name says by itself (its message only tells clock skew from a bad credential), or
+ * null when the name alone does not say. The probe and the text classifier both decide error names here.
+ * `message` is the error's own message, not a whole log: it is searched without bounds.
+ */
+export function categoryOfErrorCode(code: string, message = ''): Category | null {
+  if (CREDENTIAL_CODES.has(code) || NO_CREDENTIALS_TEXT.test(message)) return 'credentials';
+  if (SKEW_CODES.has(code) || (AUTH_CODES.has(code) && SKEW_TEXT.test(message))) return 'clock-skew';
+  if (AUTH_CODES.has(code)) return 'auth';
+  if (PERMISSION_CODES.has(code)) return 'permission';
+  if (THROTTLING_CODES.has(code)) return 'throttle';
+  if (NOT_FOUND_CODES.has(code)) return 'not-found';
+  if (NETWORK_CODES.has(code)) return 'network';
+  if (code === SERVER_ERROR_CODE) return 'service';
+  return null;
 }
 
 /** Classifies a request that got no answer (DNS, refused, reset, TLS, deadline). */
@@ -163,14 +213,30 @@ export function classifyRegistryResponse(status: number, body: string, phase: Ph
   }
   const code = first?.code ?? `HTTP_${status}`;
   const message = `registry answered ${status}${first?.message ? `: ${first.message}` : body.trim() ? `: ${body.trim().slice(0, 200)}` : ''}`;
-  let category: Category;
-  if (status === 401) category = 'auth';
-  else if (status === 403 && /token has expired|reauthenticate/i.test(first?.message ?? body))
-    category = 'auth';
-  else if (status === 403) category = 'permission';
-  else if (status === 404) category = 'not-found';
-  else if (status === 429 || code === 'TOOMANYREQUESTS') category = 'throttle';
-  else if (status >= 500) category = 'service';
-  else category = 'unknown';
+  const category = categoryOfRegistryStatus(status, code, first?.message ?? body);
   return new ProbeFailure(category, phase, code, message);
+}
+
+/** ECR's 403 for an expired 12-hour token, as opposed to a 403 of policy. */
+export const REGISTRY_TOKEN_EXPIRED = /token has expired|reauthenticate/i;
+
+/** The HTTP status of each error code of the registry v2 API (OCI distribution spec) that names a failure class. */
+export const REGISTRY_ERROR_STATUS: Readonly<Record<string, number>> = {
+  UNAUTHORIZED: 401,
+  DENIED: 403,
+  NAME_UNKNOWN: 404,
+  MANIFEST_UNKNOWN: 404,
+  BLOB_UNKNOWN: 404,
+  TOOMANYREQUESTS: 429,
+};
+
+/** The category of a registry answer by its status, its error code and the message that came with it. */
+export function categoryOfRegistryStatus(status: number, code: string | null, message: string): Category {
+  if (status === 401) return 'auth';
+  if (status === 403 && REGISTRY_TOKEN_EXPIRED.test(message)) return 'auth';
+  if (status === 403) return 'permission';
+  if (status === 404) return 'not-found';
+  if (status === 429 || code === 'TOOMANYREQUESTS') return 'throttle';
+  if (status >= 500) return 'service';
+  return 'unknown';
 }

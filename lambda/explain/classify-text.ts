@@ -1,0 +1,603 @@
+/**
+ * Sorts the error text that pull and login paths produce (docker and its credential flow, containerd and
+ * kubelet, the ECS agent and Fargate, the AWS CLI and SDKs, ECR's registry) into the probe's categories.
+ *
+ * Pure: no I/O, no SDK. The CLI's `explain` and the workload watcher call the same function, with free text
+ * (an ECS `stoppedReason` or container `reason`, a kubelet event) or with a service's structured error
+ * (CloudTrail `errorCode`, `errorMessage`, `eventName`). Rules run most specific first and the first that
+ * matches decides; AWS error names and registry statuses are decided by the probe's own tables
+ * (`lambda/probe/classify.ts`), so the text classifier and the probe never disagree about a code. Text that no
+ * rule explains is `unknown`, kept as given: never a guess.
+ */
+import {
+  AUTH_CODES,
+  CREDENTIAL_CODES,
+  categoryOfErrorCode,
+  categoryOfRegistryStatus,
+  NETWORK_CODES,
+  NOT_FOUND_CODES,
+  PERMISSION_CODES,
+  PROBE_CODE_CATEGORIES,
+  REGISTRY_ERROR_STATUS,
+  SERVER_ERROR_CODE,
+  SKEW_CODES,
+  THROTTLING_CODES,
+} from '../probe/classify.ts';
+import { parseImageReference } from '../probe/image-ref.ts';
+import { redactCredentials } from '../probe/redact.ts';
+import type { Category } from '../probe/types.ts';
+import { RUNBOOKS } from '../runbooks.ts';
+
+/** Text beyond this many characters is not searched (a stoppedReason is at most a few hundred). */
+export const MAX_SCAN_CHARS = 1024 * 1024;
+/** The input is kept in the result up to this many characters. */
+export const MAX_KEPT_CHARS = 4000;
+/** An AWS error's own message is read this far after its name (the probe's skew test looks at one message). */
+const CODE_MESSAGE_CHARS = 300;
+/** Evidence shows at most this much of the matched text. */
+const MAX_MATCH_CHARS = 300;
+/** Evidence context: this many characters of the line on each side of the match. */
+const CONTEXT_CHARS = 100;
+
+/** Structured context that came with the text, e.g. from a CloudTrail record or a probe result. */
+export interface TextHints {
+  /** An AWS error name (CloudTrail `errorCode`), a registry error code, or a probe result's `errorCode`. */
+  errorCode?: string | null;
+  /** The API operation (CloudTrail `eventName`, e.g. `GetAuthorizationToken`). */
+  operation?: string | null;
+  /** Secrets known to the caller, removed verbatim besides the shapes `redactCredentials` knows. */
+  secrets?: Iterable<string>;
+}
+
+/** Which part of the input decided the category. */
+export interface TextEvidence {
+  /** Stable rule id, `<category>/<name>`; `ambiguous/<name>` for text that fits several categories. */
+  rule: string;
+  /** What the rule means, in the on-call engineer's words. */
+  reason: string;
+  /** The part of the (redacted) input that matched. */
+  match: string;
+  /** The match with the rest of its line around it (redacted, at most ~240 characters); absent for a code hint. */
+  context?: string;
+  /** Where it matched: the free text or the error code given with it. */
+  source: 'text' | 'errorCode';
+  /** For an ambiguous match, the categories the text fits; the result is then `unknown`. */
+  candidates?: Category[];
+}
+
+/** What the text says about who failed where; each field only when the text names it. */
+export interface ExtractedFields {
+  /** Registry host, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
+  registry?: string;
+  /** The registry's 12-digit account. */
+  account?: string;
+  region?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  /** The IAM or STS principal ARN the failure names (`User: arn:…`). */
+  principal?: string;
+  /** The IAM action that was refused or attempted, e.g. `ecr:BatchGetImage`. */
+  action?: string;
+  /** The HTTP status the registry or service answered. */
+  httpStatus?: number;
+  /** The AWS or registry error code. */
+  errorCode?: string;
+}
+
+export interface TextClassification {
+  category: Category;
+  /** Null only when nothing in the text matched any rule. */
+  evidence: TextEvidence | null;
+  fields: ExtractedFields;
+  /** The runbook's one-line fix (`lambda/runbooks.ts`). */
+  remediation: string;
+  /** The runbook's title. */
+  title: string;
+  /** The input, secrets redacted, cut at `MAX_KEPT_CHARS`. */
+  text: string;
+}
+
+interface TextRule {
+  id: string;
+  /** `unknown` for an ambiguous rule, which names its `candidates` instead. */
+  category: Category;
+  reason: string;
+  pattern: RegExp;
+  candidates?: Category[];
+}
+
+/**
+ * The phrase rules, most specific first. Patterns are case-insensitive and linear: literal anchors, bounded
+ * gaps (`[^\n]{0,N}`), no nested quantifiers, so a megabyte of text costs one pass per rule.
+ */
+const TEXT_RULES: readonly TextRule[] = [
+  // Clock skew first: a skewed clock also breaks signatures, tokens and AssumeRole, and says so in these words.
+  {
+    id: 'clock-skew/signature-window',
+    category: 'clock-skew',
+    reason:
+      'AWS rejected the request because its signing time was outside the allowed window: the host clock is off',
+    pattern:
+      /signature expired: \d{8}T\d{6}Z is now earlier than|signature not\s{1,3}yet current|signature expired/i,
+  },
+  {
+    id: 'clock-skew/request-time',
+    category: 'clock-skew',
+    reason:
+      'the request time differs too much from the server time (RequestTimeTooSkewed): the host clock is off',
+    pattern:
+      /\b(?:RequestTimeTooSkewed|RequestInTheFuture)\b|difference between the request time and the current time is too large|host clock is [^\n]{1,40} (?:ahead of|behind) AWS/i,
+  },
+  // Credentials: the credential chain produced nothing usable, or the role could not be assumed.
+  {
+    id: 'credentials/assume-role-refused',
+    category: 'credentials',
+    reason: 'STS refused to let this identity assume the role (trust policy or missing sts:AssumeRole)',
+    pattern:
+      /not authorized to perform:? sts:AssumeRole|\(AccessDenied\) when calling the AssumeRole\w{0,20} operation|AssumeRole \S{1,300} refused|WebIdentityErr/i,
+  },
+  {
+    id: 'credentials/none-in-chain',
+    category: 'credentials',
+    reason:
+      'the AWS credential chain found no credentials (no keys, no profile, no instance or task role reachable)',
+    pattern:
+      /unable to locate credentials|NoCredentialProviders|no valid providers in chain|could not load credentials|CredentialsProviderError|no EC2 (?:IMDS )?(?:instance )?role found|EC2RoleRequestError|CredentialsEndpointError|failed to refresh cached credentials|failed to retrieve credentials|loading credentials from the default provider chain/i,
+  },
+  {
+    id: 'credentials/unexpected-identity',
+    category: 'credentials',
+    reason:
+      'the credential chain resolved to an identity other than the intended one (a stray key, profile or session earlier in the chain)',
+    pattern: /credential chain resolved to \S{1,300}, not the expected/i,
+  },
+  {
+    id: 'credentials/sso-session-expired',
+    category: 'credentials',
+    reason: 'the SSO session behind the profile expired, so the chain has no valid credentials',
+    pattern:
+      /SSO session [^\n]{0,60}(?:has )?expired|error loading SSO token|retrieving token from sso|token has expired and refresh failed|token for [^\n]{0,80} does not exist/i,
+  },
+  {
+    // docker prompts only when it was given no password; in `aws ecr get-login-password | docker login
+    // --password-stdin` that means the AWS CLI printed no token, in CI almost always because it found no AWS
+    // credentials (seed article: "AWS credentials not configured"). The AWS CLI's own error is printed above it.
+    id: 'credentials/empty-login-password',
+    category: 'credentials',
+    reason:
+      'docker login got no password, so `aws ecr get-login-password` printed none: it found no AWS credentials (see its own error above this line)',
+    pattern: /cannot perform an interactive login from a non[ -]TTY device/i,
+  },
+  // Authentication: the credential itself was rejected (registry token, access key, session token).
+  {
+    id: 'auth/registry-token-expired',
+    category: 'auth',
+    reason:
+      'the 12-hour ECR registry token has expired; the client needs a fresh docker login or credential helper call',
+    pattern:
+      /authorization token has expired|token has expired\. reauthenticate|please run 'aws ecr get-login[^\n]{0,40}' to fetch a new one/i,
+  },
+  {
+    id: 'auth/no-registry-credentials',
+    category: 'auth',
+    reason:
+      'docker has no registry credential for this host: never logged in, logged in to another registry URL (account or region), or the login expired',
+    pattern: /no basic auth credentials|basic credential not found/i,
+  },
+  {
+    id: 'auth/anonymous-token',
+    category: 'auth',
+    reason:
+      'the client had no accepted credential and fell back to an anonymous token, which the registry refused',
+    pattern: /failed to fetch anonymous token/i,
+  },
+  {
+    id: 'auth/bad-aws-credentials',
+    category: 'auth',
+    reason:
+      'AWS rejected the access key or session token (unknown, expired, or key, secret and session token from different sessions)',
+    pattern:
+      /security token included in the request is (?:invalid|expired)|request signature we calculated does not match|\b(?:UnrecognizedClientException|InvalidClientTokenId|ExpiredTokenException|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature)\b|the AWS access key id you provided does not exist/i,
+  },
+  {
+    id: 'auth/registry-unauthorized',
+    category: 'auth',
+    reason: 'the registry did not accept the credential it was given',
+    pattern:
+      /unauthorized: (?:authentication required|incorrect username or password)|incorrect username or password|\bUNAUTHORIZED\b[^\n]{0,40}authentication required|the authorization token is not base64|login attempt to\s{1,5}\S{1,300}\s{1,5}failed with status:\s{0,5}400/i,
+  },
+  // Permission: authenticated, but policy does not allow the action.
+  {
+    id: 'permission/not-authorized',
+    category: 'permission',
+    reason:
+      'the identity authenticated but no policy allows the action (identity, repository, SCP or VPC endpoint policy)',
+    pattern:
+      /is not authorized to perform|not authorized to perform:|with an explicit deny|because no (?:identity|resource)-based policy allows/i,
+  },
+  // Ambiguous: docker's and containerd's words for "denied" that fit a missing repository and a missing login
+  // alike (the ECS agent reads them as "check if the image exists and the role may pull"). Everything more
+  // specific (a principal that is not authorized, an expired token, no credentials) has matched above.
+  {
+    id: 'ambiguous/access-denied-or-missing',
+    category: 'unknown',
+    reason:
+      'the registry refused without saying why: the repository or tag may not exist (wrong name, account or region) or the client may not be allowed or logged in; the text does not say which',
+    pattern:
+      /requested access to the resource is denied|repository does not exist or may require|insufficient_scope/i,
+    candidates: ['not-found', 'auth', 'permission'],
+  },
+  {
+    id: 'ambiguous/status-not-given',
+    category: 'unknown',
+    reason:
+      'the layer download failed with a status the message leaves out: no route to the registry or S3, or no permission to the image',
+    // Only when no status follows, on this line or the next.
+    pattern:
+      /failed to copy: httpRead\w{0,10}Seeker: failed open: unexpected status code(?![ \t]{0,5}\n?[ \t]{0,5}[1-5]\d\d)[ \t]*$/im,
+    candidates: ['network', 'permission'],
+  },
+  {
+    id: 'permission/access-denied',
+    category: 'permission',
+    reason: 'the service answered access denied (for layers, often an S3 gateway endpoint policy)',
+    // Case-sensitive: docker's lowercase "pull access denied" is the ambiguous message above.
+    pattern: /\bAccessDenied(?:Exception)?\b|\bAccess Denied\b/,
+  },
+  // Throttling.
+  {
+    id: 'throttle/rate-exceeded',
+    category: 'throttle',
+    reason: 'the registry or API throttled the caller (rate exceeded, 429)',
+    pattern:
+      /toomanyrequests|rate exceeded|too many requests|pull rate limit|\bThrottl(?:ingException|eException|ing)\b|request limit exceeded|\bSlowDown\b/i,
+  },
+  // Platform.
+  {
+    id: 'platform/no-matching-manifest',
+    category: 'platform',
+    reason: 'the image has no variant for this node’s platform (e.g. an amd64-only image on an arm64 node)',
+    pattern:
+      /no matching manifest for [a-z0-9]{1,20}\/[a-z0-9]{1,20}|no match for platform in manifest|does not contain descriptor matching platform|no manifest for [a-z0-9]{1,20}\/[a-z0-9]{1,20}[^\n]{0,40}the image offers|image's platform \([^)\n]{1,60}\) does not match the detected host platform/i,
+  },
+  {
+    id: 'platform/exec-format',
+    category: 'platform',
+    reason: 'the container started a binary built for another CPU architecture',
+    pattern: /exec format error/i,
+  },
+  // Integrity.
+  {
+    id: 'integrity/digest-mismatch',
+    category: 'integrity',
+    reason:
+      'the content does not hash to the digest it should have (moved tag, pinned digest, or an altering proxy)',
+    pattern:
+      /verification failed for digest|digest mismatch|digest did not match|unexpected commit digest|\bDIGEST_INVALID\b|ImageDigestDoesNotMatch|manifest bytes hash to sha256:|not the pinned sha256:/i,
+  },
+  // Not found.
+  {
+    id: 'not-found/repository-or-tag',
+    category: 'not-found',
+    reason: 'the repository or tag does not exist where the reference points (name, tag, account or region)',
+    pattern:
+      /\b(?:NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN)\b|manifest unknown|name unknown|RepositoryNotFoundException|ImageNotFoundException|\bImageNotFound\b|repository with name '[^'\n]{1,256}' does not exist|requested image not found|repository \S{1,300} not found|manifest for \S{1,300} not found|code = NotFound|: not found\s*$/im,
+  },
+  // Network.
+  {
+    id: 'network/no-answer',
+    category: 'network',
+    reason:
+      'the request never got an answer: no route, DNS failure, refused or reset connection, TLS failure or timeout (check NAT, VPC endpoints incl. the S3 gateway, security groups, DNS)',
+    pattern:
+      /i\/o timeout|dial tcp|no such host|connection refused|connection reset|TLS handshake timeout|context deadline exceeded|context canceled|request canceled|Client\.Timeout exceeded|network is unreachable|no route to host|temporary failure in name resolution|server misbehaving|x509: |certificate (?:signed by unknown authority|has expired|is not valid)|socket hang up|getaddrinfo|RequestError: send request failed|did not finish within \d{1,9} ms|no complete answer from \S{1,300} within \d{1,9} ms|unable to verify the first certificate|self[- ]signed certificate|unable to get local issuer certificate|wrong version number/i,
+  },
+  // Service.
+  {
+    id: 'service/server-error',
+    category: 'service',
+    reason: 'the service answered with a server error (5xx, ServerException)',
+    pattern:
+      /\bServerException\b|internal server error|service unavailable|bad gateway|gateway timeout|\bInternalFailure\b|\bServiceUnavailable(?:Exception)?\b/i,
+  },
+];
+
+/** Every AWS error name and probe code the probe's tables know, to find one in free text. */
+const KNOWN_CODES: readonly string[] = [
+  ...CREDENTIAL_CODES,
+  ...SKEW_CODES,
+  ...AUTH_CODES,
+  ...PERMISSION_CODES,
+  ...THROTTLING_CODES,
+  ...NOT_FOUND_CODES,
+  ...NETWORK_CODES,
+  SERVER_ERROR_CODE,
+  ...Object.keys(PROBE_CODE_CATEGORIES),
+  ...Object.keys(REGISTRY_ERROR_STATUS),
+];
+// Longest first, so `AccessDeniedException` is found before `AccessDenied`.
+const KNOWN_CODE_PATTERN = new RegExp(
+  `\\b(${[...new Set(KNOWN_CODES)].sort((a, b) => b.length - a.length).join('|')})\\b`,
+);
+
+/** The AWS CLI's error line: `An error occurred (Code) when calling the Operation operation`. */
+const AWS_CLI_ERROR = /An error occurred \((\w{1,100})\)(?: when calling the (\w{1,100}) operation)?/;
+/** A registry or service HTTP status in the words the clients use; never docker's own `API error (500)`. */
+const HTTP_STATUS =
+  /(?:registry answered|status(?: code)?:?|unexpected status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|failed with status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|HTTP\/\d(?:\.\d)?|HTTP_|HTTP )[ \t]*([1-5]\d\d)\b|\b([1-5]\d\d) (?:Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|Bad Request)\b/i;
+
+const ECR_IMAGE =
+  /\b\d{12}\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?(?:\/[A-Za-z0-9._/:@-]{1,500})?/;
+const REGISTRY_URL_PATH =
+  /https?:\/\/([A-Za-z0-9.-]{1,253}(?::\d{1,5})?)\/v2\/([a-z0-9][a-z0-9._/-]{0,255}?)\/(?:manifests|blobs)\/([A-Za-z0-9_.:-]{1,128})/;
+const PUBLIC_ECR = /\bpublic\.ecr\.aws\b/;
+const REPOSITORY_ARN =
+  /\barn:aws[a-z-]{0,20}:ecr:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):repository\/([a-z0-9][a-z0-9._/-]{0,255})/;
+const REPOSITORY_NAME =
+  /repository with name '([a-z0-9][a-z0-9._/-]{0,255})'(?: does not exist in the registry with id '(\d{12})')?/;
+const PRINCIPAL_ARN = /\barn:aws[a-z-]{0,20}:(?:iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]{1,512}/;
+const DENIED_PRINCIPAL = /\bUser: (arn:aws[a-z-]{0,20}:(?:iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]{1,512})/;
+const IAM_ACTION = /(?:perform:?|allows the) ([a-z0-9-]{2,40}:[A-Za-z]{2,80})/;
+const ECR_ACTION = /\becr:([A-Z][A-Za-z]{2,60})\b/;
+const OPERATION = /when calling the (\w{1,100}) operation/;
+const API_REGION = /\bapi\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com/;
+const LAYER_BUCKET_REGION = /\bprod-([a-z]{2}(?:-[a-z]+)+-\d)-starport-layer-bucket/;
+const DIGEST = /\bsha256:[a-f0-9]{64}\b/;
+
+/** Operations of the ECR API that a pull or push path calls; their IAM action is `ecr:<operation>`. */
+const ECR_OPERATIONS = new Set([
+  'GetAuthorizationToken',
+  'BatchGetImage',
+  'GetDownloadUrlForLayer',
+  'BatchCheckLayerAvailability',
+  'InitiateLayerUpload',
+  'UploadLayerPart',
+  'CompleteLayerUpload',
+  'PutImage',
+  'DescribeImages',
+  'DescribeRepositories',
+  'BatchImportUpstreamImage',
+  'CreateRepository',
+]);
+
+/**
+ * Classifies one error text. `hints.errorCode` and `hints.operation` are the structured parts of a service
+ * error (CloudTrail `errorCode` and `eventName`; a probe result's `errorCode`); the text is its message or any
+ * log excerpt. Secrets are redacted before anything is matched, so evidence and fields never carry them.
+ */
+export function classifyText(input: string, hints: TextHints = {}): TextClassification {
+  const redacted = redactCredentials(String(input ?? ''), hints.secrets ?? []);
+  const scanned = redacted.length > MAX_SCAN_CHARS ? redacted.slice(0, MAX_SCAN_CHARS) : redacted;
+  const errorCode = hints.errorCode ? redactCredentials(String(hints.errorCode)).trim() : '';
+  const operation = hints.operation ? String(hints.operation).trim() : '';
+
+  const decision = decide(scanned, errorCode, operation);
+  const category = decision?.category ?? 'unknown';
+  const runbook = RUNBOOKS[category];
+  return {
+    category,
+    evidence: decision?.evidence ?? null,
+    fields: extractFields(scanned, errorCode, operation),
+    remediation: runbook.fix,
+    title: runbook.title,
+    text:
+      redacted.length > MAX_KEPT_CHARS
+        ? `${redacted.slice(0, MAX_KEPT_CHARS)}… (${redacted.length - MAX_KEPT_CHARS} more characters)`
+        : redacted,
+  };
+}
+
+interface Decision {
+  category: Category;
+  evidence: TextEvidence;
+}
+
+function decide(text: string, errorCode: string, operation: string): Decision | null {
+  // As in the probe: AssumeRole refused for auth or policy reasons means the intended role is out of reach.
+  const codeCategory = errorCode ? categoryOfCode(errorCode, text.slice(0, CODE_MESSAGE_CHARS)) : null;
+  if (
+    errorCode &&
+    /^AssumeRole/.test(operation) &&
+    (codeCategory === null || ['auth', 'permission', 'unknown'].includes(codeCategory))
+  ) {
+    return {
+      category: 'credentials',
+      evidence: {
+        rule: 'credentials/assume-role-refused',
+        reason: `${operation} failed with ${errorCode}: the role could not be assumed`,
+        match: errorCode,
+        source: 'errorCode',
+      },
+    };
+  }
+  for (const rule of TEXT_RULES) {
+    const match = rule.pattern.exec(text);
+    if (!match) continue;
+    return {
+      category: rule.category,
+      evidence: {
+        rule: rule.id,
+        reason: rule.reason,
+        match: clip(match[0].trim()),
+        context: contextOf(text, match.index, match[0].length),
+        source: 'text',
+        ...(rule.candidates ? { candidates: rule.candidates } : {}),
+      },
+    };
+  }
+  if (codeCategory && codeCategory !== 'unknown') {
+    return {
+      category: codeCategory,
+      evidence: {
+        rule: `${codeCategory}/error-code`,
+        reason: `the error code ${errorCode} means: ${RUNBOOKS[codeCategory].title.toLowerCase()}`,
+        match: errorCode,
+        source: 'errorCode',
+      },
+    };
+  }
+  const cliError = AWS_CLI_ERROR.exec(text);
+  const named = cliError?.[1] ? cliError : KNOWN_CODE_PATTERN.exec(text);
+  if (named?.[1]) {
+    const after = text.slice(
+      named.index + named[0].length,
+      named.index + named[0].length + CODE_MESSAGE_CHARS,
+    );
+    const category = categoryOfCode(named[1], after);
+    if (category && category !== 'unknown') {
+      return {
+        category,
+        evidence: {
+          rule: `${category}/error-code`,
+          reason: `the error code ${named[1]} means: ${RUNBOOKS[category].title.toLowerCase()}`,
+          match: clip(named[0]),
+          context: contextOf(text, named.index, named[0].length),
+          source: 'text',
+        },
+      };
+    }
+  }
+  const status = HTTP_STATUS.exec(text);
+  if (status) {
+    const value = Number(status[1] ?? status[2]);
+    const category = categoryOfRegistryStatus(
+      value,
+      null,
+      text.slice(status.index, status.index + CODE_MESSAGE_CHARS),
+    );
+    if (category !== 'unknown') {
+      return {
+        category,
+        evidence: {
+          rule: `${category}/http-status`,
+          reason: `the registry or service answered HTTP ${value}: ${RUNBOOKS[category].title.toLowerCase()}`,
+          match: clip(status[0].trim()),
+          context: contextOf(text, status.index, status[0].length),
+          source: 'text',
+        },
+      };
+    }
+  }
+  return null;
+}
+
+/** The category of an error code: an AWS error name, a probe code, a registry code or `HTTP_<status>`. */
+function categoryOfCode(code: string, message: string): Category | null {
+  const byName = categoryOfErrorCode(code, message);
+  if (byName) return byName;
+  const probe = PROBE_CODE_CATEGORIES[code];
+  if (probe) return probe;
+  const status =
+    REGISTRY_ERROR_STATUS[code] ?? (/^HTTP_[1-5]\d\d$/.test(code) ? Number(code.slice(5)) : null);
+  return status === null ? null : categoryOfRegistryStatus(status, code, message);
+}
+
+/** The line around a match, cut to `CONTEXT_CHARS` on each side. */
+function contextOf(text: string, index: number, length: number): string {
+  const lineStart = text.lastIndexOf('\n', index) + 1;
+  const lineEnd = text.indexOf('\n', index + length);
+  const start = Math.max(lineStart, index - CONTEXT_CHARS);
+  const end = Math.min(lineEnd === -1 ? text.length : lineEnd, index + length + CONTEXT_CHARS);
+  return `${start > lineStart ? '…' : ''}${text.slice(start, end).trim()}${end < (lineEnd === -1 ? text.length : lineEnd) ? '…' : ''}`;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_MATCH_CHARS ? `${text.slice(0, MAX_MATCH_CHARS)}…` : text;
+}
+
+function extractFields(text: string, errorCode: string, operation: string): ExtractedFields {
+  const fields: ExtractedFields = {};
+
+  const image = findEcrImage(text);
+  if (image) Object.assign(fields, image);
+  const url = REGISTRY_URL_PATH.exec(text);
+  if (url?.[1] && url[2] && url[3]) {
+    fields.registry ??= url[1];
+    fields.repository ??= trimName(url[2]);
+    if (url[3].startsWith('sha256:')) fields.digest ??= url[3];
+    else fields.tag ??= url[3];
+  }
+  if (!fields.registry && PUBLIC_ECR.test(text)) fields.registry = 'public.ecr.aws';
+  const repositoryArn = REPOSITORY_ARN.exec(text);
+  if (repositoryArn?.[1] && repositoryArn[2] && repositoryArn[3]) {
+    fields.region ??= repositoryArn[1];
+    fields.account ??= repositoryArn[2];
+    fields.repository ??= trimName(repositoryArn[3]);
+  }
+  const named = REPOSITORY_NAME.exec(text);
+  if (named?.[1]) {
+    fields.repository ??= trimName(named[1]);
+    if (named[2]) fields.account ??= named[2];
+  }
+  fields.region ??= API_REGION.exec(text)?.[1] ?? LAYER_BUCKET_REGION.exec(text)?.[1];
+  fields.digest ??= DIGEST.exec(text)?.[0];
+
+  const principal = DENIED_PRINCIPAL.exec(text)?.[1] ?? PRINCIPAL_ARN.exec(text)?.[0];
+  if (principal) fields.principal = principal.replace(/[.,]+$/, '');
+
+  const action = IAM_ACTION.exec(text)?.[1] ?? ECR_ACTION.exec(text)?.[0];
+  const calledOperation = operation || OPERATION.exec(text)?.[1] || '';
+  if (action) fields.action = action;
+  else if (ECR_OPERATIONS.has(calledOperation)) fields.action = `ecr:${calledOperation}`;
+
+  const status = HTTP_STATUS.exec(text);
+  if (status) fields.httpStatus = Number(status[1] ?? status[2]);
+  else if (/^HTTP_[1-5]\d\d$/.test(errorCode)) fields.httpStatus = Number(errorCode.slice(5));
+
+  const code = errorCode || AWS_CLI_ERROR.exec(text)?.[1] || KNOWN_CODE_PATTERN.exec(text)?.[1];
+  if (code) fields.errorCode = code;
+
+  // The same order everywhere (JSON output, notifications), and only what the text named.
+  const ordered: ExtractedFields = {};
+  for (const key of FIELD_ORDER) {
+    if (fields[key] !== undefined) Object.assign(ordered, { [key]: fields[key] });
+  }
+  return ordered;
+}
+
+/** The order fields are reported in. */
+export const FIELD_ORDER: ReadonlyArray<keyof ExtractedFields> = [
+  'registry',
+  'account',
+  'region',
+  'repository',
+  'tag',
+  'digest',
+  'principal',
+  'action',
+  'httpStatus',
+  'errorCode',
+];
+
+/** The first ECR image reference (or bare ECR registry host) in the text, parsed by the probe's own parser. */
+function findEcrImage(text: string): ExtractedFields | null {
+  const found = ECR_IMAGE.exec(text);
+  if (!found) return null;
+  const candidate = found[0].replace(/[.,:;/@-]+$/, '');
+  const host = candidate.split('/')[0] as string;
+  // Any valid repository name: only the host's account and region are read here.
+  const hostOnly = parseImageReference(`${host}/xx`);
+  const fields: ExtractedFields = {
+    registry: host,
+    ...(hostOnly.registryId ? { account: hostOnly.registryId } : {}),
+    ...(hostOnly.region ? { region: hostOnly.region } : {}),
+  };
+  if (candidate.includes('/') && !candidate.includes('/v2/')) {
+    try {
+      const ref = parseImageReference(candidate);
+      fields.repository = ref.repository;
+      // The parser defaults a missing tag to `latest`; report a tag only when the text names one.
+      if (ref.tag && candidate.slice(candidate.lastIndexOf('/')).includes(':')) fields.tag = ref.tag;
+      if (ref.digest) fields.digest = ref.digest;
+    } catch {
+      // Not a well-formed reference (a URL path, a truncated name): keep the host and its account and region.
+    }
+  }
+  return fields;
+}
+
+/** Repository names end in a letter or digit; text around them may add a full stop or a slash. */
+function trimName(name: string): string {
+  return name.replace(/[._/-]+$/, '');
+}

@@ -1,0 +1,273 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Category } from '../lambda/probe/types.ts';
+import { RUNBOOKS } from '../lambda/runbooks.ts';
+import { buildExplainCli } from '../scripts/build.ts';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const TSX_ENTRY = ['--import', 'tsx', 'bin/explain.ts'];
+
+/** Runs `explain` as a user would: its own process, arguments, and standard input (closed when not given). */
+function explain(args: string[], input = '', entry: string[] = TSX_ENTRY): Promise<Run> {
+  return new Promise((resolve) => {
+    // No AWS variables, no network: explain never calls anything.
+    const child = spawn(process.execPath, [...entry, ...args], { env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+interface CorpusEntry {
+  category: Category;
+  message: string;
+}
+const corpus = (
+  JSON.parse(readFileSync(new URL('./fixtures/pull-error-corpus.json', import.meta.url), 'utf8')) as {
+    entries: CorpusEntry[];
+  }
+).entries;
+
+const SEED_DENIED =
+  'Error response from daemon: denied: User: arn:aws:iam::123456789012:user/deploy is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:us-east-1:123456789012:repository/my-app';
+
+describe('explain CLI', () => {
+  it('tells a human the category, the evidence, what the text names and the fix', async () => {
+    const run = await explain([SEED_DENIED]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('permission: Access denied');
+    expect(run.stdout).toMatch(/evidence: +"is not authorized to perform"/);
+    expect(run.stdout).toMatch(/rule: +permission\/not-authorized/);
+    expect(run.stdout).toMatch(/principal: +arn:aws:iam::123456789012:user\/deploy/);
+    expect(run.stdout).toMatch(/action: +ecr:InitiateLayerUpload/);
+    expect(run.stdout).toMatch(/repository: +my-app/);
+    expect(run.stdout).toContain(`fix:         ${RUNBOOKS.permission.fix}`);
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints one JSON object with category, evidence, fields and remediation', async () => {
+    const run = await explain(['--json', SEED_DENIED]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      category: 'permission',
+      evidence: { rule: 'permission/not-authorized', match: 'is not authorized to perform', source: 'text' },
+      fields: { principal: 'arn:aws:iam::123456789012:user/deploy', action: 'ecr:InitiateLayerUpload' },
+      remediation: RUNBOOKS.permission.fix,
+      input: { format: 'text', messages: 1 },
+    });
+  });
+
+  it('reads the stopped reason and container reasons of `aws ecs describe-tasks` from standard input', async () => {
+    // The DescribeTasks response shape (ECS API reference, Task and Container data types).
+    const describeTasks = {
+      tasks: [
+        {
+          taskArn: 'arn:aws:ecs:eu-west-1:111122223333:task/prod/0123456789abcdef0',
+          lastStatus: 'STOPPED',
+          stopCode: 'TaskFailedToStart',
+          stoppedReason:
+            'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0: pulling from host 111122223333.dkr.ecr.eu-west-1.amazonaws.com failed with status code [manifests 2.14.0]: 403 Forbidden',
+          containers: [
+            {
+              name: 'api',
+              image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0',
+              lastStatus: 'STOPPED',
+              reason:
+                'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0: pulling from host 111122223333.dkr.ecr.eu-west-1.amazonaws.com failed with status code [manifests 2.14.0]: 403 Forbidden',
+            },
+            { name: 'sidecar', image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest' },
+          ],
+        },
+      ],
+      failures: [],
+    };
+    const run = await explain(['--json'], JSON.stringify(describeTasks, null, 2));
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      category: 'permission',
+      evidence: { rule: 'permission/http-status' },
+      fields: {
+        registry: '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
+        account: '111122223333',
+        region: 'eu-west-1',
+        repository: 'payments/api',
+        tag: '2.14.0',
+        httpStatus: 403,
+      },
+      // The same reason on the task and its container counts once.
+      input: { format: 'json', messages: 1 },
+    });
+  });
+
+  it('reads errorCode, errorMessage and eventName of a CloudTrail record', async () => {
+    const record = {
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.ecr',
+      detail: {
+        eventSource: 'ecr.amazonaws.com',
+        eventName: 'GetAuthorizationToken',
+        awsRegion: 'eu-west-1',
+        errorCode: 'ThrottlingException',
+        errorMessage: 'Rate exceeded',
+        userIdentity: { arn: 'arn:aws:sts::111122223333:assumed-role/eks-node-role/i-0abc' },
+      },
+    };
+    const run = await explain(['--json'], JSON.stringify(record));
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      category: 'throttle',
+      fields: { action: 'ecr:GetAuthorizationToken', errorCode: 'ThrottlingException' },
+    });
+  });
+
+  it("reads the probe's own --json result", async () => {
+    const probeResult = {
+      ok: false,
+      category: 'auth',
+      phase: 'manifest',
+      errorCode: 'DENIED',
+      message: 'registry answered 403: Your authorization token has expired. Reauthenticate and try again.',
+    };
+    const run = await explain(['--json'], JSON.stringify(probeResult));
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      category: 'auth',
+      fields: { httpStatus: 403, errorCode: 'DENIED' },
+    });
+  });
+
+  it('picks the pull-failure events out of `kubectl describe pod`', async () => {
+    const describe = [
+      'Name:         api-7d9c5b6f4d-x2k8p',
+      'Namespace:    payments',
+      'Containers:',
+      '  api:',
+      '    Image:          111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0',
+      '    State:          Waiting',
+      '      Reason:       ImagePullBackOff',
+      'Events:',
+      '  Type     Reason     Age                From               Message',
+      '  ----     ------     ----               ----               -------',
+      '  Normal   Scheduled  2m                 default-scheduler  Successfully assigned payments/api-7d9c5b6f4d-x2k8p to ip-10-0-1-23.eu-west-1.compute.internal',
+      '  Normal   Pulling    30s (x3 over 2m)   kubelet            Pulling image "111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0"',
+      '  Warning  Failed     29s (x3 over 2m)   kubelet            Failed to pull image "111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0": rpc error: code = NotFound desc = failed to pull and unpack image "111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0": failed to resolve reference "111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0": 111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0: not found',
+      '  Warning  Failed     29s (x3 over 2m)   kubelet            Error: ErrImagePull',
+      '  Normal   BackOff    5s (x4 over 2m)    kubelet            Back-off pulling image "111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.14.0"',
+      '  Warning  Failed     5s (x4 over 2m)    kubelet            Error: ImagePullBackOff',
+      '',
+    ].join('\n');
+    const run = await explain([], describe);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('not-found: Repository or image not found');
+    expect(run.stdout).toContain('input:       kubectl describe events, 3 message(s)');
+    expect(run.stdout).toMatch(/repository: +payments\/api/);
+  });
+
+  it('exits 1 for text no rule explains, and shows it', async () => {
+    const run = await explain(['Essential container in task exited']);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe('unknown: Unclassified failure');
+    expect(run.stdout).toContain('text:        Essential container in task exited');
+  });
+
+  it.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--json'], 'the error text is empty'],
+    [['   '], 'the error text is empty'],
+  ])('exits 2 for usage error %j, naming it', async (args, expected) => {
+    const run = await explain(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(expected);
+    expect(run.stderr).toContain('Run with --help for usage.');
+    expect(run.stdout).toBe('');
+  });
+
+  it('prints its usage with --help', async () => {
+    const run = await explain(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: npm run explain -- [--json] [TEXT]');
+    expect(run.stdout).toContain('Exit status: 0 a category was found, 1 unknown');
+  });
+
+  describe('secrets in the input', () => {
+    const password = `eyJwYXlsb2FkIjoiQUJDREVGIiwiZGF0YWtleSI6IkdISUpLTCJ9${'Z'.repeat(32)}`;
+    const token = Buffer.from(`AWS:${password}`).toString('base64');
+    const secretKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const sessionToken = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN';
+    const text = [
+      `curl -H "Authorization: Basic ${token}" https://111122223333.dkr.ecr.eu-west-1.amazonaws.com/v2/`,
+      `Get "https://prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com/x?X-Amz-Security-Token=${sessionToken}&X-Amz-Signature=abcdef0123456789abcdef": dial tcp: i/o timeout`,
+      `aws_secret_access_key=${secretKey}`,
+      `echo ${password} | docker login --username AWS --password-stdin 111122223333.dkr.ecr.eu-west-1.amazonaws.com`,
+    ].join('\n');
+    const secrets = [token, password, secretKey, sessionToken, 'abcdef0123456789abcdef'];
+
+    it.each([[[]], [['--json']]])('are redacted in every output (%j)', async (args) => {
+      const run = await explain(args as string[], text);
+      expect(run.code).toBe(0);
+      for (const secret of secrets) {
+        expect(run.stdout).not.toContain(secret);
+        expect(run.stderr).not.toContain(secret);
+      }
+      expect(run.stdout).toContain('[REDACTED]');
+    });
+
+    it('never echo a secret passed as a misspelt option', async () => {
+      const run = await explain([`--passwd=${password}`]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toContain(password);
+    });
+  });
+});
+
+describe('the shipped explain bundle (`npm run build` → dist/explain.mjs) over the whole corpus', () => {
+  let dir: string;
+  let bundle: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'explain-bundle-'));
+    bundle = await buildExplainCli(join(dir, 'explain.mjs'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`classifies all ${corpus.length} messages right with --json, reading each from standard input`, async () => {
+    const wrong: string[] = [];
+    const queue = [...corpus];
+    // A few processes at a time: the machine is shared.
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+          const run = await explain(['--json'], entry.message, [bundle]);
+          const document = JSON.parse(run.stdout) as { category: Category };
+          const expectedCode = entry.category === 'unknown' ? 1 : 0;
+          if (document.category !== entry.category || run.code !== expectedCode) {
+            wrong.push(
+              `${entry.category} (exit ${expectedCode}) but got ${document.category} (exit ${run.code}): ${entry.message}`,
+            );
+          }
+        }
+      }),
+    );
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});
