@@ -355,17 +355,10 @@ export async function startDynamoDbDouble(options: DynamoDbDoubleOptions = {}): 
             'com.amazon.coral.service',
           );
         }
-        case 'throttle':
-          return ddbError(
-            400,
-            'ProvisionedThroughputExceededException',
-            'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
-          );
         case 'status':
-          if (!fault.code && fault.status === 500) {
-            return ddbError(500, 'InternalServerError', fault.message ?? 'Internal server error');
-          }
-          return commonStatusError(fault.status, fault.code, fault.message);
+          // DynamoDB names its 500 InternalServerError, not the common InternalFailure.
+          if (fault.status === 500) return ddbError(500, 'InternalServerError', 'Internal server error');
+          return commonStatusError(fault.status);
       }
     },
     handle(operation, params, protocol): OperationResult {
