@@ -119,23 +119,6 @@ describe('GetAuthorizationToken', () => {
     ]);
   });
 
-  it('honours tokenTtlMs', async () => {
-    const short = await startEcrDouble({
-      identities: [USER],
-      registryPassword: PASSWORD,
-      proxyEndpoint: PROXY,
-      tokenTtlMs: 60_000,
-    });
-    try {
-      const out = await token(ecr({ endpoint: short.url }));
-      const ttl = (out.authorizationData?.[0]?.expiresAt?.getTime() ?? 0) - Date.now();
-      expect(ttl).toBeGreaterThan(55_000);
-      expect(ttl).toBeLessThanOrEqual(60_000);
-    } finally {
-      await short.close();
-    }
-  });
-
   it('accepts session credentials with the matching session token', async () => {
     const client = ecr({
       credentials: {
@@ -250,24 +233,6 @@ describe('SigV4 verification', () => {
     expect(error.name).toBe('UnknownOperationException');
     expect(double.calls[0]?.operation).toBe('NoSuchOperation');
   });
-
-  it('puts the wire-level error shape on the response (raw HTTP)', async () => {
-    const res = await fetch(double.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
-      },
-      body: '{}',
-    });
-    expect(res.status).toBe(400);
-    expect(res.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
-    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await res.json()).toEqual({
-      __type: 'MissingAuthenticationTokenException',
-      message: 'Missing Authentication Token',
-    });
-  });
 });
 
 describe('faults', () => {
@@ -329,23 +294,6 @@ describe('faults', () => {
     expect(error.$metadata.attempts).toBe(2);
   });
 
-  it('slow answers normally after the delay', async () => {
-    double.setFault({ kind: 'slow', delayMs: 300 });
-    const started = Date.now();
-    await token(ecr());
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-  });
-
-  it('slow beyond the client timeout is a TimeoutError', async () => {
-    double.setFault({ kind: 'slow', delayMs: 2_000 });
-    const client = ecr({
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: 150, throwOnRequestTimeout: true },
-    });
-    const error = await rejectionOf(token(client));
-    expect(error.name).toBe('TimeoutError');
-  });
-
   it('hang ends with the client requestTimeout (throwOnRequestTimeout) and is recorded with status 0', async () => {
     double.setFault({ kind: 'hang' });
     const client = ecr({
@@ -359,13 +307,6 @@ describe('faults', () => {
     expect(double.calls).toEqual([
       { service: 'ecr', operation: 'GetAuthorizationToken', accessKeyId: USER.accessKeyId, status: 0 },
     ]);
-  });
-
-  it('hang ends with socketTimeout', async () => {
-    double.setFault({ kind: 'hang' });
-    const client = ecr({ maxAttempts: 1, requestHandler: { socketTimeout: 200 } });
-    const error = await rejectionOf(token(client));
-    expect(error.name).toBe('TimeoutError');
   });
 
   it('hang: requestTimeout alone only warns, it does not end the call', async () => {
@@ -428,16 +369,6 @@ describe('faults', () => {
     const error = await rejectionOf(token(ecr({ maxAttempts: 2 })));
     expect(error.code).toBe('ECONNRESET');
     expect(error.$metadata.attempts).toBe(2);
-  });
-
-  it('malformed-token returns 200 with a token that is not base64("AWS:…")', async () => {
-    double.setFault({ kind: 'malformed-token' });
-    const out = await token(ecr());
-    const decoded = Buffer.from(out.authorizationData?.[0]?.authorizationToken ?? '', 'base64').toString(
-      'utf8',
-    );
-    expect(decoded.startsWith('AWS:')).toBe(false);
-    expect(double.calls[0]?.status).toBe(200);
   });
 
   it('faults are per service and setFault(null) / reset() clear them', async () => {
@@ -611,19 +542,6 @@ describe('STS', () => {
     expect(error.name).toBe('ExpiredTokenException');
     expect(error.$metadata.attempts).toBe(2);
     expect(double.calls.map((c) => c.status)).toEqual([200, 400, 400]);
-  });
-
-  it('AssumeRole on an unlisted role is AccessDenied (403)', async () => {
-    const other = `arn:aws:iam::${ACCOUNT}:role/not-allowed`;
-    const error = await rejectionOf(
-      sts().send(new AssumeRoleCommand({ RoleArn: other, RoleSessionName: 'canary-run' })),
-    );
-    expect(error.name).toBe('AccessDenied');
-    expect(error.message).toBe(
-      `User: ${USER.arn} is not authorized to perform: sts:AssumeRole on resource: ${other}`,
-    );
-    expect(error.$metadata.httpStatusCode).toBe(403);
-    expect(error.$metadata.attempts).toBe(1);
   });
 
   it('access-denied fault denies AssumeRole of a listed role but never GetCallerIdentity', async () => {
