@@ -35,7 +35,8 @@ export interface RunSummary {
 
 /** Time kept back from the probes for metrics, notifications and the dedup store, which run after them. */
 export const OUTPUT_RESERVE_MS = 8000;
-const OUTPUT_CALL_TIMEOUT_MS = 3000;
+/** Deadline of each output call (PutMetricData, each SNS Publish), the SDK's retries included. */
+export const OUTPUT_CALL_TIMEOUT_MS = 3000;
 const MIN_PHASE_MS = 500;
 
 /**

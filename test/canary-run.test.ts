@@ -1,5 +1,11 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { type CanaryDeps, OUTPUT_RESERVE_MS, phaseDeadlines, runCanary } from '../lambda/canary-run.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  type CanaryDeps,
+  OUTPUT_CALL_TIMEOUT_MS,
+  OUTPUT_RESERVE_MS,
+  phaseDeadlines,
+  runCanary,
+} from '../lambda/canary-run.ts';
 import type { HandlerConfig } from '../lambda/handler-config.ts';
 import { runDatapoints } from '../lambda/outputs/datapoints.ts';
 import type { TargetState } from '../lambda/outputs/dedup.ts';
@@ -233,6 +239,37 @@ describe('runCanary', () => {
       datapoints: 4,
     });
     expect(ofType('run-summary')[0]?.metricsVia).toBe('EMF');
+  });
+
+  it('when PutMetricData hangs, the run ends at the output deadline with the datapoints as EMF', async () => {
+    vi.useFakeTimers();
+    try {
+      sink.behaviour = 'hang';
+      let settled = false;
+      const running = runCanary(
+        { ...CONFIG, topicArn: null },
+        20_000,
+        deps([healthyResult()], { notifier: null }),
+      );
+      void running.finally(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(OUTPUT_CALL_TIMEOUT_MS - 1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const summary = await running;
+
+      expect(summary.metrics).toEqual({
+        via: 'EMF',
+        datapoints: 2,
+        fallbackReason: `DEADLINE_EXCEEDED: PutMetricData did not finish within ${OUTPUT_CALL_TIMEOUT_MS} ms`,
+      });
+      const emf = lines.filter((line) => line.includes('"_aws"'));
+      expect(emf).toHaveLength(1);
+      expect(JSON.parse(emf[0] as string)).toMatchObject({ Success: 1, Target: 'known-good' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('across cold starts: 1 message on failure start, 0 on repeats, 1 on category change, 1 on recovery', async () => {
