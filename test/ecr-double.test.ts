@@ -11,6 +11,8 @@ import {
   STSClient,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
+// The SDK's retry strategy with a configurable wait (a transitive dependency of every client).
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type DoubleIdentity,
@@ -236,16 +238,20 @@ describe('SigV4 verification', () => {
 });
 
 describe('faults', () => {
+  // The SDK's own retry decisions with its waits between attempts set to zero: a throttle backs off 0.5-2 s per
+  // attempt, which proves nothing here (the probe's tests run with the real waits).
+  const noWait = () => ({ retryStrategy: new ConfiguredRetryStrategy(3, 0) });
+
   it('throttle x2 then success: the SDK retries and succeeds on attempt 3', async () => {
     double.setFault({ kind: 'throttle', times: 2 });
-    const out = await token(ecr());
+    const out = await token(ecr(noWait()));
     expect(out.$metadata.attempts).toBe(3);
     expect(double.calls.map((c) => c.status)).toEqual([400, 400, 200]);
   });
 
   it('throttle forever: ThrottlingException after the SDK gives up', async () => {
     double.setFault({ kind: 'throttle', times: Number.POSITIVE_INFINITY });
-    const error = await rejectionOf(token(ecr()));
+    const error = await rejectionOf(token(ecr(noWait())));
     expect(error.name).toBe('ThrottlingException');
     expect(error.message).toBe('Rate exceeded');
     expect(error.$metadata.attempts).toBe(3);
@@ -320,7 +326,7 @@ describe('faults', () => {
     };
     const client = ecr({ maxAttempts: 1, requestHandler: { requestTimeout: 100, logger } });
     const error = await rejectionOf(
-      client.send(new GetAuthorizationTokenCommand({}), { abortSignal: AbortSignal.timeout(700) }),
+      client.send(new GetAuthorizationTokenCommand({}), { abortSignal: AbortSignal.timeout(400) }),
     );
     expect(error.name).toBe('AbortError');
     expect(warnings.join('\n')).toContain('exceeded the configured 100 ms requestTimeout');
