@@ -49,8 +49,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([world.close(), cloudwatch.close(), sns.close(), dynamodb.close()]);
-  await rm(dir, { recursive: true, force: true });
+  try {
+    await Promise.all([world.close(), cloudwatch.close(), sns.close(), dynamodb.close()]);
+  } finally {
+    // The bundle's directory goes even when closing a server fails.
+    await rm(dir, { recursive: true, force: true });
+  }
   // Every byte the function wrote in this file, and everything it sent, is free of the registry secret.
   const everything = [
     ...allOutput,
