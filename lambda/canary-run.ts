@@ -1,20 +1,25 @@
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import type { HandlerConfig } from './handler-config.ts';
 import { runDatapoints } from './outputs/datapoints.ts';
+import type { TargetState } from './outputs/dedup.ts';
 import { consoleUrls } from './outputs/notification.ts';
 import { type NotifyOutcome, notifyResult } from './outputs/notify.ts';
+import type { MetricsSink, Notifier, StateStore } from './outputs/ports.ts';
 import { probeLogRecord } from './outputs/probe-log.ts';
 import { type MetricsOutcome, publishMetrics } from './outputs/publish-metrics.ts';
-import type { StateStore } from './outputs/state-store.ts';
-import type { AwsClientFactory } from './probe/aws-clients.ts';
-import { PROBE_DEFAULTS, probeTargets } from './probe/probe.ts';
+import { PROBE_DEFAULTS, type ProbeOptions, type ResolvedTarget } from './probe/probe.ts';
+import type { ProbeResult } from './probe/types.ts';
+
+/** Probes the targets within the given deadlines; never rejects for a failing endpoint (see `probeTargets`). */
+export type ProbeFn = (targets: ResolvedTarget[], options: ProbeOptions) => Promise<ProbeResult[]>;
 
 export interface CanaryDeps {
-  clients: AwsClientFactory;
-  cloudwatch: CloudWatchClient;
-  sns: SNSClient | null;
+  probe: ProbeFn;
+  metrics: MetricsSink;
+  /** Where diagnoses go; null when the canary has no topic. */
+  notifier: Notifier | null;
   store: StateStore | null;
+  /** Last-known dedup states of this warm container (see `NotifyDeps.lastKnown`). */
+  lastKnown: Map<string, TargetState>;
   now: () => number;
   /** Writes one line to the function's log (stdout), raw, so EMF and JSON records stay parseable. */
   write: (line: string) => void;
@@ -30,7 +35,8 @@ export interface RunSummary {
 
 /** Time kept back from the probes for metrics, notifications and the dedup store, which run after them. */
 export const OUTPUT_RESERVE_MS = 8000;
-const OUTPUT_CALL_TIMEOUT_MS = 3000;
+/** Deadline of each output call (PutMetricData, each SNS Publish), the SDK's retries included. */
+export const OUTPUT_CALL_TIMEOUT_MS = 3000;
 const MIN_PHASE_MS = 500;
 
 /**
@@ -46,17 +52,14 @@ export async function runCanary(
     deps.write(JSON.stringify({ timestamp: new Date(deps.now()).toISOString(), ...record }));
   const runStartedMs = deps.now();
 
-  const results = await probeTargets(
-    config.targets,
-    {
-      defaultRegion: config.region,
-      clockSkewThresholdSeconds: config.clockSkewThresholdSeconds,
-      ...phaseDeadlines(remainingMs - OUTPUT_RESERVE_MS),
-    },
-    { clients: deps.clients, now: deps.now },
-  );
+  const results = await deps.probe(config.targets, {
+    defaultRegion: config.region,
+    clockSkewThresholdSeconds: config.clockSkewThresholdSeconds,
+    ...phaseDeadlines(remainingMs - OUTPUT_RESERVE_MS),
+  });
   for (const result of results) log(probeLogRecord(result, config.canaryName));
 
+  const { notifier } = deps;
   const urls = consoleUrls(
     config.region,
     config.dashboardName ?? undefined,
@@ -64,14 +67,14 @@ export async function runCanary(
   );
   const [metrics, notifications] = await Promise.all([
     publishMetrics(
-      deps.cloudwatch,
+      deps.metrics,
       config.namespace,
       runDatapoints(results),
       runStartedMs,
       OUTPUT_CALL_TIMEOUT_MS,
       deps.write,
     ),
-    deps.sns && config.topicArn
+    notifier
       ? Promise.all(
           results.map((result) =>
             notifyResult(
@@ -83,9 +86,9 @@ export async function runCanary(
                 ...urls,
               },
               {
-                sns: deps.sns as SNSClient,
-                topicArn: config.topicArn as string,
+                notifier,
                 store: deps.store,
+                lastKnown: deps.lastKnown,
                 now: deps.now,
                 log,
                 timeoutMs: OUTPUT_CALL_TIMEOUT_MS,

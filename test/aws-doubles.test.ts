@@ -1,10 +1,11 @@
 import { request } from 'node:http';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-// The clients' own protocol implementations (a transitive dependency of both), used only to drive each double
-// over the protocol its installed client does not default to.
-import { AwsJson1_0Protocol, AwsQueryProtocol } from '@aws-sdk/core/protocols';
+// The SNS client's JSON protocol implementation (a transitive dependency), to show the SNS double refuses it.
+import { AwsJson1_0Protocol } from '@aws-sdk/core/protocols';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cloudWatchMetricsSink } from '../lambda/outputs/cloudwatch-sink.ts';
+import type { Datapoint } from '../lambda/outputs/datapoints.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from './support/cloudwatch-double.ts';
 import { type SnsDouble, startSnsDouble } from './support/sns-double.ts';
 
@@ -92,72 +93,39 @@ describe('CloudWatch double', () => {
     );
 
   const probeTime = new Date('2026-11-26T12:34:56.789Z');
-  const metrics: MetricDatum[] = [
-    {
-      MetricName: 'ManifestLatency',
-      Dimensions: [
-        { Name: 'Repository', Value: 'team/app' },
-        { Name: 'Region', Value: 'eu-west-1' },
-      ],
-      Values: [12.5, 40, 250.25],
-      Counts: [3, 1, 2],
-      Unit: 'Milliseconds',
-      Timestamp: probeTime,
-      StorageResolution: 1,
-    },
-    {
-      MetricName: 'PullSuccess',
-      Dimensions: [{ Name: 'Repository', Value: 'team/app' }],
-      Value: 0,
-      Unit: 'Count',
-      Timestamp: probeTime,
-    },
-    {
-      MetricName: 'TokenRemaining',
-      Dimensions: [],
-      StatisticValues: { SampleCount: 4, Sum: 10, Minimum: 1, Maximum: 4.5 },
-      Unit: 'Seconds',
-    },
+  const points: Datapoint[] = [
+    { name: 'Success', dimensions: { Target: 'team-app' }, value: 0, unit: 'Count' },
+    { name: 'Failures', dimensions: { Category: 'auth' }, value: 1, unit: 'Count' },
+    { name: 'ClockSkew', dimensions: {}, value: -1200.5, unit: 'Seconds' },
   ];
-  const decoded = (protocol: 'json' | 'query') => ({
-    namespace: 'EcrPullCanary',
-    protocol,
-    metricData: [
-      {
-        metricName: 'ManifestLatency',
-        dimensions: [
-          { name: 'Repository', value: 'team/app' },
-          { name: 'Region', value: 'eu-west-1' },
-        ],
-        values: [12.5, 40, 250.25],
-        counts: [3, 1, 2],
-        unit: 'Milliseconds',
-        timestamp: probeTime,
-        storageResolution: 1,
-      },
-      {
-        metricName: 'PullSuccess',
-        dimensions: [{ name: 'Repository', value: 'team/app' }],
-        value: 0,
-        unit: 'Count',
-        timestamp: probeTime,
-      },
-      {
-        metricName: 'TokenRemaining',
-        dimensions: [],
-        statisticValues: { sampleCount: 4, sum: 10, minimum: 1, maximum: 4.5 },
-        unit: 'Seconds',
-      },
-    ],
-  });
 
-  it('decodes a multi-metric PutMetricData sent by the installed client (AWS JSON 1.0)', async () => {
+  it("decodes the sink's PutMetricData as the installed client sends it (AWS JSON 1.0)", async () => {
     const c = client();
     const responses = captureResponses(c);
-    const out = await c.send(new PutMetricDataCommand({ Namespace: 'EcrPullCanary', MetricData: metrics }));
+    await cloudWatchMetricsSink(c).put('EcrPullCanary', points, probeTime, new AbortController().signal);
 
-    expect(out.$metadata.httpStatusCode).toBe(200);
-    expect(cw.putMetricDataCalls).toEqual([decoded('json')]);
+    expect(cw.putMetricDataCalls).toEqual([
+      {
+        namespace: 'EcrPullCanary',
+        metricData: [
+          {
+            metricName: 'Success',
+            dimensions: [{ name: 'Target', value: 'team-app' }],
+            value: 0,
+            unit: 'Count',
+            timestamp: probeTime,
+          },
+          {
+            metricName: 'Failures',
+            dimensions: [{ name: 'Category', value: 'auth' }],
+            value: 1,
+            unit: 'Count',
+            timestamp: probeTime,
+          },
+          { metricName: 'ClockSkew', dimensions: [], value: -1200.5, unit: 'Seconds', timestamp: probeTime },
+        ],
+      },
+    ]);
     const [req] = cw.requests;
     expect(req?.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.PutMetricData');
     expect(req?.headers['content-type']).toBe('application/x-amz-json-1.0');
@@ -168,25 +136,9 @@ describe('CloudWatch double', () => {
       service: 'monitoring',
     });
     expect(responses).toHaveLength(1);
+    expect(responses[0]?.status).toBe(200);
     expectRecentDate(responses[0]?.headers ?? {});
     expect(responses[0]?.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
-  });
-
-  it('decodes the same call over the AWS query protocol and answers in XML', async () => {
-    const c = client({ protocol: AwsQueryProtocol });
-    const out = await c.send(new PutMetricDataCommand({ Namespace: 'EcrPullCanary', MetricData: metrics }));
-
-    expect(out.$metadata.httpStatusCode).toBe(200);
-    expect(out.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(cw.putMetricDataCalls).toEqual([decoded('query')]);
-    expect(cw.requests[0]?.body).toContain('Action=PutMetricData&Version=2010-08-01');
-    expect(cw.requests[0]?.body).toContain('MetricData.member.1.Values.member.3=250.25');
-
-    cw.setFault({ kind: 'access-denied' });
-    const err = await failure(put(c));
-    expect(err.name).toBe('AccessDenied');
-    expect(err.$metadata.httpStatusCode).toBe(403);
-    expect(err.Error).toMatchObject({ Code: 'AccessDenied', Type: 'Sender' });
   });
 
   it('gunzips the bodies the client compresses once they pass 10 KiB', async () => {
@@ -212,15 +164,27 @@ describe('CloudWatch double', () => {
   it('rejects what the real service rejects, with its modeled error', async () => {
     const err = await failure(
       client().send(
-        new PutMetricDataCommand({
-          Namespace: 'EcrPullCanary',
-          MetricData: [{ MetricName: 'M', Values: [1, 2], Counts: [1] }],
-        }),
+        new PutMetricDataCommand({ Namespace: 'AWS/ECR', MetricData: [{ MetricName: 'M', Value: 1 }] }),
       ),
     );
     expect(err.name).toBe('InvalidParameterValueException');
     expect(err.Error?.Code).toBe('InvalidParameterValue');
     expect(err.$metadata.httpStatusCode).toBe(400);
+    expect(cw.putMetricDataCalls).toEqual([]);
+  });
+
+  it('refuses, naming itself, the members the sink does not send', async () => {
+    for (const datum of [
+      { MetricName: 'M', StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 } },
+      { MetricName: 'M', Values: [1, 2], Counts: [1, 1] },
+      { MetricName: 'M', Value: 1, StorageResolution: 1 },
+    ] satisfies MetricDatum[]) {
+      const err = await failure(
+        client({ maxAttempts: 1 }).send(new PutMetricDataCommand({ Namespace: 'N', MetricData: [datum] })),
+      );
+      expect(err.name).toBe('InvalidParameterValueException');
+      expect(err.message).toContain('not modelled by the CloudWatch test double');
+    }
     expect(cw.putMetricDataCalls).toEqual([]);
   });
 
@@ -237,27 +201,6 @@ describe('CloudWatch double', () => {
     expect(responses[0]?.headers['x-amzn-query-error']).toBe('AccessDenied;Sender');
     expectRecentDate(responses[0]?.headers ?? {});
     expect(cw.putMetricDataCalls).toEqual([]);
-  });
-
-  it('throttle N then success shows the retries in $metadata.attempts', async () => {
-    cw.setFault({ kind: 'throttle', times: 2 });
-    const out = await put(client());
-
-    expect(out.$metadata.attempts).toBe(3);
-    expect(cw.requests.map((r) => r.outcome)).toEqual([400, 400, 200]);
-    expect(cw.putMetricDataCalls).toHaveLength(1);
-  });
-
-  it('throttle that outlasts the retries surfaces as Throttling (400)', async () => {
-    cw.setFault({ kind: 'throttle', times: 3 });
-    const err = await failure(put(client({ maxAttempts: 2 })));
-
-    expect(err.name).toBe('Throttling');
-    expect(err.$metadata.httpStatusCode).toBe(400);
-    expect(err.$metadata.attempts).toBe(2);
-    // One throttle left on the countdown, then the fault clears itself.
-    await expect(put(client({ maxAttempts: 1 }))).rejects.toMatchObject({ name: 'Throttling' });
-    await expect(put(client({ maxAttempts: 1 }))).resolves.toBeDefined();
   });
 
   it.each([
@@ -346,7 +289,6 @@ describe('SNS double', () => {
           detail: { dataType: 'String', stringValue: 'a=b&c=d +€ <x/>' },
         },
         messageId: out.MessageId,
-        protocol: 'query',
       },
     ]);
     expect(out.MessageId).toMatch(/^[0-9a-f-]{36}$/);
@@ -359,23 +301,6 @@ describe('SNS double', () => {
     expectRecentDate(responses[0]?.headers ?? {});
   });
 
-  it('decodes a Publish over AWS JSON 1.0 too', async () => {
-    const out = await client({ protocol: AwsJson1_0Protocol }).send(
-      new PublishCommand({ TopicArn: TOPIC, Message: 'm', MessageAttributes: { a: category } }),
-    );
-
-    expect(sns.requests[0]?.headers['x-amz-target']).toBe('AmazonSimpleNotificationService.Publish');
-    expect(sns.publishes).toEqual([
-      {
-        topicArn: TOPIC,
-        message: 'm',
-        messageAttributes: { a: { dataType: 'String', stringValue: 'permission' } },
-        messageId: out.MessageId,
-        protocol: 'json',
-      },
-    ]);
-  });
-
   it('rejects a Subject with a line break as the real service does', async () => {
     const err = await failure(
       client().send(new PublishCommand({ TopicArn: TOPIC, Subject: 'two\nlines', Message: 'x' })),
@@ -384,6 +309,16 @@ describe('SNS double', () => {
     expect(err.message).toBe('Invalid parameter: Subject');
     expect(err.$metadata.httpStatusCode).toBe(400);
     expect(sns.publishes).toEqual([]);
+  });
+
+  it('takes a Subject of 99 characters and rejects one of 100, as the real service does', async () => {
+    await client().send(new PublishCommand({ TopicArn: TOPIC, Subject: 's'.repeat(99), Message: 'x' }));
+    const err = await failure(
+      client().send(new PublishCommand({ TopicArn: TOPIC, Subject: 's'.repeat(100), Message: 'x' })),
+    );
+    expect(err.name).toBe('InvalidParameterException');
+    expect(err.message).toBe('Invalid parameter: Subject');
+    expect(sns.publishes).toHaveLength(1);
   });
 
   it('access-denied is AuthorizationErrorException (403), not retried', async () => {
@@ -400,60 +335,24 @@ describe('SNS double', () => {
     expectRecentDate(responses[0]?.headers ?? {});
   });
 
-  it('throttle N then success shows the retries in $metadata.attempts', async () => {
-    sns.setFault({ kind: 'throttle', times: 2 });
-    const out = await publish(client());
-
-    expect(out.$metadata.attempts).toBe(3);
-    expect(sns.requests.map((r) => r.outcome)).toEqual([429, 429, 200]);
-    expect(sns.publishes).toHaveLength(1);
-  });
-
-  it('throttle that outlasts the retries surfaces as ThrottledException (429)', async () => {
-    sns.setFault({ kind: 'throttle', times: 5 });
-    const err = await failure(publish(client({ maxAttempts: 2 })));
-
-    expect(err.name).toBe('ThrottledException');
-    expect(err.$metadata.httpStatusCode).toBe(429);
-    expect(err.$metadata.attempts).toBe(2);
-  });
-
-  it.each([
-    [500, 'InternalErrorException'],
-    [503, 'ServiceUnavailable'],
-  ])('status %i is %s, a retried server fault', async (status, name) => {
-    sns.setFault({ kind: 'status', status });
-    const err = await failure(publish(client({ maxAttempts: 2 })));
-
-    expect(err.name).toBe(name);
-    expect(err.$fault).toBe('server');
-    expect(err.$metadata.httpStatusCode).toBe(status);
-    expect(err.$metadata.attempts).toBe(2);
-  });
-
-  it('reset drops the connection: ECONNRESET', async () => {
-    sns.setFault({ kind: 'reset' });
-    const err = await failure(publish(client({ maxAttempts: 1 })));
-    expect(err.code).toBe('ECONNRESET');
-  });
-
-  it('rejects a request with no Authorization header as MissingAuthenticationToken', async () => {
-    const c = client();
-    stripAuthorization(c);
-    const err = await failure(publish(c));
-
-    expect(err.name).toBe('MissingAuthenticationToken');
-    expect(err.$metadata.httpStatusCode).toBe(403);
+  it('refuses, naming itself, what the notifier does not send', async () => {
+    const refusals = [
+      client().send(new PublishCommand({ TopicArn: TOPIC, Message: 'm', MessageGroupId: 'g' })),
+      client().send(
+        new PublishCommand({
+          TopicArn: TOPIC,
+          Message: 'm',
+          MessageAttributes: { n: { DataType: 'Number', StringValue: '1' } },
+        }),
+      ),
+      client({ protocol: AwsJson1_0Protocol }).send(new PublishCommand({ TopicArn: TOPIC, Message: 'm' })),
+    ];
+    for (const refusal of refusals) {
+      const err = await failure(refusal);
+      expect(err.name).toBe('InvalidParameterException');
+      expect(err.message).toContain('not modelled by the SNS test double');
+    }
     expect(sns.publishes).toEqual([]);
-  });
-
-  it('rejects a credential scoped to another service (JSON caller, query-compatible error)', async () => {
-    const cw = new CloudWatchClient({ endpoint: sns.url, region, credentials });
-    const err = await failure(
-      cw.send(new PutMetricDataCommand({ Namespace: 'N', MetricData: [{ MetricName: 'M', Value: 1 }] })),
-    );
-    expect(err.name).toBe('SignatureDoesNotMatch');
-    expect(err.message).toContain("scoped to correct service: 'sns'");
   });
 });
 
@@ -481,32 +380,6 @@ describe('hang', () => {
       expect(cw.putMetricDataCalls).toEqual([]);
     } finally {
       await cw.close();
-    }
-  });
-
-  it('outlasts a requestTimeout without throwOnRequestTimeout: this SDK only warns', async () => {
-    const sns = await startSnsDouble();
-    try {
-      sns.setFault({ kind: 'hang' });
-      const warnings: string[] = [];
-      const logger = { warn: (m: string) => warnings.push(m), debug() {}, info() {}, error() {} };
-      const c = new SNSClient({
-        endpoint: sns.url,
-        region,
-        credentials,
-        maxAttempts: 1,
-        requestHandler: { requestTimeout: 200, logger },
-      });
-      const err = await failure(
-        c.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }), {
-          abortSignal: AbortSignal.timeout(1_200),
-        }),
-      );
-
-      expect(err.name).toBe('AbortError');
-      expect(warnings.join('\n')).toContain('exceeded the configured 200 ms requestTimeout');
-    } finally {
-      await sns.close();
     }
   });
 

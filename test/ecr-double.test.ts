@@ -11,6 +11,8 @@ import {
   STSClient,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
+// The SDK's retry strategy with a configurable wait (a transitive dependency of every client).
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type DoubleIdentity,
@@ -117,23 +119,6 @@ describe('GetAuthorizationToken', () => {
     expect(double.calls).toEqual([
       { service: 'ecr', operation: 'GetAuthorizationToken', accessKeyId: USER.accessKeyId, status: 200 },
     ]);
-  });
-
-  it('honours tokenTtlMs', async () => {
-    const short = await startEcrDouble({
-      identities: [USER],
-      registryPassword: PASSWORD,
-      proxyEndpoint: PROXY,
-      tokenTtlMs: 60_000,
-    });
-    try {
-      const out = await token(ecr({ endpoint: short.url }));
-      const ttl = (out.authorizationData?.[0]?.expiresAt?.getTime() ?? 0) - Date.now();
-      expect(ttl).toBeGreaterThan(55_000);
-      expect(ttl).toBeLessThanOrEqual(60_000);
-    } finally {
-      await short.close();
-    }
   });
 
   it('accepts session credentials with the matching session token', async () => {
@@ -250,37 +235,23 @@ describe('SigV4 verification', () => {
     expect(error.name).toBe('UnknownOperationException');
     expect(double.calls[0]?.operation).toBe('NoSuchOperation');
   });
-
-  it('puts the wire-level error shape on the response (raw HTTP)', async () => {
-    const res = await fetch(double.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
-      },
-      body: '{}',
-    });
-    expect(res.status).toBe(400);
-    expect(res.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
-    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await res.json()).toEqual({
-      __type: 'MissingAuthenticationTokenException',
-      message: 'Missing Authentication Token',
-    });
-  });
 });
 
 describe('faults', () => {
+  // The SDK's own retry decisions with its waits between attempts set to zero: a throttle backs off 0.5-2 s per
+  // attempt, which proves nothing here (the probe's tests run with the real waits).
+  const noWait = () => ({ retryStrategy: new ConfiguredRetryStrategy(3, 0) });
+
   it('throttle x2 then success: the SDK retries and succeeds on attempt 3', async () => {
     double.setFault({ kind: 'throttle', times: 2 });
-    const out = await token(ecr());
+    const out = await token(ecr(noWait()));
     expect(out.$metadata.attempts).toBe(3);
     expect(double.calls.map((c) => c.status)).toEqual([400, 400, 200]);
   });
 
   it('throttle forever: ThrottlingException after the SDK gives up', async () => {
     double.setFault({ kind: 'throttle', times: Number.POSITIVE_INFINITY });
-    const error = await rejectionOf(token(ecr()));
+    const error = await rejectionOf(token(ecr(noWait())));
     expect(error.name).toBe('ThrottlingException');
     expect(error.message).toBe('Rate exceeded');
     expect(error.$metadata.attempts).toBe(3);
@@ -329,23 +300,6 @@ describe('faults', () => {
     expect(error.$metadata.attempts).toBe(2);
   });
 
-  it('slow answers normally after the delay', async () => {
-    double.setFault({ kind: 'slow', delayMs: 300 });
-    const started = Date.now();
-    await token(ecr());
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-  });
-
-  it('slow beyond the client timeout is a TimeoutError', async () => {
-    double.setFault({ kind: 'slow', delayMs: 2_000 });
-    const client = ecr({
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: 150, throwOnRequestTimeout: true },
-    });
-    const error = await rejectionOf(token(client));
-    expect(error.name).toBe('TimeoutError');
-  });
-
   it('hang ends with the client requestTimeout (throwOnRequestTimeout) and is recorded with status 0', async () => {
     double.setFault({ kind: 'hang' });
     const client = ecr({
@@ -361,13 +315,6 @@ describe('faults', () => {
     ]);
   });
 
-  it('hang ends with socketTimeout', async () => {
-    double.setFault({ kind: 'hang' });
-    const client = ecr({ maxAttempts: 1, requestHandler: { socketTimeout: 200 } });
-    const error = await rejectionOf(token(client));
-    expect(error.name).toBe('TimeoutError');
-  });
-
   it('hang: requestTimeout alone only warns, it does not end the call', async () => {
     double.setFault({ kind: 'hang' });
     const warnings: string[] = [];
@@ -379,7 +326,7 @@ describe('faults', () => {
     };
     const client = ecr({ maxAttempts: 1, requestHandler: { requestTimeout: 100, logger } });
     const error = await rejectionOf(
-      client.send(new GetAuthorizationTokenCommand({}), { abortSignal: AbortSignal.timeout(700) }),
+      client.send(new GetAuthorizationTokenCommand({}), { abortSignal: AbortSignal.timeout(400) }),
     );
     expect(error.name).toBe('AbortError');
     expect(warnings.join('\n')).toContain('exceeded the configured 100 ms requestTimeout');
@@ -428,16 +375,6 @@ describe('faults', () => {
     const error = await rejectionOf(token(ecr({ maxAttempts: 2 })));
     expect(error.code).toBe('ECONNRESET');
     expect(error.$metadata.attempts).toBe(2);
-  });
-
-  it('malformed-token returns 200 with a token that is not base64("AWS:…")', async () => {
-    double.setFault({ kind: 'malformed-token' });
-    const out = await token(ecr());
-    const decoded = Buffer.from(out.authorizationData?.[0]?.authorizationToken ?? '', 'base64').toString(
-      'utf8',
-    );
-    expect(decoded.startsWith('AWS:')).toBe(false);
-    expect(double.calls[0]?.status).toBe(200);
   });
 
   it('faults are per service and setFault(null) / reset() clear them', async () => {
@@ -611,19 +548,6 @@ describe('STS', () => {
     expect(error.name).toBe('ExpiredTokenException');
     expect(error.$metadata.attempts).toBe(2);
     expect(double.calls.map((c) => c.status)).toEqual([200, 400, 400]);
-  });
-
-  it('AssumeRole on an unlisted role is AccessDenied (403)', async () => {
-    const other = `arn:aws:iam::${ACCOUNT}:role/not-allowed`;
-    const error = await rejectionOf(
-      sts().send(new AssumeRoleCommand({ RoleArn: other, RoleSessionName: 'canary-run' })),
-    );
-    expect(error.name).toBe('AccessDenied');
-    expect(error.message).toBe(
-      `User: ${USER.arn} is not authorized to perform: sts:AssumeRole on resource: ${other}`,
-    );
-    expect(error.$metadata.httpStatusCode).toBe(403);
-    expect(error.$metadata.attempts).toBe(1);
   });
 
   it('access-denied fault denies AssumeRole of a listed role but never GetCallerIdentity', async () => {

@@ -1,14 +1,18 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { withDeadline } from '../probe/deadline.ts';
 import type { ProbeResult } from '../probe/types.ts';
 import { decideNotification, INITIAL_STATE, type NotificationKind, type TargetState } from './dedup.ts';
 import { formatNotification, type NotificationContext } from './notification.ts';
-import type { StateStore } from './state-store.ts';
+import type { Notifier, StateStore } from './ports.ts';
 
 export interface NotifyDeps {
-  sns: SNSClient;
-  topicArn: string;
+  notifier: Notifier;
   store: StateStore | null;
+  /**
+   * Last-known states of this warm container: when the store cannot be read, they keep a failure streak from
+   * re-announcing itself every run. Cold starts without a store fall back to notifying, since a duplicate page
+   * is better than a missed one. The handler keeps one map for the container's life.
+   */
+  lastKnown: Map<string, TargetState>;
   now: () => number;
   /** Structured log for store and SNS trouble: it is reported, never fatal. */
   log: (record: Record<string, unknown>) => void;
@@ -20,13 +24,6 @@ export interface NotifyOutcome {
   kind: NotificationKind | null;
   published: boolean;
 }
-
-/**
- * Last-known states of this warm container: when the store cannot be read, they keep a failure streak from
- * re-announcing itself every run. Cold starts without a store fall back to notifying, since a duplicate page
- * is better than a missed one.
- */
-const lastKnown = new Map<string, TargetState>();
 
 export type NotifyContext = Omit<NotificationContext, 'since' | 'recoveredCategory'> & {
   /** Minimum time between reminders of one unchanged failure streak. */
@@ -48,7 +45,7 @@ export async function notifyResult(
     previous = null;
     deps.log(problem('dedup-store-read-failed', result.target, error));
   }
-  previous ??= lastKnown.get(key) ?? INITIAL_STATE;
+  previous ??= deps.lastKnown.get(key) ?? INITIAL_STATE;
 
   const decision = decideNotification(previous, result, deps.now(), context.reminderMs);
   if (!decision.kind || !decision.next) return { target: result.target, kind: null, published: false };
@@ -62,7 +59,7 @@ export async function notifyResult(
       deps.log(problem('dedup-store-write-failed', result.target, error));
     }
   }
-  lastKnown.set(key, decision.next);
+  deps.lastKnown.set(key, decision.next);
 
   const notification = formatNotification(decision.kind, result, {
     ...context,
@@ -71,21 +68,7 @@ export async function notifyResult(
   });
   try {
     await withDeadline(
-      (abortSignal) =>
-        deps.sns.send(
-          new PublishCommand({
-            TopicArn: deps.topicArn,
-            Subject: notification.subject,
-            Message: notification.message,
-            MessageAttributes: Object.fromEntries(
-              Object.entries(notification.attributes).map(([name, value]) => [
-                name,
-                { DataType: 'String', StringValue: value },
-              ]),
-            ),
-          }),
-          { abortSignal },
-        ),
+      (abortSignal) => deps.notifier.publish(notification, abortSignal),
       deps.timeoutMs,
       'SNS Publish',
     );

@@ -1,7 +1,7 @@
-import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { withDeadline } from '../probe/deadline.ts';
 import type { Datapoint } from './datapoints.ts';
 import { toEmfLines } from './emf.ts';
+import type { MetricsSink } from './ports.ts';
 
 export interface MetricsOutcome {
   via: 'PutMetricData' | 'EMF' | 'none';
@@ -17,7 +17,7 @@ export interface MetricsOutcome {
  * set-up and the SDK's own retries keeps that window small, and a double count is better than a gap.
  */
 export async function publishMetrics(
-  cloudwatch: CloudWatchClient,
+  sink: MetricsSink,
   namespace: string,
   points: Datapoint[],
   timestampMs: number,
@@ -28,20 +28,7 @@ export async function publishMetrics(
   const timestamp = new Date(timestampMs);
   try {
     await withDeadline(
-      (abortSignal) =>
-        cloudwatch.send(
-          new PutMetricDataCommand({
-            Namespace: namespace,
-            MetricData: points.map((point) => ({
-              MetricName: point.name,
-              Dimensions: Object.entries(point.dimensions).map(([Name, Value]) => ({ Name, Value })),
-              Value: point.value,
-              Unit: point.unit,
-              Timestamp: timestamp,
-            })),
-          }),
-          { abortSignal },
-        ),
+      (abortSignal) => sink.put(namespace, points, timestamp, abortSignal),
       timeoutMs,
       'PutMetricData',
     );

@@ -7,6 +7,11 @@ import {
 import { STATE_TABLE } from '../contract.ts';
 import { withDeadline } from '../probe/deadline.ts';
 import type { TargetState } from './dedup.ts';
+import type { StateStore } from './ports.ts';
+
+/** Removed targets age out instead of lingering: the TTL is refreshed by every write. */
+const STATE_TTL_SECONDS = 30 * 24 * 3600;
+const STORE_TIMEOUT_MS = 3000;
 
 /**
  * Dedup state in DynamoDB. Why DynamoDB: the state must outlive cold starts (so not memory), two overlapping
@@ -14,16 +19,6 @@ import type { TargetState } from './dedup.ts';
  * would need more calls or offer no CAS), and at one read per target per run and a write only on transitions
  * it costs well under a cent a month on demand.
  */
-export interface StateStore {
-  get(key: string): Promise<TargetState | null>;
-  /** Writes only if the stored version is still `next.version - 1`; false if another run got there first. */
-  put(key: string, next: TargetState): Promise<boolean>;
-}
-
-/** Removed targets age out instead of lingering: the TTL is refreshed by every write. */
-const STATE_TTL_SECONDS = 30 * 24 * 3600;
-const STORE_TIMEOUT_MS = 3000;
-
 export function dynamoDbStateStore(client: DynamoDBClient, tableName: string, now: () => number): StateStore {
   const key = (pk: string) => ({ [STATE_TABLE.partitionKey]: { S: pk } });
   return {

@@ -1,13 +1,15 @@
-// A local CloudWatch endpoint for tests that drive the real @aws-sdk/client-cloudwatch over HTTP.
+// A local CloudWatch endpoint for the function's PutMetricData (lambda/outputs/cloudwatch-sink.ts), driven by
+// the real @aws-sdk/client-cloudwatch over HTTP, and the harness the SNS and DynamoDB doubles share.
 //
 // The installed client (3.1164.x) speaks AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`,
 // `x-amzn-query-mode: true`) and reads error codes query-compatibly: the `x-amzn-query-error: <Code>;<Type>`
 // header wins over the body's `__type`, which is how `AccessDenied` (not `AccessDeniedException`) reaches
-// `error.name`. Older clients and other SDKs still send the AWS query protocol (form-encoded `Action=…`), so both
-// are decoded and each caller is answered in the protocol it used.
+// `error.name`. The SNS client still speaks the AWS query protocol (form-encoded `Action=…`, XML answers), so the
+// harness decodes both; each service model accepts only the protocol its installed client uses.
 //
-// The protocol-neutral harness (auth check, faults, request log, query decoding) is exported from here because
-// the SNS double shares it and the brief allows no third support file.
+// The CloudWatch model takes what the sink sends (Namespace; MetricData of MetricName, Dimensions, Value, Unit,
+// Timestamp; gzip once the body passes the client's 10 KiB compression threshold), refuses what CloudWatch would
+// refuse in it, and refuses every other member with a message naming this file.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -16,10 +18,9 @@ import { gunzipSync } from 'node:zlib';
 
 export type AwsDoubleFault =
   | { kind: 'access-denied' }
-  | { kind: 'throttle'; times: number }
-  /** `code` overrides the service's usual error code for that status; without one, statuses the service has no
-   * body for (502, 504, …) get an empty body, as a load balancer in front of it would send. */
-  | { kind: 'status'; status: number; code?: string; message?: string }
+  /** 500 and 503 get the service's error; statuses it has no body for (502, 504, …) get an empty body, as a load
+   * balancer in front of it would send. */
+  | { kind: 'status'; status: number }
   | { kind: 'hang' }
   | { kind: 'reset' }
   | null;
@@ -84,7 +85,7 @@ export const CALLER_ARN = 'arn:aws:sts::123456789012:assumed-role/ecr-pull-canar
 
 const coral = (name: string) => `com.amazon.coral.service#${name}`;
 
-export function authError(kind: 'missing' | 'incomplete' | 'scope', detail: string): ServiceError {
+function authError(kind: 'missing' | 'incomplete' | 'scope', detail: string): ServiceError {
   switch (kind) {
     case 'missing':
       return {
@@ -113,7 +114,7 @@ export function authError(kind: 'missing' | 'incomplete' | 'scope', detail: stri
   }
 }
 
-export function invalidAction(operation: string): ServiceError {
+function invalidAction(operation: string): ServiceError {
   return {
     status: 400,
     code: 'InvalidAction',
@@ -124,23 +125,13 @@ export function invalidAction(operation: string): ServiceError {
 }
 
 /** The generic server errors every query-era AWS service shares (AWS "Common Errors"). */
-export function commonStatusError(status: number, code?: string, message?: string): ServiceError | null {
-  if (code) {
-    return {
-      status,
-      code,
-      type: status >= 500 ? 'Receiver' : 'Sender',
-      message: message ?? code,
-      jsonType: coral(code),
-    };
-  }
+export function commonStatusError(status: number): ServiceError | null {
   if (status === 500) {
     return {
       status,
       code: 'InternalFailure',
       type: 'Receiver',
-      message:
-        message ?? 'The request processing has failed because of an unknown error, exception or failure.',
+      message: 'The request processing has failed because of an unknown error, exception or failure.',
       jsonType: coral('InternalFailure'),
     };
   }
@@ -149,7 +140,7 @@ export function commonStatusError(status: number, code?: string, message?: strin
       status,
       code: 'ServiceUnavailable',
       type: 'Receiver',
-      message: message ?? 'The request has failed due to a temporary failure of the server.',
+      message: 'The request has failed due to a temporary failure of the server.',
       jsonType: 'com.amazon.coral.availability#ServiceUnavailableException',
     };
   }
@@ -193,7 +184,7 @@ function checkAuth(
 
 type Tree = { [key: string]: Tree | string };
 
-export function decodeQueryParams(params: URLSearchParams): Record<string, unknown> {
+function decodeQueryParams(params: URLSearchParams): Record<string, unknown> {
   // Null-prototype nodes: keys come off the wire and must not reach Object.prototype.
   const root: Tree = Object.create(null);
   for (const [key, value] of params) {
@@ -241,7 +232,7 @@ function collapse(node: Tree | string): unknown {
   return out;
 }
 
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -379,19 +370,9 @@ export async function startAwsDouble(model: ServiceModel): Promise<AwsDouble> {
     entry.credential = auth.credential;
 
     if (fault) {
-      const active = fault;
-      if (active.kind === 'throttle') {
-        if (active.times > 0) {
-          active.times -= 1;
-          if (active.times === 0) fault = null;
-          const error = model.faultError(active, operation ?? '', params);
-          if (error) return sendError(error);
-        }
-      } else {
-        const error = model.faultError(active, operation ?? '', params);
-        if (error) return sendError(error);
-        if (active.kind === 'status') return send(active.status, undefined, '');
-      }
+      const error = model.faultError(fault, operation ?? '', params);
+      if (error) return sendError(error);
+      if (fault.kind === 'status') return send(fault.status, undefined, '');
     }
 
     if (bodyError) {
@@ -429,8 +410,7 @@ export async function startAwsDouble(model: ServiceModel): Promise<AwsDouble> {
     url: `http://127.0.0.1:${port}`,
     requests,
     setFault(next) {
-      // Copied so the countdown never mutates the caller's object.
-      fault = next ? { ...next } : null;
+      fault = next;
     },
     async close() {
       for (const res of hung) res.socket?.destroy();
@@ -445,69 +425,40 @@ export async function startAwsDouble(model: ServiceModel): Promise<AwsDouble> {
 // ---------------------------------------------------------------------------------------------------------
 // CloudWatch
 
-export interface StatisticValues {
-  sampleCount: number | undefined;
-  sum: number | undefined;
-  minimum: number | undefined;
-  maximum: number | undefined;
-}
-
 export interface MetricDatum {
   metricName: string;
   dimensions: Array<{ name: string; value: string }>;
   value?: number;
-  values?: number[];
-  counts?: number[];
   unit?: string;
   timestamp?: Date;
-  storageResolution?: number;
-  statisticValues?: StatisticValues;
 }
 
 export interface PutMetricDataCall {
   namespace: string;
   metricData: MetricDatum[];
-  entityMetricData?: Array<{
-    entity: { keyAttributes: Record<string, string>; attributes: Record<string, string> };
-    metricData: MetricDatum[];
-  }>;
-  strictEntityValidation?: boolean;
-  protocol: WireProtocol;
 }
 
 export interface CloudWatchDouble extends AwsDouble {
   putMetricDataCalls: PutMetricDataCall[];
 }
 
-const CW_XMLNS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
+const DATUM_MEMBERS = ['MetricName', 'Dimensions', 'Value', 'Unit', 'Timestamp'];
 
-function cwError(code: string, message: string, modeledName?: string): ServiceError {
-  return {
-    status: 400,
-    code,
-    type: 'Sender',
-    message,
-    jsonType: modeledName ? `com.amazonaws.cloudwatch#${modeledName}` : coral(code),
-  };
+function cwError(code: string, message: string, modeledName: string): ServiceError {
+  return { status: 400, code, type: 'Sender', message, jsonType: `com.amazonaws.cloudwatch#${modeledName}` };
 }
 
-/** JSON sends epoch seconds (fractional), query sends ISO-8601. */
-function timestamp(v: unknown): Date | undefined {
-  if (typeof v === 'number') return new Date(Math.round(v * 1000));
-  if (typeof v === 'string' && v !== '') {
-    return /^-?\d+(\.\d+)?$/.test(v) ? new Date(Math.round(Number(v) * 1000)) : new Date(v);
-  }
-  return undefined;
-}
-
-function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(obj(v) ?? {})) if (typeof val === 'string') out[k] = val;
-  return out;
-}
+const notModelled = (what: string) =>
+  cwError(
+    'InvalidParameterValue',
+    `${what} is not modelled by the CloudWatch test double; extend test/support/cloudwatch-double.ts`,
+    'InvalidParameterValueException',
+  );
 
 function decodeDatum(raw: unknown, path: string): MetricDatum | ServiceError {
   const d = obj(raw) ?? {};
+  const unmodelled = Object.keys(d).find((member) => !DATUM_MEMBERS.includes(member));
+  if (unmodelled) return notModelled(`${path}.${unmodelled}`);
   const metricName = str(d.MetricName);
   if (!metricName) {
     return cwError(
@@ -525,54 +476,11 @@ function decodeDatum(raw: unknown, path: string): MetricDatum | ServiceError {
   };
   const value = num(d.Value);
   if (value !== undefined) datum.value = value;
-  const values = list(d.Values);
-  if (values !== undefined) datum.values = values.map((x) => num(x) ?? Number.NaN);
-  const counts = list(d.Counts);
-  if (counts !== undefined) datum.counts = counts.map((x) => num(x) ?? Number.NaN);
   const unit = str(d.Unit);
   if (unit !== undefined) datum.unit = unit;
-  const ts = timestamp(d.Timestamp);
-  if (ts !== undefined) datum.timestamp = ts;
-  const res = num(d.StorageResolution);
-  if (res !== undefined) datum.storageResolution = res;
-  const sv = obj(d.StatisticValues);
-  if (sv) {
-    datum.statisticValues = {
-      sampleCount: num(sv.SampleCount),
-      sum: num(sv.Sum),
-      minimum: num(sv.Minimum),
-      maximum: num(sv.Maximum),
-    };
-  }
-
-  // The checks the real service makes that a canary bug could plausibly trip.
-  const given = [datum.value !== undefined, !!datum.statisticValues, !!datum.values?.length].filter(Boolean);
-  if (given.length > 1) {
-    return cwError(
-      'InvalidParameterCombination',
-      `The parameters ${path}.Value, ${path}.StatisticValues and ${path}.Values are mutually exclusive and you have specified more than one.`,
-      'InvalidParameterCombinationException',
-    );
-  }
-  if (datum.counts?.length && datum.counts.length !== (datum.values?.length ?? 0)) {
-    return cwError(
-      'InvalidParameterValue',
-      `The parameters ${path}.Values and ${path}.Counts must be of the same size.`,
-      'InvalidParameterValueException',
-    );
-  }
-  if (datum.dimensions.length > 30) {
-    return cwError(
-      'InvalidParameterValue',
-      `The collection ${path}.Dimensions must not have a size greater than 30.`,
-      'InvalidParameterValueException',
-    );
-  }
+  // JSON 1.0 sends epoch seconds, fractional.
+  if (typeof d.Timestamp === 'number') datum.timestamp = new Date(Math.round(d.Timestamp * 1000));
   return datum;
-}
-
-function isError(x: unknown): x is ServiceError {
-  return !!x && typeof x === 'object' && 'jsonType' in x;
 }
 
 export async function startCloudWatchDouble(): Promise<CloudWatchDouble> {
@@ -580,7 +488,7 @@ export async function startCloudWatchDouble(): Promise<CloudWatchDouble> {
 
   const model: ServiceModel = {
     signingName: 'monitoring',
-    xmlNamespace: CW_XMLNS,
+    xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
     jsonTargetPrefix: 'GraniteServiceVersion20100801',
     jsonContentType: 'application/x-amz-json-1.0',
     faultError(fault, operation) {
@@ -593,22 +501,16 @@ export async function startCloudWatchDouble(): Promise<CloudWatchDouble> {
             message: `User: ${CALLER_ARN} is not authorized to perform: cloudwatch:${operation} because no identity-based policy allows the cloudwatch:${operation} action`,
             jsonType: coral('AccessDeniedException'),
           };
-        case 'throttle':
-          return {
-            status: 400,
-            code: 'Throttling',
-            type: 'Sender',
-            message: 'Rate exceeded',
-            jsonType: 'com.amazon.coral.availability#ThrottlingException',
-          };
         case 'status':
-          return commonStatusError(fault.status, fault.code, fault.message);
+          return commonStatusError(fault.status);
       }
     },
     handle(operation, params, protocol) {
-      if (operation !== 'PutMetricData') {
-        return { ok: false, error: invalidAction(operation) };
+      if (operation !== 'PutMetricData' || protocol !== 'json') {
+        return { ok: false, error: notModelled(`The operation ${operation} (${protocol})`) };
       }
+      const unmodelled = Object.keys(params).find((member) => !['Namespace', 'MetricData'].includes(member));
+      if (unmodelled) return { ok: false, error: notModelled(`The parameter ${unmodelled}`) };
       const namespace = str(params.Namespace);
       if (!namespace) {
         return {
@@ -633,32 +535,10 @@ export async function startCloudWatchDouble(): Promise<CloudWatchDouble> {
       const metricData: MetricDatum[] = [];
       for (const [i, raw] of (list(params.MetricData) ?? []).entries()) {
         const d = decodeDatum(raw, `MetricData.member.${i + 1}`);
-        if (isError(d)) return { ok: false, error: d };
+        if ('jsonType' in d) return { ok: false, error: d };
         metricData.push(d);
       }
-      const call: PutMetricDataCall = { namespace, metricData, protocol };
-      const entities = list(params.EntityMetricData);
-      if (entities) {
-        call.entityMetricData = [];
-        for (const [i, raw] of entities.entries()) {
-          const e = obj(raw) ?? {};
-          const entity = obj(e.Entity) ?? {};
-          const data: MetricDatum[] = [];
-          for (const [j, rd] of (list(e.MetricData) ?? []).entries()) {
-            const d = decodeDatum(rd, `EntityMetricData.member.${i + 1}.MetricData.member.${j + 1}`);
-            if (isError(d)) return { ok: false, error: d };
-            data.push(d);
-          }
-          call.entityMetricData.push({
-            entity: {
-              keyAttributes: stringMap(entity.KeyAttributes),
-              attributes: stringMap(entity.Attributes),
-            },
-            metricData: data,
-          });
-        }
-      }
-      if (metricData.length === 0 && !call.entityMetricData?.length) {
+      if (metricData.length === 0) {
         return {
           ok: false,
           error: cwError(
@@ -668,9 +548,7 @@ export async function startCloudWatchDouble(): Promise<CloudWatchDouble> {
           ),
         };
       }
-      const strict = params.StrictEntityValidation;
-      if (strict !== undefined) call.strictEntityValidation = strict === true || strict === 'true';
-      putMetricDataCalls.push(call);
+      putMetricDataCalls.push({ namespace, metricData });
       return { ok: true, json: {}, xmlResult: '' };
     },
   };

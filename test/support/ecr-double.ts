@@ -25,8 +25,6 @@ export interface EcrDoubleOptions {
   proxyEndpoint: string;
   /** Role ARNs that AssumeRole grants; any other role is AccessDenied. */
   assumableRoles?: string[];
-  /** expiresAt = now + ttl; default 12 h. */
-  tokenTtlMs?: number;
 }
 
 /**
@@ -71,7 +69,8 @@ export interface EcrDouble {
 
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-const DEFAULT_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+/** ECR authorization tokens are valid for 12 hours. */
+const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 const ALLOWED_SKEW_MS = 15 * 60 * 1000;
 const ASSUME_ROLE_DEFAULT_SECONDS = 3600;
 
@@ -291,7 +290,6 @@ function randomKey(prefix: string): string {
 }
 
 export async function startEcrDouble(options: EcrDoubleOptions): Promise<EcrDouble> {
-  const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
   const assumableRoles = new Set(options.assumableRoles ?? []);
   const identities = new Map<string, KnownIdentity>();
   for (const id of options.identities) {
@@ -548,7 +546,7 @@ export async function startEcrDouble(options: EcrDoubleOptions): Promise<EcrDoub
       authorizationData: [
         {
           authorizationToken,
-          expiresAt: (now() + tokenTtlMs) / 1000,
+          expiresAt: (now() + TOKEN_TTL_MS) / 1000,
           proxyEndpoint: options.proxyEndpoint,
         },
       ],

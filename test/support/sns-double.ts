@@ -1,23 +1,23 @@
-// A local SNS endpoint for tests that drive the real @aws-sdk/client-sns over HTTP.
+// A local SNS endpoint for the function's diagnoses (lambda/outputs/sns-notifier.ts), driven by the real
+// @aws-sdk/client-sns over HTTP.
 //
 // The installed client (3.1169.x) speaks the AWS query protocol: form-encoded `Action=Publish&…` in, XML
 // `PublishResponse` / `ErrorResponse` out, error code read from `<Error><Code>` and matched against the model's
-// `awsQueryError` codes (so `AuthorizationError` surfaces as `AuthorizationErrorException`). The SNS model also
-// names a JSON 1.0 target (`AmazonSimpleNotificationService`), so a client that switches protocol is decoded too
-// and answered in JSON with the query-compatible `x-amzn-query-error` header.
+// `awsQueryError` codes (so `AuthorizationError` surfaces as `AuthorizationErrorException`). The double takes
+// what the notifier sends (TopicArn, Subject, Message, String MessageAttributes), refuses what SNS would refuse
+// in it (an empty message, a subject SNS does not accept, empty or too many attributes), and refuses every other
+// parameter with a message naming this file.
 
 import { randomUUID } from 'node:crypto';
 import {
   type AwsDouble,
   CALLER_ARN,
   commonStatusError,
-  invalidAction,
   obj,
   type ServiceError,
   type ServiceModel,
   startAwsDouble,
   str,
-  type WireProtocol,
 } from './cloudwatch-double.ts';
 
 export type { AwsDoubleFault, LoggedRequest } from './cloudwatch-double.ts';
@@ -25,29 +25,22 @@ export type { AwsDoubleFault, LoggedRequest } from './cloudwatch-double.ts';
 export interface MessageAttribute {
   dataType: string;
   stringValue?: string;
-  binaryValue?: Buffer;
 }
 
 export interface PublishCall {
-  topicArn?: string;
-  targetArn?: string;
-  phoneNumber?: string;
+  topicArn: string;
   subject?: string;
   message: string;
-  messageStructure?: string;
   messageAttributes: Record<string, MessageAttribute>;
-  messageGroupId?: string;
-  messageDeduplicationId?: string;
   /** The id this double answered with, to correlate with the client's `MessageId`. */
   messageId: string;
-  protocol: WireProtocol;
 }
 
 export interface SnsDouble extends AwsDouble {
   publishes: PublishCall[];
 }
 
-const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const PARAMETERS = ['Action', 'Version', 'TopicArn', 'Subject', 'Message', 'MessageAttributes'];
 
 function snsError(status: number, code: string, message: string, modeledName: string): ServiceError {
   return {
@@ -61,141 +54,101 @@ function snsError(status: number, code: string, message: string, modeledName: st
 
 const invalidParameter = (message: string) =>
   snsError(400, 'InvalidParameter', message, 'InvalidParameterException');
+const notModelled = (what: string) =>
+  invalidParameter(`${what} is not modelled by the SNS test double; extend test/support/sns-double.ts`);
+
+/** The Publish request as SNS would judge it: the call to record, or the error SNS would answer with. */
+function decodePublish(params: Record<string, unknown>): Omit<PublishCall, 'messageId'> | ServiceError {
+  const unmodelled = Object.keys(params).find((name) => !PARAMETERS.includes(name));
+  if (unmodelled) return notModelled(`The Publish parameter ${unmodelled}`);
+  const topicArn = str(params.TopicArn);
+  const message = str(params.Message);
+  const subject = str(params.Subject);
+  if (message === undefined) {
+    return snsError(
+      400,
+      'ValidationError',
+      "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null",
+      'ValidationException',
+    );
+  }
+  if (!topicArn) {
+    return invalidParameter(
+      'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
+    );
+  }
+  if (message === '') return invalidParameter('Invalid parameter: Empty message');
+  // "Subjects must be UTF-8 text with no line breaks or control characters, and less than 100 characters long."
+  // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+  const hasControl = (t: string) => [...t].some((ch) => ch.charCodeAt(0) < 0x20);
+  if (subject !== undefined && (subject === '' || subject.length >= 100 || hasControl(subject))) {
+    return invalidParameter('Invalid parameter: Subject');
+  }
+
+  const messageAttributes: Record<string, MessageAttribute> = {};
+  for (const [name, raw] of Object.entries(obj(params.MessageAttributes) ?? {})) {
+    const v = obj(raw) ?? {};
+    const dataType = str(v.DataType);
+    if (!dataType) {
+      return invalidParameter(
+        `The message attribute '${name}' must contain non-empty message attribute type.`,
+      );
+    }
+    if (dataType !== 'String') return notModelled(`The message attribute type ${dataType}`);
+    const stringValue = str(v.StringValue);
+    if (!stringValue) {
+      return snsError(
+        400,
+        'ParameterValueInvalid',
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type 'String'.`,
+        'InvalidParameterValueException',
+      );
+    }
+    messageAttributes[name] = { dataType, stringValue };
+  }
+  if (Object.keys(messageAttributes).length > 10) {
+    return invalidParameter(
+      'Invalid parameter: MessageAttributes Reason: Number of message attributes exceeds the limit of 10',
+    );
+  }
+  return { topicArn, message, messageAttributes, ...(subject === undefined ? {} : { subject }) };
+}
 
 export async function startSnsDouble(): Promise<SnsDouble> {
   const publishes: PublishCall[] = [];
-  let sequence = 10_000_000_000_000_000_000n;
 
   const model: ServiceModel = {
     signingName: 'sns',
-    xmlNamespace: SNS_XMLNS,
+    xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/',
     jsonTargetPrefix: 'AmazonSimpleNotificationService',
     jsonContentType: 'application/x-amz-json-1.0',
     faultError(fault, operation, params) {
       switch (fault.kind) {
-        case 'access-denied': {
+        case 'access-denied':
           // SNS names IAM denials AuthorizationError (403), not AccessDenied.
-          const resource = str(params.TopicArn) ?? str(params.TargetArn) ?? '*';
           return snsError(
             403,
             'AuthorizationError',
-            `User: ${CALLER_ARN} is not authorized to perform: SNS:${operation} on resource: ${resource} because no identity-based policy allows the SNS:${operation} action`,
+            `User: ${CALLER_ARN} is not authorized to perform: SNS:${operation} on resource: ${str(params.TopicArn) ?? '*'} because no identity-based policy allows the SNS:${operation} action`,
             'AuthorizationErrorException',
           );
-        }
-        case 'throttle':
-          return snsError(429, 'Throttled', 'Rate exceeded', 'ThrottledException');
         case 'status':
-          if (!fault.code && fault.status === 500) {
-            return snsError(
-              500,
-              'InternalError',
-              fault.message ?? 'Internal Error',
-              'InternalErrorException',
-            );
-          }
-          return commonStatusError(fault.status, fault.code, fault.message);
+          return commonStatusError(fault.status);
       }
     },
     handle(operation, params, protocol) {
-      if (operation !== 'Publish') {
-        return { ok: false, error: invalidAction(operation) };
+      if (operation !== 'Publish' || protocol !== 'query') {
+        return { ok: false, error: notModelled(`The operation ${operation} (${protocol})`) };
       }
-      const topicArn = str(params.TopicArn);
-      const targetArn = str(params.TargetArn);
-      const phoneNumber = str(params.PhoneNumber);
-      const message = str(params.Message);
-      const subject = str(params.Subject);
-      if (message === undefined) {
-        return {
-          ok: false,
-          error: snsError(
-            400,
-            'ValidationError',
-            "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null",
-            'ValidationException',
-          ),
-        };
-      }
-      if (!topicArn && !targetArn && !phoneNumber) {
-        return {
-          ok: false,
-          error: invalidParameter(
-            'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
-          ),
-        };
-      }
-      if (message === '') return { ok: false, error: invalidParameter('Invalid parameter: Empty message') };
-      // Real SNS rejects subjects that are empty, too long or contain line breaks / control characters.
-      const hasControl = (t: string) => [...t].some((ch) => ch.charCodeAt(0) < 0x20);
-      if (subject !== undefined && (subject === '' || subject.length > 100 || hasControl(subject))) {
-        return { ok: false, error: invalidParameter('Invalid parameter: Subject') };
-      }
-
-      const messageAttributes: Record<string, MessageAttribute> = {};
-      for (const [name, raw] of Object.entries(obj(params.MessageAttributes) ?? {})) {
-        const v = obj(raw) ?? {};
-        const dataType = str(v.DataType);
-        if (!dataType) {
-          return {
-            ok: false,
-            error: invalidParameter(
-              `The message attribute '${name}' must contain non-empty message attribute type.`,
-            ),
-          };
-        }
-        const attr: MessageAttribute = { dataType };
-        const stringValue = str(v.StringValue);
-        if (stringValue !== undefined) attr.stringValue = stringValue;
-        const binary = str(v.BinaryValue);
-        if (binary !== undefined) attr.binaryValue = Buffer.from(binary, 'base64');
-        const base = dataType.split('.')[0];
-        if ((base === 'String' || base === 'Number') && !attr.stringValue) {
-          return {
-            ok: false,
-            error: snsError(
-              400,
-              'ParameterValueInvalid',
-              `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`,
-              'InvalidParameterValueException',
-            ),
-          };
-        }
-        messageAttributes[name] = attr;
-      }
-      if (Object.keys(messageAttributes).length > 10) {
-        return {
-          ok: false,
-          error: invalidParameter(
-            'Invalid parameter: MessageAttributes Reason: Number of message attributes exceeds the limit of 10',
-          ),
-        };
-      }
-
+      const call = decodePublish(params);
+      if ('jsonType' in call) return { ok: false, error: call };
       const messageId = randomUUID();
-      const call: PublishCall = { message, messageAttributes, messageId, protocol };
-      if (topicArn !== undefined) call.topicArn = topicArn;
-      if (targetArn !== undefined) call.targetArn = targetArn;
-      if (phoneNumber !== undefined) call.phoneNumber = phoneNumber;
-      if (subject !== undefined) call.subject = subject;
-      const messageStructure = str(params.MessageStructure);
-      if (messageStructure !== undefined) call.messageStructure = messageStructure;
-      const groupId = str(params.MessageGroupId);
-      if (groupId !== undefined) call.messageGroupId = groupId;
-      const dedupId = str(params.MessageDeduplicationId);
-      if (dedupId !== undefined) call.messageDeduplicationId = dedupId;
-      publishes.push(call);
-
-      // FIFO topics also answer with a sequence number.
-      const fifo = (topicArn ?? targetArn ?? '').endsWith('.fifo');
-      const json: Record<string, unknown> = { MessageId: messageId };
-      let xml = `<MessageId>${messageId}</MessageId>`;
-      if (fifo) {
-        sequence += 1n;
-        json.SequenceNumber = sequence.toString();
-        xml += `<SequenceNumber>${sequence}</SequenceNumber>`;
-      }
-      return { ok: true, json, xmlResult: `<PublishResult>${xml}</PublishResult>` };
+      publishes.push({ ...call, messageId });
+      return {
+        ok: true,
+        json: { MessageId: messageId },
+        xmlResult: `<PublishResult><MessageId>${messageId}</MessageId></PublishResult>`,
+      };
     },
   };
 
