@@ -64,8 +64,8 @@ export const DIMENSION = {
 
 /**
  * Message attribute every diagnosis from the function carries (its value: failure, category-changed,
- * reminder, recovery). CloudWatch alarm notifications carry no attributes, so a subscription filtered on
- * this attribute's absence receives alarms only: pager integrations open and resolve incidents from alarm
- * state changes and would treat free-text diagnoses as incidents that never resolve.
+ * reminder, recovery), for subscribers' own filter policies (e.g. a chat channel). Pager routing does not use
+ * it: CloudWatch alarm notifications carry no attributes at all, and SNS never matches `"exists": false` on a
+ * message without attributes, so pagers filter on the alarm notification's JSON body instead (lib/alarm-topic.ts).
  */
 export const DIAGNOSIS_KIND_ATTRIBUTE = 'kind';

@@ -4,7 +4,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { DIAGNOSIS_KIND_ATTRIBUTE } from '../lambda/contract.ts';
 
 export interface NotificationOptions {
   /**
@@ -19,9 +18,9 @@ export interface NotificationOptions {
    */
   readonly emails?: string[];
   /**
-   * HTTPS endpoints to subscribe, e.g. a PagerDuty or Opsgenie CloudWatch integration URL. They receive alarm
-   * notifications only (ALARM and OK, so incidents resolve themselves), not the function's free-text
-   * diagnoses, which e-mail subscribers get as well.
+   * HTTPS endpoints to subscribe, e.g. a PagerDuty or Opsgenie CloudWatch integration URL. They receive this
+   * canary's alarm notifications only (ALARM and OK, so incidents resolve themselves), not the function's
+   * free-text diagnoses, which e-mail subscribers get as well. See {@link pagerFilterPolicy}.
    * @default - none
    */
   readonly httpsEndpoints?: string[];
@@ -36,10 +35,40 @@ export interface NotificationOptions {
 
 export interface AlarmTopicProps extends NotificationOptions {
   /**
-   * Name pattern (`*` wildcards) of the alarms that may publish to a created topic: the topic policy lets the
-   * CloudWatch service publish only for these alarms of this account and region.
+   * What the names of the canary's alarms start with ({@link alarmNamePrefix}): the topic policy lets the
+   * CloudWatch service publish only for these alarms of this account and region, and pagers receive only
+   * their notifications.
    */
-  readonly alarmNamePattern: string;
+  readonly alarmNamePrefix: string;
+}
+
+/** Fields of the JSON body CloudWatch publishes for an alarm state change (it sets no message attributes). */
+export const CLOUDWATCH_ALARM_FIELDS = { name: 'AlarmName', newState: 'NewStateValue' } as const;
+/** The alarm states pagers open and resolve incidents on. The alarms have no INSUFFICIENT_DATA action. */
+export const PAGED_ALARM_STATES = ['ALARM', 'OK'] as const;
+
+/**
+ * The filter policy of pager subscriptions, on the message body (`FilterPolicyScope: MessageBody`): this
+ * canary's alarm notifications going to ALARM or OK, and nothing else.
+ *
+ * Why the body and not attributes: CloudWatch alarm notifications carry no message attributes, and SNS never
+ * matches `"exists": false` on a message without attributes ("Key matching": an empty attribute set does not
+ * match), so an attribute policy that excludes the diagnoses by their `kind` attribute also drops every
+ * alarm. A body policy matches the alarm's own JSON fields instead. The diagnoses are plain text: SNS's
+ * body filtering assumes a well-formed JSON object ("Amazon SNS message filtering"), and a text body has no
+ * `AlarmName` property, so it can never match these positive conditions, whatever SNS does with text.
+ * Another alarm publishing to a shared topic (`topicArn`) does not reach the pager through this
+ * subscription either: its name lacks the prefix.
+ */
+export function pagerFilterPolicy(alarmNamePrefix: string): Record<string, sns.FilterOrPolicy> {
+  return {
+    [CLOUDWATCH_ALARM_FIELDS.name]: sns.FilterOrPolicy.filter(
+      sns.SubscriptionFilter.stringFilter({ matchPrefixes: [alarmNamePrefix] }),
+    ),
+    [CLOUDWATCH_ALARM_FIELDS.newState]: sns.FilterOrPolicy.filter(
+      sns.SubscriptionFilter.stringFilter({ allowlist: [...PAGED_ALARM_STATES] }),
+    ),
+  };
 }
 
 /** The region's notification topic: alarms and the canary's own diagnoses go here. */
@@ -94,7 +123,7 @@ export class AlarmTopic extends Construct {
               'aws:SourceArn': stack.formatArn({
                 service: 'cloudwatch',
                 resource: 'alarm',
-                resourceName: props.alarmNamePattern,
+                resourceName: `${props.alarmNamePrefix}*`,
                 arnFormat: ArnFormat.COLON_RESOURCE_NAME,
               }),
             },
@@ -118,7 +147,7 @@ export class AlarmTopic extends Construct {
       this.topic.addSubscription(
         new subscriptions.UrlSubscription(url, {
           protocol: sns.SubscriptionProtocol.HTTPS,
-          filterPolicy: { [DIAGNOSIS_KIND_ATTRIBUTE]: sns.SubscriptionFilter.notExistsFilter() },
+          filterPolicyWithMessageBody: pagerFilterPolicy(props.alarmNamePrefix),
         }),
       );
     }

@@ -21,7 +21,7 @@ import { parseImageReference } from '../lambda/probe/image-ref.ts';
 import { resolveTarget } from '../lambda/probe/probe.ts';
 import type { Category, ProbeTarget } from '../lambda/probe/types.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/seed/contract.ts';
-import { alarmNamePattern } from './alarm-naming.ts';
+import { alarmNamePrefix } from './alarm-naming.ts';
 import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
 import {
   type CanaryAlarm,
@@ -156,7 +156,7 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
 
     this.topic = new AlarmTopic(this, 'Notifications', {
       ...props.notifications,
-      alarmNamePattern: alarmNamePattern(this.canaryName, region),
+      alarmNamePrefix: alarmNamePrefix(this.canaryName, region),
     });
 
     this.stateTable = new dynamodb.Table(this, 'State', {
