@@ -339,12 +339,8 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
       }),
     );
     this.topic.grantPublish(role);
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [this.stateTable.tableArn],
-      }),
-    );
+    // Read the state, and write it with a conditional PutItem (lambda/outputs/state-store.ts); nothing else.
+    this.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem');
   }
 
   /** ARN of the repository a target reads: account and region from the URI, else this stack's. */
