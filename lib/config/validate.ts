@@ -91,6 +91,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   );
   checkVpc(p, 'vpc', raw.vpc);
   const overrides = checkOverrides(p, raw.regionOverrides, regions);
+  checkSharedVpc(p, raw.vpc, regions, overrides);
 
   const probeRegion = regions[0];
   const baseTargets = checkTargets(p, 'targets', raw.targets, probeRegion);
@@ -329,6 +330,27 @@ function checkTopicPlacement(
       'allowed: false with topicArn (encryption applies only to a topic the canary creates; encrypt your topic with a key CloudWatch may use)',
     );
   }
+}
+
+/**
+ * Subnet and security-group IDs belong to one region, and every region without its own `vpc` override uses the
+ * top-level one: two such regions would put one region's IDs into the other's function (CreateFunction fails).
+ */
+function checkSharedVpc(
+  p: Problems,
+  vpc: unknown,
+  regions: string[],
+  overrides: Record<string, Record<string, unknown>>,
+): void {
+  if (vpc === undefined || vpc === null) return;
+  const inheriting = regions.filter((region) => overrides[region]?.vpc === undefined);
+  if (inheriting.length <= 1) return;
+  const names = `${inheriting.slice(0, -1).join(', ')} and ${inheriting.at(-1)}`;
+  p.add(
+    'vpc',
+    vpc,
+    `allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but ${names} would ${inheriting.length === 2 ? 'both' : 'all'} use it; set regionOverrides.<region>.vpc for each region (null for no VPC)`,
+  );
 }
 
 function isHttpsUrl(value: unknown): boolean {

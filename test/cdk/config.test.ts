@@ -66,6 +66,20 @@ describe('configuration defaults', () => {
     ]);
   });
 
+  it('accepts a top-level VPC placement when every other region sets its own', () => {
+    const vpc = (n: string) => ({
+      subnetIds: [`subnet-0123456789abcdef${n}`],
+      securityGroupIds: ['sg-0123456789abcdef0'],
+    });
+    const { config, problems } = validateConfig({
+      regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
+      vpc: vpc('0'),
+      regionOverrides: { 'us-east-1': { vpc: vpc('1') }, 'ap-southeast-2': { vpc: null } },
+    });
+    expect(problems).toEqual([]);
+    expect(config?.regions.map((region) => region.vpc)).toEqual([vpc('0'), vpc('1'), undefined]);
+  });
+
   it('accepts the shipped example configurations', () => {
     for (const file of ['canary.config.json', 'canary.config.example.json']) {
       expect(() => loadConfig(file), file).not.toThrow();
@@ -301,6 +315,15 @@ describe('invalid configurations: one line each, naming the field, the value and
       'a VPC placement without security groups',
       { ...BASE, vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: [] } },
       'vpc.securityGroupIds: got []; allowed: a list of 1-5 IDs like "sg-0123456789abcdef0"',
+    ],
+    [
+      'a top-level VPC placement that two regions would use (subnets and security groups are regional)',
+      {
+        regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
+        vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] },
+        regionOverrides: { 'us-east-1': { vpc: null } },
+      },
+      'vpc: got {"subnetIds":["subnet-0123456789abcdef0"],"securityGroupIds":["sg-0123456789abcdef0"]}; allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but eu-west-1 and ap-southeast-2 would both use it; set regionOverrides.<region>.vpc for each region (null for no VPC)',
     ],
     [
       'an override for a region that is not deployed',
