@@ -13,6 +13,15 @@ export interface NotificationOptions {
    */
   readonly topicArn?: string;
   /**
+   * The customer-managed KMS key of the existing topic (`topicArn`) when that topic is encrypted (SSE-KMS): the
+   * function may then use it to publish (`kms:GenerateDataKey`, `kms:Decrypt`); without it every diagnosis
+   * fails with a KMS access error. A key ARN in the topic's region, not an alias. Its key policy must also let
+   * `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications are
+   * dropped; the canary changes no policy of a key it does not own.
+   * @default - the existing topic is not encrypted with a customer-managed key
+   */
+  readonly topicKmsKeyArn?: string;
+  /**
    * E-mail addresses to subscribe (each confirms by e-mail once).
    * @default - none
    */
@@ -76,6 +85,8 @@ export class AlarmTopic extends Construct {
   readonly topic: sns.ITopic;
   /** The customer-managed key, when the created topic is encrypted. */
   readonly key?: kms.Key;
+  /** The key publishers must be able to use: the created key, or the existing topic's (`topicKmsKeyArn`). */
+  readonly publishKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
@@ -83,7 +94,13 @@ export class AlarmTopic extends Construct {
 
     if (props.topicArn !== undefined) {
       assertSameRegion(props.topicArn, stack);
-      this.topic = sns.Topic.fromTopicArn(this, 'Topic', props.topicArn);
+      this.topic = sns.Topic.fromTopicAttributes(this, 'Topic', {
+        topicArn: props.topicArn,
+        ...(props.topicKmsKeyArn === undefined ? {} : { keyArn: props.topicKmsKeyArn }),
+      });
+      if (props.topicKmsKeyArn !== undefined) {
+        this.publishKey = kms.Key.fromKeyArn(this, 'TopicKey', props.topicKmsKeyArn);
+      }
     } else {
       if (props.encryption) {
         this.key = new kms.Key(this, 'Key', {
@@ -138,6 +155,7 @@ export class AlarmTopic extends Construct {
         });
       }
       this.topic = topic;
+      this.publishKey = this.key;
     }
 
     for (const email of props.emails ?? []) {
@@ -153,20 +171,25 @@ export class AlarmTopic extends Construct {
     }
   }
 
-  /** Lets `grantee` publish, including use of the topic's key when there is one. */
-  grantPublish(grantee: iam.IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+  /**
+   * Lets `grantee` publish, including use of the topic's key when there is one. Exactly the two KMS actions SNS
+   * calls for a publisher (the L2 `topic.grantPublish` would grant `kms:GenerateDataKey*`).
+   */
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    const publish = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sns:Publish'],
+      resourceArns: [this.topic.topicArn],
+    });
+    if (!this.publishKey) return publish;
+    return publish.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resourceArns: [this.publishKey.keyArn],
+      }),
     );
-    if (this.key) {
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [this.key.keyArn],
-        }),
-      );
-    }
   }
 }
 

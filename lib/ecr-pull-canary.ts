@@ -40,6 +40,7 @@ import {
   checkNumber,
   checkTarget,
   checkTargetNames,
+  checkTopicKmsKey,
   checkVpc,
   Problems,
 } from './validation.ts';
@@ -452,6 +453,13 @@ function validate(
       p.add('notifications.topicArn', topicArn, 'allowed: an SNS topic ARN, arn:aws:sns:REGION:ACCOUNT:name');
     }
   }
+  checkTopicKmsKey(
+    p,
+    'notifications.topicKmsKeyArn',
+    props.notifications?.topicKmsKeyArn,
+    topicArn,
+    'notifications.topicArn',
+  );
   if (!p.empty) {
     throw new Error(`Invalid EcrPullCanary properties:\n  ${p.lines.join('\n  ')}`);
   }

@@ -13,6 +13,7 @@ import {
   checkNumber,
   checkTarget,
   checkTargetNames,
+  checkTopicKmsKey,
   checkVpc,
   closest,
   isObject,
@@ -125,6 +126,13 @@ export function validateConfig(raw: unknown): ValidationResult {
     const where = (key: keyof NotificationsConfig) =>
       `${regionNotifications?.[key] !== undefined ? `regionOverrides.${region}.` : ''}notifications.${key}`;
     checkTopicPlacement(p, notifications, region, raw.account, where);
+    checkTopicKmsKey(
+      p,
+      where('topicKmsKeyArn'),
+      notifications.topicKmsKeyArn,
+      notifications.topicArn,
+      where('topicArn'),
+    );
     const vpc = override.vpc === undefined ? raw.vpc : override.vpc;
     resolved.push({
       region,
@@ -263,6 +271,8 @@ function checkNotifications(p: Problems, path: string, value: unknown): Notifica
       Object.assign(out, { topicArn: value.topicArn });
     }
   }
+  // Its shape and its topic are checked per region, once overrides are merged (checkTopicKmsKey).
+  if (value.topicKmsKeyArn !== undefined) Object.assign(out, { topicKmsKeyArn: value.topicKmsKeyArn });
   const list = (key: 'emails' | 'httpsEndpoints', check: (item: unknown) => boolean, allowed: string) => {
     const items = value[key];
     if (items === undefined) return;

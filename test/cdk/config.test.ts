@@ -80,6 +80,31 @@ describe('configuration defaults', () => {
     expect(config?.regions.map((region) => region.vpc)).toEqual([vpc('0'), vpc('1'), undefined]);
   });
 
+  it('carries the key of an existing encrypted topic into the region, overrides included', () => {
+    const key = (region: string) =>
+      `arn:aws:kms:${region}:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const { config, problems } = validateConfig({
+      regions: ['eu-west-1', 'us-east-1'],
+      notifications: {
+        topicArn: 'arn:aws:sns:eu-west-1:111122223333:oncall',
+        topicKmsKeyArn: key('eu-west-1'),
+      },
+      regionOverrides: {
+        'us-east-1': {
+          notifications: {
+            topicArn: 'arn:aws:sns:us-east-1:111122223333:oncall',
+            topicKmsKeyArn: key('us-east-1'),
+          },
+        },
+      },
+    });
+    expect(problems).toEqual([]);
+    expect(config?.regions.map((region) => region.notifications.topicKmsKeyArn)).toEqual([
+      key('eu-west-1'),
+      key('us-east-1'),
+    ]);
+  });
+
   it('accepts the shipped example configurations', () => {
     for (const file of ['canary.config.json', 'canary.config.example.json']) {
       expect(() => loadConfig(file), file).not.toThrow();
@@ -324,6 +349,38 @@ describe('invalid configurations: one line each, naming the field, the value and
         regionOverrides: { 'us-east-1': { vpc: null } },
       },
       'vpc: got {"subnetIds":["subnet-0123456789abcdef0"],"securityGroupIds":["sg-0123456789abcdef0"]}; allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but eu-west-1 and ap-southeast-2 would both use it; set regionOverrides.<region>.vpc for each region (null for no VPC)',
+    ],
+    [
+      'a topic key without an existing topic',
+      {
+        ...BASE,
+        notifications: {
+          topicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        },
+      },
+      'notifications.topicKmsKeyArn: got "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; allowed: only with notifications.topicArn',
+    ],
+    [
+      'a topic key given by alias',
+      {
+        ...BASE,
+        notifications: {
+          topicArn: 'arn:aws:sns:eu-west-1:111122223333:oncall',
+          topicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:alias/oncall',
+        },
+      },
+      'notifications.topicKmsKeyArn: got "arn:aws:kms:eu-west-1:111122223333:alias/oncall"; allowed: a KMS key ARN, arn:aws:kms:REGION:123456789012:key/KEY-ID (not an alias',
+    ],
+    [
+      'a topic key in another region than the topic',
+      {
+        ...BASE,
+        notifications: {
+          topicArn: 'arn:aws:sns:eu-west-1:111122223333:oncall',
+          topicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+        },
+      },
+      'notifications.topicKmsKeyArn: got "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"; allowed: a key in eu-west-1, the topic\'s region',
     ],
     [
       'an override for a region that is not deployed',
