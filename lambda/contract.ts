@@ -51,6 +51,18 @@ export const METRIC = {
   throttled: 'ThrottledResponses',
 } as const;
 
+/**
+ * The deploy-time first run: a custom resource served by the probe function itself, which the heartbeat alarm
+ * waits for, so the alarm's first evaluation already finds a datapoint (a fresh deployment does not page).
+ * Its properties carry the targets, so a change of targets runs it again before the alarm is updated.
+ */
+export const FIRST_RUN = {
+  resourceType: 'Custom::EcrPullCanaryFirstRun',
+  properties: { targets: 'Targets' },
+  /** What the run reports back to CloudFormation (resource attributes). */
+  attributes: { ok: 'Ok', failed: 'Failed', metricsVia: 'MetricsVia' },
+} as const;
+
 /** Categories that the auth alarm covers. */
 export const AUTH_CATEGORIES = ['credentials', 'auth', 'permission'] as const;
 

@@ -2,6 +2,7 @@ import {
   Arn,
   ArnFormat,
   type CfnElement,
+  CustomResource,
   Duration,
   Names,
   RemovalPolicy,
@@ -16,7 +17,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { DIMENSION, ENV, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
+import { DIMENSION, ENV, FIRST_RUN, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
 import { parseImageReference } from '../lambda/probe/image-ref.ts';
 import { resolveTarget } from '../lambda/probe/probe.ts';
 import type { Category, ProbeTarget } from '../lambda/probe/types.ts';
@@ -230,6 +231,20 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
     // The first run must find the seeded image, or a fresh deployment starts with a failure.
     if (this.knownGoodImage) schedule.node.addDependency(this.knownGoodImage.seed);
 
+    // One run during the deployment, before the heartbeat alarm exists: the alarm's first evaluation then finds
+    // a datapoint, and with 3 of 3 (missing data breaching) one datapoint keeps it OK until the schedule's runs
+    // take over, so a fresh deployment does not page. Served by the probe function itself: no other function.
+    const firstRun = new CustomResource(this, 'FirstRun', {
+      serviceToken: this.probe.function.functionArn,
+      resourceType: FIRST_RUN.resourceType,
+      serviceTimeout: Duration.minutes(CANARY_DEFAULTS.firstRunServiceTimeoutMinutes),
+      properties: { [FIRST_RUN.properties.targets]: JSON.stringify(this.targets) },
+    });
+    // The first run must find the seeded image, like the schedule's.
+    if (this.knownGoodImage) firstRun.node.addDependency(this.knownGoodImage.seed);
+    // Its PutMetricData and Publish need the role's policy in place.
+    firstRun.node.addDependency(this.probe.role);
+
     const alarms = new CanaryAlarms(this, 'Alarms', {
       metrics: this,
       canaryName: this.canaryName,
@@ -240,6 +255,7 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
       ...(props.alarms === undefined ? {} : { options: props.alarms }),
     });
     this.alarms = alarms.alarms;
+    for (const { kind, alarm } of this.alarms) if (kind === 'heartbeat') alarm.node.addDependency(firstRun);
   }
 
   /** 1 for a healthy probe, 0 for a failed one; its SampleCount counts runs. @default statistic Average */

@@ -322,9 +322,10 @@ describe('invalid configurations: one line each, naming the field, the value and
       'alarms.throttle.evaluationPeriods: got 25; allowed: a whole number from 1 to 24 (periods of 60 min; CloudWatch evaluates at most one day)',
     ],
     [
-      'a heartbeat period of one schedule period',
-      { ...BASE, alarms: { heartbeat: { periodMultiplier: 1 } } },
-      'alarms.heartbeat.periodMultiplier: got 1; allowed: a whole number from 2 to 12',
+      // One schedule period is now the default: the heartbeat is 3 of 3, so a late run no longer pages.
+      'a heartbeat period of no schedule period',
+      { ...BASE, alarms: { heartbeat: { periodMultiplier: 0 } } },
+      'alarms.heartbeat.periodMultiplier: got 0; allowed: a whole number from 1 to 12',
     ],
     [
       'a latency statistic CloudWatch would not compute',
