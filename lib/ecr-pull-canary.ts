@@ -242,8 +242,9 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
     });
     // The first run must find the seeded image, like the schedule's.
     if (this.knownGoodImage) firstRun.node.addDependency(this.knownGoodImage.seed);
-    // Its PutMetricData and Publish need the role's policy in place.
-    firstRun.node.addDependency(this.probe.role);
+    // Everything of the function in place first: the role's policy (PutMetricData, Publish), the log group,
+    // and the async settings (no retries) that also apply to CloudFormation's asynchronous invocation.
+    firstRun.node.addDependency(this.probe);
 
     const alarms = new CanaryAlarms(this, 'Alarms', {
       metrics: this,
