@@ -51,6 +51,18 @@ export const METRIC = {
   throttled: 'ThrottledResponses',
 } as const;
 
+/**
+ * The deploy-time first run: a custom resource served by the probe function itself, which the heartbeat alarm
+ * waits for, so the alarm's first evaluation already finds a datapoint (a fresh deployment does not page).
+ * Its properties carry the targets, so a change of targets runs it again before the alarm is updated.
+ */
+export const FIRST_RUN = {
+  resourceType: 'Custom::EcrPullCanaryFirstRun',
+  properties: { targets: 'Targets' },
+  /** What the run reports back to CloudFormation (resource attributes). */
+  attributes: { ok: 'Ok', failed: 'Failed', metricsVia: 'MetricsVia' },
+} as const;
+
 /** Categories that the auth alarm covers. */
 export const AUTH_CATEGORIES = ['credentials', 'auth', 'permission'] as const;
 
@@ -64,8 +76,8 @@ export const DIMENSION = {
 
 /**
  * Message attribute every diagnosis from the function carries (its value: failure, category-changed,
- * reminder, recovery). CloudWatch alarm notifications carry no attributes, so a subscription filtered on
- * this attribute's absence receives alarms only: pager integrations open and resolve incidents from alarm
- * state changes and would treat free-text diagnoses as incidents that never resolve.
+ * reminder, recovery), for subscribers' own filter policies (e.g. a chat channel). Pager routing does not use
+ * it: CloudWatch alarm notifications carry no attributes at all, and SNS never matches `"exists": false` on a
+ * message without attributes, so pagers filter on the alarm notification's JSON body instead (lib/alarm-topic.ts).
  */
 export const DIAGNOSIS_KIND_ATTRIBUTE = 'kind';

@@ -2,6 +2,15 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type RunSummary, runCanary } from './canary-run.ts';
+import {
+  type CustomResourceEvent,
+  type CustomResourceResponse,
+  isCustomResourceEvent,
+  RESPONSE_MARGIN_MS,
+  responseFor,
+  sendResponse,
+} from './cfn-response.ts';
+import { FIRST_RUN } from './contract.ts';
 import { readHandlerConfig } from './handler-config.ts';
 import { cloudWatchMetricsSink } from './outputs/cloudwatch-sink.ts';
 import type { TargetState } from './outputs/dedup.ts';
@@ -45,13 +54,19 @@ function clients(): WarmClients {
 }
 
 /**
- * Scheduled entry point: a thin adapter from the Lambda event to {@link runCanary}. It reads the configuration
- * and builds the SDK-backed outputs; everything else is in `runCanary`.
+ * Entry point, a thin adapter from the Lambda event to {@link runCanary}: a scheduled run, or the deploy-time
+ * first run when CloudFormation invokes the function as a custom resource ({@link firstRun}). It reads the
+ * configuration and builds the SDK-backed outputs; everything else is in `runCanary`.
  */
-export async function handler(_event: unknown, context: InvocationContext): Promise<RunSummary> {
+export async function handler(event: unknown, context: InvocationContext): Promise<RunSummary | null> {
+  if (isCustomResourceEvent(event)) return firstRun(event, context);
+  return run(context.getRemainingTimeInMillis());
+}
+
+function run(remainingMs: number): Promise<RunSummary> {
   const config = readHandlerConfig(process.env);
   const { probe, metrics, sns, dynamodb, lastKnown } = clients();
-  return runCanary(config, context.getRemainingTimeInMillis(), {
+  return runCanary(config, remainingMs, {
     probe: (targets, options) => probeTargets(targets, options, { clients: probe, now: Date.now }),
     metrics,
     notifier: config.topicArn ? snsNotifier(sns, config.topicArn) : null,
@@ -60,4 +75,63 @@ export async function handler(_event: unknown, context: InvocationContext): Prom
     now: Date.now,
     write: (line) => process.stdout.write(`${line}\n`),
   });
+}
+
+/**
+ * The deploy-time first run ({@link FIRST_RUN}): one ordinary run, so its metrics exist before the heartbeat
+ * alarm does, then the answer to CloudFormation within the time the reply may need. A failed probe is a
+ * verdict and still SUCCESS; only a canary that cannot run at all fails the deployment. Delete runs nothing.
+ * Never throws: a lost answer would leave the stack waiting for the resource's service timeout.
+ */
+async function firstRun(event: CustomResourceEvent, context: InvocationContext): Promise<RunSummary | null> {
+  const physicalId = event.PhysicalResourceId ?? event.LogicalResourceId;
+  let summary: RunSummary | null = null;
+  let response: CustomResourceResponse;
+  if (event.RequestType === 'Delete') {
+    response = responseFor(event, { Status: 'SUCCESS', PhysicalResourceId: physicalId });
+  } else if (event.ResourceType !== undefined && event.ResourceType !== FIRST_RUN.resourceType) {
+    response = responseFor(event, {
+      Status: 'FAILED',
+      Reason: `the probe function serves ${FIRST_RUN.resourceType} only, not ${event.ResourceType}`,
+      PhysicalResourceId: physicalId,
+    });
+  } else {
+    try {
+      summary = await run(Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS));
+      response = responseFor(event, {
+        Status: 'SUCCESS',
+        PhysicalResourceId: physicalId,
+        Data: {
+          [FIRST_RUN.attributes.ok]: String(summary.ok),
+          [FIRST_RUN.attributes.failed]: String(summary.failed),
+          [FIRST_RUN.attributes.metricsVia]: summary.metrics.via,
+        },
+      });
+    } catch (error) {
+      response = responseFor(event, {
+        Status: 'FAILED',
+        Reason: `the canary cannot run: ${error instanceof Error ? error.message : String(error)}`.slice(
+          0,
+          1000,
+        ),
+        PhysicalResourceId: physicalId,
+      });
+    }
+  }
+  // Never the event: its ResponseURL is a presigned URL that lets anyone answer for this resource.
+  const record = {
+    type: 'first-run',
+    requestType: event.RequestType,
+    status: response.Status,
+    reason: response.Reason,
+  };
+  try {
+    await sendResponse(event.ResponseURL, response);
+    process.stdout.write(`${JSON.stringify(record)}\n`);
+  } catch (error) {
+    process.stdout.write(
+      `${JSON.stringify({ ...record, level: 'ERROR', error: error instanceof Error ? error.message : String(error) })}\n`,
+    );
+  }
+  return summary;
 }

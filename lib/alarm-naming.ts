@@ -46,7 +46,12 @@ export function targetSlug(target: string): string {
   return slug === '' ? 'target' : slug;
 }
 
+/** What every name {@link alarmName} gives this canary's alarms in `region` starts with. */
+export function alarmNamePrefix(canaryName: string, region: string): string {
+  return `${canaryName}-${region}-`;
+}
+
 /** Matches every name {@link alarmName} gives this canary's alarms in `region` (for ARN conditions). */
 export function alarmNamePattern(canaryName: string, region: string): string {
-  return `${canaryName}-${region}-*`;
+  return `${alarmNamePrefix(canaryName, region)}*`;
 }

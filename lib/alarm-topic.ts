@@ -4,7 +4,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { DIAGNOSIS_KIND_ATTRIBUTE } from '../lambda/contract.ts';
 
 export interface NotificationOptions {
   /**
@@ -14,14 +13,23 @@ export interface NotificationOptions {
    */
   readonly topicArn?: string;
   /**
+   * The customer-managed KMS key of the existing topic (`topicArn`) when that topic is encrypted (SSE-KMS): the
+   * function may then use it to publish (`kms:GenerateDataKey`, `kms:Decrypt`); without it every diagnosis
+   * fails with a KMS access error. A key ARN in the topic's region, not an alias. Its key policy must also let
+   * `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications are
+   * dropped; the canary changes no policy of a key it does not own.
+   * @default - the existing topic is not encrypted with a customer-managed key
+   */
+  readonly topicKmsKeyArn?: string;
+  /**
    * E-mail addresses to subscribe (each confirms by e-mail once).
    * @default - none
    */
   readonly emails?: string[];
   /**
-   * HTTPS endpoints to subscribe, e.g. a PagerDuty or Opsgenie CloudWatch integration URL. They receive alarm
-   * notifications only (ALARM and OK, so incidents resolve themselves), not the function's free-text
-   * diagnoses, which e-mail subscribers get as well.
+   * HTTPS endpoints to subscribe, e.g. a PagerDuty or Opsgenie CloudWatch integration URL. They receive this
+   * canary's alarm notifications only (ALARM and OK, so incidents resolve themselves), not the function's
+   * free-text diagnoses, which e-mail subscribers get as well. See {@link pagerFilterPolicy}.
    * @default - none
    */
   readonly httpsEndpoints?: string[];
@@ -36,10 +44,40 @@ export interface NotificationOptions {
 
 export interface AlarmTopicProps extends NotificationOptions {
   /**
-   * Name pattern (`*` wildcards) of the alarms that may publish to a created topic: the topic policy lets the
-   * CloudWatch service publish only for these alarms of this account and region.
+   * What the names of the canary's alarms start with ({@link alarmNamePrefix}): the topic policy lets the
+   * CloudWatch service publish only for these alarms of this account and region, and pagers receive only
+   * their notifications.
    */
-  readonly alarmNamePattern: string;
+  readonly alarmNamePrefix: string;
+}
+
+/** Fields of the JSON body CloudWatch publishes for an alarm state change (it sets no message attributes). */
+export const CLOUDWATCH_ALARM_FIELDS = { name: 'AlarmName', newState: 'NewStateValue' } as const;
+/** The alarm states pagers open and resolve incidents on. The alarms have no INSUFFICIENT_DATA action. */
+export const PAGED_ALARM_STATES = ['ALARM', 'OK'] as const;
+
+/**
+ * The filter policy of pager subscriptions, on the message body (`FilterPolicyScope: MessageBody`): this
+ * canary's alarm notifications going to ALARM or OK, and nothing else.
+ *
+ * Why the body and not attributes: CloudWatch alarm notifications carry no message attributes, and SNS never
+ * matches `"exists": false` on a message without attributes ("Key matching": an empty attribute set does not
+ * match), so an attribute policy that excludes the diagnoses by their `kind` attribute also drops every
+ * alarm. A body policy matches the alarm's own JSON fields instead. The diagnoses are plain text: SNS's
+ * body filtering assumes a well-formed JSON object ("Amazon SNS message filtering"), and a text body has no
+ * `AlarmName` property, so it can never match these positive conditions, whatever SNS does with text.
+ * Another alarm publishing to a shared topic (`topicArn`) does not reach the pager through this
+ * subscription either: its name lacks the prefix.
+ */
+export function pagerFilterPolicy(alarmNamePrefix: string): Record<string, sns.FilterOrPolicy> {
+  return {
+    [CLOUDWATCH_ALARM_FIELDS.name]: sns.FilterOrPolicy.filter(
+      sns.SubscriptionFilter.stringFilter({ matchPrefixes: [alarmNamePrefix] }),
+    ),
+    [CLOUDWATCH_ALARM_FIELDS.newState]: sns.FilterOrPolicy.filter(
+      sns.SubscriptionFilter.stringFilter({ allowlist: [...PAGED_ALARM_STATES] }),
+    ),
+  };
 }
 
 /** The region's notification topic: alarms and the canary's own diagnoses go here. */
@@ -47,6 +85,8 @@ export class AlarmTopic extends Construct {
   readonly topic: sns.ITopic;
   /** The customer-managed key, when the created topic is encrypted. */
   readonly key?: kms.Key;
+  /** The key publishers must be able to use: the created key, or the existing topic's (`topicKmsKeyArn`). */
+  readonly publishKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
@@ -54,7 +94,13 @@ export class AlarmTopic extends Construct {
 
     if (props.topicArn !== undefined) {
       assertSameRegion(props.topicArn, stack);
-      this.topic = sns.Topic.fromTopicArn(this, 'Topic', props.topicArn);
+      this.topic = sns.Topic.fromTopicAttributes(this, 'Topic', {
+        topicArn: props.topicArn,
+        ...(props.topicKmsKeyArn === undefined ? {} : { keyArn: props.topicKmsKeyArn }),
+      });
+      if (props.topicKmsKeyArn !== undefined) {
+        this.publishKey = kms.Key.fromKeyArn(this, 'TopicKey', props.topicKmsKeyArn);
+      }
     } else {
       if (props.encryption) {
         this.key = new kms.Key(this, 'Key', {
@@ -94,7 +140,7 @@ export class AlarmTopic extends Construct {
               'aws:SourceArn': stack.formatArn({
                 service: 'cloudwatch',
                 resource: 'alarm',
-                resourceName: props.alarmNamePattern,
+                resourceName: `${props.alarmNamePrefix}*`,
                 arnFormat: ArnFormat.COLON_RESOURCE_NAME,
               }),
             },
@@ -109,6 +155,7 @@ export class AlarmTopic extends Construct {
         });
       }
       this.topic = topic;
+      this.publishKey = this.key;
     }
 
     for (const email of props.emails ?? []) {
@@ -118,26 +165,31 @@ export class AlarmTopic extends Construct {
       this.topic.addSubscription(
         new subscriptions.UrlSubscription(url, {
           protocol: sns.SubscriptionProtocol.HTTPS,
-          filterPolicy: { [DIAGNOSIS_KIND_ATTRIBUTE]: sns.SubscriptionFilter.notExistsFilter() },
+          filterPolicyWithMessageBody: pagerFilterPolicy(props.alarmNamePrefix),
         }),
       );
     }
   }
 
-  /** Lets `grantee` publish, including use of the topic's key when there is one. */
-  grantPublish(grantee: iam.IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+  /**
+   * Lets `grantee` publish, including use of the topic's key when there is one. Exactly the two KMS actions SNS
+   * calls for a publisher (the L2 `topic.grantPublish` would grant `kms:GenerateDataKey*`).
+   */
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    const publish = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sns:Publish'],
+      resourceArns: [this.topic.topicArn],
+    });
+    if (!this.publishKey) return publish;
+    return publish.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resourceArns: [this.publishKey.keyArn],
+      }),
     );
-    if (this.key) {
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [this.key.keyArn],
-        }),
-      );
-    }
   }
 }
 

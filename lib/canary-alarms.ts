@@ -17,12 +17,12 @@ export interface AlarmTuning {
   readonly enabled?: boolean;
   /**
    * Breaching datapoints that put the alarm in ALARM.
-   * @default - 2 (latency: 3; heartbeat: 1)
+   * @default - 2 (latency and heartbeat: 3)
    */
   readonly datapointsToAlarm?: number;
   /**
    * Datapoints looked at.
-   * @default - 3 (heartbeat: 1)
+   * @default 3
    */
   readonly evaluationPeriods?: number;
 }
@@ -46,8 +46,10 @@ export interface ClockSkewAlarmTuning extends AlarmTuning {
 
 export interface HeartbeatAlarmTuning extends AlarmTuning {
   /**
-   * Alarm period in schedule periods. A run that lands a few seconds late must still fall inside the period.
-   * @default 3
+   * Alarm period in schedule periods. Keep `datapointsToAlarm` equal to `evaluationPeriods`: then one report
+   * among the datapoints looked at keeps the alarm OK (late runs, the fresh deployment's first run); with
+   * fewer, missing periods alone reach the threshold and a fresh deployment pages.
+   * @default 1
    */
   readonly periodMultiplier?: number;
 }
@@ -256,7 +258,7 @@ export class CanaryAlarms extends Construct {
     const heartbeat = { ...ALARM_DEFAULTS.heartbeat, ...options.heartbeat };
     if (heartbeatTarget !== undefined) {
       const heartbeatPeriod = Duration.seconds(period.toSeconds() * heartbeat.periodMultiplier);
-      const heartbeatSummary = `No canary run reported for ${heartbeatPeriod.toMinutes()} minutes.`;
+      const heartbeatSummary = `No canary run reported for at least ${heartbeatPeriod.toMinutes() * heartbeat.evaluationPeriods} minutes.`;
       add('HeartbeatAlarm', {
         kind: 'heartbeat',
         severity: 'critical',

@@ -24,6 +24,8 @@ export const CANARY_DEFAULTS = {
   timeoutHeadroomSeconds: 10,
   /** Lambda's minimum: a run that waited longer in the async queue is stale, so it is dropped. */
   maxEventAgeSeconds: 60,
+  /** CloudFormation gives up on the deploy-time first run after this, instead of waiting an hour. */
+  firstRunServiceTimeoutMinutes: 5,
 } as const;
 
 export const LIMITS = {
@@ -34,7 +36,7 @@ export const LIMITS = {
   clockSkewSeconds: { min: 1, max: 900 },
   latencyMs: { min: 1, max: 60_000 },
   countThreshold: { min: 1, max: 1000 },
-  heartbeatPeriodMultiplier: { min: 2, max: 12 },
+  heartbeatPeriodMultiplier: { min: 1, max: 12 },
   /** CloudWatch: evaluation periods × period must not exceed one day. */
   maxEvaluationSeconds: 86_400,
   /** Stack names (`<name>-<region>`), alarm names and the repository name all embed it. */
@@ -56,8 +58,10 @@ export interface AlarmDefaults {
 
 /**
  * M of N chosen so one failed run never pages: the failure alarms need two breaching runs out of three, the
- * latency warning three in a row (a cold start is slow once). The heartbeat's period is three schedule periods,
- * so a run that lands a few seconds late still falls inside it; one empty window means three missed runs.
+ * latency warning three in a row (a cold start is slow once). The heartbeat (missing data breaching) is 3 of 3
+ * on schedule-length periods: one real datapoint among the last three keeps it OK, so a late or missed run
+ * does not page, nor does a fresh deployment once the deploy-time first run has reported (FIRST_RUN in
+ * lambda/contract.ts); it pages when the whole evaluation range is empty.
  */
 export const ALARM_DEFAULTS = {
   auth: { enabled: true, threshold: 1, datapointsToAlarm: 2, evaluationPeriods: 3 },
@@ -69,7 +73,7 @@ export const ALARM_DEFAULTS = {
     datapointsToAlarm: 2,
     evaluationPeriods: 3,
   },
-  heartbeat: { enabled: true, periodMultiplier: 3, datapointsToAlarm: 1, evaluationPeriods: 1 },
+  heartbeat: { enabled: true, periodMultiplier: 1, datapointsToAlarm: 3, evaluationPeriods: 3 },
   latency: {
     enabled: true,
     thresholdMs: 3000,

@@ -2,6 +2,7 @@ import {
   Arn,
   ArnFormat,
   type CfnElement,
+  CustomResource,
   Duration,
   Names,
   RemovalPolicy,
@@ -16,12 +17,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { DIMENSION, ENV, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
+import { DIMENSION, ENV, FIRST_RUN, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
 import { parseImageReference } from '../lambda/probe/image-ref.ts';
 import { resolveTarget } from '../lambda/probe/probe.ts';
 import type { Category, ProbeTarget } from '../lambda/probe/types.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/seed/contract.ts';
-import { alarmNamePattern } from './alarm-naming.ts';
+import { alarmNamePrefix } from './alarm-naming.ts';
 import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
 import {
   type CanaryAlarm,
@@ -40,6 +41,7 @@ import {
   checkNumber,
   checkTarget,
   checkTargetNames,
+  checkTopicKmsKey,
   checkVpc,
   Problems,
 } from './validation.ts';
@@ -156,7 +158,7 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
 
     this.topic = new AlarmTopic(this, 'Notifications', {
       ...props.notifications,
-      alarmNamePattern: alarmNamePattern(this.canaryName, region),
+      alarmNamePrefix: alarmNamePrefix(this.canaryName, region),
     });
 
     this.stateTable = new dynamodb.Table(this, 'State', {
@@ -229,6 +231,21 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
     // The first run must find the seeded image, or a fresh deployment starts with a failure.
     if (this.knownGoodImage) schedule.node.addDependency(this.knownGoodImage.seed);
 
+    // One run during the deployment, before the heartbeat alarm exists: the alarm's first evaluation then finds
+    // a datapoint, and with 3 of 3 (missing data breaching) one datapoint keeps it OK until the schedule's runs
+    // take over, so a fresh deployment does not page. Served by the probe function itself: no other function.
+    const firstRun = new CustomResource(this, 'FirstRun', {
+      serviceToken: this.probe.function.functionArn,
+      resourceType: FIRST_RUN.resourceType,
+      serviceTimeout: Duration.minutes(CANARY_DEFAULTS.firstRunServiceTimeoutMinutes),
+      properties: { [FIRST_RUN.properties.targets]: JSON.stringify(this.targets) },
+    });
+    // The first run must find the seeded image, like the schedule's.
+    if (this.knownGoodImage) firstRun.node.addDependency(this.knownGoodImage.seed);
+    // Everything of the function in place first: the role's policy (PutMetricData, Publish), the log group,
+    // and the async settings (no retries) that also apply to CloudFormation's asynchronous invocation.
+    firstRun.node.addDependency(this.probe);
+
     const alarms = new CanaryAlarms(this, 'Alarms', {
       metrics: this,
       canaryName: this.canaryName,
@@ -239,6 +256,7 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
       ...(props.alarms === undefined ? {} : { options: props.alarms }),
     });
     this.alarms = alarms.alarms;
+    for (const { kind, alarm } of this.alarms) if (kind === 'heartbeat') alarm.node.addDependency(firstRun);
   }
 
   /** 1 for a healthy probe, 0 for a failed one; its SampleCount counts runs. @default statistic Average */
@@ -339,12 +357,8 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
       }),
     );
     this.topic.grantPublish(role);
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [this.stateTable.tableArn],
-      }),
-    );
+    // Read the state, and write it with a conditional PutItem (lambda/outputs/state-store.ts); nothing else.
+    this.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem');
   }
 
   /** ARN of the repository a target reads: account and region from the URI, else this stack's. */
@@ -456,6 +470,13 @@ function validate(
       p.add('notifications.topicArn', topicArn, 'allowed: an SNS topic ARN, arn:aws:sns:REGION:ACCOUNT:name');
     }
   }
+  checkTopicKmsKey(
+    p,
+    'notifications.topicKmsKeyArn',
+    props.notifications?.topicKmsKeyArn,
+    topicArn,
+    'notifications.topicArn',
+  );
   if (!p.empty) {
     throw new Error(`Invalid EcrPullCanary properties:\n  ${p.lines.join('\n  ')}`);
   }

@@ -387,3 +387,47 @@ export function checkVpc(p: Problems, path: string, value: unknown): void {
   list('subnetIds', SUBNET_ID, 'subnet-0123456789abcdef0', 16);
   list('securityGroupIds', SECURITY_GROUP_ID, 'sg-0123456789abcdef0', 5);
 }
+
+const KMS_KEY_ARN =
+  /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+/**
+ * The key of an existing encrypted topic: only with that topic, a key ARN (IAM grants key use on key ARNs, not
+ * aliases), in the topic's region (SNS encrypts with a key in its own region). Used by the configuration loader
+ * and the construct, so both say the same thing.
+ */
+export function checkTopicKmsKey(
+  p: Problems,
+  path: string,
+  keyArn: unknown,
+  topicArn: unknown,
+  topicPath: string,
+): void {
+  if (keyArn === undefined || (typeof keyArn === 'string' && Token.isUnresolved(keyArn))) return;
+  if (topicArn === undefined) {
+    p.add(
+      path,
+      keyArn,
+      `allowed: only with ${topicPath} (the key of that existing topic; a topic the canary creates has its own, see encryption)`,
+    );
+    return;
+  }
+  const key = typeof keyArn === 'string' ? KMS_KEY_ARN.exec(keyArn) : null;
+  if (!key) {
+    p.add(
+      path,
+      keyArn,
+      'allowed: a KMS key ARN, arn:aws:kms:REGION:123456789012:key/KEY-ID (not an alias, which IAM cannot grant key use on)',
+    );
+    return;
+  }
+  if (typeof topicArn !== 'string' || Token.isUnresolved(topicArn)) return;
+  const [, partition, , region] = topicArn.split(':');
+  if (key[2] !== region || key[1] !== partition) {
+    p.add(
+      path,
+      keyArn,
+      `allowed: a key in ${region}, the topic's region (SNS encrypts with a key in its own region)`,
+    );
+  }
+}

@@ -1,5 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
+import {
+  type CustomResourceEvent,
+  type CustomResourceResponse,
+  RESPONSE_MARGIN_MS,
+  responseFor,
+  sendResponse,
+} from '../cfn-response.ts';
 import { type AwsClientFactory, createAwsClientFactory } from '../probe/aws-clients.ts';
 import { classifyNetworkError, classifyRegistryResponse, type ProbeFailure } from '../probe/classify.ts';
 import { MANIFEST_MEDIA_TYPES } from '../probe/manifest.ts';
@@ -149,27 +154,6 @@ function failureError(what: string, failure: ProbeFailure | null): SeedError {
   );
 }
 
-/** The fields of a CloudFormation custom resource event the handler reads. */
-export interface CustomResourceEvent {
-  RequestType: 'Create' | 'Update' | 'Delete';
-  ResponseURL: string;
-  StackId: string;
-  RequestId: string;
-  LogicalResourceId: string;
-  PhysicalResourceId?: string;
-  ResourceProperties: Record<string, unknown>;
-}
-
-export interface CustomResourceResponse {
-  Status: 'SUCCESS' | 'FAILED';
-  Reason?: string;
-  PhysicalResourceId: string;
-  StackId: string;
-  RequestId: string;
-  LogicalResourceId: string;
-  Data?: Record<string, string>;
-}
-
 /** Parses and checks the resource properties; a malformed one is a bug in the construct, reported as such. */
 export function seedRequestFrom(properties: Record<string, unknown>, region: string): SeedRequest {
   const text = (key: string): string => {
@@ -200,43 +184,30 @@ export async function onEvent(
   deps: SeedDeps,
   region: string,
 ): Promise<CustomResourceResponse> {
-  const base = {
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  };
   if (event.RequestType === 'Delete') {
-    return {
-      ...base,
+    return responseFor(event, {
       Status: 'SUCCESS',
       PhysicalResourceId: event.PhysicalResourceId ?? event.LogicalResourceId,
-    };
+    });
   }
   try {
     const request = seedRequestFrom(event.ResourceProperties, region);
     const result = await seedKnownGoodImage(request, deps);
-    return {
-      ...base,
+    return responseFor(event, {
       Status: 'SUCCESS',
       // A new tag is a new physical resource; CloudFormation then deletes the old one, which is a no-op.
       PhysicalResourceId: `${request.repository}:${request.tag}`,
       Data: { [SEED_ATTRIBUTES.digest]: result.digest, [SEED_ATTRIBUTES.pushed]: String(result.pushed) },
-    };
+    });
   } catch (error) {
-    return {
-      ...base,
+    return responseFor(event, {
       Status: 'FAILED',
       Reason: clip(error instanceof Error ? error.message : String(error)),
       // On a failed Create CloudFormation deletes this id during rollback; Delete is a no-op either way.
       PhysicalResourceId: event.PhysicalResourceId ?? `${event.LogicalResourceId}-not-seeded`,
-    };
+    });
   }
 }
-
-/** Keeps a margin to send the response before Lambda ends the invocation, which would leave the stack waiting. */
-const RESPONSE_MARGIN_MS = 10_000;
-const RESPONSE_TIMEOUT_MS = 10_000;
-const RESPONSE_ATTEMPTS = 3;
 
 interface LambdaContext {
   getRemainingTimeInMillis(): number;
@@ -247,19 +218,19 @@ interface LambdaContext {
 export async function handler(event: CustomResourceEvent, context: LambdaContext): Promise<void> {
   const region = process.env.AWS_REGION ?? '';
   const deps: SeedDeps = { clients: createAwsClientFactory(), now: Date.now };
+  // What is left after the margin the reply itself may need in its worst case (lambda/cfn-response.ts).
   const budget = Math.max(1000, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<CustomResourceResponse>((resolve) => {
     timer = setTimeout(
       () =>
-        resolve({
-          Status: 'FAILED',
-          Reason: `seeding did not finish within ${Math.round(budget / 1000)} s`,
-          PhysicalResourceId: event.PhysicalResourceId ?? `${event.LogicalResourceId}-not-seeded`,
-          StackId: event.StackId,
-          RequestId: event.RequestId,
-          LogicalResourceId: event.LogicalResourceId,
-        }),
+        resolve(
+          responseFor(event, {
+            Status: 'FAILED',
+            Reason: `seeding did not finish within ${Math.round(budget / 1000)} s`,
+            PhysicalResourceId: event.PhysicalResourceId ?? `${event.LogicalResourceId}-not-seeded`,
+          }),
+        ),
       budget,
     );
   });
@@ -276,42 +247,6 @@ export async function handler(event: CustomResourceEvent, context: LambdaContext
     }),
   );
   await sendResponse(event.ResponseURL, response);
-}
-
-/** PUTs the response to CloudFormation's presigned S3 URL, retrying network failures. */
-export async function sendResponse(responseUrl: string, response: CustomResourceResponse): Promise<void> {
-  const body = Buffer.from(JSON.stringify(response), 'utf8');
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
-    try {
-      const status = await put(new URL(responseUrl), body);
-      if (status >= 200 && status < 300) return;
-      lastError = new Error(`CloudFormation response URL answered HTTP ${status}`);
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-  }
-  throw lastError;
-}
-
-function put(url: URL, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // The presigned URL was signed without a content type; sending one would break the signature.
-    const transport = url.protocol === 'http:' ? http : https;
-    const req = transport.request(url, {
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': body.length },
-      timeout: RESPONSE_TIMEOUT_MS,
-    });
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy(new Error('CloudFormation response URL did not answer in time')));
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 function clip(text: string): string {

@@ -73,6 +73,7 @@ export const CONFIG_KEYS = [
 
 export const NOTIFICATION_KEYS = [
   'topicArn',
+  'topicKmsKeyArn',
   'emails',
   'httpsEndpoints',
   'encryption',

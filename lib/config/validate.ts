@@ -13,6 +13,7 @@ import {
   checkNumber,
   checkTarget,
   checkTargetNames,
+  checkTopicKmsKey,
   checkVpc,
   closest,
   isObject,
@@ -91,6 +92,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   );
   checkVpc(p, 'vpc', raw.vpc);
   const overrides = checkOverrides(p, raw.regionOverrides, regions);
+  checkSharedVpc(p, raw.vpc, regions, overrides);
 
   const probeRegion = regions[0];
   const baseTargets = checkTargets(p, 'targets', raw.targets, probeRegion);
@@ -124,6 +126,13 @@ export function validateConfig(raw: unknown): ValidationResult {
     const where = (key: keyof NotificationsConfig) =>
       `${regionNotifications?.[key] !== undefined ? `regionOverrides.${region}.` : ''}notifications.${key}`;
     checkTopicPlacement(p, notifications, region, raw.account, where);
+    checkTopicKmsKey(
+      p,
+      where('topicKmsKeyArn'),
+      notifications.topicKmsKeyArn,
+      notifications.topicArn,
+      where('topicArn'),
+    );
     const vpc = override.vpc === undefined ? raw.vpc : override.vpc;
     resolved.push({
       region,
@@ -269,6 +278,8 @@ function checkNotifications(p: Problems, path: string, value: unknown): Notifica
       Object.assign(out, { topicArn: value.topicArn });
     }
   }
+  // Its shape and its topic are checked per region, once overrides are merged (checkTopicKmsKey).
+  if (value.topicKmsKeyArn !== undefined) Object.assign(out, { topicKmsKeyArn: value.topicKmsKeyArn });
   const list = (key: 'emails' | 'httpsEndpoints', check: (item: unknown) => boolean, allowed: string) => {
     const items = value[key];
     if (items === undefined) return;
@@ -336,6 +347,27 @@ function checkTopicPlacement(
       'allowed: false with topicArn (encryption applies only to a topic the canary creates; encrypt your topic with a key CloudWatch may use)',
     );
   }
+}
+
+/**
+ * Subnet and security-group IDs belong to one region, and every region without its own `vpc` override uses the
+ * top-level one: two such regions would put one region's IDs into the other's function (CreateFunction fails).
+ */
+function checkSharedVpc(
+  p: Problems,
+  vpc: unknown,
+  regions: string[],
+  overrides: Record<string, Record<string, unknown>>,
+): void {
+  if (vpc === undefined || vpc === null) return;
+  const inheriting = regions.filter((region) => overrides[region]?.vpc === undefined);
+  if (inheriting.length <= 1) return;
+  const names = `${inheriting.slice(0, -1).join(', ')} and ${inheriting.at(-1)}`;
+  p.add(
+    'vpc',
+    vpc,
+    `allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but ${names} would ${inheriting.length === 2 ? 'both' : 'all'} use it; set regionOverrides.<region>.vpc for each region (null for no VPC)`,
+  );
 }
 
 function isHttpsUrl(value: unknown): boolean {

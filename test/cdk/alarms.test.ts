@@ -106,19 +106,45 @@ describe('default alarms', () => {
     });
   });
 
-  it('heartbeat: SampleCount of the first target below 1 over three schedule periods, missing data breaching', () => {
+  // The heartbeat was 1 of 1 over a 15-minute period, created before any datapoint existed: a fresh
+  // deployment paged once. It is now 3 of 3 over schedule periods, created after a deploy-time first run;
+  // heartbeat.test.ts shows how it behaves over time.
+  it('heartbeat: SampleCount of the first target below 1, 3 of 3 schedule periods, missing data breaching', () => {
     DEFAULTS.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'ecr-pull-canary-eu-west-1-heartbeat-critical',
       MetricName: 'Success',
       Dimensions: [{ Name: 'Target', Value: 'known-good' }],
       Statistic: 'SampleCount',
-      Period: 900,
+      Period: 300,
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
-      EvaluationPeriods: 1,
-      DatapointsToAlarm: 1,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
       TreatMissingData: 'breaching',
     });
+  });
+
+  it('heartbeat: created only after the deploy-time first run, which the probe function serves after seeding', () => {
+    const heartbeat = logicalIdByPath(DEFAULTS, '/Canary/Alarms/HeartbeatAlarm/Resource');
+    const firstRun = logicalIdByPath(DEFAULTS, '/Canary/FirstRun/Default');
+    const seed = logicalIdByPath(DEFAULTS, '/Canary/KnownGoodImage/Seed/Default');
+    DEFAULTS.hasResource('AWS::CloudWatch::Alarm', {
+      Properties: { AlarmName: 'ecr-pull-canary-eu-west-1-heartbeat-critical' },
+      DependsOn: Match.arrayWith([firstRun]),
+    });
+    DEFAULTS.hasResource('Custom::EcrPullCanaryFirstRun', {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [logicalIdByPath(DEFAULTS, '/Canary/Probe/Function/Resource'), 'Arn'] },
+        ServiceTimeout: '300',
+        Targets: Match.stringLikeRegexp('"name":"known-good"'),
+      },
+      DependsOn: Match.arrayWith([seed]),
+    });
+    // The other alarms do not wait for it.
+    const others = Object.entries(resourcesOfType(DEFAULTS, 'AWS::CloudWatch::Alarm')).filter(
+      ([id]) => id !== heartbeat,
+    );
+    for (const [, resource] of others) expect(JSON.stringify(resource)).not.toContain(firstRun);
   });
 
   it('latency: p90 above 3 s for 3 periods in a row, per target, warning', () => {

@@ -237,6 +237,7 @@ describe('notifications', () => {
     });
   });
 
+  // What SNS then delivers to each of them is evaluated in routing.test.ts.
   it('subscribes e-mail to everything and HTTPS pager endpoints to alarm notifications only', () => {
     const template = canaryTemplate({
       regions: [REGION],
@@ -255,8 +256,11 @@ describe('notifications', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'https',
       Endpoint: 'https://events.example.com/hook',
-      // Alarm notifications carry no message attributes; the function's diagnoses carry `kind`.
-      FilterPolicy: { kind: [{ exists: false }] },
+      // Alarm notifications carry no message attributes, so the pager filters on their JSON body: this
+      // canary's alarms, ALARM and OK. (The old `{"kind": [{"exists": false}]}` attribute policy matched no
+      // alarm notification at all: SNS never matches `exists: false` on an empty attribute set.)
+      FilterPolicyScope: 'MessageBody',
+      FilterPolicy: { AlarmName: [{ prefix: `ecr-pull-canary-${REGION}-` }], NewStateValue: ['ALARM', 'OK'] },
     });
   });
 

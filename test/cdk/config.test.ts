@@ -79,6 +79,45 @@ describe('configuration defaults', () => {
     expect(problemsOf({ ...BASE, targets })).toEqual([]);
   });
 
+  it('accepts a top-level VPC placement when every other region sets its own', () => {
+    const vpc = (n: string) => ({
+      subnetIds: [`subnet-0123456789abcdef${n}`],
+      securityGroupIds: ['sg-0123456789abcdef0'],
+    });
+    const { config, problems } = validateConfig({
+      regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
+      vpc: vpc('0'),
+      regionOverrides: { 'us-east-1': { vpc: vpc('1') }, 'ap-southeast-2': { vpc: null } },
+    });
+    expect(problems).toEqual([]);
+    expect(config?.regions.map((region) => region.vpc)).toEqual([vpc('0'), vpc('1'), undefined]);
+  });
+
+  it('carries the key of an existing encrypted topic into the region, overrides included', () => {
+    const key = (region: string) =>
+      `arn:aws:kms:${region}:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const { config, problems } = validateConfig({
+      regions: ['eu-west-1', 'us-east-1'],
+      notifications: {
+        topicArn: 'arn:aws:sns:eu-west-1:111122223333:oncall',
+        topicKmsKeyArn: key('eu-west-1'),
+      },
+      regionOverrides: {
+        'us-east-1': {
+          notifications: {
+            topicArn: 'arn:aws:sns:us-east-1:111122223333:oncall',
+            topicKmsKeyArn: key('us-east-1'),
+          },
+        },
+      },
+    });
+    expect(problems).toEqual([]);
+    expect(config?.regions.map((region) => region.notifications.topicKmsKeyArn)).toEqual([
+      key('eu-west-1'),
+      key('us-east-1'),
+    ]);
+  });
+
   it('accepts the shipped example configurations', () => {
     for (const file of ['canary.config.json', 'canary.config.example.json']) {
       expect(() => loadConfig(file), file).not.toThrow();
@@ -296,9 +335,10 @@ describe('invalid configurations: one line each, naming the field, the value and
       'alarms.throttle.evaluationPeriods: got 25; allowed: a whole number from 1 to 24 (periods of 60 min; CloudWatch evaluates at most one day)',
     ],
     [
-      'a heartbeat period of one schedule period',
-      { ...BASE, alarms: { heartbeat: { periodMultiplier: 1 } } },
-      'alarms.heartbeat.periodMultiplier: got 1; allowed: a whole number from 2 to 12',
+      // One schedule period is now the default: the heartbeat is 3 of 3, so a late run no longer pages.
+      'a heartbeat period of no schedule period',
+      { ...BASE, alarms: { heartbeat: { periodMultiplier: 0 } } },
+      'alarms.heartbeat.periodMultiplier: got 0; allowed: a whole number from 1 to 12',
     ],
     [
       'a latency statistic CloudWatch would not compute',
@@ -314,6 +354,47 @@ describe('invalid configurations: one line each, naming the field, the value and
       'a VPC placement without security groups',
       { ...BASE, vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: [] } },
       'vpc.securityGroupIds: got []; allowed: a list of 1-5 IDs like "sg-0123456789abcdef0"',
+    ],
+    [
+      'a top-level VPC placement that two regions would use (subnets and security groups are regional)',
+      {
+        regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
+        vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] },
+        regionOverrides: { 'us-east-1': { vpc: null } },
+      },
+      'vpc: got {"subnetIds":["subnet-0123456789abcdef0"],"securityGroupIds":["sg-0123456789abcdef0"]}; allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but eu-west-1 and ap-southeast-2 would both use it; set regionOverrides.<region>.vpc for each region (null for no VPC)',
+    ],
+    [
+      'a topic key without an existing topic',
+      {
+        ...BASE,
+        notifications: {
+          topicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        },
+      },
+      'notifications.topicKmsKeyArn: got "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; allowed: only with notifications.topicArn',
+    ],
+    [
+      'a topic key given by alias',
+      {
+        ...BASE,
+        notifications: {
+          topicArn: 'arn:aws:sns:eu-west-1:111122223333:oncall',
+          topicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:alias/oncall',
+        },
+      },
+      'notifications.topicKmsKeyArn: got "arn:aws:kms:eu-west-1:111122223333:alias/oncall"; allowed: a KMS key ARN, arn:aws:kms:REGION:123456789012:key/KEY-ID (not an alias',
+    ],
+    [
+      'a topic key in another region than the topic',
+      {
+        ...BASE,
+        notifications: {
+          topicArn: 'arn:aws:sns:eu-west-1:111122223333:oncall',
+          topicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+        },
+      },
+      'notifications.topicKmsKeyArn: got "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"; allowed: a key in eu-west-1, the topic\'s region',
     ],
     [
       'an override for a region that is not deployed',

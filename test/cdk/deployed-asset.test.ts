@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ENV } from '../../lambda/contract.ts';
+import { ENV, FIRST_RUN } from '../../lambda/contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { BUNDLE_FILE, bundleHandler } from '../../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
@@ -49,6 +49,8 @@ let sns: SnsDouble;
 let dynamodb: DynamoDbDouble;
 let cfnResponses: Server;
 const responses: Array<Record<string, unknown>> = [];
+/** How many PutMetricData calls the CloudWatch double had received when each response arrived. */
+const metricCallsAtResponse: number[] = [];
 let template: { Resources: Record<string, LambdaResource & { Properties: Record<string, unknown> }> };
 let assemblyDir: string;
 
@@ -74,6 +76,7 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       responses.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      metricCallsAtResponse.push(cloudwatch.putMetricDataCalls.length);
       res.end();
     });
   });
@@ -178,5 +181,51 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     expect(call?.metricData[0]?.value).toBe(1);
     for (const secret of secretForms(registry.password))
       expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('the probe function serves the deploy-time first run: it reports its metrics, then answers CloudFormation', async () => {
+    const firstRun = Object.values(template.Resources).find((r) => r.Type === FIRST_RUN.resourceType);
+    if (!firstRun) throw new Error('no first-run custom resource');
+    const { ServiceToken: _token, ...properties } = firstRun.Properties;
+    const address = cfnResponses.address() as AddressInfo;
+    const event = (requestType: 'Create' | 'Delete') => ({
+      RequestType: requestType,
+      ResponseURL: `http://127.0.0.1:${address.port}/presigned-first-run`,
+      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/ecr-pull-canary/1`,
+      RequestId: `request-${requestType}`,
+      ResourceType: FIRST_RUN.resourceType,
+      LogicalResourceId: 'FirstRun',
+      ...(requestType === 'Delete' ? { PhysicalResourceId: 'FirstRun' } : {}),
+      ResourceProperties: properties,
+    });
+    const env = { ...hostEnv(), ...templateEnv(functionWithEnv(ENV.targets)) };
+    const callsBefore = cloudwatch.putMetricDataCalls.length;
+    const responsesBefore = responses.length;
+
+    // The function's own timeout from the template: the run must leave the reply its margin within it.
+    const create = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, event('Create'));
+    expect(responses.slice(responsesBefore), JSON.stringify(responses.at(-1))).toMatchObject([
+      {
+        Status: 'SUCCESS',
+        PhysicalResourceId: 'FirstRun',
+        Data: { Ok: 'true', Failed: '0', MetricsVia: 'PutMetricData' },
+      },
+    ]);
+    // The heartbeat's datapoint was with CloudWatch before CloudFormation heard back (and created the alarm).
+    expect(metricCallsAtResponse.at(-1)).toBe(callsBefore + 1);
+    const sent = cloudwatch.putMetricDataCalls[callsBefore]?.metricData.map((d) => d.metricName);
+    expect(sent).toContain('Success');
+    expect(create.summary).toMatchObject({ ok: true, failed: 0 });
+
+    // Delete (stack deletion, or replacement) runs nothing and answers.
+    const remove = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, event('Delete'));
+    expect(responses.slice(responsesBefore + 1)).toMatchObject([
+      { Status: 'SUCCESS', PhysicalResourceId: 'FirstRun' },
+    ]);
+    expect(cloudwatch.putMetricDataCalls).toHaveLength(callsBefore + 1);
+    expect(remove.summary as unknown).toBeNull();
+    for (const secret of secretForms(registry.password)) {
+      expect(create.stdout + create.stderr + remove.stdout + remove.stderr).not.toContain(secret);
+    }
   });
 });

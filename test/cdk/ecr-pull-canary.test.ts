@@ -138,6 +138,19 @@ describe('EcrPullCanary embedded in another app', () => {
     );
   });
 
+  it('refuses a topic key without an existing topic, or in another region than the topic', () => {
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(() => embed({ canaryName: 'key-alone', notifications: { topicKmsKeyArn: key } })).toThrow(
+      `notifications.topicKmsKeyArn: got "${key}"; allowed: only with notifications.topicArn`,
+    );
+    expect(() =>
+      embed({
+        canaryName: 'key-elsewhere',
+        notifications: { topicArn: 'arn:aws:sns:eu-west-1:111122223333:pager', topicKmsKeyArn: key },
+      }),
+    ).toThrow(`notifications.topicKmsKeyArn: got "${key}"; allowed: a key in eu-west-1, the topic's region`);
+  });
+
   it('refuses a timeout that would overlap the next run', () => {
     expect(() =>
       embed({ canaryName: 'slow', schedule: Duration.minutes(1), timeout: Duration.seconds(60) }),

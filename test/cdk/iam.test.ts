@@ -48,9 +48,10 @@ describe('probe role: exactly what the probe calls', () => {
         Resource: ref(template, '/Canary/Notifications/Topic/Resource'),
       },
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // GetItem and a conditional PutItem are all the state store calls (no UpdateItem).
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Effect: 'Allow',
-        Resource: arnOf(template, '/Canary/State/Resource'),
+        Resource: [arnOf(template, '/Canary/State/Resource')],
       },
     ]);
   });
@@ -115,11 +116,34 @@ describe('probe role: exactly what the probe calls', () => {
         Resource: arnOf(template, '/Canary/Notifications/Key/Resource'),
       },
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // GetItem and a conditional PutItem are all the state store calls (no UpdateItem).
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Effect: 'Allow',
-        Resource: arnOf(template, '/Canary/State/Resource'),
+        Resource: [arnOf(template, '/Canary/State/Resource')],
       },
     ]);
+  });
+
+  it("with an existing SSE-KMS topic: may use that topic's key to publish, and nothing else of KMS", () => {
+    const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:oncall`;
+    const topicKmsKeyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const template = canaryTemplate({ regions: [REGION], notifications: { topicArn, topicKmsKeyArn } });
+    const statements = statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource');
+    expect(statements).toContainEqual({ Action: 'sns:Publish', Effect: 'Allow', Resource: topicArn });
+    // What SNS asks KMS for on behalf of a publisher to an encrypted topic; without it Publish fails.
+    expect(statements).toContainEqual({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Effect: 'Allow',
+      Resource: topicKmsKeyArn,
+    });
+    const kmsActions = statements.flatMap((statement) =>
+      [(statement as { Action: string | string[] }).Action]
+        .flat()
+        .filter((action) => action.startsWith('kms:')),
+    );
+    expect(kmsActions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    // An imported key: the canary creates none and changes no key policy.
+    template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
   it('needs no ECR permission of its own when every target is pulled as another role', () => {

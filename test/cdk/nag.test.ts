@@ -17,6 +17,12 @@ const CONFIGS: Array<[string, CanaryConfigFile]> = [
         { image: 'workload/api:3', assumeRoleArn: `arn:aws:iam::${ACCOUNT}:role/eks-node-role` },
       ],
       vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] },
+      // Subnets are regional: the second region has its own.
+      regionOverrides: {
+        'us-east-1': {
+          vpc: { subnetIds: ['subnet-0fedcba9876543210'], securityGroupIds: ['sg-0fedcba9876543210'] },
+        },
+      },
       notifications: {
         encryption: true,
         emails: ['oncall@example.com'],
@@ -25,12 +31,15 @@ const CONFIGS: Array<[string, CanaryConfigFile]> = [
     },
   ],
   [
-    'an existing topic and no seeded image',
+    'an existing encrypted topic and no seeded image',
     {
       regions: ['eu-west-1'],
       knownGoodImage: false,
       targets: [{ image: 'app:1' }],
-      notifications: { topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:pager` },
+      notifications: {
+        topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:pager`,
+        topicKmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      },
     },
   ],
 ];

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { type CustomResourceEvent, sendResponse } from '../../lambda/cfn-response.ts';
 import { createAwsClientFactory } from '../../lambda/probe/aws-clients.ts';
 import { probeTargets, resolveTarget } from '../../lambda/probe/probe.ts';
 import { pushImage } from '../../lambda/registry/push.ts';
@@ -12,14 +13,7 @@ import {
   SEED_ATTRIBUTES,
   SEED_PROPERTIES,
 } from '../../lambda/seed/contract.ts';
-import {
-  type CustomResourceEvent,
-  onEvent,
-  type SeedDeps,
-  SeedError,
-  seedKnownGoodImage,
-  sendResponse,
-} from '../../lambda/seed/handler.ts';
+import { onEvent, type SeedDeps, SeedError, seedKnownGoodImage } from '../../lambda/seed/handler.ts';
 import {
   buildMultiArchImage,
   buildSingleArchImage,
