@@ -139,7 +139,10 @@ export const ALARM_SEVERITY: Readonly<Record<AlarmKind, AlarmSeverity>> = {
 export interface AlarmSpec {
   /** Construct ID: a contract, since a changed ID replaces the alarm in users' accounts. */
   readonly id: string;
-  /** Only for per-target alarms: goes into the alarm name. */
+  /**
+   * The target of a per-target alarm: goes into the alarm name.
+   * @default - none: the alarm covers the whole canary
+   */
   readonly target?: string;
   readonly metric: cloudwatch.IMetric;
   readonly threshold: number;
