@@ -118,9 +118,9 @@ export interface EcrPullCanaryProps {
    * grant, `sns:Publish` on the topic (with `kms:Decrypt` and `kms:GenerateDataKey` on its key, if any),
    * `dynamodb:GetItem` and `dynamodb:PutItem` on the state table and, with `vpcPlacement`, the EC2
    * network-interface actions Lambda needs. An imported immutable role (`Role.fromRoleArn(…, { mutable: false })`)
-   * gets none of these: it must already allow all of them, on these resources, and trust
-   * `lambda.amazonaws.com`, or the first run fails the deployment. Findings of policy checkers such as cdk-nag
-   * on statements added to your role are yours to acknowledge.
+   * gets none of these: it must already allow all of them, on these resources, and trust `lambda.amazonaws.com`;
+   * anything missing shows up as failed probes (`permission`), lost metrics or notifications, and pages.
+   * Findings of policy checkers such as cdk-nag on statements added to your role are yours to acknowledge.
    * @default - a new role with exactly these grants
    */
   readonly role?: iam.IRole;
