@@ -18,7 +18,10 @@ export interface AlarmNameParts {
   readonly region: string;
   readonly alarm: AlarmKind;
   readonly severity: AlarmSeverity;
-  /** Only for per-target alarms. */
+  /**
+   * The target of a per-target alarm (latency).
+   * @default - none: the alarm covers the whole canary
+   */
   readonly target?: string;
 }
 

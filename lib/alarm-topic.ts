@@ -90,74 +90,106 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-
     if (props.topicArn !== undefined) {
-      assertSameRegion(props.topicArn, stack);
-      this.topic = sns.Topic.fromTopicAttributes(this, 'Topic', {
-        topicArn: props.topicArn,
-        ...(props.topicKmsKeyArn === undefined ? {} : { keyArn: props.topicKmsKeyArn }),
-      });
+      this.topic = this.importTopic(props.topicArn, props.topicKmsKeyArn);
       if (props.topicKmsKeyArn !== undefined) {
         this.publishKey = kms.Key.fromKeyArn(this, 'TopicKey', props.topicKmsKeyArn);
       }
     } else {
-      if (props.encryption) {
-        this.key = new kms.Key(this, 'Key', {
-          description:
-            'Encrypts the ecr-pull-canary notification topic; CloudWatch may use it to publish alarms',
-          enableKeyRotation: true,
-          // Scheduled for deletion with the stack (KMS waits at least 7 days); the default would keep it forever.
-          removalPolicy: RemovalPolicy.DESTROY,
-          pendingWindow: Duration.days(7),
-        });
-        this.key.addToResourcePolicy(
-          new iam.PolicyStatement({
-            sid: 'AllowCloudWatchAlarmsToPublish',
-            principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            // The statement AWS documents for alarm actions to encrypted topics; a source-account condition is
-            // not documented as set on these calls, and a condition that never matches drops every alarm.
-            resources: ['*'],
-          }),
-        );
-      }
-      const topic = new sns.Topic(this, 'Topic', {
-        ...(this.key ? { masterKey: this.key } : {}),
-        enforceSSL: true,
-      });
-      // A topic policy replaces SNS's default one, which let the account's alarms publish; without this
-      // statement every alarm action fails with "not authorized to perform: SNS:Publish".
-      topic.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowCanaryAlarmsToPublish',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['sns:Publish'],
-          resources: [topic.topicArn],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: {
-              'aws:SourceArn': stack.formatArn({
-                service: 'cloudwatch',
-                resource: 'alarm',
-                resourceName: `${props.alarmNamePrefix}*`,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            },
-          },
-        }),
-      );
-      if (!this.key) {
-        Validations.of(topic).acknowledge({
-          id: 'AwsSolutions-SNS2',
-          reason:
-            'Messages carry alarm states and probe diagnoses, no secrets or personal data. Encryption is opt-in (notifications.encryption): the customer-managed key CloudWatch needs costs $1 per region-month, and the AWS-managed aws/sns key would make CloudWatch drop alarm notifications silently.',
-        });
-      }
-      this.topic = topic;
+      if (props.encryption) this.key = this.createKey();
+      this.topic = this.createTopic(props.alarmNamePrefix);
       this.publishKey = this.key;
     }
+    this.subscribe(props);
+  }
 
+  /**
+   * Lets `grantee` publish, including use of the topic's key when there is one: `sns:Publish` through the
+   * topic's L2 grants, and exactly the two KMS actions SNS calls for a publisher, on the key alone (the L2
+   * `topic.grantPublish` would grant `kms:GenerateDataKey*`, and the key's own grant would also widen the key
+   * policy).
+   */
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    const publish = sns.TopicGrants.fromTopic(this.topic).actions(grantee, ['sns:Publish']);
+    if (!this.publishKey) return publish;
+    return publish.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resourceArns: [this.publishKey.keyArn],
+      }),
+    );
+  }
+
+  private importTopic(topicArn: string, keyArn: string | undefined): sns.ITopic {
+    assertSameRegion(topicArn, Stack.of(this));
+    return sns.Topic.fromTopicAttributes(this, 'Topic', {
+      topicArn,
+      ...(keyArn === undefined ? {} : { keyArn }),
+    });
+  }
+
+  private createKey(): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the ecr-pull-canary notification topic; CloudWatch may use it to publish alarms',
+      enableKeyRotation: true,
+      // Scheduled for deletion with the stack (KMS waits at least 7 days); the default would keep it forever.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        // The statement AWS documents for alarm actions to encrypted topics; a source-account condition is
+        // not documented as set on these calls, and a condition that never matches drops every alarm.
+        resources: ['*'],
+      }),
+    );
+    return key;
+  }
+
+  private createTopic(alarmNamePrefix: string): sns.Topic {
+    const stack = Stack.of(this);
+    const topic = new sns.Topic(this, 'Topic', {
+      ...(this.key ? { masterKey: this.key } : {}),
+      enforceSSL: true,
+    });
+    // A topic policy replaces SNS's default one, which let the account's alarms publish; without this
+    // statement every alarm action fails with "not authorized to perform: SNS:Publish".
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCanaryAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${alarmNamePrefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    if (!this.key) {
+      Validations.of(topic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason:
+          'Messages carry alarm states and probe diagnoses, no secrets or personal data. Encryption is opt-in (notifications.encryption): the customer-managed key CloudWatch needs costs $1 per region-month, and the AWS-managed aws/sns key would make CloudWatch drop alarm notifications silently.',
+      });
+    }
+    return topic;
+  }
+
+  /** E-mail gets everything; pagers get this canary's alarm notifications only ({@link pagerFilterPolicy}). */
+  private subscribe(props: AlarmTopicProps): void {
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
@@ -169,27 +201,6 @@ export class AlarmTopic extends Construct {
         }),
       );
     }
-  }
-
-  /**
-   * Lets `grantee` publish, including use of the topic's key when there is one. Exactly the two KMS actions SNS
-   * calls for a publisher (the L2 `topic.grantPublish` would grant `kms:GenerateDataKey*`).
-   */
-  grantPublish(grantee: iam.IGrantable): iam.Grant {
-    const publish = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['sns:Publish'],
-      resourceArns: [this.topic.topicArn],
-    });
-    if (!this.publishKey) return publish;
-    return publish.combine(
-      iam.Grant.addToPrincipal({
-        grantee,
-        // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resourceArns: [this.publishKey.keyArn],
-      }),
-    );
   }
 }
 

@@ -5,7 +5,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AUTH_CATEGORIES } from '../lambda/contract.ts';
 import { CATEGORIES, type Category } from '../lambda/probe/types.ts';
-import { type AlarmKind, type AlarmSeverity, alarmName, targetSlug } from './alarm-naming.ts';
+import type { Runbook } from '../lambda/runbooks.ts';
+import { ALARM_KINDS, type AlarmKind, type AlarmSeverity, alarmName, targetSlug } from './alarm-naming.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, runbooksFor } from './alarm-runbooks.ts';
 import { ALARM_DEFAULTS } from './defaults.ts';
 
@@ -119,105 +120,88 @@ export interface CanaryAlarm {
 }
 
 /**
- * The canary's alarms. Every one is a single-metric alarm ($0.10 a month; the skew alarm's ABS() is metric math
- * over one metric), has an alarm and an OK action to the same topic, its runbook in the description, and a
- * name from {@link alarmName}. Alarms on metrics sent only on failure treat missing data as not breaching;
- * the heartbeat, on a metric every run sends, treats it as breaching.
+ * How bad each alarm's breach is, keyed by alarm: it goes into the alarm name (pager routing keys on the
+ * suffix) and heads the description. Failures that stop pulls page; a slow or skewed host warns.
  */
-export class CanaryAlarms extends Construct {
-  readonly alarms: CanaryAlarm[] = [];
+export const ALARM_SEVERITY: Readonly<Record<AlarmKind, AlarmSeverity>> = {
+  auth: 'critical',
+  throttle: 'critical',
+  'clock-skew': 'warning',
+  availability: 'critical',
+  heartbeat: 'critical',
+  latency: 'warning',
+};
 
-  constructor(scope: Construct, id: string, props: CanaryAlarmsProps) {
-    super(scope, id);
-    const options = props.options ?? {};
-    const { metrics, period } = props;
-    const action = new SnsAction(props.topic);
+/**
+ * One alarm to build: what it watches and when it breaches. Name, severity, description and actions are added
+ * by the one factory ({@link CanaryAlarms}), the same way for every alarm.
+ */
+export interface AlarmSpec {
+  /** Construct ID: a contract, since a changed ID replaces the alarm in users' accounts. */
+  readonly id: string;
+  /**
+   * The target of a per-target alarm: goes into the alarm name.
+   * @default - none: the alarm covers the whole canary
+   */
+  readonly target?: string;
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+  readonly comparisonOperator: cloudwatch.ComparisonOperator;
+  readonly tuning: Required<AlarmTuning>;
+  readonly treatMissingData: cloudwatch.TreatMissingData;
+  /** One sentence: what breached. */
+  readonly summary: string;
+  readonly runbooks: Runbook[];
+}
 
-    const add = (
-      constructId: string,
-      spec: {
-        kind: AlarmKind;
-        severity: AlarmSeverity;
-        target?: string;
-        metric: cloudwatch.IMetric;
-        threshold: number;
-        comparison: cloudwatch.ComparisonOperator;
-        tuning: Required<AlarmTuning>;
-        missing: cloudwatch.TreatMissingData;
-        description: string;
-      },
-    ): void => {
-      if (!spec.tuning.enabled) return;
-      const name = alarmName({
-        canaryName: props.canaryName,
-        region: props.region,
-        alarm: spec.kind,
-        severity: spec.severity,
-        ...(spec.target === undefined ? {} : { target: spec.target }),
-      });
-      const alarm = new cloudwatch.Alarm(this, constructId, {
-        alarmName: name,
-        alarmDescription: spec.description,
-        metric: spec.metric,
-        threshold: spec.threshold,
-        comparisonOperator: spec.comparison,
-        evaluationPeriods: spec.tuning.evaluationPeriods,
-        datapointsToAlarm: spec.tuning.datapointsToAlarm,
-        treatMissingData: spec.missing,
-      });
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-      this.alarms.push({
-        kind: spec.kind,
-        severity: spec.severity,
-        ...(spec.target === undefined ? {} : { target: spec.target }),
-        alarm,
-        alarmName: name,
-      });
-    };
+/** What the per-alarm spec builders read. */
+interface AlarmSpecInput {
+  readonly metrics: CanaryMetricSource;
+  readonly period: Duration;
+  readonly targets: string[];
+  readonly options: CanaryAlarmOptions;
+}
 
-    const GTE = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
-    const NOT_BREACHING = cloudwatch.TreatMissingData.NOT_BREACHING;
+const GTE = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+const GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+const NOT_BREACHING = cloudwatch.TreatMissingData.NOT_BREACHING;
 
-    const auth = { ...ALARM_DEFAULTS.auth, ...options.auth };
-    const authSummary = 'ECR pulls fail on credentials, authentication or permissions.';
-    add('AuthAlarm', {
-      kind: 'auth',
-      severity: 'critical',
+/**
+ * The table of the canary's alarms, one small builder per kind, in the order they are created. Alarms on
+ * metrics sent only on failure treat missing data as not breaching; the heartbeat, on a metric every run
+ * sends, treats it as breaching. A builder returns no spec for a disabled alarm.
+ */
+const ALARM_SPECS: Readonly<Record<AlarmKind, (input: AlarmSpecInput) => AlarmSpec[]>> = {
+  auth: ({ metrics, period, options }) => {
+    const tuning = { ...ALARM_DEFAULTS.auth, ...options.auth };
+    return enabled(tuning, {
+      id: 'AuthAlarm',
       metric: metrics.metricAuthFailures({ period, statistic: cloudwatch.Stats.SUM }),
-      threshold: auth.threshold,
-      comparison: GTE,
-      tuning: auth,
-      missing: NOT_BREACHING,
-      description: alarmDescription({
-        severity: 'critical',
-        summary: authSummary,
-        runbooks: runbooksFor(AUTH_CATEGORIES),
-      }),
+      threshold: tuning.threshold,
+      comparisonOperator: GTE,
+      tuning,
+      treatMissingData: NOT_BREACHING,
+      summary: 'ECR pulls fail on credentials, authentication or permissions.',
+      runbooks: runbooksFor(AUTH_CATEGORIES),
     });
-
-    const throttle = { ...ALARM_DEFAULTS.throttle, ...options.throttle };
-    const throttleSummary = 'ECR throttled the canary past its retries.';
-    add('ThrottleAlarm', {
-      kind: 'throttle',
-      severity: 'critical',
+  },
+  throttle: ({ metrics, period, options }) => {
+    const tuning = { ...ALARM_DEFAULTS.throttle, ...options.throttle };
+    return enabled(tuning, {
+      id: 'ThrottleAlarm',
       metric: metrics.metricFailures('throttle', { period, statistic: cloudwatch.Stats.SUM }),
-      threshold: throttle.threshold,
-      comparison: GTE,
-      tuning: throttle,
-      missing: NOT_BREACHING,
-      description: alarmDescription({
-        severity: 'critical',
-        summary: throttleSummary,
-        runbooks: runbooksFor(['throttle']),
-      }),
+      threshold: tuning.threshold,
+      comparisonOperator: GTE,
+      tuning,
+      treatMissingData: NOT_BREACHING,
+      summary: 'ECR throttled the canary past its retries.',
+      runbooks: runbooksFor(['throttle']),
     });
-
-    const skew = { ...ALARM_DEFAULTS.clockSkew, ...options.clockSkew };
-    const skewSummary = `The host clock is more than ${skew.thresholdSeconds} s off AWS time.`;
-    add('ClockSkewAlarm', {
-      kind: 'clock-skew',
-      severity: 'warning',
+  },
+  'clock-skew': ({ metrics, period, options }) => {
+    const tuning = { ...ALARM_DEFAULTS.clockSkew, ...options.clockSkew };
+    return enabled(tuning, {
+      id: 'ClockSkewAlarm',
       // Skew is signed (negative: host behind). One datapoint per run, so the period's Maximum is that value.
       metric: new cloudwatch.MathExpression({
         expression: 'ABS(skew)',
@@ -225,77 +209,117 @@ export class CanaryAlarms extends Construct {
         period,
         label: 'Absolute clock skew (s)',
       }),
-      threshold: skew.thresholdSeconds,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      tuning: skew,
-      missing: NOT_BREACHING,
-      description: alarmDescription({
-        severity: 'warning',
-        summary: skewSummary,
-        runbooks: runbooksFor(['clock-skew']),
-      }),
+      threshold: tuning.thresholdSeconds,
+      comparisonOperator: GT,
+      tuning,
+      treatMissingData: NOT_BREACHING,
+      summary: `The host clock is more than ${tuning.thresholdSeconds} s off AWS time.`,
+      runbooks: runbooksFor(['clock-skew']),
     });
-
-    const availability = { ...ALARM_DEFAULTS.availability, ...options.availability };
-    const availabilitySummary =
-      'ECR pulls fail. The canary notification names the category and its runbook; the runbooks by category:';
-    add('AvailabilityAlarm', {
-      kind: 'availability',
-      severity: 'critical',
+  },
+  availability: ({ metrics, period, options }) => {
+    const tuning = { ...ALARM_DEFAULTS.availability, ...options.availability };
+    return enabled(tuning, {
+      id: 'AvailabilityAlarm',
       metric: metrics.metricFailures(undefined, { period, statistic: cloudwatch.Stats.SUM }),
-      threshold: availability.threshold,
-      comparison: GTE,
-      tuning: availability,
-      missing: NOT_BREACHING,
-      description: alarmDescription({
-        severity: 'critical',
-        summary: availabilitySummary,
-        runbooks: runbooksFor(CATEGORIES),
-      }),
+      threshold: tuning.threshold,
+      comparisonOperator: GTE,
+      tuning,
+      treatMissingData: NOT_BREACHING,
+      summary:
+        'ECR pulls fail. The canary notification names the category and its runbook; the runbooks by category:',
+      runbooks: runbooksFor(CATEGORIES),
     });
-
-    const heartbeatTarget = props.targets[0];
-    const heartbeat = { ...ALARM_DEFAULTS.heartbeat, ...options.heartbeat };
-    if (heartbeatTarget !== undefined) {
-      const heartbeatPeriod = Duration.seconds(period.toSeconds() * heartbeat.periodMultiplier);
-      const heartbeatSummary = `No canary run reported for at least ${heartbeatPeriod.toMinutes() * heartbeat.evaluationPeriods} minutes.`;
-      add('HeartbeatAlarm', {
-        kind: 'heartbeat',
-        severity: 'critical',
-        metric: metrics.metricSuccess(heartbeatTarget, {
-          period: heartbeatPeriod,
-          statistic: cloudwatch.Stats.SAMPLE_COUNT,
-        }),
-        threshold: 1,
-        comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        tuning: heartbeat,
-        missing: cloudwatch.TreatMissingData.BREACHING,
-        description: alarmDescription({
-          severity: 'critical',
-          summary: heartbeatSummary,
-          runbooks: [HEARTBEAT_RUNBOOK],
-        }),
-      });
-    }
-
-    const latency = { ...ALARM_DEFAULTS.latency, ...options.latency };
-    for (const target of props.targets) {
-      const latencySummary = `Healthy pulls of ${target} take longer than ${latency.thresholdMs} ms (${latency.statistic}).`;
-      add(`LatencyAlarm-${targetSlug(target)}`, {
-        kind: 'latency',
-        severity: 'warning',
+  },
+  heartbeat: ({ metrics, period, targets, options }) => {
+    const tuning = { ...ALARM_DEFAULTS.heartbeat, ...options.heartbeat };
+    const heartbeatTarget = targets[0];
+    if (heartbeatTarget === undefined) return [];
+    const heartbeatPeriod = Duration.seconds(period.toSeconds() * tuning.periodMultiplier);
+    return enabled(tuning, {
+      id: 'HeartbeatAlarm',
+      metric: metrics.metricSuccess(heartbeatTarget, {
+        period: heartbeatPeriod,
+        statistic: cloudwatch.Stats.SAMPLE_COUNT,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      tuning,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      summary: `No canary run reported for at least ${heartbeatPeriod.toMinutes() * tuning.evaluationPeriods} minutes.`,
+      runbooks: [HEARTBEAT_RUNBOOK],
+    });
+  },
+  latency: ({ metrics, period, targets, options }) => {
+    const tuning = { ...ALARM_DEFAULTS.latency, ...options.latency };
+    return targets.flatMap((target) =>
+      enabled(tuning, {
+        id: `LatencyAlarm-${targetSlug(target)}`,
         target,
-        metric: metrics.metricLatency(target, { period, statistic: latency.statistic }),
-        threshold: latency.thresholdMs,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        tuning: latency,
-        missing: NOT_BREACHING,
-        description: alarmDescription({
-          severity: 'warning',
-          summary: latencySummary,
-          runbooks: runbooksFor(['network', 'service']),
-        }),
-      });
+        metric: metrics.metricLatency(target, { period, statistic: tuning.statistic }),
+        threshold: tuning.thresholdMs,
+        comparisonOperator: GT,
+        tuning,
+        treatMissingData: NOT_BREACHING,
+        summary: `Healthy pulls of ${target} take longer than ${tuning.thresholdMs} ms (${tuning.statistic}).`,
+        runbooks: runbooksFor(['network', 'service']),
+      }),
+    );
+  },
+};
+
+function enabled(tuning: Required<AlarmTuning>, spec: AlarmSpec): AlarmSpec[] {
+  return tuning.enabled ? [spec] : [];
+}
+
+/**
+ * The canary's alarms, built from the table of alarm specs through one factory. Every one is a single-metric
+ * alarm ($0.10 a month; the skew alarm's ABS() is metric math over one metric), has an alarm and an OK action
+ * to the same topic, its severity and runbook in the description, and a name from {@link alarmName}.
+ */
+export class CanaryAlarms extends Construct {
+  readonly alarms: CanaryAlarm[] = [];
+  private readonly props: CanaryAlarmsProps;
+  private readonly action: SnsAction;
+
+  constructor(scope: Construct, id: string, props: CanaryAlarmsProps) {
+    super(scope, id);
+    this.props = props;
+    this.action = new SnsAction(props.topic);
+    const input: AlarmSpecInput = {
+      metrics: props.metrics,
+      period: props.period,
+      targets: props.targets,
+      options: props.options ?? {},
+    };
+    for (const kind of ALARM_KINDS) {
+      for (const spec of ALARM_SPECS[kind](input)) this.alarms.push(this.createAlarm(kind, spec));
     }
+  }
+
+  /** The one alarm factory: name, severity, description and actions, the same for every alarm. */
+  private createAlarm(kind: AlarmKind, spec: AlarmSpec): CanaryAlarm {
+    const severity = ALARM_SEVERITY[kind];
+    const target = spec.target === undefined ? {} : { target: spec.target };
+    const name = alarmName({
+      canaryName: this.props.canaryName,
+      region: this.props.region,
+      alarm: kind,
+      severity,
+      ...target,
+    });
+    const alarm = new cloudwatch.Alarm(this, spec.id, {
+      alarmName: name,
+      alarmDescription: alarmDescription({ severity, summary: spec.summary, runbooks: spec.runbooks }),
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: spec.comparisonOperator,
+      evaluationPeriods: spec.tuning.evaluationPeriods,
+      datapointsToAlarm: spec.tuning.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+    });
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+    return { kind, severity, ...target, alarm, alarmName: name };
   }
 }

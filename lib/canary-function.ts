@@ -36,6 +36,14 @@ export interface CanaryFunctionProps {
    * @default - not in a VPC
    */
   readonly vpcPlacement?: VpcPlacement;
+  /**
+   * Execution role of the function. The construct adds what the function itself needs to it: writing to its
+   * log group and, with `vpcPlacement`, the network-interface actions. An imported immutable role
+   * (`Role.fromRoleArn(…, { mutable: false })`) gets none of these, so it must already allow them and trust
+   * `lambda.amazonaws.com`.
+   * @default - a new role that may only write to the function's log group
+   */
+  readonly role?: iam.IRole;
 }
 
 /**
@@ -44,34 +52,48 @@ export interface CanaryFunctionProps {
  * - bundled by esbuild as minified CommonJS with every SDK client inside, so the deployed code is the tested code
  *   and not whatever SDK version the runtime ships;
  * - an explicit log group with retention that is removed with the stack, and JSON log lines;
- * - its own role that may only write to that log group; callers add what else it needs.
+ * - its own role that may only write to that log group (or the role given, which gets the same); callers add
+ *   what else it needs.
  */
-export class CanaryFunction extends Construct {
+export class CanaryFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
-  readonly role: iam.Role;
+  /** The execution role: the one given in `role`, or the one the construct created. */
+  readonly role: iam.IRole;
   readonly logGroup: logs.LogGroup;
+  readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
     super(scope, id);
+    this.logGroup = this.createLogGroup(props);
+    this.role = props.role ?? this.createRole(props);
+    this.grantPrincipal = this.role;
+    this.logGroup.grantWrite(this.role);
+    this.function = this.createFunction(props);
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x, the runtime the bundle is built for (target node22) and tested on, supported by Lambda into 2027; moving to a newer runtime is a deliberate, tested change rather than a side effect of a CDK upgrade.',
+    });
+    if (props.vpcPlacement) this.placeInVpc(props.vpcPlacement);
+  }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+  private createLogGroup(props: CanaryFunctionProps): logs.LogGroup {
+    return new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? CANARY_DEFAULTS.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+  }
 
-    // No AWS managed policy: AWSLambdaBasicExecutionRole would also allow creating any log group.
-    this.role = new iam.Role(this, 'Role', {
+  /** No AWS managed policy: AWSLambdaBasicExecutionRole would also allow creating any log group. */
+  private createRole(props: CanaryFunctionProps): iam.Role {
+    return new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.description}`,
     });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
+  }
 
-    this.function = new NodejsFunction(this, 'Function', {
+  private createFunction(props: CanaryFunctionProps): NodejsFunction {
+    return new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
       description: props.description,
@@ -99,13 +121,6 @@ export class CanaryFunction extends Construct {
         logLevel: LogLevel.ERROR,
       },
     });
-
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Pinned to nodejs22.x, the runtime the bundle is built for (target node22) and tested on, supported by Lambda into 2027; moving to a newer runtime is a deliberate, tested change rather than a side effect of a CDK upgrade.',
-    });
-    if (props.vpcPlacement) this.placeInVpc(props.vpcPlacement);
   }
 
   /**

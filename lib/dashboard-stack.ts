@@ -1,17 +1,92 @@
 import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { DIMENSION, METRIC } from '../lambda/contract.ts';
-import type { EcrPullCanary } from './ecr-pull-canary.ts';
+import type { IEcrPullCanary } from './ecr-pull-canary.ts';
 
 export interface DashboardStackProps extends StackProps {
   readonly dashboardName: string;
   /** The canaries to show, one row group per region, in this order. */
-  readonly canaries: EcrPullCanary[];
+  readonly canaries: IEcrPullCanary[];
 }
 
 const WIDE = 24;
+const THIRD = WIDE / 3;
 const HEIGHT = 6;
+
+/** What one canary's widgets are built from: the canary, its region, and its alarms imported by ARN. */
+interface CanaryRow {
+  readonly canary: IEcrPullCanary;
+  readonly region: string;
+  readonly alarms: cloudwatch.IAlarm[];
+}
+
+/** A metric of the canary's, read in the canary's region. */
+function inRegion(row: CanaryRow, metric: cloudwatch.Metric): cloudwatch.Metric {
+  return metric.with({ region: row.region });
+}
+
+/**
+ * The widgets of one canary's row, left to right (the dashboard wraps them at its width): a new widget is one
+ * more entry here.
+ */
+const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget> = [
+  ({ canary, region }) =>
+    new cloudwatch.TextWidget({ markdown: `## ${canary.canaryName} — ${region}`, width: WIDE, height: 1 }),
+  (row) =>
+    new cloudwatch.GraphWidget({
+      title: `Success rate (${row.region})`,
+      left: row.canary.targetNames.map((name) =>
+        inRegion(row, row.canary.metricSuccess(name, { label: name })),
+      ),
+      leftYAxis: { min: 0, max: 1 },
+      region: row.region,
+      width: THIRD,
+      height: HEIGHT,
+    }),
+  (row) =>
+    new cloudwatch.GraphWidget({
+      title: `Pull latency p90, ms (${row.region})`,
+      left: row.canary.targetNames.map((name) =>
+        inRegion(row, row.canary.metricLatency(name, { label: name })),
+      ),
+      leftYAxis: { min: 0 },
+      region: row.region,
+      width: THIRD,
+      height: HEIGHT,
+    }),
+  ({ canary, region }) =>
+    new cloudwatch.GraphWidget({
+      title: `Failures by category (${region})`,
+      left: [canary.metricFailuresByCategory({ searchRegion: region })],
+      leftYAxis: { min: 0 },
+      stacked: true,
+      region,
+      width: THIRD,
+      height: HEIGHT,
+    }),
+  (row) =>
+    new cloudwatch.GraphWidget({
+      title: `Clock skew, s: host minus AWS (${row.region})`,
+      left: [
+        inRegion(row, row.canary.metricClockSkew({ label: 'max', statistic: 'Maximum' })),
+        inRegion(row, row.canary.metricClockSkew({ label: 'min', statistic: 'Minimum' })),
+      ],
+      region: row.region,
+      width: THIRD,
+      height: HEIGHT,
+    }),
+  (row) =>
+    new cloudwatch.GraphWidget({
+      title: `Throttled responses, retried ones included (${row.region})`,
+      left: [inRegion(row, row.canary.metricThrottledResponses({ label: 'throttled' }))],
+      leftYAxis: { min: 0 },
+      region: row.region,
+      width: THIRD,
+      height: HEIGHT,
+    }),
+  ({ region, alarms }) =>
+    new cloudwatch.AlarmStatusWidget({ title: `Alarms (${region})`, alarms, width: THIRD, height: HEIGHT }),
+];
 
 /**
  * One dashboard for every region: dashboards are global and cost $3 a month each beyond the free three, so one
@@ -23,97 +98,34 @@ export class DashboardStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DashboardStackProps) {
     super(scope, id, props);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName,
-    });
-    for (const canary of props.canaries) {
-      this.dashboard.addWidgets(...this.regionRow(canary));
-    }
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
+    for (const row of this.createRows(props)) this.dashboard.addWidgets(...row);
   }
 
-  private regionRow(canary: EcrPullCanary): cloudwatch.IWidget[] {
-    const region = Stack.of(canary).region;
-    const inRegion = (metric: cloudwatch.Metric) => metric.with({ region });
-    const names = canary.targets.map((target) => target.name);
-    const third = WIDE / 3;
+  /** The dashboard's rows, top to bottom: one per canary, in the order given. Another kind of row is one more list here. */
+  private createRows(props: DashboardStackProps): cloudwatch.IWidget[][] {
+    return [...props.canaries.map((canary) => this.canaryRow(canary))];
+  }
 
-    const failuresByCategory = new cloudwatch.MathExpression({
-      // Failure metrics exist only for categories that happened; a search shows whichever did.
-      expression: `SEARCH('{${canary.namespace},${DIMENSION.category}} MetricName="${METRIC.failures}"', 'Sum', ${canary.schedule.toSeconds()})`,
-      searchRegion: region,
-      label: '',
-      period: canary.schedule,
-    });
+  private canaryRow(canary: IEcrPullCanary): cloudwatch.IWidget[] {
+    const row: CanaryRow = { canary, region: canary.region, alarms: this.importAlarms(canary) };
+    return CANARY_WIDGETS.map((widget) => widget(row));
+  }
 
-    const alarms = canary.alarms.map(({ alarmName }) =>
+  /** The canary's alarms by ARN: they live in another region's stack, which this one cannot reference. */
+  private importAlarms(canary: IEcrPullCanary): cloudwatch.IAlarm[] {
+    return canary.alarms.map(({ alarmName }) =>
       cloudwatch.Alarm.fromAlarmArn(
         this,
-        `Alarm-${region}-${alarmName}`,
+        `Alarm-${canary.region}-${alarmName}`,
         this.formatArn({
           service: 'cloudwatch',
-          region,
+          region: canary.region,
           resource: 'alarm',
           resourceName: alarmName,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ),
     );
-
-    return [
-      new cloudwatch.TextWidget({
-        markdown: `## ${canary.canaryName} — ${region}`,
-        width: WIDE,
-        height: 1,
-      }),
-      new cloudwatch.GraphWidget({
-        title: `Success rate (${region})`,
-        left: names.map((name) => inRegion(canary.metricSuccess(name, { label: name }))),
-        leftYAxis: { min: 0, max: 1 },
-        region,
-        width: third,
-        height: HEIGHT,
-      }),
-      new cloudwatch.GraphWidget({
-        title: `Pull latency p90, ms (${region})`,
-        left: names.map((name) => inRegion(canary.metricLatency(name, { label: name }))),
-        leftYAxis: { min: 0 },
-        region,
-        width: third,
-        height: HEIGHT,
-      }),
-      new cloudwatch.GraphWidget({
-        title: `Failures by category (${region})`,
-        left: [failuresByCategory],
-        leftYAxis: { min: 0 },
-        stacked: true,
-        region,
-        width: third,
-        height: HEIGHT,
-      }),
-      new cloudwatch.GraphWidget({
-        title: `Clock skew, s: host minus AWS (${region})`,
-        left: [
-          inRegion(canary.metricClockSkew({ label: 'max', statistic: 'Maximum' })),
-          inRegion(canary.metricClockSkew({ label: 'min', statistic: 'Minimum' })),
-        ],
-        region,
-        width: third,
-        height: HEIGHT,
-      }),
-      new cloudwatch.GraphWidget({
-        title: `Throttled responses, retried ones included (${region})`,
-        left: [inRegion(canary.metricThrottledResponses({ label: 'throttled' }))],
-        leftYAxis: { min: 0 },
-        region,
-        width: third,
-        height: HEIGHT,
-      }),
-      new cloudwatch.AlarmStatusWidget({
-        title: `Alarms (${region})`,
-        alarms,
-        width: third,
-        height: HEIGHT,
-      }),
-    ];
   }
 }

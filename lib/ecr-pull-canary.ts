@@ -16,7 +16,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { DIMENSION, ENV, FIRST_RUN, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
 import { parseImageReference } from '../lambda/probe/image-ref.ts';
 import { resolveTarget } from '../lambda/probe/probe.ts';
@@ -112,6 +112,37 @@ export interface EcrPullCanaryProps {
    * @default - notifications carry no dashboard link
    */
   readonly dashboardName?: string;
+  /**
+   * Execution role of the probe function. The construct adds the probe's grants to it: writing to its log
+   * group, everything {@link EcrPullCanary.grantPullTargets} and {@link EcrPullCanary.grantPutMetricData}
+   * grant, `sns:Publish` on the topic (with `kms:Decrypt` and `kms:GenerateDataKey` on its key, if any),
+   * `dynamodb:GetItem` and `dynamodb:PutItem` on the state table and, with `vpcPlacement`, the EC2
+   * network-interface actions Lambda needs. An imported immutable role (`Role.fromRoleArn(…, { mutable: false })`)
+   * gets none of these: it must already allow all of them, on these resources, and trust `lambda.amazonaws.com`;
+   * anything missing shows up as failed probes (`permission`), lost metrics or notifications, and pages.
+   * Findings of policy checkers such as cdk-nag on statements added to your role are yours to acknowledge.
+   * @default - a new role with exactly these grants
+   */
+  readonly role?: iam.IRole;
+}
+
+/**
+ * What a dashboard or another consumer needs of a canary: where it runs, what it probes, its metrics and its
+ * alarms. {@link DashboardStack} takes these, not the concrete construct.
+ */
+export interface IEcrPullCanary extends IConstruct, CanaryMetricSource {
+  /** Names the alarms and the canary in notifications. */
+  readonly canaryName: string;
+  /** Region the canary probes from (its stack's; a token in an environment-agnostic stack). */
+  readonly region: string;
+  /** Names of the probed targets (the metric dimension), the heartbeat target first. */
+  readonly targetNames: string[];
+  /** The alarms as built, with their names. */
+  readonly alarms: CanaryAlarm[];
+  /** Throttled responses, the ones the SDK retried past included. */
+  metricThrottledResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Failed probes, one series per category that happened. */
+  metricFailuresByCategory(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression;
 }
 
 /**
@@ -119,8 +150,9 @@ export interface EcrPullCanaryProps {
  * docker and kubelet do, publishes two steady-state metrics per target and sparse failure metrics, notifies
  * once per failure streak, and pages through alarms with an OK action so pagers resolve by themselves.
  */
-export class EcrPullCanary extends Construct implements CanaryMetricSource {
+export class EcrPullCanary extends Construct implements IEcrPullCanary {
   readonly canaryName: string;
+  readonly region: string;
   readonly namespace: string;
   readonly schedule: Duration;
   /** Targets as the function receives them; the first is the heartbeat target. */
@@ -133,78 +165,229 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
 
   constructor(scope: Construct, id: string, props: EcrPullCanaryProps = {}) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const region = stack.region;
-
+    this.region = Stack.of(this).region;
     this.schedule = props.schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes);
     this.namespace = props.namespace ?? CANARY_DEFAULTS.namespace;
     this.canaryName = props.canaryName ?? defaultCanaryName(this);
-    const scheduleMinutes = validate(props, this.schedule, this.canaryName, this.namespace, region);
+    const scheduleMinutes = validate(props, this.schedule, this.canaryName, this.namespace, this.region);
 
-    const timeout = props.timeout ?? Duration.seconds(defaultTimeoutSeconds(scheduleMinutes));
+    const knownGoodImage = this.createKnownGoodImage(props);
+    if (knownGoodImage) this.knownGoodImage = knownGoodImage;
+    this.targets = this.resolveTargets(props);
+    this.topic = this.createTopic(props);
+    this.stateTable = this.createStateTable();
+    this.probe = this.createProbe(props, scheduleMinutes);
+    const probeGrants = this.grantProbe(props);
+    this.createSchedule();
+    const firstRun = this.createFirstRun(probeGrants);
+    this.alarms = this.createAlarms(props, firstRun);
+  }
 
-    const seeded = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
-    if (seeded) {
-      this.knownGoodImage = new KnownGoodImage(this, 'KnownGoodImage', {
-        repositoryName: `${this.canaryName}/known-good`,
-        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
-      });
+  /** Names of the probed targets, the heartbeat target first. */
+  get targetNames(): string[] {
+    return this.targets.map((target) => target.name);
+  }
+
+  /** 1 for a healthy probe, 0 for a failed one; its SampleCount counts runs. @default statistic Average */
+  metricSuccess(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.success, { [DIMENSION.target]: target }, { statistic: 'Average', ...props });
+  }
+
+  /** Wall time of healthy probes, ms. @default statistic p90 */
+  metricLatency(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.latency, { [DIMENSION.target]: target }, { statistic: 'p90', ...props });
+  }
+
+  /** Failed probes of one category, or of all. Sent only when non-zero. @default statistic Sum */
+  metricFailures(category?: Category, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.failures, category === undefined ? {} : { [DIMENSION.category]: category }, {
+      statistic: 'Sum',
+      ...props,
+    });
+  }
+
+  /**
+   * Failed probes, one series per category that happened: failure metrics are sent only when non-zero, so a
+   * SEARCH finds whichever categories exist. Sum per period; the empty label lets each series show its own.
+   * @default period the schedule's, label ''
+   */
+  metricFailuresByCategory(props: cloudwatch.MathExpressionOptions = {}): cloudwatch.MathExpression {
+    const period = props.period ?? this.schedule;
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('{${this.namespace},${DIMENSION.category}} MetricName="${METRIC.failures}"', 'Sum', ${period.toSeconds()})`,
+      label: '',
+      ...props,
+      period,
+    });
+  }
+
+  /** Failed probes in the credentials, auth and permission categories. @default statistic Sum */
+  metricAuthFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.authFailures, {}, { statistic: 'Sum', ...props });
+  }
+
+  /** Throttled responses, the ones the SDK retried past included. @default statistic Sum */
+  metricThrottledResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.throttled, {}, { statistic: 'Sum', ...props });
+  }
+
+  /** Host minus AWS clock, seconds (signed), when measurable. @default statistic Maximum */
+  metricClockSkew(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.clockSkew, {}, { statistic: 'Maximum', ...props });
+  }
+
+  /**
+   * Lets `grantee` pull this canary's targets as the probe does: an ECR token, the manifests of the targets
+   * it pulls with its own credentials (and their blobs only where a platform check may need the config blob),
+   * and AssumeRole on the roles of targets pulled as another role. Nothing when every target is pulled as
+   * another role.
+   */
+  grantPullTargets(grantee: iam.IGrantable): iam.Grant {
+    let grant = iam.Grant.drop(grantee, 'pull the canary targets');
+    const own = this.targets.filter((target) => target.assumeRoleArn === undefined);
+    if (own.length > 0) {
+      // No resource-level permissions exist for the token call.
+      grant = grant.combine(
+        iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] }),
+      );
+      const manifestArns = unique(own.map((target) => this.repositoryArn(target)));
+      grant = grant.combine(
+        iam.Grant.addToPrincipal({ grantee, actions: ['ecr:BatchGetImage'], resourceArns: manifestArns }),
+      );
+      // A single-arch image names its platform only in the config blob, which the probe then fetches; the
+      // seeded image is an index, so it never does.
+      const blobArns = unique(
+        own
+          .filter((target) => (target.platforms?.length ?? 0) > 0 && target !== this.knownGoodImage?.target)
+          .map((target) => this.repositoryArn(target)),
+      );
+      if (blobArns.length > 0) {
+        grant = grant.combine(
+          iam.Grant.addToPrincipal({
+            grantee,
+            actions: ['ecr:GetDownloadUrlForLayer'],
+            resourceArns: blobArns,
+          }),
+        );
+      }
     }
+    const roles = unique(
+      this.targets.flatMap((target) => (target.assumeRoleArn ? [target.assumeRoleArn] : [])),
+    );
+    if (roles.length === 0) return grant;
+    return grant.combine(
+      iam.Grant.addToPrincipal({ grantee, actions: ['sts:AssumeRole'], resourceArns: roles }),
+    );
+  }
+
+  /** Lets `grantee` publish metrics in this canary's namespace, and in no other. */
+  grantPutMetricData(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      // PutMetricData has no resource-level permissions; the namespace condition key is how it is scoped.
+      actions: ['cloudwatch:PutMetricData'],
+      resourceArns: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
+    });
+  }
+
+  private createKnownGoodImage(props: EcrPullCanaryProps): KnownGoodImage | undefined {
+    if (!(props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage)) return undefined;
+    return new KnownGoodImage(this, 'KnownGoodImage', {
+      repositoryName: `${this.canaryName}/known-good`,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+    });
+  }
+
+  /** The seeded image first (the heartbeat target), then the user's targets with their resolved names. */
+  private resolveTargets(props: EcrPullCanaryProps): HandlerTarget[] {
     const userTargets = (props.targets ?? []).map((target) => ({
       ...target,
-      name: resolveTarget(target, regionForNames(region)).name,
+      name: resolveTarget(target, regionForNames(this.region)).name,
     }));
-    this.targets = [...(this.knownGoodImage ? [this.knownGoodImage.target] : []), ...userTargets];
+    return [...(this.knownGoodImage ? [this.knownGoodImage.target] : []), ...userTargets];
+  }
 
-    this.topic = new AlarmTopic(this, 'Notifications', {
+  private createTopic(props: EcrPullCanaryProps): AlarmTopic {
+    return new AlarmTopic(this, 'Notifications', {
       ...props.notifications,
-      alarmNamePrefix: alarmNamePrefix(this.canaryName, region),
+      alarmNamePrefix: alarmNamePrefix(this.canaryName, this.region),
     });
+  }
 
-    this.stateTable = new dynamodb.Table(this, 'State', {
+  private createStateTable(): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'State', {
       partitionKey: { name: STATE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: STATE_TABLE.ttlAttribute,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(this.stateTable).acknowledge({
+    Validations.of(table).acknowledge({
       id: 'AwsSolutions-DDB3',
       reason:
         'The table holds only notification dedup state that expires by TTL; losing it repeats at most one notification per failing target, so point-in-time backups would protect nothing of value.',
     });
+    return table;
+  }
 
-    const clockSkewThreshold =
-      props.alarms?.clockSkew?.thresholdSeconds ?? ALARM_DEFAULTS.clockSkew.thresholdSeconds;
-    this.probe = new CanaryFunction(this, 'Probe', {
+  private createProbe(props: EcrPullCanaryProps, scheduleMinutes: number): CanaryFunction {
+    const probe = new CanaryFunction(this, 'Probe', {
       entry: HANDLER_ENTRY,
       description: `ecr-pull-canary ${this.canaryName}: probes ECR pulls and reports`,
-      timeout,
+      timeout: props.timeout ?? Duration.seconds(defaultTimeoutSeconds(scheduleMinutes)),
       ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       ...(props.vpcPlacement === undefined ? {} : { vpcPlacement: props.vpcPlacement }),
-      environment: {
-        [ENV.targets]: JSON.stringify(this.targets),
-        [ENV.canaryName]: this.canaryName,
-        [ENV.namespace]: this.namespace,
-        [ENV.topicArn]: this.topic.topic.topicArn,
-        [ENV.stateTable]: this.stateTable.tableName,
-        [ENV.reminderHours]: String(props.reminderHours ?? CANARY_DEFAULTS.reminderHours),
-        [ENV.clockSkewThresholdSeconds]: String(clockSkewThreshold),
-        ...(props.dashboardName === undefined ? {} : { [ENV.dashboardName]: props.dashboardName }),
-      },
+      ...(props.role === undefined ? {} : { role: props.role }),
+      environment: this.probeEnvironment(props),
     });
-    this.probe.function.configureAsyncInvoke({
+    probe.function.configureAsyncInvoke({
       // A missed run is reported by the next one; a retried or queued one would report stale results late.
       retryAttempts: 0,
       maxEventAge: Duration.seconds(CANARY_DEFAULTS.maxEventAgeSeconds),
     });
-    this.grantProbe(this.probe.role, this.targets);
-    Validations.of(this.probe.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Resource "*" only where IAM has nothing narrower: ecr:GetAuthorizationToken (no resource-level permissions), cloudwatch:PutMetricData (limited to the canary namespace by the cloudwatch:namespace condition) and, with VPC placement, the network-interface actions Lambda needs (EC2 Describe* has no resource-level permissions).',
-    });
+    return probe;
+  }
 
+  /** The construct ↔ function contract (lambda/contract.ts): what the handler reads at cold start. */
+  private probeEnvironment(props: EcrPullCanaryProps): Record<string, string> {
+    const clockSkewThreshold =
+      props.alarms?.clockSkew?.thresholdSeconds ?? ALARM_DEFAULTS.clockSkew.thresholdSeconds;
+    return {
+      [ENV.targets]: JSON.stringify(this.targets),
+      [ENV.canaryName]: this.canaryName,
+      [ENV.namespace]: this.namespace,
+      [ENV.topicArn]: this.topic.topic.topicArn,
+      [ENV.stateTable]: this.stateTable.tableName,
+      [ENV.reminderHours]: String(props.reminderHours ?? CANARY_DEFAULTS.reminderHours),
+      [ENV.clockSkewThresholdSeconds]: String(clockSkewThreshold),
+      ...(props.dashboardName === undefined ? {} : { [ENV.dashboardName]: props.dashboardName }),
+    };
+  }
+
+  /**
+   * Exactly what the probe calls: its targets, its metrics in its namespace, its topic, and its dedup table —
+   * read, and written with a conditional PutItem (lambda/outputs/state-store.ts); nothing else.
+   */
+  private grantProbe(props: EcrPullCanaryProps): iam.Grant {
+    const role = this.probe.role;
+    const grant = this.grantPullTargets(role)
+      .combine(this.grantPutMetricData(role))
+      .combine(this.topic.grantPublish(role))
+      .combine(this.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem'));
+    // A role the user gives is theirs, and so are the findings on it (see EcrPullCanaryProps.role).
+    if (props.role === undefined) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Resource "*" only where IAM has nothing narrower: ecr:GetAuthorizationToken (no resource-level permissions), cloudwatch:PutMetricData (limited to the canary namespace by the cloudwatch:namespace condition) and, with VPC placement, the network-interface actions Lambda needs (EC2 Describe* has no resource-level permissions).',
+      });
+    }
+    return grant;
+  }
+
+  private createSchedule(): scheduler.Schedule {
+    const stack = Stack.of(this);
     // Its own role rather than the stack-wide one LambdaInvoke would share across every schedule in the stack.
     const schedulerRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -230,10 +413,15 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
     });
     // The first run must find the seeded image, or a fresh deployment starts with a failure.
     if (this.knownGoodImage) schedule.node.addDependency(this.knownGoodImage.seed);
+    return schedule;
+  }
 
-    // One run during the deployment, before the heartbeat alarm exists: the alarm's first evaluation then finds
-    // a datapoint, and with 3 of 3 (missing data breaching) one datapoint keeps it OK until the schedule's runs
-    // take over, so a fresh deployment does not page. Served by the probe function itself: no other function.
+  /**
+   * One run during the deployment, before the heartbeat alarm exists: the alarm's first evaluation then finds
+   * a datapoint, and with 3 of 3 (missing data breaching) one datapoint keeps it OK until the schedule's runs
+   * take over, so a fresh deployment does not page. Served by the probe function itself: no other function.
+   */
+  private createFirstRun(probeGrants: iam.Grant): CustomResource {
     const firstRun = new CustomResource(this, 'FirstRun', {
       serviceToken: this.probe.function.functionArn,
       resourceType: FIRST_RUN.resourceType,
@@ -243,53 +431,25 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
     // The first run must find the seeded image, like the schedule's.
     if (this.knownGoodImage) firstRun.node.addDependency(this.knownGoodImage.seed);
     // Everything of the function in place first: the role's policy (PutMetricData, Publish), the log group,
-    // and the async settings (no retries) that also apply to CloudFormation's asynchronous invocation.
+    // and the async settings (no retries) that also apply to CloudFormation's asynchronous invocation; the
+    // grants also when they went to a role of the user's outside this construct.
     firstRun.node.addDependency(this.probe);
+    probeGrants.applyBefore(firstRun);
+    return firstRun;
+  }
 
-    const alarms = new CanaryAlarms(this, 'Alarms', {
+  private createAlarms(props: EcrPullCanaryProps, firstRun: CustomResource): CanaryAlarm[] {
+    const { alarms } = new CanaryAlarms(this, 'Alarms', {
       metrics: this,
       canaryName: this.canaryName,
-      region,
+      region: this.region,
       period: this.schedule,
-      targets: this.targets.map((target) => target.name),
+      targets: this.targetNames,
       topic: this.topic.topic,
       ...(props.alarms === undefined ? {} : { options: props.alarms }),
     });
-    this.alarms = alarms.alarms;
-    for (const { kind, alarm } of this.alarms) if (kind === 'heartbeat') alarm.node.addDependency(firstRun);
-  }
-
-  /** 1 for a healthy probe, 0 for a failed one; its SampleCount counts runs. @default statistic Average */
-  metricSuccess(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(METRIC.success, { [DIMENSION.target]: target }, { statistic: 'Average', ...props });
-  }
-
-  /** Wall time of healthy probes, ms. @default statistic p90 */
-  metricLatency(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(METRIC.latency, { [DIMENSION.target]: target }, { statistic: 'p90', ...props });
-  }
-
-  /** Failed probes of one category, or of all. Sent only when non-zero. @default statistic Sum */
-  metricFailures(category?: Category, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(METRIC.failures, category === undefined ? {} : { [DIMENSION.category]: category }, {
-      statistic: 'Sum',
-      ...props,
-    });
-  }
-
-  /** Failed probes in the credentials, auth and permission categories. @default statistic Sum */
-  metricAuthFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(METRIC.authFailures, {}, { statistic: 'Sum', ...props });
-  }
-
-  /** Throttled responses, the ones the SDK retried past included. @default statistic Sum */
-  metricThrottledResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(METRIC.throttled, {}, { statistic: 'Sum', ...props });
-  }
-
-  /** Host minus AWS clock, seconds (signed), when measurable. @default statistic Maximum */
-  metricClockSkew(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(METRIC.clockSkew, {}, { statistic: 'Maximum', ...props });
+    for (const { kind, alarm } of alarms) if (kind === 'heartbeat') alarm.node.addDependency(firstRun);
+    return alarms;
   }
 
   private get heartbeatTarget(): string {
@@ -310,55 +470,6 @@ export class EcrPullCanary extends Construct implements CanaryMetricSource {
       period: this.schedule,
       ...props,
     });
-  }
-
-  /**
-   * Exactly what the probe calls: a token, the manifests of its own targets (and their blobs only where a
-   * platform check may need the config blob), AssumeRole for targets pulled as another role, its metrics in
-   * its namespace, its topic and its dedup table.
-   */
-  private grantProbe(role: iam.Role, targets: HandlerTarget[]): void {
-    const own = targets.filter((target) => target.assumeRoleArn === undefined);
-    if (own.length > 0) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          // No resource-level permissions exist for the token call.
-          actions: ['ecr:GetAuthorizationToken'],
-          resources: ['*'],
-        }),
-      );
-      const manifestArns = unique(own.map((target) => this.repositoryArn(target)));
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['ecr:BatchGetImage'], resources: manifestArns }),
-      );
-      // A single-arch image names its platform only in the config blob, which the probe then fetches; the
-      // seeded image is an index, so it never does.
-      const blobArns = unique(
-        own
-          .filter((target) => (target.platforms?.length ?? 0) > 0 && target !== this.knownGoodImage?.target)
-          .map((target) => this.repositoryArn(target)),
-      );
-      if (blobArns.length > 0) {
-        role.addToPrincipalPolicy(
-          new iam.PolicyStatement({ actions: ['ecr:GetDownloadUrlForLayer'], resources: blobArns }),
-        );
-      }
-    }
-    const roles = unique(targets.flatMap((target) => (target.assumeRoleArn ? [target.assumeRoleArn] : [])));
-    if (roles.length > 0) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
-    }
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        // PutMetricData has no resource-level permissions; the namespace condition key is how it is scoped.
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
-      }),
-    );
-    this.topic.grantPublish(role);
-    // Read the state, and write it with a conditional PutItem (lambda/outputs/state-store.ts); nothing else.
-    this.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem');
   }
 
   /** ARN of the repository a target reads: account and region from the URI, else this stack's. */

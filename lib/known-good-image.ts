@@ -1,6 +1,6 @@
 import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandlerTarget } from '../lambda/contract.ts';
@@ -49,13 +49,24 @@ export class KnownGoodImage extends Construct {
 
   constructor(scope: Construct, id: string, props: KnownGoodImageProps) {
     super(scope, id);
-
     // The image is a pure function of its platforms, so its digest is known at synthesis and can be pinned.
     this.digest = buildMultiArchImage({ platforms: [...KNOWN_GOOD_PLATFORMS] }).index.digest;
     this.tag = knownGoodTag(this.digest);
+    this.repository = this.createRepository(props.repositoryName);
+    this.seedFunction = this.createSeedFunction(props);
+    this.grantSeed(this.seedFunction.role);
+    this.seed = this.createSeed(props.repositoryName);
+    this.target = {
+      name: KNOWN_GOOD_TARGET_NAME,
+      image: `${props.repositoryName}:${this.tag}`,
+      platforms: [...KNOWN_GOOD_PLATFORMS],
+      expectedDigest: this.digest,
+    };
+  }
 
-    this.repository = new ecr.Repository(this, 'Repository', {
-      repositoryName: props.repositoryName,
+  private createRepository(repositoryName: string): ecr.Repository {
+    return new ecr.Repository(this, 'Repository', {
+      repositoryName,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       // Encrypted at rest with the ECR-managed key; a KMS key would cost $1 a month to protect a public text file.
       encryption: ecr.RepositoryEncryption.AES_256,
@@ -72,60 +83,51 @@ export class KnownGoodImage extends Construct {
       emptyOnDelete: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+  }
 
-    this.seedFunction = new CanaryFunction(this, 'SeedFunction', {
+  private createSeedFunction(props: KnownGoodImageProps): CanaryFunction {
+    return new CanaryFunction(this, 'SeedFunction', {
       entry: SEED_HANDLER_ENTRY,
       description: 'ecr-pull-canary: pushes the known-good image at deploy time',
       timeout: SEED_TIMEOUT,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
-    const role = this.seedFunction.role;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        // The token call has no resource-level permissions.
-        actions: ['ecr:GetAuthorizationToken'],
-        resources: ['*'],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          // Reading the tag first: an immutable tag refuses even an identical second push.
-          'ecr:BatchGetImage',
-          'ecr:BatchCheckLayerAvailability',
-          'ecr:InitiateLayerUpload',
-          'ecr:UploadLayerPart',
-          'ecr:CompleteLayerUpload',
-          'ecr:PutImage',
-        ],
-        resources: [this.repository.repositoryArn],
-      }),
-    );
+  }
 
+  /** What the seeding function calls: a token, then a push into the canary-owned repository alone. */
+  private grantSeed(role: iam.IRole): void {
+    // The token call has no resource-level permissions.
+    ecr.AuthorizationToken.grantRead(role);
+    this.repository.grant(
+      role,
+      // Reading the tag first: an immutable tag refuses even an identical second push.
+      'ecr:BatchGetImage',
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:InitiateLayerUpload',
+      'ecr:UploadLayerPart',
+      'ecr:CompleteLayerUpload',
+      'ecr:PutImage',
+    );
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only ecr:GetAuthorizationToken is on "*": it has no resource-level permissions. Every repository action is on the canary-owned repository alone.',
     });
+  }
 
-    this.seed = new CustomResource(this, 'Seed', {
+  private createSeed(repositoryName: string): CustomResource {
+    const seed = new CustomResource(this, 'Seed', {
       serviceToken: this.seedFunction.function.functionArn,
       resourceType: 'Custom::EcrPullCanaryKnownGoodImage',
       serviceTimeout: SEED_SERVICE_TIMEOUT,
       properties: {
-        [SEED_PROPERTIES.repository]: props.repositoryName,
+        [SEED_PROPERTIES.repository]: repositoryName,
         [SEED_PROPERTIES.tag]: this.tag,
         [SEED_PROPERTIES.platforms]: [...KNOWN_GOOD_PLATFORMS],
         [SEED_PROPERTIES.digest]: this.digest,
       },
     });
-    this.seed.node.addDependency(this.repository);
-
-    this.target = {
-      name: KNOWN_GOOD_TARGET_NAME,
-      image: `${props.repositoryName}:${this.tag}`,
-      platforms: [...KNOWN_GOOD_PLATFORMS],
-      expectedDigest: this.digest,
-    };
+    seed.node.addDependency(this.repository);
+    return seed;
   }
 }
