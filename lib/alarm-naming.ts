@@ -9,6 +9,9 @@ export const ALARM_KINDS = [
   'availability',
   'heartbeat',
   'latency',
+  // The workload watcher's (lib/workload-watch.ts): same prefix, so the pager filter routes them too.
+  'workload-auth',
+  'workload-throttle',
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 

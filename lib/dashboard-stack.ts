@@ -3,11 +3,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { DIMENSION, METRIC } from '../lambda/contract.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
+import type { WorkloadWatch } from './workload-watch.ts';
+import { workloadWatchRow } from './workload-watch-dashboard.ts';
 
 export interface DashboardStackProps extends StackProps {
   readonly dashboardName: string;
   /** The canaries to show, one row group per region, in this order. */
   readonly canaries: EcrPullCanary[];
+  /** Workload watches to show, each in a row after its canary's. @default - none */
+  readonly workloadWatches?: WorkloadWatch[];
 }
 
 const WIDE = 24;
@@ -28,6 +32,8 @@ export class DashboardStack extends Stack {
     });
     for (const canary of props.canaries) {
       this.dashboard.addWidgets(...this.regionRow(canary));
+      const watch = props.workloadWatches?.find((w) => w.canary === canary);
+      if (watch) this.dashboard.addWidgets(...workloadWatchRow(this, watch));
     }
   }
 

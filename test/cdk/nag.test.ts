@@ -83,6 +83,8 @@ describe('cdk-nag AwsSolutions', () => {
       'Canary/Probe/Role AwsSolutions-IAM5[Resource::*]',
       'Canary/ScheduleRole AwsSolutions-IAM5[Resource::<CanaryProbeFunction4E563096.Arn>:*]',
       'Canary/State AwsSolutions-DDB3',
+      'WorkloadWatch/Function/Function AwsSolutions-L1',
+      'WorkloadWatch/Function/Role AwsSolutions-IAM5[Resource::*]',
     ]);
     for (const [key, reason] of found) expect(reason.length, key).toBeGreaterThan(80);
   });
