@@ -55,6 +55,12 @@ export interface WorkloadWatchProps {
   readonly dashboardName?: string;
 }
 
+/** The watcher's alarm kinds (lib/alarm-naming.ts); the cost model tells its alarms from the canary's by them. */
+export const WATCH_ALARM_KINDS = [
+  'workload-auth',
+  'workload-throttle',
+] as const satisfies readonly AlarmKind[];
+
 /** One of the watcher's alarms, with its name, so the dashboard can find it from another region. */
 export interface WatchAlarm {
   readonly kind: AlarmKind;
