@@ -81,8 +81,11 @@ export function ecsTaskPattern(): Record<string, unknown> {
     source: [ECS_EVENT.source],
     'detail-type': [ECS_EVENT.detailType],
     detail: {
+      // Not `stopCode`: the reason prefixes already select exactly the pull failures, and the stop code of a
+      // task whose container failed to pull is not documented to be the same on every launch type.
       lastStatus: [ECS_EVENT.stoppedStatus],
       // The task's own reason (Fargate) or a container's reason (the EC2 agent): either names the pull failure.
+      // `$or` is supported in rules on event buses ("Comparison operators for use in event patterns").
       $or: [{ stoppedReason: prefixes }, { containers: { reason: prefixes } }],
     },
   };

@@ -1,4 +1,5 @@
 import { DEFAULT_NAMESPACE, DEFAULT_REMINDER_HOURS } from '../contract.ts';
+import { SNS_TOPIC_ARN_PATTERN } from '../handler-config.ts';
 import { consoleUrls } from '../outputs/notification.ts';
 import { WATCH_ENV } from './contract.ts';
 import type { WatchConfig } from './watch-run.ts';
@@ -36,7 +37,7 @@ export function readWatchConfig(env: NodeJS.ProcessEnv): WatchConfig {
     } else dedupHours = value;
   }
   const topicArn = env[WATCH_ENV.topicArn] || null;
-  if (topicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(topicArn)) {
+  if (topicArn && !SNS_TOPIC_ARN_PATTERN.test(topicArn)) {
     problems.push(`${WATCH_ENV.topicArn}="${topicArn}": allowed: an SNS topic ARN`);
   }
   if (problems.length > 0) throw new Error(`invalid watcher configuration: ${problems.join('; ')}`);
