@@ -5,7 +5,7 @@
  * (lambda/contract.ts: Success and Latency per target every run; everything else only on failure). Printed
  * next to a CloudWatch Synthetics canary on the same schedule. List prices, us-east-1, no free tier.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -79,8 +79,9 @@ function synthesize(file: CanaryConfigFile): {
 } {
   const { config, problems } = validateConfig(file);
   if (!config) throw new Error(problems.join('\n'));
+  const outdir = mkdtempSync(join(tmpdir(), 'canary-cost-'));
   const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'canary-cost-')),
+    outdir,
     // The bundles do not change the bill; skipping esbuild keeps this quick.
     context: { 'aws:cdk:bundling-stacks': [] },
   });
@@ -92,13 +93,13 @@ function synthesize(file: CanaryConfigFile): {
         (r) => r.Type === 'AWS::CloudWatch::Dashboard',
       ).length
     : 0;
-  return {
-    canaries: stacks.canaries.map((stack) => ({
-      name: stack.stackName,
-      template: template(stack.stackName),
-    })),
-    dashboards,
-  };
+  const canaries = stacks.canaries.map((stack) => ({
+    name: stack.stackName,
+    template: template(stack.stackName),
+  }));
+  // The templates are read; the cloud assembly would otherwise stay in /tmp after every run.
+  rmSync(outdir, { recursive: true, force: true });
+  return { canaries, dashboards };
 }
 
 function model(scenario: string, name: string, template: Template): RegionModel {
