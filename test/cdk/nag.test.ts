@@ -8,6 +8,7 @@ import { ACCOUNT, synthApp } from './helpers.ts';
 
 const CONFIGS: Array<[string, CanaryConfigFile]> = [
   ['the defaults', { regions: ['eu-west-1'] }],
+  ['both parts of the workload watch', { regions: ['eu-west-1'], workloadWatch: { ecrApiCalls: true } }],
   [
     'targets, VPC placement, an encrypted topic and subscriptions',
     {
