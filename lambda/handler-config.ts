@@ -20,6 +20,9 @@ export interface HandlerConfig {
   logGroupName: string | null;
 }
 
+/** What a topic ARN in the function's environment must look like (the probe's and the watcher's). */
+export const SNS_TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
 export class HandlerConfigError extends Error {
   override name = 'HandlerConfigError';
 }
@@ -80,10 +83,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     dashboardName: env[ENV.dashboardName] || null,
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || null,
   };
-  if (
-    config.topicArn &&
-    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(config.topicArn)
-  ) {
+  if (config.topicArn && !SNS_TOPIC_ARN_PATTERN.test(config.topicArn)) {
     problems.push(`${ENV.topicArn}="${config.topicArn}": must be an SNS topic ARN`);
   }
   if (problems.length > 0)

@@ -2,7 +2,7 @@
 export type AlarmSeverity = 'critical' | 'warning';
 
 /** The alarms a canary has; `latency` exists once per target. */
-export const ALARM_KINDS = [
+export const CANARY_ALARM_KINDS = [
   'auth',
   'throttle',
   'clock-skew',
@@ -10,6 +10,10 @@ export const ALARM_KINDS = [
   'heartbeat',
   'latency',
 ] as const;
+export type CanaryAlarmKind = (typeof CANARY_ALARM_KINDS)[number];
+
+/** Every alarm kind: the canary's and the workload watcher's (lib/workload-watch.ts), same prefix, so the pager filter routes them too. */
+export const ALARM_KINDS = [...CANARY_ALARM_KINDS, 'workload-auth', 'workload-throttle'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 export interface AlarmNameParts {

@@ -6,7 +6,14 @@ import { Construct } from 'constructs';
 import { AUTH_CATEGORIES } from '../lambda/contract.ts';
 import { CATEGORIES, type Category } from '../lambda/probe/types.ts';
 import type { Runbook } from '../lambda/runbooks.ts';
-import { ALARM_KINDS, type AlarmKind, type AlarmSeverity, alarmName, targetSlug } from './alarm-naming.ts';
+import {
+  type AlarmKind,
+  type AlarmSeverity,
+  alarmName,
+  CANARY_ALARM_KINDS,
+  type CanaryAlarmKind,
+  targetSlug,
+} from './alarm-naming.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, runbooksFor } from './alarm-runbooks.ts';
 import { ALARM_DEFAULTS } from './defaults.ts';
 
@@ -130,6 +137,8 @@ export const ALARM_SEVERITY: Readonly<Record<AlarmKind, AlarmSeverity>> = {
   availability: 'critical',
   heartbeat: 'critical',
   latency: 'warning',
+  'workload-auth': 'critical',
+  'workload-throttle': 'critical',
 };
 
 /**
@@ -171,7 +180,7 @@ const NOT_BREACHING = cloudwatch.TreatMissingData.NOT_BREACHING;
  * metrics sent only on failure treat missing data as not breaching; the heartbeat, on a metric every run
  * sends, treats it as breaching. A builder returns no spec for a disabled alarm.
  */
-const ALARM_SPECS: Readonly<Record<AlarmKind, (input: AlarmSpecInput) => AlarmSpec[]>> = {
+const ALARM_SPECS: Readonly<Record<CanaryAlarmKind, (input: AlarmSpecInput) => AlarmSpec[]>> = {
   auth: ({ metrics, period, options }) => {
     const tuning = { ...ALARM_DEFAULTS.auth, ...options.auth };
     return enabled(tuning, {
@@ -292,7 +301,7 @@ export class CanaryAlarms extends Construct {
       targets: props.targets,
       options: props.options ?? {},
     };
-    for (const kind of ALARM_KINDS) {
+    for (const kind of CANARY_ALARM_KINDS) {
       for (const spec of ALARM_SPECS[kind](input)) this.alarms.push(this.createAlarm(kind, spec));
     }
   }

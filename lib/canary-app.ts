@@ -50,6 +50,12 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
           reminderHours: config.reminderHours,
           ...(config.dashboard ? { dashboardName } : {}),
         },
+        workloadWatch: {
+          ...config.workloadWatch,
+          dedupHours: config.reminderHours,
+          logRetention: config.logRetentionDays as logs.RetentionDays,
+          ...(config.dashboard ? { dashboardName } : {}),
+        },
       }),
   );
   const first = config.regions[0];
@@ -60,6 +66,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
           description: `ecr-pull-canary ${config.name}: one dashboard for all regions`,
           dashboardName,
           canaries: canaries.map((stack) => stack.canary),
+          workloadWatches: canaries.flatMap((stack) => (stack.workloadWatch ? [stack.workloadWatch] : [])),
         })
       : undefined;
   for (const stack of [...canaries, ...(dashboard ? [dashboard] : [])]) {

@@ -2,11 +2,15 @@ import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { IEcrPullCanary } from './ecr-pull-canary.ts';
+import type { WorkloadWatch } from './workload-watch.ts';
+import { workloadWatchRow } from './workload-watch-dashboard.ts';
 
 export interface DashboardStackProps extends StackProps {
   readonly dashboardName: string;
   /** The canaries to show, one row group per region, in this order. */
   readonly canaries: IEcrPullCanary[];
+  /** Workload watches to show, each in a row after its canary's. @default - none */
+  readonly workloadWatches?: WorkloadWatch[];
 }
 
 const WIDE = 24;
@@ -102,9 +106,15 @@ export class DashboardStack extends Stack {
     for (const row of this.createRows(props)) this.dashboard.addWidgets(...row);
   }
 
-  /** The dashboard's rows, top to bottom: one per canary, in the order given. Another kind of row is one more list here. */
+  /**
+   * The dashboard's rows, top to bottom: one per canary, in the order given, each followed by its workload
+   * watch's row when there is one. Another kind of row is one more entry here.
+   */
   private createRows(props: DashboardStackProps): cloudwatch.IWidget[][] {
-    return [...props.canaries.map((canary) => this.canaryRow(canary))];
+    return props.canaries.flatMap((canary) => {
+      const watch = props.workloadWatches?.find((w) => w.canary === canary);
+      return [this.canaryRow(canary), ...(watch ? [workloadWatchRow(this, watch)] : [])];
+    });
   }
 
   private canaryRow(canary: IEcrPullCanary): cloudwatch.IWidget[] {

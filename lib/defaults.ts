@@ -28,6 +28,14 @@ export const CANARY_DEFAULTS = {
   firstRunServiceTimeoutMinutes: 5,
 } as const;
 
+/** The workload watcher (`workloadWatch` in the configuration, lib/workload-watch.ts). */
+export const WORKLOAD_WATCH_DEFAULTS = {
+  /** ECS task state changes are AWS service events on the default bus: free, and the rule is narrow. */
+  ecsTasks: true,
+  /** Needs a trail that records read management events, which the account may not have. */
+  ecrApiCalls: false,
+} as const;
+
 export const LIMITS = {
   scheduleMinutes: { min: 1, max: 60 },
   memoryMiB: { min: 128, max: 10_240 },

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
  * run "the bundle that will be deployed" take their options from here, so they bundle the same thing.
  */
 export const HANDLER_ENTRY = fileURLToPath(new URL('../lambda/handler.ts', import.meta.url));
+/** The workload watcher (lib/workload-watch.ts). */
+export const WATCH_HANDLER_ENTRY = fileURLToPath(new URL('../lambda/watch/handler.ts', import.meta.url));
 export const SEED_HANDLER_ENTRY = fileURLToPath(new URL('../lambda/seed/handler.ts', import.meta.url));
 
 /** Node 22 is the oldest Lambda runtime the canary supports; the SDK requires it from 2027. */

@@ -12,3 +12,5 @@ export * from './dashboard-stack.ts';
 export * from './defaults.ts';
 export * from './ecr-pull-canary.ts';
 export * from './known-good-image.ts';
+export * from './workload-watch.ts';
+export * from './workload-watch-dashboard.ts';

@@ -1,12 +1,18 @@
 /**
  * Builds what runs outside this repository: the probe CLI and the `explain` CLI as one file each
  * (`dist/cli.mjs`, `dist/explain.mjs`, started by plain `node`) and the handler bundle exactly as the CDK
- * construct bundles it (`dist/handler/index.cjs`).
+ * construct bundles it (`dist/handler/index.cjs`), and the workload watcher's (`dist/watch/index.cjs`).
  */
 
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLE_TARGET, bundleHandler, ESM_REQUIRE_BANNER, MAIN_FIELDS } from '../lib/handler-bundling.ts';
+import {
+  BUNDLE_TARGET,
+  bundleHandler,
+  ESM_REQUIRE_BANNER,
+  MAIN_FIELDS,
+  WATCH_HANDLER_ENTRY,
+} from '../lib/handler-bundling.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,9 +47,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const cli = await buildCli();
   const explain = await buildExplainCli();
   const handler = await bundleHandler(`${root}dist/handler/index.cjs`);
+  const watch = await bundleHandler(`${root}dist/watch/index.cjs`, WATCH_HANDLER_ENTRY);
   console.log(`built ${cli}`);
   console.log(`built ${explain}`);
   console.log(
     `built ${root}dist/handler/index.cjs (${(handler.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
+  );
+  console.log(
+    `built ${root}dist/watch/index.cjs (${(watch.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
   );
 }

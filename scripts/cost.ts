@@ -5,7 +5,7 @@
  * (lambda/contract.ts: Success and Latency per target every run; everything else only on failure). Printed
  * next to a CloudWatch Synthetics canary on the same schedule. List prices, us-east-1, no free tier.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -13,6 +13,7 @@ import { ENV } from '../lambda/contract.ts';
 import { buildCanaryApp } from '../lib/canary-app.ts';
 import type { CanaryConfigFile } from '../lib/config/schema.ts';
 import { validateConfig } from '../lib/config/validate.ts';
+import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
 
 /** docs/aws-costs-and-alarms.md (us-east-1, 2026); DynamoDB on-demand from its pricing page. Re-check before quoting. */
 const PRICE = {
@@ -28,6 +29,7 @@ const PRICE = {
   lambdaX86GbSecond: 0.0000166667,
   schedulerPerMillion: 1,
   dynamoReadPerMillion: 0.125,
+  dynamoWritePerMillion: 0.625,
   syntheticsRun: 0.0012,
   s3PutPer1k: 0.005,
 } as const;
@@ -67,6 +69,8 @@ interface RegionModel {
   alarms: number;
   alarmMetrics: number;
   kmsKeys: number;
+  /** The workload watcher (lib/workload-watch.ts), modelled on its own: its alarms and rules. */
+  watch: { alarms: number; rules: number; cloudTrailRule: boolean } | null;
 }
 
 function synthesize(file: CanaryConfigFile): {
@@ -75,8 +79,9 @@ function synthesize(file: CanaryConfigFile): {
 } {
   const { config, problems } = validateConfig(file);
   if (!config) throw new Error(problems.join('\n'));
+  const outdir = mkdtempSync(join(tmpdir(), 'canary-cost-'));
   const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'canary-cost-')),
+    outdir,
     // The bundles do not change the bill; skipping esbuild keeps this quick.
     context: { 'aws:cdk:bundling-stacks': [] },
   });
@@ -88,13 +93,13 @@ function synthesize(file: CanaryConfigFile): {
         (r) => r.Type === 'AWS::CloudWatch::Dashboard',
       ).length
     : 0;
-  return {
-    canaries: stacks.canaries.map((stack) => ({
-      name: stack.stackName,
-      template: template(stack.stackName),
-    })),
-    dashboards,
-  };
+  const canaries = stacks.canaries.map((stack) => ({
+    name: stack.stackName,
+    template: template(stack.stackName),
+  }));
+  // The templates are read; the cloud assembly would otherwise stay in /tmp after every run.
+  rmSync(outdir, { recursive: true, force: true });
+  return { canaries, dashboards };
 }
 
 function model(scenario: string, name: string, template: Template): RegionModel {
@@ -111,7 +116,12 @@ function model(scenario: string, name: string, template: Template): RegionModel 
   );
   if (!probe?.Properties) throw new Error(`${name}: no probe function`);
   const variables = (probe.Properties.Environment as { Variables: Record<string, string> }).Variables;
-  const alarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+  const isWatchAlarm = (r: { Properties?: Record<string, unknown> }) =>
+    WATCH_ALARM_KINDS.some((kind) => String(r.Properties?.AlarmName ?? '').includes(`-${kind}-`));
+  const allAlarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+  const alarms = allAlarms.filter((r) => !isWatchAlarm(r));
+  const watchAlarms = allAlarms.filter(isWatchAlarm);
+  const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule');
   // A metric-math alarm is billed per metric in its expression; a plain alarm is one metric.
   const alarmMetrics = alarms.reduce((sum, alarm) => {
     const metrics = alarm.Properties?.Metrics as Array<{ MetricStat?: unknown }> | undefined;
@@ -127,6 +137,16 @@ function model(scenario: string, name: string, template: Template): RegionModel 
     alarms: alarms.length,
     alarmMetrics,
     kmsKeys: resources.filter((r) => r.Type === 'AWS::KMS::Key').length,
+    watch:
+      watchAlarms.length + rules.length > 0
+        ? {
+            alarms: watchAlarms.length,
+            rules: rules.length,
+            cloudTrailRule: rules.some(
+              (r) => r.Properties?.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+            ),
+          }
+        : null,
   };
 }
 
@@ -193,6 +213,34 @@ function lines(m: RegionModel): Line[] {
   ];
 }
 
+/**
+ * The workload watcher: its two alarms are its only fixed cost. ECS task state changes are AWS service events
+ * on the default bus (free to EventBridge), its rules match only pull failures, so the function, its metrics
+ * (sent only on a failure) and its notifications cost nothing while no workload fails. The failure-time cost
+ * is stated per 1,000 failing events: Lambda (256 MB × 0.5 s), one PutMetricData, about three DynamoDB reads
+ * and a conditional write; the failure metrics are billed by the hour they exist.
+ */
+function watchLines(watch: NonNullable<RegionModel['watch']>, canaryTotal: number): string[] {
+  const fixed = watch.alarms * PRICE.alarmMetricMonth;
+  const perThousand =
+    (1000 / 1e6) * PRICE.lambdaRequestPerMillion +
+    1000 * 0.25 * 0.5 * PRICE.lambdaArmGbSecond +
+    (1000 / 1000) * PRICE.putMetricDataPer1k +
+    ((3 * 1000) / 1e6) * PRICE.dynamoReadPerMillion +
+    (1000 / 1e6) * PRICE.dynamoWritePerMillion;
+  return [
+    `  workload watch (${watch.rules} rule(s)${watch.cloudTrailRule ? ', one receiving CloudTrail read-only management events' : ''}), modelled apart from the canary:`,
+    `    while no workload fails: ${usd(fixed)} (${watch.alarms} alarms); rules, events, function, metrics and notifications $0.00`,
+    `    per 1,000 failing events: ${usd(perThousand)} (Lambda, PutMetricData, DynamoDB); each failure metric ${usd(PRICE.metricMonth)} per month it exists, prorated by the hour`,
+    ...(watch.cloudTrailRule
+      ? [
+          '    CloudTrail: the first copy of management events is free; a trail that records read events is required (README)',
+        ]
+      : []),
+    `    canary plus workload watch: ${usd(canaryTotal + fixed)} per region-month`,
+  ];
+}
+
 const usd = (value: number) => `$${value.toFixed(value < 0.01 && value > 0 ? 4 : 2)}`;
 
 /**
@@ -215,10 +263,11 @@ function report(m: RegionModel, dashboards: number, heldToTarget: boolean): bool
     `  ${'total per region-month'.padEnd(width)}${usd(total).padStart(16)}${usd(synthetics).padStart(12)}`,
     `  listed separately: KMS keys ${m.kmsKeys} × ${usd(PRICE.kmsKeyMonth)} = ${usd(m.kmsKeys * PRICE.kmsKeyMonth)}; dashboards ${dashboards} × ${usd(PRICE.dashboardMonth)} = ${usd(dashboards * PRICE.dashboardMonth)} for all regions`,
   ];
+  if (m.watch) out.push(...watchLines(m.watch, total));
   const pass = total <= TARGET_USD;
   out.push(
     heldToTarget
-      ? `  ${pass ? 'PASS' : 'MISS'}: ${usd(total)} ${pass ? '≤' : '>'} ${usd(TARGET_USD)} per region-month`
+      ? `  ${pass ? 'PASS' : 'MISS'}: ${usd(total)} ${pass ? '≤' : '>'} ${usd(TARGET_USD)} per region-month${m.watch ? ' (the canary; the workload watch is listed above)' : ''}`
       : `  for comparison: ${usd(total)} per region-month with ${m.targets} targets (the ${usd(TARGET_USD)} target is for one)`,
   );
   process.stdout.write(`${out.join('\n')}\n`);

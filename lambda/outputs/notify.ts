@@ -30,12 +30,20 @@ export type NotifyContext = Omit<NotificationContext, 'since' | 'recoveredCatego
   reminderMs: number;
 };
 
+/**
+ * The dedup item of one canary target: it also holds the canary's latest verdict for that target (no item, or
+ * `status: ok`, means healthy), which the workload watcher reads (lambda/watch/).
+ */
+export function canaryStateKey(canaryName: string, region: string, target: string): string {
+  return `${canaryName}#${region}#${target}`;
+}
+
 export async function notifyResult(
   result: ProbeResult,
   context: NotifyContext,
   deps: NotifyDeps,
 ): Promise<NotifyOutcome> {
-  const key = `${context.canaryName}#${context.region}#${result.target}`;
+  const key = canaryStateKey(context.canaryName, context.region, result.target);
   let previous: TargetState | null;
   let storeHealthy = deps.store !== null;
   try {

@@ -13,9 +13,16 @@ export interface MetricsSink {
   put(namespace: string, points: Datapoint[], timestamp: Date, abortSignal: AbortSignal): Promise<void>;
 }
 
-/** Publishes one diagnosis, with its message attributes, to the canary's topic. */
-export interface Notifier {
-  publish(notification: Notification, abortSignal: AbortSignal): Promise<void>;
+/** What goes on the topic: a subject, a plain-text body and String message attributes. */
+export interface PublishedMessage {
+  subject: string;
+  message: string;
+  attributes: Readonly<Record<string, string>>;
+}
+
+/** Publishes one diagnosis (the canary's, or the workload watcher's), with its message attributes, to the topic. */
+export interface Notifier<M extends PublishedMessage = Notification> {
+  publish(notification: M, abortSignal: AbortSignal): Promise<void>;
 }
 
 /** The notification dedup state of each target, kept across cold starts (in DynamoDB: see state-store.ts). */

@@ -1,8 +1,12 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notifier } from './ports.ts';
+import type { Notification } from './notification.ts';
+import type { Notifier, PublishedMessage } from './ports.ts';
 
 /** Publishes diagnoses to one topic; every attribute is a String attribute that subscription filters can match. */
-export function snsNotifier(client: SNSClient, topicArn: string): Notifier {
+export function snsNotifier<M extends PublishedMessage = Notification>(
+  client: SNSClient,
+  topicArn: string,
+): Notifier<M> {
   return {
     async publish(notification, abortSignal) {
       await client.send(

@@ -39,7 +39,21 @@ export interface CanaryConfigFile {
   alarms?: CanaryAlarmOptions;
   /** @default {} */
   regionOverrides?: Record<string, RegionOverride>;
+  /** @default { ecsTasks: true, ecrApiCalls: false } (lib/defaults.ts WORKLOAD_WATCH_DEFAULTS) */
+  workloadWatch?: WorkloadWatchConfig;
 }
+
+/** The workload watcher (lib/workload-watch.ts), in every configured region. */
+export interface WorkloadWatchConfig {
+  /** ECS tasks stopped by pull or registry-auth failures. @default true */
+  ecsTasks?: boolean;
+  /** Failed ECR API calls from CloudTrail; needs a trail that records read management events. @default false */
+  ecrApiCalls?: boolean;
+}
+
+export const WORKLOAD_WATCH_KEYS = ['ecsTasks', 'ecrApiCalls'] as const satisfies ReadonlyArray<
+  keyof WorkloadWatchConfig
+>;
 
 export type NotificationsConfig = NotificationOptions;
 
@@ -69,6 +83,7 @@ export const CONFIG_KEYS = [
   'notifications',
   'alarms',
   'regionOverrides',
+  'workloadWatch',
 ] as const satisfies ReadonlyArray<keyof CanaryConfigFile>;
 
 export const NOTIFICATION_KEYS = [
@@ -108,6 +123,7 @@ export interface CanaryConfig {
   dashboard: boolean;
   alarms: CanaryAlarmOptions;
   regions: RegionConfig[];
+  workloadWatch: Required<WorkloadWatchConfig>;
 }
 
 export interface RegionConfig {

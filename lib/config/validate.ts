@@ -27,6 +27,7 @@ import {
   REGION_OVERRIDE_KEYS,
   type RegionConfig,
 } from './schema.ts';
+import { checkWorkloadWatch } from './workload-watch.ts';
 
 const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((region) => region.name).filter(isRegion);
 const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
@@ -83,6 +84,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   checkBoolean(p, 'knownGoodImage', knownGoodImage);
   const dashboard = raw.dashboard ?? CANARY_DEFAULTS.dashboard;
   checkBoolean(p, 'dashboard', dashboard);
+  const workloadWatch = checkWorkloadWatch(p, 'workloadWatch', raw.workloadWatch);
 
   checkAlarmOptions(
     p,
@@ -157,6 +159,7 @@ export function validateConfig(raw: unknown): ValidationResult {
       dashboard: dashboard as boolean,
       alarms: (raw.alarms ?? {}) as CanaryConfig['alarms'],
       regions: resolved,
+      workloadWatch,
     },
   };
 }

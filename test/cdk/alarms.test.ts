@@ -23,7 +23,7 @@ function alarms(template = DEFAULTS): Map<string, AlarmProps> {
 }
 
 describe('default alarms', () => {
-  it('are the six documented ones, named <canary>-<region>-<alarm>-<severity>', () => {
+  it("are the six documented ones and the workload watcher's two, named <canary>-<region>-<alarm>-<severity>", () => {
     expect([...alarms().keys()]).toEqual([
       'ecr-pull-canary-eu-west-1-auth-critical',
       'ecr-pull-canary-eu-west-1-throttle-critical',
@@ -31,6 +31,9 @@ describe('default alarms', () => {
       'ecr-pull-canary-eu-west-1-availability-critical',
       'ecr-pull-canary-eu-west-1-heartbeat-critical',
       'ecr-pull-canary-eu-west-1-latency-known-good-warning',
+      // The workload watcher's (workloadWatch.ecsTasks is on by default): lib/workload-watch.ts.
+      'ecr-pull-canary-eu-west-1-workload-auth-critical',
+      'ecr-pull-canary-eu-west-1-workload-throttle-critical',
     ]);
   });
 
@@ -251,7 +254,8 @@ describe('alarm tuning', () => {
   it('leaves out an alarm that is turned off', () => {
     const template = canaryTemplate({ regions: [REGION], alarms: { latency: { enabled: false } } });
     expect([...alarms(template).keys()].some((name) => name.includes('latency'))).toBe(false);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // Four of the canary's six, and the workload watcher's two.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 });
 

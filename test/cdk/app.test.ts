@@ -62,7 +62,7 @@ describe('the app', () => {
     );
   });
 
-  it('`cdk synth` of the shipped example works without credentials and bundles both functions', async () => {
+  it('`cdk synth` of the shipped example works without credentials and bundles the three functions (probe, seeding, workload watcher)', async () => {
     const result = await cdkSynth([]);
     expect(result.code, result.stderr).toBe(0);
     expect(templatesIn(result.outdir).sort()).toEqual([
@@ -70,7 +70,7 @@ describe('the app', () => {
       'ecr-pull-canary-eu-west-1.template.json',
     ]);
     const bundles = readdirSync(result.outdir).filter((entry) => entry.startsWith('asset.'));
-    expect(bundles).toHaveLength(2);
+    expect(bundles).toHaveLength(3);
     for (const bundle of bundles) expect(readdirSync(join(result.outdir, bundle))).toEqual([BUNDLE_FILE]);
   }, 180_000);
 

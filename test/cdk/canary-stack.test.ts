@@ -176,7 +176,8 @@ describe('known-good image', () => {
     });
     template.resourceCountIs('AWS::ECR::Repository', 0);
     template.resourceCountIs('Custom::EcrPullCanaryKnownGoodImage', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    // The probe, and the workload watcher (on by default); no seeding function.
+    template.resourceCountIs('AWS::Lambda::Function', 2);
     expect(targetsOf(template)).toEqual([{ image: 'app:1', name: 'app:1' }]);
   });
 });

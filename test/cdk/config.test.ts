@@ -29,6 +29,7 @@ describe('configuration defaults', () => {
       dashboard: true,
       alarms: {},
       regions: [{ region: 'eu-west-1', targets: [], vpc: undefined, notifications: {} }],
+      workloadWatch: { ecsTasks: true, ecrApiCalls: false },
     });
   });
 

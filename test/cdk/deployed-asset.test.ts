@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENV, FIRST_RUN } from '../../lambda/contract.ts';
+import { WATCH_ENV } from '../../lambda/watch/contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
-import { BUNDLE_FILE, bundleHandler } from '../../lib/handler-bundling.ts';
+import { BUNDLE_FILE, bundleHandler, WATCH_HANDLER_ENTRY } from '../../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from '../support/dynamodb-double.ts';
 import { invokeBundle } from '../support/invoke-bundle.ts';
@@ -227,5 +228,45 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     for (const secret of secretForms(registry.password)) {
       expect(create.stdout + create.stderr + remove.stdout + remove.stderr).not.toContain(secret);
     }
+  });
+
+  it('the workload watcher asset is the tested bundle and, with its template environment, announces a pull failure', async () => {
+    const watcher = functionWithEnv(WATCH_ENV.canaryTargets);
+    const dir = await mkdtemp(join(tmpdir(), 'canary-compare-'));
+    try {
+      await bundleHandler(join(dir, 'index.cjs'), WATCH_HANDLER_ENTRY);
+      expect(readFileSync(assetEntry(watcher)).equals(readFileSync(join(dir, 'index.cjs')))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const local: Record<string, string> = {
+      [WATCH_ENV.topicArn]: LOCAL_TOPIC,
+      [WATCH_ENV.stateTable]: LOCAL_TABLE,
+    };
+    const env = Object.fromEntries(
+      Object.entries(watcher.Properties.Environment?.Variables ?? {}).map(([key, value]) => {
+        if (typeof value === 'string') return [key, value];
+        const resolved = local[key];
+        if (!resolved) throw new Error(`environment variable ${key} is a reference with no local stand-in`);
+        return [key, resolved];
+      }),
+    );
+    const fixtures = JSON.parse(
+      readFileSync(new URL('../fixtures/workload-events.json', import.meta.url), 'utf8'),
+    );
+    const publishesBefore = sns.publishes.length;
+    const run = await invokeBundle(
+      assetEntry(watcher),
+      { ...hostEnv(), ...env },
+      15_000,
+      fixtures.events['ecs-pull-timeout'].event,
+    );
+    expect(run.summary).toMatchObject({
+      handled: true,
+      category: 'network',
+      notified: true,
+      metricsVia: 'PutMetricData',
+    });
+    expect(sns.publishes.slice(publishesBefore).map((p) => p.topicArn)).toEqual([LOCAL_TOPIC]);
   });
 });

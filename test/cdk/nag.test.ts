@@ -8,6 +8,7 @@ import { ACCOUNT, synthApp } from './helpers.ts';
 
 const CONFIGS: Array<[string, CanaryConfigFile]> = [
   ['the defaults', { regions: ['eu-west-1'] }],
+  ['both parts of the workload watch', { regions: ['eu-west-1'], workloadWatch: { ecrApiCalls: true } }],
   [
     'targets, VPC placement, an encrypted topic and subscriptions',
     {
@@ -83,6 +84,8 @@ describe('cdk-nag AwsSolutions', () => {
       'Canary/Probe/Role AwsSolutions-IAM5[Resource::*]',
       'Canary/ScheduleRole AwsSolutions-IAM5[Resource::<CanaryProbeFunction4E563096.Arn>:*]',
       'Canary/State AwsSolutions-DDB3',
+      'WorkloadWatch/Function/Function AwsSolutions-L1',
+      'WorkloadWatch/Function/Role AwsSolutions-IAM5[Resource::*]',
     ]);
     for (const [key, reason] of found) expect(reason.length, key).toBeGreaterThan(80);
   });
