@@ -1,4 +1,7 @@
 import type { HandlerConfig } from './handler-config.ts';
+import { PROBE_DEFAULTS } from './model/limits.ts';
+import type { ResolvedTarget } from './model/target.ts';
+import type { ProbeResult } from './model/types.ts';
 import { runDatapoints } from './outputs/datapoints.ts';
 import type { TargetState } from './outputs/dedup.ts';
 import { consoleUrls } from './outputs/notification.ts';
@@ -6,8 +9,7 @@ import { type NotifyOutcome, notifyResult } from './outputs/notify.ts';
 import type { MetricsSink, Notifier, StateStore } from './outputs/ports.ts';
 import { probeLogRecord } from './outputs/probe-log.ts';
 import { type MetricsOutcome, publishMetrics } from './outputs/publish-metrics.ts';
-import { PROBE_DEFAULTS, type ProbeOptions, type ResolvedTarget } from './probe/probe.ts';
-import type { ProbeResult } from './probe/types.ts';
+import type { ProbeOptions } from './probe/probe.ts';
 
 /** Probes the targets within the given deadlines; never rejects for a failing endpoint (see `probeTargets`). */
 export type ProbeFn = (targets: ResolvedTarget[], options: ProbeOptions) => Promise<ProbeResult[]>;

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatHuman, toJsonDocument } from './outputs/cli-format.ts';
-import { createAwsClientFactory } from './probe/aws-clients.ts';
+import { formatHuman, toJsonDocument } from './cli-format.ts';
 import {
   ImageReferenceError,
   isRegion,
@@ -9,10 +8,13 @@ import {
   parseImageReference,
   REGISTRY_URL_ALLOWED,
   tokenHostProblem,
-} from './probe/image-ref.ts';
-import { parsePlatform } from './probe/manifest.ts';
-import { type ProbeOptions, probeTargets, resolveTarget, TargetConfigError } from './probe/probe.ts';
-import type { ProbeTarget } from './probe/types.ts';
+} from './model/image-ref.ts';
+import { LIMITS, PROBE_DEFAULTS } from './model/limits.ts';
+import { parsePlatform } from './model/platform.ts';
+import { resolveTarget, TargetConfigError } from './model/target.ts';
+import type { ProbeTarget } from './model/types.ts';
+import { createAwsClientFactory } from './probe/aws-clients.ts';
+import { type ProbeOptions, probeTargets } from './probe/probe.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from './sdk-node-notice.ts';
 
 export const EXIT_HEALTHY = 0;
@@ -56,11 +58,15 @@ const OPTIONS = {
     multiple: true,
     help: 'require this platform in the image (repeatable)',
   },
-  timeout: { type: 'string', value: 'MS', help: 'deadline per phase (default 10000)' },
+  timeout: {
+    type: 'string',
+    value: 'MS',
+    help: `deadline per phase (default ${PROBE_DEFAULTS.manifestTimeoutMs})`,
+  },
   'skew-threshold': {
     type: 'string',
     value: 'S',
-    help: 'clock skew that fails the probe, in seconds (default 60)',
+    help: `clock skew that fails the probe, in seconds (default ${PROBE_DEFAULTS.clockSkewThresholdSeconds})`,
   },
   'ca-file': { type: 'string', value: 'PATH', help: 'extra CA certificates (PEM) to trust for the registry' },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
@@ -155,8 +161,18 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
     if (!parsePlatform(platform))
       throw new UsageError(`--platform "${platform}" is not OS/ARCH[/VARIANT], e.g. linux/arm64`);
   }
-  const timeout = optionalNumber(values.timeout, '--timeout', 100, 300_000);
-  const skew = optionalNumber(values['skew-threshold'], '--skew-threshold', 1, 900);
+  const timeout = optionalNumber(
+    values.timeout,
+    '--timeout',
+    LIMITS.cliPhaseTimeoutMs.min,
+    LIMITS.cliPhaseTimeoutMs.max,
+  );
+  const skew = optionalNumber(
+    values['skew-threshold'],
+    '--skew-threshold',
+    LIMITS.clockSkewSeconds.min,
+    LIMITS.clockSkewSeconds.max,
+  );
   let ca: string | undefined;
   if (values['ca-file'] !== undefined) {
     try {

@@ -3,11 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AUTH_CATEGORIES } from '../lambda/contract.ts';
-import { CATEGORIES, type Category } from '../lambda/probe/types.ts';
+import { AUTH_CATEGORIES } from '../lambda/model/contract.ts';
+import { ALARM_DEFAULTS } from '../lambda/model/limits.ts';
+import { CATEGORIES, type Category } from '../lambda/model/types.ts';
 import { type AlarmKind, type AlarmSeverity, alarmName, targetSlug } from './alarm-naming.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, runbooksFor } from './alarm-runbooks.ts';
-import { ALARM_DEFAULTS } from './defaults.ts';
 
 /** M of N on periods of the schedule's length (the heartbeat: of its own, longer period). */
 export interface AlarmTuning {

@@ -1,7 +1,7 @@
 import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { DIMENSION, METRIC } from '../lambda/contract.ts';
+import { DIMENSION, METRIC } from '../lambda/model/contract.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
 
 export interface DashboardStackProps extends StackProps {

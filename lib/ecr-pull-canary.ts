@@ -17,11 +17,19 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { DIMENSION, ENV, FIRST_RUN, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
-import { parseImageReference } from '../lambda/probe/image-ref.ts';
-import { resolveTarget } from '../lambda/probe/probe.ts';
-import type { Category, ProbeTarget } from '../lambda/probe/types.ts';
-import { KNOWN_GOOD_TARGET_NAME } from '../lambda/seed/contract.ts';
+import {
+  DIMENSION,
+  ENV,
+  FIRST_RUN,
+  type HandlerTarget,
+  METRIC,
+  STATE_TABLE,
+} from '../lambda/model/contract.ts';
+import { parseImageReference } from '../lambda/model/image-ref.ts';
+import { ALARM_DEFAULTS, CANARY_DEFAULTS, defaultTimeoutSeconds, LIMITS } from '../lambda/model/limits.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../lambda/model/seed-contract.ts';
+import { resolveTarget } from '../lambda/model/target.ts';
+import type { Category, ProbeTarget } from '../lambda/model/types.ts';
 import { alarmNamePrefix } from './alarm-naming.ts';
 import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
 import {
@@ -31,7 +39,6 @@ import {
   type CanaryMetricSource,
 } from './canary-alarms.ts';
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
-import { ALARM_DEFAULTS, CANARY_DEFAULTS, defaultTimeoutSeconds, LIMITS } from './defaults.ts';
 import { HANDLER_ENTRY } from './handler-bundling.ts';
 import { KnownGoodImage } from './known-good-image.ts';
 import {

@@ -6,12 +6,12 @@ import {
   parseImageReference,
   REGISTRY_URL_ALLOWED,
   tokenHostAllowed,
-} from '../lambda/probe/image-ref.ts';
-import { resolveTarget } from '../lambda/probe/probe.ts';
+} from '../lambda/model/image-ref.ts';
+import { ALARM_DEFAULTS, CANARY_NAME_PATTERN, LIMITS, NAMESPACE_PATTERN } from '../lambda/model/limits.ts';
+import { resolveTarget } from '../lambda/model/target.ts';
 import { targetSlug } from './alarm-naming.ts';
 import { LATENCY_STATISTICS } from './canary-alarms.ts';
 import { TARGET_KEYS } from './config/schema.ts';
-import { ALARM_DEFAULTS, CANARY_NAME_PATTERN, LIMITS, NAMESPACE_PATTERN } from './defaults.ts';
 
 /**
  * Collects every problem before anything is built, one line each: the field, the value received and what is

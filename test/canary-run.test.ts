@@ -7,11 +7,12 @@ import {
   runCanary,
 } from '../lambda/canary-run.ts';
 import type { HandlerConfig } from '../lambda/handler-config.ts';
+import type { ResolvedTarget } from '../lambda/model/target.ts';
+import type { ProbeResult } from '../lambda/model/types.ts';
 import { runDatapoints } from '../lambda/outputs/datapoints.ts';
 import type { TargetState } from '../lambda/outputs/dedup.ts';
 import { toEmfLines } from '../lambda/outputs/emf.ts';
-import type { ProbeOptions, ResolvedTarget } from '../lambda/probe/probe.ts';
-import type { ProbeResult } from '../lambda/probe/types.ts';
+import type { ProbeOptions } from '../lambda/probe/probe.ts';
 import {
   type MemoryStore,
   memoryStore,

@@ -4,7 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { STATE_TABLE } from '../contract.ts';
+import { STATE_TABLE } from '../model/contract.ts';
 import { withDeadline } from '../probe/deadline.ts';
 import type { TargetState } from './dedup.ts';
 import type { StateStore } from './ports.ts';

@@ -1,9 +1,8 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { isRegion } from '../../lambda/probe/image-ref.ts';
-import type { ProbeTarget } from '../../lambda/probe/types.ts';
-import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/seed/contract.ts';
-import { LOG_RETENTION_DAYS } from '../canary-function.ts';
-import { CANARY_DEFAULTS, LIMITS } from '../defaults.ts';
+import { isRegion } from '../../lambda/model/image-ref.ts';
+import { CANARY_DEFAULTS, LIMITS, LOG_RETENTION_DAYS } from '../../lambda/model/limits.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/model/seed-contract.ts';
+import type { ProbeTarget } from '../../lambda/model/types.ts';
 import {
   checkAlarmOptions,
   checkBoolean,

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ENV, FIRST_RUN } from '../../lambda/contract.ts';
+import { ENV, FIRST_RUN } from '../../lambda/model/contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { BUNDLE_FILE, bundleHandler } from '../../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
