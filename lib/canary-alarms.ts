@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AUTH_CATEGORIES } from '../lambda/model/contract.ts';
-import { ALARM_DEFAULTS } from '../lambda/model/limits.ts';
+import { ALARM_DEFAULTS, type LATENCY_STATISTICS } from '../lambda/model/limits.ts';
 import { CATEGORIES, type Category } from '../lambda/model/types.ts';
 import { type AlarmKind, type AlarmSeverity, alarmName, targetSlug } from './alarm-naming.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, runbooksFor } from './alarm-runbooks.ts';
@@ -54,7 +54,6 @@ export interface HeartbeatAlarmTuning extends AlarmTuning {
   readonly periodMultiplier?: number;
 }
 
-export const LATENCY_STATISTICS = ['p50', 'p90', 'p95', 'p99', 'Average', 'Maximum'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
 
 export interface LatencyAlarmTuning extends AlarmTuning {

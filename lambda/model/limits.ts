@@ -86,6 +86,9 @@ export const CANARY_NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 /** CloudWatch namespace characters; `AWS/` is reserved for AWS services. */
 export const NAMESPACE_PATTERN = /^[A-Za-z0-9._/#:-]{1,255}$/;
 
+/** Statistics the latency alarm may use. */
+export const LATENCY_STATISTICS = ['p50', 'p90', 'p95', 'p99', 'Average', 'Maximum'] as const;
+
 export interface AlarmDefaults {
   enabled: boolean;
   datapointsToAlarm: number;

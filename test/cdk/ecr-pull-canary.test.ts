@@ -83,7 +83,7 @@ describe('EcrPullCanary embedded in another app', () => {
     ).toThrow(
       [
         'Invalid EcrPullCanary properties:',
-        '  schedule (minutes): got 90; allowed: a whole number from 1 to 60',
+        '  schedule (minutes): got 90; allowed: a whole number from 1 to 60 minutes',
         '  canaryName: got "Bad Name"; allowed: 2-32 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
         '  memorySize: got 64; allowed: a whole number from 128 to 10240 MiB',
         '  targets[0].image: got "App:1"; allowed: a valid image reference',
