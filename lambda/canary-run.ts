@@ -1,5 +1,5 @@
 import type { HandlerConfig } from './handler-config.ts';
-import { PROBE_DEFAULTS } from './model/limits.ts';
+import { PROBE_DEFAULTS, RUN_BUDGET_MS } from './model/limits.ts';
 import type { ResolvedTarget } from './model/target.ts';
 import type { ProbeResult } from './model/types.ts';
 import { runDatapoints } from './outputs/datapoints.ts';
@@ -35,12 +35,6 @@ export interface RunSummary {
   notifications: NotifyOutcome[];
 }
 
-/** Time kept back from the probes for metrics, notifications and the dedup store, which run after them. */
-export const OUTPUT_RESERVE_MS = 8000;
-/** Deadline of each output call (PutMetricData, each SNS Publish), the SDK's retries included. */
-export const OUTPUT_CALL_TIMEOUT_MS = 3000;
-const MIN_PHASE_MS = 500;
-
 /**
  * One scheduled run: probe every target within the time left, then log, publish metrics and notify.
  * A failed probe is a result, and a broken output is logged: the run itself does not fail for either.
@@ -57,7 +51,7 @@ export async function runCanary(
   const results = await deps.probe(config.targets, {
     defaultRegion: config.region,
     clockSkewThresholdSeconds: config.clockSkewThresholdSeconds,
-    ...phaseDeadlines(remainingMs - OUTPUT_RESERVE_MS),
+    ...phaseDeadlines(remainingMs - RUN_BUDGET_MS.outputReserve),
   });
   for (const result of results) log(probeLogRecord(result, config.canaryName));
 
@@ -73,7 +67,7 @@ export async function runCanary(
       config.namespace,
       runDatapoints(results),
       runStartedMs,
-      OUTPUT_CALL_TIMEOUT_MS,
+      RUN_BUDGET_MS.outputCall,
       deps.write,
     ),
     notifier
@@ -93,7 +87,7 @@ export async function runCanary(
                 lastKnown: deps.lastKnown,
                 now: deps.now,
                 log,
-                timeoutMs: OUTPUT_CALL_TIMEOUT_MS,
+                timeoutMs: RUN_BUDGET_MS.outputCall,
               },
             ),
           ),
@@ -136,7 +130,7 @@ export function phaseDeadlines(budgetMs: number): {
   const { credentialsTimeoutMs, tokenTimeoutMs, manifestTimeoutMs } = PROBE_DEFAULTS;
   const total = credentialsTimeoutMs + tokenTimeoutMs + 2 * manifestTimeoutMs;
   const scale = Math.min(1, Math.max(0, budgetMs) / total);
-  const scaled = (ms: number) => Math.max(MIN_PHASE_MS, Math.floor(ms * scale));
+  const scaled = (ms: number) => Math.max(RUN_BUDGET_MS.minPhase, Math.floor(ms * scale));
   return {
     credentialsTimeoutMs: scaled(credentialsTimeoutMs),
     tokenTimeoutMs: scaled(tokenTimeoutMs),

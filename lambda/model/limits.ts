@@ -53,6 +53,16 @@ export const PROBE_DEFAULTS = {
   lookupIdentity: true,
 } as const;
 
+/** How the function splits its time between the probes and the outputs that run after them. */
+export const RUN_BUDGET_MS = {
+  /** Time kept back from the probes for metrics, notifications and the dedup store. */
+  outputReserve: 8000,
+  /** Deadline of each output call (PutMetricData, each SNS Publish, each dedup-state read or write), retries included. */
+  outputCall: 3000,
+  /** No phase deadline is scaled below this, however little time is left. */
+  minPhase: 500,
+} as const;
+
 /** The retention values CloudWatch Logs accepts (`logs.RetentionDays`; 9999 is "never expire"). */
 export const LOG_RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
