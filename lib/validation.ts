@@ -37,9 +37,12 @@ import { TARGET_KEYS } from './config/schema.ts';
  */
 export class Problems {
   readonly lines: string[] = [];
+  /** Problems found so far, repeats included: compare before and after a check to see whether it found any. */
+  found = 0;
 
   add(path: string, value: unknown, allowed: string): void {
     const line = `${path}: got ${show(value)}; ${allowed}`;
+    this.found++;
     if (!this.lines.includes(line)) this.lines.push(line);
   }
 
@@ -174,7 +177,7 @@ export function checkTarget(
     return null;
   }
   checkKeys(p, path, target, TARGET_KEYS);
-  const before = p.lines.length;
+  const before = p.found;
   if (typeof target.image !== 'string') {
     p.add(
       `${path}.image`,
@@ -257,7 +260,7 @@ export function checkTarget(
       });
     }
   }
-  if (p.lines.length > before) return null;
+  if (p.found > before) return null;
   try {
     return resolveTarget(target as unknown as ProbeTarget, defaultRegion).name;
   } catch (error) {
