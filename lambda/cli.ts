@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatHuman, toJsonDocument } from './cli-format.ts';
+import { IAM_ROLE_ARN, PRINCIPAL_ARN } from './model/arn.ts';
 import {
   ImageReferenceError,
   isRegion,
@@ -130,8 +131,6 @@ interface CliRequest {
   json: boolean;
 }
 
-const ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/;
-
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest | 'help' {
   let parsed: ReturnType<typeof parseOptions>;
   try {
@@ -152,10 +151,15 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
   if (values.region !== undefined && !isRegion(values.region)) {
     throw new UsageError(`--region "${values.region}" is not a region name such as eu-west-1`);
   }
-  for (const flag of ['role-arn', 'expect-principal'] as const) {
+  // The configuration file's rules for assumeRoleArn and expectedPrincipal.
+  const arns = [
+    ['role-arn', IAM_ROLE_ARN, 'an IAM role ARN'],
+    ['expect-principal', PRINCIPAL_ARN, 'an IAM role or user ARN, or an STS assumed-role ARN'],
+  ] as const;
+  for (const [flag, pattern, what] of arns) {
     const value = values[flag];
-    if (value !== undefined && !ARN.test(value))
-      throw new UsageError(`--${flag} "${value}" is not an IAM or STS ARN`);
+    if (value !== undefined && !pattern.test(value))
+      throw new UsageError(`--${flag} "${value}" is not ${what}`);
   }
   for (const platform of values.platform ?? []) {
     if (!parsePlatform(platform))
