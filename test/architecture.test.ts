@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
  *   no I/O), so both the constructs and the functions can use it;
  * - `lambda/**` never imports `lib/**` (the deployed bundle must not drag in the CDK);
  * - `lib/**` imports from `lambda/` only the model (the handlers' file paths for bundling are strings, not imports);
+ * - the validation the configuration file goes through (lib/config/**, lib/validation.ts) runs before any construct
+ *   exists, so it imports no construct module (type-only imports aside, which are erased);
  * - product code never imports tests, benchmarks or scripts.
  */
 
@@ -24,16 +26,28 @@ interface Edge {
   from: string;
   to: string;
   line: number;
+  /** `import type …` / `export type …`: erased at compile time, so it loads nothing. */
+  typeOnly?: boolean;
 }
+
+const VALIDATION = (file: string) => file.startsWith('lib/config/') || file === 'lib/validation.ts';
+/** What the validation may load: the model, itself, the alarm-name rules, and the CDK's token and region tables. */
+const VALIDATION_IMPORTS = (to: string) =>
+  to.startsWith(MODEL) ||
+  VALIDATION(to) ||
+  to === 'lib/alarm-naming.ts' ||
+  to === 'aws-cdk-lib' ||
+  to === 'aws-cdk-lib/region-info' ||
+  to.startsWith('node:');
 
 /**
  * Module specifiers of every static import (`import … from`, `import type … from`, side-effect `import '…'`),
  * re-export (`export … from`) and dynamic `import('…')` in a TypeScript source. Comments are blanked first (keeping
  * line numbers), so an example in a comment is not an edge.
  */
-function importSpecifiers(source: string): Array<{ specifier: string; line: number }> {
+function importSpecifiers(source: string): Array<{ specifier: string; line: number; typeOnly: boolean }> {
   const code = blankComments(source);
-  const found: Array<{ specifier: string; index: number }> = [];
+  const found: Array<{ specifier: string; index: number; typeOnly: boolean }> = [];
   const patterns = [
     // import x from '…'; import type { X } from '…'; export { x } from '…'; export * from '…'; multi-line braces too.
     /(?:^|[;\n])\s*(?:import|export)\s+(?:type\s+)?[^;'"]*?\bfrom\s*(['"])([^'"\n]+)\1/g,
@@ -47,12 +61,17 @@ function importSpecifiers(source: string): Array<{ specifier: string; line: numb
       found.push({
         specifier: match[2] as string,
         index: match.index + match[0].lastIndexOf(match[2] as string),
+        typeOnly: /^[;\n]?\s*(?:import|export)\s+type\s/.test(match[0]),
       });
     }
   }
   return found
     .sort((a, b) => a.index - b.index)
-    .map(({ specifier, index }) => ({ specifier, line: code.slice(0, index).split('\n').length }));
+    .map(({ specifier, index, typeOnly }) => ({
+      specifier,
+      line: code.slice(0, index).split('\n').length,
+      typeOnly,
+    }));
 }
 
 /** Replaces block and line comments with spaces (newlines kept); string literals are left alone. */
@@ -101,12 +120,13 @@ function sourceFiles(dir: string): string[] {
 }
 
 function edgesOf(file: string, source: string): Edge[] {
-  return importSpecifiers(source).map(({ specifier, line }) => ({
+  return importSpecifiers(source).map(({ specifier, line, typeOnly }) => ({
     from: file,
     to: specifier.startsWith('.')
       ? path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier))
       : specifier,
     line,
+    ...(typeOnly ? { typeOnly } : {}),
   }));
 }
 
@@ -119,6 +139,9 @@ function violation(edge: Edge): string | null {
   if (from.startsWith('lambda/') && to.startsWith('lib/')) return 'lambda/ never imports lib/';
   if (from.startsWith('lib/') && to.startsWith('lambda/') && !to.startsWith(MODEL)) {
     return `lib/ imports from lambda/ only ${MODEL}**`;
+  }
+  if (VALIDATION(from) && !edge.typeOnly && !VALIDATION_IMPORTS(to)) {
+    return 'configuration validation runs before any construct exists: it imports no construct module';
   }
   if (/^(test|bench|scripts)\//.test(to)) return 'product code never imports tests, benchmarks or scripts';
   return null;
@@ -170,15 +193,15 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
 
   it('finds every kind of import and re-export with its line, and none in comments', () => {
     expect(importSpecifiers(source)).toEqual([
-      { specifier: './a.ts', line: 1 },
-      { specifier: '../model/b.ts', line: 2 },
-      { specifier: '../../lib/c.ts', line: 6 },
-      { specifier: './e.ts', line: 7 },
-      { specifier: './f.ts', line: 8 },
-      { specifier: './g.ts', line: 9 },
-      { specifier: './side-effect.ts', line: 10 },
-      { specifier: './h.ts', line: 11 },
-      { specifier: 'node:http', line: 15 },
+      { specifier: './a.ts', line: 1, typeOnly: false },
+      { specifier: '../model/b.ts', line: 2, typeOnly: true },
+      { specifier: '../../lib/c.ts', line: 6, typeOnly: false },
+      { specifier: './e.ts', line: 7, typeOnly: false },
+      { specifier: './f.ts', line: 8, typeOnly: false },
+      { specifier: './g.ts', line: 9, typeOnly: true },
+      { specifier: './side-effect.ts', line: 10, typeOnly: false },
+      { specifier: './h.ts', line: 11, typeOnly: false },
+      { specifier: 'node:http', line: 15, typeOnly: false },
     ]);
   });
 
@@ -193,6 +216,8 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
         edge('lambda/handler.ts', 'lib/validation.ts'),
         edge('lib/validation.ts', 'lambda/probe/probe.ts'),
         edge('bin/app.ts', 'test/support/registry.ts'),
+        edge('lib/config/validate.ts', 'lib/canary-function.ts'),
+        edge('lib/validation.ts', 'aws-cdk-lib/aws-lambda-nodejs'),
       ]),
     ).toEqual([
       'lambda/model/x.ts:3 imports lambda/probe/probe.ts: the model imports only lambda/model/** and node:crypto, node:zlib',
@@ -202,6 +227,8 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
       'lambda/handler.ts:3 imports lib/validation.ts: lambda/ never imports lib/',
       'lib/validation.ts:3 imports lambda/probe/probe.ts: lib/ imports from lambda/ only lambda/model/**',
       'bin/app.ts:3 imports test/support/registry.ts: product code never imports tests, benchmarks or scripts',
+      'lib/config/validate.ts:3 imports lib/canary-function.ts: configuration validation runs before any construct exists: it imports no construct module',
+      'lib/validation.ts:3 imports aws-cdk-lib/aws-lambda-nodejs: configuration validation runs before any construct exists: it imports no construct module',
     ]);
     expect(
       violations([
@@ -211,6 +238,8 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
         edge('lib/validation.ts', 'lambda/model/limits.ts'),
         edge('lib/validation.ts', 'aws-cdk-lib'),
         edge('bin/probe.ts', 'lambda/cli.ts'),
+        { ...edge('lib/config/schema.ts', 'lib/canary-function.ts'), typeOnly: true },
+        edge('lib/config/validate.ts', 'aws-cdk-lib/region-info'),
       ]),
     ).toEqual([]);
   });
