@@ -428,7 +428,8 @@ function validate(
     p,
     {
       region: Token.isUnresolved(stack.region) ? undefined : stack.region,
-      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+      // No account: the construct has no account prop, and a stack's account may be the CLI's default
+      // (CDK_DEFAULT_ACCOUNT) rather than one the user named; only a configured `account` is held to its topic.
       targets: props.targets ?? [],
       knownGoodImage,
       vpc: props.vpcPlacement,

@@ -515,7 +515,7 @@ export interface RegionalPaths {
 export interface RegionalSettings {
   /** The stack's region; undefined when it is not known at synthesis (an environment-agnostic stack). */
   region: string | undefined;
-  /** The account the stack deploys to, when known. */
+  /** The account the user named for the stacks (the configuration file's `account`), when there is one. */
   account?: string | undefined;
   targets: unknown;
   knownGoodImage: boolean;

@@ -78,11 +78,6 @@ describe('one validator: the configuration file and the construct say the same t
       { notifications: { topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:pager.fifo` } },
     ],
     [
-      'a topic in another account',
-      { notifications: { topicArn: `arn:aws:sns:${REGION}:123456789012:pager` } },
-      { notifications: { topicArn: `arn:aws:sns:${REGION}:123456789012:pager` } },
-    ],
-    [
       'encryption with an existing topic',
       { notifications: { topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:pager`, encryption: true } },
       { notifications: { topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:pager`, encryption: true } },
@@ -106,6 +101,14 @@ describe('one validator: the configuration file and the construct say the same t
       `notifications.topicArn: got "${topicElsewhere}"; allowed: a topic in ${REGION}, the stack's region (CloudWatch alarm actions cannot cross regions)`,
     );
     expect(fromFile).toBe(`${fromProps}; set regionOverrides.${REGION}.notifications.topicArn`);
+  });
+
+  it('holds a topic to the account the file names, not to the stack’s account, which may be the CLI’s default', () => {
+    const notifications = { topicArn: `arn:aws:sns:${REGION}:123456789012:pager` };
+    expect(propsProblems({ notifications })).toEqual([]);
+    expect(fileProblems({ notifications })).toEqual([
+      `notifications.topicArn: got "${notifications.topicArn}"; allowed: a topic in account ${ACCOUNT}, the account the stacks deploy to`,
+    ]);
   });
 
   it('names the file’s own paths for a value written in a region override', () => {
