@@ -1,4 +1,7 @@
 import type { HandlerConfig } from './handler-config.ts';
+import { PROBE_DEFAULTS, RUN_BUDGET_MS } from './model/limits.ts';
+import type { ResolvedTarget } from './model/target.ts';
+import type { ProbeResult } from './model/types.ts';
 import { runDatapoints } from './outputs/datapoints.ts';
 import type { TargetState } from './outputs/dedup.ts';
 import { consoleUrls } from './outputs/notification.ts';
@@ -6,8 +9,7 @@ import { type NotifyOutcome, notifyResult } from './outputs/notify.ts';
 import type { MetricsSink, Notifier, StateStore } from './outputs/ports.ts';
 import { probeLogRecord } from './outputs/probe-log.ts';
 import { type MetricsOutcome, publishMetrics } from './outputs/publish-metrics.ts';
-import { PROBE_DEFAULTS, type ProbeOptions, type ResolvedTarget } from './probe/probe.ts';
-import type { ProbeResult } from './probe/types.ts';
+import type { ProbeOptions } from './probe/probe.ts';
 
 /** Probes the targets within the given deadlines; never rejects for a failing endpoint (see `probeTargets`). */
 export type ProbeFn = (targets: ResolvedTarget[], options: ProbeOptions) => Promise<ProbeResult[]>;
@@ -33,12 +35,6 @@ export interface RunSummary {
   notifications: NotifyOutcome[];
 }
 
-/** Time kept back from the probes for metrics, notifications and the dedup store, which run after them. */
-export const OUTPUT_RESERVE_MS = 8000;
-/** Deadline of each output call (PutMetricData, each SNS Publish), the SDK's retries included. */
-export const OUTPUT_CALL_TIMEOUT_MS = 3000;
-const MIN_PHASE_MS = 500;
-
 /**
  * One scheduled run: probe every target within the time left, then log, publish metrics and notify.
  * A failed probe is a result, and a broken output is logged: the run itself does not fail for either.
@@ -55,7 +51,7 @@ export async function runCanary(
   const results = await deps.probe(config.targets, {
     defaultRegion: config.region,
     clockSkewThresholdSeconds: config.clockSkewThresholdSeconds,
-    ...phaseDeadlines(remainingMs - OUTPUT_RESERVE_MS),
+    ...phaseDeadlines(remainingMs - RUN_BUDGET_MS.outputReserve),
   });
   for (const result of results) log(probeLogRecord(result, config.canaryName));
 
@@ -71,7 +67,7 @@ export async function runCanary(
       config.namespace,
       runDatapoints(results),
       runStartedMs,
-      OUTPUT_CALL_TIMEOUT_MS,
+      RUN_BUDGET_MS.outputCall,
       deps.write,
     ),
     notifier
@@ -91,7 +87,7 @@ export async function runCanary(
                 lastKnown: deps.lastKnown,
                 now: deps.now,
                 log,
-                timeoutMs: OUTPUT_CALL_TIMEOUT_MS,
+                timeoutMs: RUN_BUDGET_MS.outputCall,
               },
             ),
           ),
@@ -134,7 +130,7 @@ export function phaseDeadlines(budgetMs: number): {
   const { credentialsTimeoutMs, tokenTimeoutMs, manifestTimeoutMs } = PROBE_DEFAULTS;
   const total = credentialsTimeoutMs + tokenTimeoutMs + 2 * manifestTimeoutMs;
   const scale = Math.min(1, Math.max(0, budgetMs) / total);
-  const scaled = (ms: number) => Math.max(MIN_PHASE_MS, Math.floor(ms * scale));
+  const scaled = (ms: number) => Math.max(RUN_BUDGET_MS.minPhase, Math.floor(ms * scale));
   return {
     credentialsTimeoutMs: scaled(credentialsTimeoutMs),
     tokenTimeoutMs: scaled(tokenTimeoutMs),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatHuman, toJsonDocument } from './outputs/cli-format.ts';
-import { createAwsClientFactory } from './probe/aws-clients.ts';
+import { formatHuman, toJsonDocument } from './cli-format.ts';
+import { IAM_ROLE_ARN, PRINCIPAL_ARN } from './model/arn.ts';
 import {
   ImageReferenceError,
   isRegion,
@@ -9,10 +9,13 @@ import {
   parseImageReference,
   REGISTRY_URL_ALLOWED,
   tokenHostProblem,
-} from './probe/image-ref.ts';
-import { parsePlatform } from './probe/manifest.ts';
-import { type ProbeOptions, probeTargets, resolveTarget, TargetConfigError } from './probe/probe.ts';
-import type { ProbeTarget } from './probe/types.ts';
+} from './model/image-ref.ts';
+import { LIMITS, PROBE_DEFAULTS } from './model/limits.ts';
+import { parsePlatform } from './model/platform.ts';
+import { resolveTarget, TargetConfigError } from './model/target.ts';
+import type { ProbeTarget } from './model/types.ts';
+import { createAwsClientFactory } from './probe/aws-clients.ts';
+import { type ProbeOptions, probeTargets } from './probe/probe.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from './sdk-node-notice.ts';
 
 export const EXIT_HEALTHY = 0;
@@ -56,11 +59,15 @@ const OPTIONS = {
     multiple: true,
     help: 'require this platform in the image (repeatable)',
   },
-  timeout: { type: 'string', value: 'MS', help: 'deadline per phase (default 10000)' },
+  timeout: {
+    type: 'string',
+    value: 'MS',
+    help: `deadline per phase (default ${PROBE_DEFAULTS.manifestTimeoutMs})`,
+  },
   'skew-threshold': {
     type: 'string',
     value: 'S',
-    help: 'clock skew that fails the probe, in seconds (default 60)',
+    help: `clock skew that fails the probe, in seconds (default ${PROBE_DEFAULTS.clockSkewThresholdSeconds})`,
   },
   'ca-file': { type: 'string', value: 'PATH', help: 'extra CA certificates (PEM) to trust for the registry' },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
@@ -124,8 +131,6 @@ interface CliRequest {
   json: boolean;
 }
 
-const ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/;
-
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest | 'help' {
   let parsed: ReturnType<typeof parseOptions>;
   try {
@@ -146,17 +151,32 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
   if (values.region !== undefined && !isRegion(values.region)) {
     throw new UsageError(`--region "${values.region}" is not a region name such as eu-west-1`);
   }
-  for (const flag of ['role-arn', 'expect-principal'] as const) {
+  // The configuration file's rules for assumeRoleArn and expectedPrincipal.
+  const arns = [
+    ['role-arn', IAM_ROLE_ARN, 'an IAM role ARN'],
+    ['expect-principal', PRINCIPAL_ARN, 'an IAM role or user ARN, or an STS assumed-role ARN'],
+  ] as const;
+  for (const [flag, pattern, what] of arns) {
     const value = values[flag];
-    if (value !== undefined && !ARN.test(value))
-      throw new UsageError(`--${flag} "${value}" is not an IAM or STS ARN`);
+    if (value !== undefined && !pattern.test(value))
+      throw new UsageError(`--${flag} "${value}" is not ${what}`);
   }
   for (const platform of values.platform ?? []) {
     if (!parsePlatform(platform))
       throw new UsageError(`--platform "${platform}" is not OS/ARCH[/VARIANT], e.g. linux/arm64`);
   }
-  const timeout = optionalNumber(values.timeout, '--timeout', 100, 300_000);
-  const skew = optionalNumber(values['skew-threshold'], '--skew-threshold', 1, 900);
+  const timeout = optionalNumber(
+    values.timeout,
+    '--timeout',
+    LIMITS.cliPhaseTimeoutMs.min,
+    LIMITS.cliPhaseTimeoutMs.max,
+  );
+  const skew = optionalNumber(
+    values['skew-threshold'],
+    '--skew-threshold',
+    LIMITS.clockSkewSeconds.min,
+    LIMITS.clockSkewSeconds.max,
+  );
   let ca: string | undefined;
   if (values['ca-file'] !== undefined) {
     try {

@@ -1,11 +1,7 @@
-import {
-  DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS,
-  DEFAULT_NAMESPACE,
-  DEFAULT_REMINDER_HOURS,
-  ENV,
-  type HandlerTarget,
-} from './contract.ts';
-import { type ResolvedTarget, resolveTarget } from './probe/probe.ts';
+import { SNS_TOPIC_ARN } from './model/arn.ts';
+import { ENV, type HandlerTarget } from './model/contract.ts';
+import { CANARY_DEFAULTS, LIMITS, type Range } from './model/limits.ts';
+import { type ResolvedTarget, resolveTarget } from './model/target.ts';
 
 export interface HandlerConfig {
   canaryName: string;
@@ -19,9 +15,6 @@ export interface HandlerConfig {
   dashboardName: string | null;
   logGroupName: string | null;
 }
-
-/** What a topic ARN in the function's environment must look like (the probe's and the watcher's). */
-export const SNS_TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 export class HandlerConfigError extends Error {
   override name = 'HandlerConfigError';
@@ -56,34 +49,30 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   if (duplicate)
     problems.push(`${ENV.targets}: target name "${duplicate}" is used twice; names are metric dimensions`);
 
-  const number = (key: string, fallback: number, min: number, max: number) => {
+  // The same ranges and defaults the construct and the configuration file validate against.
+  const number = (key: string, range: Range & { default: number }) => {
     const raw = env[key];
-    if (raw === undefined || raw === '') return fallback;
+    if (raw === undefined || raw === '') return range.default;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      problems.push(`${key}="${raw}": must be a number from ${min} to ${max}`);
-      return fallback;
+    if (!Number.isFinite(value) || value < range.min || value > range.max) {
+      problems.push(`${key}="${raw}": must be a number from ${range.min} to ${range.max}`);
+      return range.default;
     }
     return value;
   };
   const config: HandlerConfig = {
-    canaryName: env[ENV.canaryName] || 'ecr-pull-canary',
+    canaryName: env[ENV.canaryName] || CANARY_DEFAULTS.name,
     region,
     targets,
-    namespace: env[ENV.namespace] || DEFAULT_NAMESPACE,
+    namespace: env[ENV.namespace] || CANARY_DEFAULTS.namespace,
     topicArn: env[ENV.topicArn] || null,
     stateTable: env[ENV.stateTable] || null,
-    reminderHours: number(ENV.reminderHours, DEFAULT_REMINDER_HOURS, 0.25, 168),
-    clockSkewThresholdSeconds: number(
-      ENV.clockSkewThresholdSeconds,
-      DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS,
-      1,
-      900,
-    ),
+    reminderHours: number(ENV.reminderHours, LIMITS.reminderHours),
+    clockSkewThresholdSeconds: number(ENV.clockSkewThresholdSeconds, LIMITS.clockSkewSeconds),
     dashboardName: env[ENV.dashboardName] || null,
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || null,
   };
-  if (config.topicArn && !SNS_TOPIC_ARN_PATTERN.test(config.topicArn)) {
+  if (config.topicArn && !SNS_TOPIC_ARN.test(config.topicArn)) {
     problems.push(`${ENV.topicArn}="${config.topicArn}": must be an SNS topic ARN`);
   }
   if (problems.length > 0)

@@ -10,8 +10,8 @@ import {
   responseFor,
   sendResponse,
 } from './cfn-response.ts';
-import { FIRST_RUN } from './contract.ts';
 import { readHandlerConfig } from './handler-config.ts';
+import { FIRST_RUN } from './model/contract.ts';
 import { cloudWatchMetricsSink } from './outputs/cloudwatch-sink.ts';
 import type { TargetState } from './outputs/dedup.ts';
 import type { MetricsSink } from './outputs/ports.ts';

@@ -1,5 +1,5 @@
-import type { Category } from '../lambda/probe/types.ts';
-import { RUNBOOKS, type Runbook } from '../lambda/runbooks.ts';
+import { RUNBOOKS, type Runbook } from '../lambda/model/runbooks.ts';
+import type { Category } from '../lambda/model/types.ts';
 import type { AlarmSeverity } from './alarm-naming.ts';
 
 /** CloudWatch rejects longer alarm descriptions. */

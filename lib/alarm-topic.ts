@@ -1,9 +1,10 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { checkTopicArn, checkTopicPlacement, Problems } from './validation.ts';
 
 export interface NotificationOptions {
   /**
@@ -204,12 +205,10 @@ export class AlarmTopic extends Construct {
   }
 }
 
+/** The shared validator's rules (lib/validation.ts): a standard SNS topic, in the alarm's own region and partition. */
 function assertSameRegion(topicArn: string, stack: Stack): void {
-  if (Token.isUnresolved(topicArn) || Token.isUnresolved(stack.region)) return;
-  const region = Arn.split(topicArn, ArnFormat.NO_RESOURCE_NAME).region;
-  if (region !== stack.region) {
-    throw new Error(
-      `topicArn "${topicArn}" is in region "${region}" but the stack is in "${stack.region}"; alarm actions must use a topic in the alarm's own region`,
-    );
-  }
+  const p = new Problems();
+  if (checkTopicArn(p, 'topicArn', topicArn))
+    checkTopicPlacement(p, 'topicArn', topicArn, { region: stack.region });
+  if (!p.empty) throw new Error(`Invalid AlarmTopic properties:\n  ${p.lines.join('\n  ')}`);
 }

@@ -3,9 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AUTH_CATEGORIES } from '../lambda/contract.ts';
-import { CATEGORIES, type Category } from '../lambda/probe/types.ts';
-import type { Runbook } from '../lambda/runbooks.ts';
+import { AUTH_CATEGORIES } from '../lambda/model/contract.ts';
+import { ALARM_DEFAULTS, type LATENCY_STATISTICS } from '../lambda/model/limits.ts';
+import type { Runbook } from '../lambda/model/runbooks.ts';
+import { CATEGORIES, type Category } from '../lambda/model/types.ts';
 import {
   type AlarmKind,
   type AlarmSeverity,
@@ -15,7 +16,6 @@ import {
   targetSlug,
 } from './alarm-naming.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, runbooksFor } from './alarm-runbooks.ts';
-import { ALARM_DEFAULTS } from './defaults.ts';
 
 /** M of N on periods of the schedule's length (the heartbeat: of its own, longer period). */
 export interface AlarmTuning {
@@ -62,7 +62,6 @@ export interface HeartbeatAlarmTuning extends AlarmTuning {
   readonly periodMultiplier?: number;
 }
 
-export const LATENCY_STATISTICS = ['p50', 'p90', 'p95', 'p99', 'Average', 'Maximum'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
 
 export interface LatencyAlarmTuning extends AlarmTuning {

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CANARY_DEFAULTS } from './defaults.ts';
+import { CANARY_DEFAULTS } from '../lambda/model/limits.ts';
 import { BUNDLE_TARGET, LAMBDA_CREDENTIALS_ALIAS, MAIN_FIELDS } from './handler-bundling.ts';
 
 /** Subnets and security groups by ID, so synthesis needs no VPC lookup (and no credentials). */
@@ -147,8 +147,3 @@ export class CanaryFunction extends Construct implements iam.IGrantable {
     );
   }
 }
-
-/** The retention values CloudWatch Logs accepts, for validating a number from configuration. */
-export const LOG_RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
-  (value): value is number => typeof value === 'number',
-);

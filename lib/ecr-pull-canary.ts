@@ -1,6 +1,4 @@
 import {
-  Arn,
-  ArnFormat,
   type CfnElement,
   CustomResource,
   Duration,
@@ -17,11 +15,17 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct, type IConstruct } from 'constructs';
-import { DIMENSION, ENV, FIRST_RUN, type HandlerTarget, METRIC, STATE_TABLE } from '../lambda/contract.ts';
-import { parseImageReference } from '../lambda/probe/image-ref.ts';
-import { resolveTarget } from '../lambda/probe/probe.ts';
-import type { Category, ProbeTarget } from '../lambda/probe/types.ts';
-import { KNOWN_GOOD_TARGET_NAME } from '../lambda/seed/contract.ts';
+import {
+  DIMENSION,
+  ENV,
+  FIRST_RUN,
+  type HandlerTarget,
+  METRIC,
+  STATE_TABLE,
+} from '../lambda/model/contract.ts';
+import { parseImageReference } from '../lambda/model/image-ref.ts';
+import { ALARM_DEFAULTS, CANARY_DEFAULTS, defaultTimeoutSeconds, LIMITS } from '../lambda/model/limits.ts';
+import type { Category, ProbeTarget } from '../lambda/model/types.ts';
 import { alarmNamePrefix } from './alarm-naming.ts';
 import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
 import {
@@ -31,20 +35,9 @@ import {
   type CanaryMetricSource,
 } from './canary-alarms.ts';
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
-import { ALARM_DEFAULTS, CANARY_DEFAULTS, defaultTimeoutSeconds, LIMITS } from './defaults.ts';
 import { HANDLER_ENTRY } from './handler-bundling.ts';
 import { KnownGoodImage } from './known-good-image.ts';
-import {
-  checkAlarmOptions,
-  checkCanaryName,
-  checkNamespace,
-  checkNumber,
-  checkTarget,
-  checkTargetNames,
-  checkTopicKmsKey,
-  checkVpc,
-  Problems,
-} from './validation.ts';
+import { checkCanarySettings, checkRegionalSettings, Problems, type SettingPaths } from './validation.ts';
 
 export interface EcrPullCanaryProps {
   /**
@@ -169,11 +162,17 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     this.schedule = props.schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes);
     this.namespace = props.namespace ?? CANARY_DEFAULTS.namespace;
     this.canaryName = props.canaryName ?? defaultCanaryName(this);
-    const scheduleMinutes = validate(props, this.schedule, this.canaryName, this.namespace, this.region);
+    const { scheduleMinutes, targets: userTargets } = validate(
+      props,
+      this.schedule,
+      this.canaryName,
+      this.namespace,
+      Stack.of(this),
+    );
 
     const knownGoodImage = this.createKnownGoodImage(props);
     if (knownGoodImage) this.knownGoodImage = knownGoodImage;
-    this.targets = this.resolveTargets(props);
+    this.targets = this.resolveTargets(userTargets);
     this.topic = this.createTopic(props);
     this.stateTable = this.createStateTable();
     this.probe = this.createProbe(props, scheduleMinutes);
@@ -299,12 +298,8 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     });
   }
 
-  /** The seeded image first (the heartbeat target), then the user's targets with their resolved names. */
-  private resolveTargets(props: EcrPullCanaryProps): HandlerTarget[] {
-    const userTargets = (props.targets ?? []).map((target) => ({
-      ...target,
-      name: resolveTarget(target, regionForNames(this.region)).name,
-    }));
+  /** The seeded image first (the heartbeat target), then the user's targets, named by the validator. */
+  private resolveTargets(userTargets: HandlerTarget[]): HandlerTarget[] {
     return [...(this.knownGoodImage ? [this.knownGoodImage.target] : []), ...userTargets];
   }
 
@@ -487,14 +482,6 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   }
 }
 
-/**
- * A target's name never depends on the region, but resolving a short reference needs one; in an
- * environment-agnostic stack the function resolves it at run time from AWS_REGION.
- */
-function regionForNames(region: string): string {
-  return Token.isUnresolved(region) ? 'us-east-1' : region;
-}
-
 /** Stack names are unique per account and region, and the construct path is unique in its stack. */
 function defaultCanaryName(scope: Construct): string {
   return Names.uniqueResourceName(scope, { maxLength: LIMITS.nameMaxLength, separator: '-' })
@@ -508,88 +495,61 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
-/** Validates everything before a resource is created; all problems in one error. Returns the schedule in minutes. */
+/** The construct's prop names, for the shared validator's messages. */
+const PROP_PATHS: SettingPaths = {
+  canaryName: 'canaryName',
+  namespace: 'namespace',
+  scheduleMinutes: 'schedule (minutes)',
+  memoryMiB: 'memorySize',
+  reminderHours: 'reminderHours',
+  timeoutSeconds: 'timeout (seconds)',
+  knownGoodImage: 'knownGoodImage',
+  alarms: 'alarms',
+};
+
+/**
+ * Validates everything before a resource is created, with the same checks as the configuration file; all
+ * problems in one error. Returns the schedule in minutes and the user's targets, each named.
+ */
 function validate(
   props: EcrPullCanaryProps,
   schedule: Duration,
   canaryName: string,
   namespace: string,
-  region: string,
-): number {
+  stack: Stack,
+): { scheduleMinutes: number; targets: HandlerTarget[] } {
   const p = new Problems();
   const scheduleMinutes = schedule.toSeconds() / 60;
-  checkNumber(p, 'schedule (minutes)', scheduleMinutes, LIMITS.scheduleMinutes);
-  checkCanaryName(p, 'canaryName', canaryName);
-  checkNamespace(p, 'namespace', namespace);
-  if (props.memorySize !== undefined)
-    checkNumber(p, 'memorySize', props.memorySize, LIMITS.memoryMiB, { unit: 'MiB' });
-  if (props.reminderHours !== undefined) {
-    checkNumber(p, 'reminderHours', props.reminderHours, LIMITS.reminderHours, {
-      integer: false,
-      unit: 'hours',
-    });
-  }
-  if (props.timeout !== undefined) {
-    const maxTimeout = Math.min(900, scheduleMinutes * 60 - 1);
-    checkNumber(
-      p,
-      'timeout (seconds)',
-      props.timeout.toSeconds(),
-      { min: 1, max: maxTimeout },
-      {
-        unit: 'seconds (a run must end before the next one starts)',
-      },
-    );
-  }
-  const targets = props.targets ?? [];
-  if (targets.length > LIMITS.targetsPerRegion) {
-    p.add('targets', `${targets.length} targets`, `allowed: at most ${LIMITS.targetsPerRegion} per canary`);
-  }
-  const names = targets.map((target, i) => checkTarget(p, `targets[${i}]`, target, regionForNames(region)));
-  const seeded = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
-  if (!seeded && targets.length === 0) {
-    p.add(
-      'targets',
-      [],
-      'allowed: at least one target when knownGoodImage is false (there would be nothing to probe)',
-    );
-  }
-  checkTargetNames(p, [
-    ...(seeded ? [{ path: 'knownGoodImage', name: KNOWN_GOOD_TARGET_NAME }] : []),
-    ...names.flatMap((name, i) => (name === null ? [] : [{ path: `targets[${i}].name`, name }])),
-  ]);
-  checkAlarmOptions(
+  const knownGoodImage = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
+  checkCanarySettings(
     p,
-    'alarms',
-    props.alarms,
-    Number.isInteger(scheduleMinutes) ? scheduleMinutes : CANARY_DEFAULTS.scheduleMinutes,
+    {
+      canaryName,
+      namespace,
+      scheduleMinutes,
+      memoryMiB: props.memorySize,
+      reminderHours: props.reminderHours,
+      timeoutSeconds: props.timeout?.toSeconds(),
+      knownGoodImage,
+      alarms: props.alarms,
+    },
+    PROP_PATHS,
   );
-  checkVpc(p, 'vpcPlacement', props.vpcPlacement);
-  const topicArn = props.notifications?.topicArn;
-  if (topicArn !== undefined && !Token.isUnresolved(topicArn)) {
-    try {
-      const parts = Arn.split(topicArn, ArnFormat.NO_RESOURCE_NAME);
-      if (parts.service !== 'sns') throw new Error('not an SNS ARN');
-      if (!Token.isUnresolved(region) && parts.region !== region) {
-        p.add(
-          'notifications.topicArn',
-          topicArn,
-          `allowed: a topic in ${region}, the stack's region (CloudWatch alarm actions cannot cross regions)`,
-        );
-      }
-    } catch {
-      p.add('notifications.topicArn', topicArn, 'allowed: an SNS topic ARN, arn:aws:sns:REGION:ACCOUNT:name');
-    }
-  }
-  checkTopicKmsKey(
+  const targets = checkRegionalSettings(
     p,
-    'notifications.topicKmsKeyArn',
-    props.notifications?.topicKmsKeyArn,
-    topicArn,
-    'notifications.topicArn',
+    {
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      // No account: the construct has no account prop, and a stack's account may be the CLI's default
+      // (CDK_DEFAULT_ACCOUNT) rather than one the user named; only a configured `account` is held to its topic.
+      targets: props.targets ?? [],
+      knownGoodImage,
+      vpc: props.vpcPlacement,
+      notifications: props.notifications,
+    },
+    { targets: 'targets', vpc: 'vpcPlacement', notification: (key) => `notifications.${key}` },
   );
-  if (!p.empty) {
+  if (!p.empty || targets === null) {
     throw new Error(`Invalid EcrPullCanary properties:\n  ${p.lines.join('\n  ')}`);
   }
-  return scheduleMinutes;
+  return { scheduleMinutes, targets };
 }

@@ -1,3 +1,4 @@
+export * from '../lambda/model/limits.ts';
 export * from './alarm-naming.ts';
 export * from './alarm-runbooks.ts';
 export * from './alarm-topic.ts';
@@ -9,7 +10,6 @@ export * from './config/load.ts';
 export * from './config/schema.ts';
 export * from './config/validate.ts';
 export * from './dashboard-stack.ts';
-export * from './defaults.ts';
 export * from './ecr-pull-canary.ts';
 export * from './known-good-image.ts';
 export * from './workload-watch.ts';

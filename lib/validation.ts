@@ -1,4 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { IAM_ROLE_ARN, KMS_KEY_ARN, PRINCIPAL_ARN, parseTopicArn } from '../lambda/model/arn.ts';
+import type { HandlerTarget } from '../lambda/model/contract.ts';
 import {
   isDigest,
   isRegistryUrlAllowed,
@@ -6,22 +9,41 @@ import {
   parseImageReference,
   REGISTRY_URL_ALLOWED,
   tokenHostAllowed,
-} from '../lambda/probe/image-ref.ts';
-import { resolveTarget } from '../lambda/probe/probe.ts';
+} from '../lambda/model/image-ref.ts';
+import {
+  ALARM_DEFAULTS,
+  CANARY_DEFAULTS,
+  CANARY_NAME_PATTERN,
+  LATENCY_STATISTICS,
+  LIMITS,
+  maxTimeoutSeconds,
+  NAMESPACE_PATTERN,
+} from '../lambda/model/limits.ts';
+import { parsePlatform } from '../lambda/model/platform.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../lambda/model/seed-contract.ts';
+import { resolveTarget } from '../lambda/model/target.ts';
+import type { ProbeTarget } from '../lambda/model/types.ts';
 import { targetSlug } from './alarm-naming.ts';
-import { LATENCY_STATISTICS } from './canary-alarms.ts';
 import { TARGET_KEYS } from './config/schema.ts';
-import { ALARM_DEFAULTS, CANARY_NAME_PATTERN, LIMITS, NAMESPACE_PATTERN } from './defaults.ts';
 
 /**
+ * The one validator of a canary: the construct's props and the configuration file go through the same checks
+ * below ({@link checkCanarySettings} once, {@link checkRegionalSettings} per region), so both say the same thing;
+ * only the field paths differ (prop names, or the file's paths such as `regionOverrides.us-east-1.targets[0]`).
+ *
  * Collects every problem before anything is built, one line each: the field, the value received and what is
- * allowed. Used by the configuration loader and by the construct itself, so both say the same thing.
+ * allowed. A line already reported is not repeated (a top-level value the configuration file shares between
+ * regions is checked for each region).
  */
 export class Problems {
   readonly lines: string[] = [];
+  /** Problems found so far, repeats included: compare before and after a check to see whether it found any. */
+  found = 0;
 
   add(path: string, value: unknown, allowed: string): void {
-    this.lines.push(`${path}: got ${show(value)}; ${allowed}`);
+    const line = `${path}: got ${show(value)}; ${allowed}`;
+    this.found++;
+    if (!this.lines.includes(line)) this.lines.push(line);
   }
 
   get empty(): boolean {
@@ -140,11 +162,6 @@ export function checkNamespace(p: Problems, path: string, value: unknown): void 
   }
 }
 
-const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
-const PRINCIPAL_ARN =
-  /^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/|sts::\d{12}:assumed-role\/)[A-Za-z0-9+=,.@_/-]+$/;
-const PLATFORM = /^[a-z0-9._-]+\/[a-z0-9._-]+(\/[a-z0-9._-]+)?$/;
-
 /**
  * Checks a probe target the way the function will read it (the probe's own parser and resolver), so a target
  * that synthesizes is a target the function accepts. Returns the name it will carry, or null.
@@ -160,7 +177,7 @@ export function checkTarget(
     return null;
   }
   checkKeys(p, path, target, TARGET_KEYS);
-  const before = p.lines.length;
+  const before = p.found;
   if (typeof target.image !== 'string') {
     p.add(
       `${path}.image`,
@@ -233,7 +250,7 @@ export function checkTarget(
       p.add(`${path}.platforms`, target.platforms, 'allowed: a list like ["linux/amd64", "linux/arm64"]');
     } else {
       target.platforms.forEach((platform, i) => {
-        if (typeof platform !== 'string' || !PLATFORM.test(platform)) {
+        if (typeof platform !== 'string' || !parsePlatform(platform)) {
           p.add(
             `${path}.platforms[${i}]`,
             platform,
@@ -243,9 +260,9 @@ export function checkTarget(
       });
     }
   }
-  if (p.lines.length > before) return null;
+  if (p.found > before) return null;
   try {
-    return resolveTarget(target as unknown as Parameters<typeof resolveTarget>[0], defaultRegion).name;
+    return resolveTarget(target as unknown as ProbeTarget, defaultRegion).name;
   } catch (error) {
     p.add(path, target.image, `allowed: a target the probe can resolve (${(error as Error).message})`);
     return null;
@@ -383,13 +400,9 @@ export function checkVpc(p: Problems, path: string, value: unknown): void {
       }
     });
   };
-  // Lambda's own limits: 16 subnets, 5 security groups.
-  list('subnetIds', SUBNET_ID, 'subnet-0123456789abcdef0', 16);
-  list('securityGroupIds', SECURITY_GROUP_ID, 'sg-0123456789abcdef0', 5);
+  list('subnetIds', SUBNET_ID, 'subnet-0123456789abcdef0', LIMITS.subnetsPerFunction);
+  list('securityGroupIds', SECURITY_GROUP_ID, 'sg-0123456789abcdef0', LIMITS.securityGroupsPerFunction);
 }
-
-const KMS_KEY_ARN =
-  /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 /**
  * The key of an existing encrypted topic: only with that topic, a key ARN (IAM grants key use on key ARNs, not
@@ -429,5 +442,198 @@ export function checkTopicKmsKey(
       keyArn,
       `allowed: a key in ${region}, the topic's region (SNS encrypts with a key in its own region)`,
     );
+  }
+}
+
+/** Where each region-independent setting was written: the construct's prop names or the configuration file's keys. */
+export interface SettingPaths {
+  canaryName: string;
+  namespace: string;
+  scheduleMinutes: string;
+  memoryMiB: string;
+  reminderHours: string;
+  timeoutSeconds: string;
+  knownGoodImage: string;
+  alarms: string;
+}
+
+/** The region-independent settings of a canary, as given (unchecked), with the defaults applied. */
+export interface CanarySettings {
+  canaryName: unknown;
+  namespace: unknown;
+  scheduleMinutes: unknown;
+  memoryMiB?: unknown;
+  reminderHours?: unknown;
+  timeoutSeconds?: unknown;
+  knownGoodImage: unknown;
+  alarms?: unknown;
+}
+
+/** Checks the settings every region of a canary shares. Returns the schedule to derive periods from. */
+export function checkCanarySettings(p: Problems, settings: CanarySettings, paths: SettingPaths): number {
+  const scheduleOk = checkNumber(p, paths.scheduleMinutes, settings.scheduleMinutes, LIMITS.scheduleMinutes, {
+    unit: 'minutes',
+  });
+  const scheduleMinutes = scheduleOk ? (settings.scheduleMinutes as number) : CANARY_DEFAULTS.scheduleMinutes;
+  checkCanaryName(p, paths.canaryName, settings.canaryName);
+  checkNamespace(p, paths.namespace, settings.namespace);
+  if (settings.memoryMiB !== undefined) {
+    checkNumber(p, paths.memoryMiB, settings.memoryMiB, LIMITS.memoryMiB, { unit: 'MiB' });
+  }
+  if (settings.reminderHours !== undefined) {
+    checkNumber(p, paths.reminderHours, settings.reminderHours, LIMITS.reminderHours, {
+      integer: false,
+      unit: 'hours',
+    });
+  }
+  if (settings.timeoutSeconds !== undefined) {
+    checkNumber(
+      p,
+      paths.timeoutSeconds,
+      settings.timeoutSeconds,
+      { min: LIMITS.functionTimeoutSeconds.min, max: maxTimeoutSeconds(scheduleMinutes) },
+      { unit: 'seconds (a run must end before the next one starts)' },
+    );
+  }
+  checkBoolean(p, paths.knownGoodImage, settings.knownGoodImage);
+  checkAlarmOptions(p, paths.alarms, settings.alarms, scheduleMinutes);
+  return scheduleMinutes;
+}
+
+export type NotificationKey = 'topicArn' | 'topicKmsKeyArn' | 'encryption';
+
+/** Where each setting of one region was written. */
+export interface RegionalPaths {
+  targets: string;
+  vpc: string;
+  notification: (key: NotificationKey) => string;
+  /** Appended to the topic-region problem: where to set a topic for this region, when there is such a place. */
+  topicRegionFix?: string;
+}
+
+/** The settings of one region's canary, as given (unchecked). */
+export interface RegionalSettings {
+  /** The stack's region; undefined when it is not known at synthesis (an environment-agnostic stack). */
+  region: string | undefined;
+  /** The account the user named for the stacks (the configuration file's `account`), when there is one. */
+  account?: string | undefined;
+  targets: unknown;
+  knownGoodImage: boolean;
+  vpc?: unknown;
+  notifications?: Partial<Record<NotificationKey, unknown>> | undefined;
+}
+
+/**
+ * Checks the settings of one region's canary: its targets (the way the function will read them), their names,
+ * the VPC placement and an existing topic. Returns the targets as the function receives them (each named), or
+ * null when they have problems.
+ */
+export function checkRegionalSettings(
+  p: Problems,
+  settings: RegionalSettings,
+  paths: RegionalPaths,
+): HandlerTarget[] | null {
+  const targets = checkTargetList(p, settings, paths.targets);
+  checkVpc(p, paths.vpc, settings.vpc);
+  const notifications = settings.notifications ?? {};
+  const topicArn = notifications.topicArn;
+  if (checkTopicArn(p, paths.notification('topicArn'), topicArn) && typeof topicArn === 'string') {
+    checkTopicPlacement(p, paths.notification('topicArn'), topicArn, {
+      region: settings.region,
+      account: settings.account,
+      fix: paths.topicRegionFix,
+    });
+  }
+  if (topicArn !== undefined && notifications.encryption === true) {
+    p.add(
+      paths.notification('encryption'),
+      true,
+      'allowed: false with topicArn (encryption applies only to a topic the canary creates; encrypt your topic with a key CloudWatch may use)',
+    );
+  }
+  checkTopicKmsKey(
+    p,
+    paths.notification('topicKmsKeyArn'),
+    notifications.topicKmsKeyArn,
+    topicArn,
+    paths.notification('topicArn'),
+  );
+  return targets;
+}
+
+/** A region's target list: its size, each target, their names, and that there is something to probe. */
+export function checkTargetList(
+  p: Problems,
+  settings: Pick<RegionalSettings, 'region' | 'targets' | 'knownGoodImage'>,
+  path: string,
+): HandlerTarget[] | null {
+  const { targets, region, knownGoodImage } = settings;
+  if (targets === undefined) return checkTargetList(p, { ...settings, targets: [] }, path);
+  if (!Array.isArray(targets)) {
+    p.add(path, targets, 'allowed: a list of targets, e.g. [{"image": "app:1.0"}]');
+    return null;
+  }
+  if (targets.length > LIMITS.targetsPerRegion) {
+    p.add(
+      path,
+      `${targets.length} targets`,
+      `allowed: at most ${LIMITS.targetsPerRegion} targets per region`,
+    );
+  }
+  // A target's name never depends on the region, but resolving a short reference needs one; in an
+  // environment-agnostic stack the function resolves it at run time from AWS_REGION.
+  const regionForNames = region ?? 'us-east-1';
+  const names = targets.map((target, i) => checkTarget(p, `${path}[${i}]`, target, regionForNames));
+  if (!knownGoodImage && targets.length === 0) {
+    p.add(
+      path,
+      [],
+      `allowed: at least one target${region ? ` for ${region}` : ''} when knownGoodImage is false (there would be nothing to probe)`,
+    );
+  }
+  checkTargetNames(p, [
+    ...(knownGoodImage ? [{ path: 'knownGoodImage', name: KNOWN_GOOD_TARGET_NAME }] : []),
+    ...names.flatMap((name, i) => (name === null ? [] : [{ path: `${path}[${i}].name`, name }])),
+  ]);
+  if (names.some((name) => name === null)) return null;
+  return (targets as ProbeTarget[]).map((target, i) => ({ ...target, name: names[i] as string }));
+}
+
+/** A standard SNS topic ARN (or an unresolved token); false when it is not one. */
+export function checkTopicArn(p: Problems, path: string, topicArn: unknown): boolean {
+  if (topicArn === undefined || (typeof topicArn === 'string' && Token.isUnresolved(topicArn))) return false;
+  if (typeof topicArn === 'string' && parseTopicArn(topicArn)) return true;
+  p.add(path, topicArn, 'allowed: a standard (not FIFO) SNS topic ARN, arn:aws:sns:REGION:123456789012:name');
+  return false;
+}
+
+/**
+ * Alarm actions must be in the alarm's own region (and partition), so an existing topic must be in the stack's
+ * region; and in the account the stacks deploy to, when that is known.
+ */
+export function checkTopicPlacement(
+  p: Problems,
+  path: string,
+  topicArn: string,
+  stack: { region: string | undefined; account?: string | undefined; fix?: string | undefined },
+): void {
+  const topic = Token.isUnresolved(topicArn) ? null : parseTopicArn(topicArn);
+  if (!topic) return;
+  const region = stack.region !== undefined && !Token.isUnresolved(stack.region) ? stack.region : undefined;
+  const account =
+    stack.account !== undefined && !Token.isUnresolved(stack.account) ? stack.account : undefined;
+  if (region !== undefined && topic.region !== region) {
+    p.add(
+      path,
+      topicArn,
+      `allowed: a topic in ${region}, the stack's region (CloudWatch alarm actions cannot cross regions)${stack.fix ?? ''}`,
+    );
+  }
+  if (account !== undefined && topic.account !== account) {
+    p.add(path, topicArn, `allowed: a topic in account ${account}, the account the stacks deploy to`);
+  }
+  const partition = region === undefined ? undefined : RegionInfo.get(region).partition;
+  if (partition !== undefined && topic.partition !== partition) {
+    p.add(path, topicArn, `allowed: an ARN in partition ${partition}`);
   }
 }

@@ -6,8 +6,9 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUTH_CATEGORIES, DIMENSION } from '../lambda/contract.ts';
-import type { Category } from '../lambda/probe/types.ts';
+import { AUTH_CATEGORIES, DIMENSION } from '../lambda/model/contract.ts';
+import { ALARM_DEFAULTS, CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../lambda/model/limits.ts';
+import type { Category } from '../lambda/model/types.ts';
 import {
   CLOUDTRAIL_MANAGEMENT_RULE_STATE,
   ECR_API_EVENT,
@@ -17,12 +18,11 @@ import {
   WATCH_ENV,
   WATCH_METRIC,
   WATCH_STATE_PREFIX,
-} from '../lambda/watch/contract.ts';
+} from '../lambda/model/watch-contract.ts';
 import { type AlarmKind, alarmName } from './alarm-naming.ts';
 import { alarmDescription, runbooksFor } from './alarm-runbooks.ts';
 import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';
-import { ALARM_DEFAULTS, CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from './defaults.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
 import { WATCH_HANDLER_ENTRY } from './handler-bundling.ts';
 

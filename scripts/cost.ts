@@ -2,14 +2,14 @@
 /**
  * Modelled monthly cost per region, counted from the synthesized templates (alarms and the metrics inside
  * them, dashboards, KMS keys, schedule, memory, targets) plus the healthy-run metric set the function sends
- * (lambda/contract.ts: Success and Latency per target every run; everything else only on failure). Printed
+ * (lambda/model/contract.ts: Success and Latency per target every run; everything else only on failure). Printed
  * next to a CloudWatch Synthetics canary on the same schedule. List prices, us-east-1, no free tier.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { ENV } from '../lambda/contract.ts';
+import { ENV } from '../lambda/model/contract.ts';
 import { buildCanaryApp } from '../lib/canary-app.ts';
 import type { CanaryConfigFile } from '../lib/config/schema.ts';
 import { validateConfig } from '../lib/config/validate.ts';

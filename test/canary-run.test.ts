@@ -1,17 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type CanaryDeps,
-  OUTPUT_CALL_TIMEOUT_MS,
-  OUTPUT_RESERVE_MS,
-  phaseDeadlines,
-  runCanary,
-} from '../lambda/canary-run.ts';
+import { type CanaryDeps, phaseDeadlines, runCanary } from '../lambda/canary-run.ts';
 import type { HandlerConfig } from '../lambda/handler-config.ts';
+import { RUN_BUDGET_MS } from '../lambda/model/limits.ts';
+import type { ResolvedTarget } from '../lambda/model/target.ts';
+import type { ProbeResult } from '../lambda/model/types.ts';
 import { runDatapoints } from '../lambda/outputs/datapoints.ts';
 import type { TargetState } from '../lambda/outputs/dedup.ts';
 import { toEmfLines } from '../lambda/outputs/emf.ts';
-import type { ProbeOptions, ResolvedTarget } from '../lambda/probe/probe.ts';
-import type { ProbeResult } from '../lambda/probe/types.ts';
+import type { ProbeOptions } from '../lambda/probe/probe.ts';
 import {
   type MemoryStore,
   memoryStore,
@@ -98,7 +94,7 @@ describe('runCanary', () => {
         options: {
           defaultRegion: 'eu-west-1',
           clockSkewThresholdSeconds: 30,
-          ...phaseDeadlines(20_000 - OUTPUT_RESERVE_MS),
+          ...phaseDeadlines(20_000 - RUN_BUDGET_MS.outputReserve),
         },
       },
     ]);
@@ -254,7 +250,7 @@ describe('runCanary', () => {
       void running.finally(() => {
         settled = true;
       });
-      await vi.advanceTimersByTimeAsync(OUTPUT_CALL_TIMEOUT_MS - 1);
+      await vi.advanceTimersByTimeAsync(RUN_BUDGET_MS.outputCall - 1);
       expect(settled).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
       const summary = await running;
@@ -262,7 +258,7 @@ describe('runCanary', () => {
       expect(summary.metrics).toEqual({
         via: 'EMF',
         datapoints: 2,
-        fallbackReason: `DEADLINE_EXCEEDED: PutMetricData did not finish within ${OUTPUT_CALL_TIMEOUT_MS} ms`,
+        fallbackReason: `DEADLINE_EXCEEDED: PutMetricData did not finish within ${RUN_BUDGET_MS.outputCall} ms`,
       });
       const emf = lines.filter((line) => line.includes('"_aws"'));
       expect(emf).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyText, MAX_SCAN_CHARS } from '../lambda/explain/classify-text.ts';
+import { RUNBOOKS } from '../lambda/model/runbooks.ts';
+import { CATEGORIES, type Category } from '../lambda/model/types.ts';
 import {
   classifyAwsError,
   classifyRegistryResponse,
@@ -9,8 +11,6 @@ import {
 } from '../lambda/probe/classify.ts';
 import { parseManifest, platformFromConfig, verifyDigest } from '../lambda/probe/manifest.ts';
 import { decodeAuthorizationData } from '../lambda/probe/token.ts';
-import { CATEGORIES, type Category } from '../lambda/probe/types.ts';
-import { RUNBOOKS } from '../lambda/runbooks.ts';
 
 interface CorpusEntry {
   category: Category;

@@ -97,6 +97,15 @@ describe('probe CLI', () => {
     [[image, '--region', 'mars-1'], '--region "mars-1"'],
     [[image, '--timeout', '0'], '--timeout "0" must be a number from 100'],
     [[image, '--role-arn', 'role/x'], '--role-arn "role/x"'],
+    // The configuration file's rules (lambda/model/arn.ts): a role to assume, a principal to expect.
+    [
+      [image, '--role-arn', 'arn:aws:iam::123456789012:user/alice'],
+      '--role-arn "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN',
+    ],
+    [
+      [image, '--expect-principal', 'arn:aws:iam::123456789012:group/devs'],
+      '--expect-principal "arn:aws:iam::123456789012:group/devs" is not an IAM role or user ARN',
+    ],
     [
       [image, '--registry-url', 'http://registry.example.com'],
       '--registry-url "http://registry.example.com" is not allowed; allowed: https://host[:port], or http://host[:port] for a loopback host',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AUTH_CATEGORIES } from '../lambda/contract.ts';
+import { AUTH_CATEGORIES } from '../lambda/model/contract.ts';
+import { CATEGORIES } from '../lambda/model/types.ts';
 import { runDatapoints } from '../lambda/outputs/datapoints.ts';
-import { CATEGORIES } from '../lambda/probe/types.ts';
 import { failedResult, healthyResult } from './support/probe-results.ts';
 
 /** `Name{Dim=Value,…}` → value, so a test states the whole set of datapoints in one object. */

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Category } from '../lambda/probe/types.ts';
-import { RUNBOOKS } from '../lambda/runbooks.ts';
+import { RUNBOOKS } from '../lambda/model/runbooks.ts';
+import type { Category } from '../lambda/model/types.ts';
 import { buildExplainCli } from '../scripts/build.ts';
 
 interface Run {

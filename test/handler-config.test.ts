@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS,
-  DEFAULT_NAMESPACE,
-  DEFAULT_REMINDER_HOURS,
-  ENV,
-} from '../lambda/contract.ts';
 import { HandlerConfigError, readHandlerConfig } from '../lambda/handler-config.ts';
+import { ENV } from '../lambda/model/contract.ts';
+import { CANARY_DEFAULTS } from '../lambda/model/limits.ts';
 
 const TARGETS = [{ name: 'known-good', image: 'canary/known-good:v1' }];
 
@@ -35,11 +31,11 @@ describe('readHandlerConfig', () => {
     expect(config).toEqual({
       canaryName: 'ecr-pull-canary',
       region: 'eu-west-1',
-      namespace: DEFAULT_NAMESPACE,
+      namespace: CANARY_DEFAULTS.namespace,
       topicArn: null,
       stateTable: null,
-      reminderHours: DEFAULT_REMINDER_HOURS,
-      clockSkewThresholdSeconds: DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS,
+      reminderHours: CANARY_DEFAULTS.reminderHours,
+      clockSkewThresholdSeconds: CANARY_DEFAULTS.clockSkewThresholdSeconds,
       dashboardName: null,
       logGroupName: null,
     });
@@ -92,11 +88,11 @@ describe('readHandlerConfig', () => {
     );
     expect(config).toMatchObject({
       canaryName: 'ecr-pull-canary',
-      namespace: DEFAULT_NAMESPACE,
+      namespace: CANARY_DEFAULTS.namespace,
       topicArn: null,
       stateTable: null,
-      reminderHours: DEFAULT_REMINDER_HOURS,
-      clockSkewThresholdSeconds: DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS,
+      reminderHours: CANARY_DEFAULTS.reminderHours,
+      clockSkewThresholdSeconds: CANARY_DEFAULTS.clockSkewThresholdSeconds,
       dashboardName: null,
     });
   });

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { type Platform, parsePlatform, sha256Digest } from '../lambda/model/platform.ts';
 import {
   missingPlatforms,
-  type Platform,
   parseManifest,
-  parsePlatform,
   platformFromConfig,
-  sha256Digest,
   verifyDigest,
 } from '../lambda/probe/manifest.ts';
 

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { resolveTarget } from '../lambda/model/target.ts';
+import type { Category, Phase, ProbeResult, ProbeTarget } from '../lambda/model/types.ts';
 import { createAwsClientFactory } from '../lambda/probe/aws-clients.ts';
-import { type ProbeOptions, probeTargets, resolveTarget } from '../lambda/probe/probe.ts';
-import type { Category, Phase, ProbeResult, ProbeTarget } from '../lambda/probe/types.ts';
+import { type ProbeOptions, probeTargets } from '../lambda/probe/probe.ts';
 import { startEcrDouble } from './support/ecr-double.ts';
 import { expectTextClassifierAgrees } from './support/explain-agreement.ts';
 import {

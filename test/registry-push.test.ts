@@ -5,12 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
-  type PushImageInput,
-  pushImage,
-  RegistryPushError,
-  uploadCompletionUrl,
-} from '../lambda/registry/push.ts';
-import {
   buildMultiArchImage,
   buildSingleArchImage,
   CANARY_FILE_PATH,
@@ -18,7 +12,13 @@ import {
   OCI_MANIFEST_MEDIA_TYPE,
   type OciImage,
   sha256Digest,
-} from '../lambda/seed/oci-image.ts';
+} from '../lambda/model/oci-image.ts';
+import {
+  type PushImageInput,
+  pushImage,
+  RegistryPushError,
+  uploadCompletionUrl,
+} from '../lambda/registry/push.ts';
 import {
   EXPIRED_TOKEN_MESSAGE,
   type RegistryFaultProxy,

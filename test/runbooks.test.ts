@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES } from '../lambda/probe/types.ts';
-import { RUNBOOKS, remediationFor } from '../lambda/runbooks.ts';
+import { RUNBOOKS, remediationFor } from '../lambda/model/runbooks.ts';
+import { CATEGORIES } from '../lambda/model/types.ts';
 import { RUNBOOKS_PATH, renderRunbooks } from '../scripts/runbooks.ts';
 
 describe('runbooks', () => {

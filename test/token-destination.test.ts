@@ -1,15 +1,10 @@
 import https from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { parseImageReference } from '../lambda/model/image-ref.ts';
+import { type ResolvedTarget, resolveTarget, TargetConfigError } from '../lambda/model/target.ts';
+import type { ProbeResult, ProbeTarget } from '../lambda/model/types.ts';
 import { createAwsClientFactory } from '../lambda/probe/aws-clients.ts';
-import { parseImageReference } from '../lambda/probe/image-ref.ts';
-import {
-  type ProbeOptions,
-  probeTargets,
-  type ResolvedTarget,
-  resolveTarget,
-  TargetConfigError,
-} from '../lambda/probe/probe.ts';
-import type { ProbeResult, ProbeTarget } from '../lambda/probe/types.ts';
+import { type ProbeOptions, probeTargets } from '../lambda/probe/probe.ts';
 import { type CliRun, runCliProcess } from './support/cli-process.ts';
 import { startEcrDouble } from './support/ecr-double.ts';
 import {

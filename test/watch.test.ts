@@ -3,10 +3,10 @@
 // The deployed bundle on the wire doubles is tested in watch-handler.test.ts.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { KNOWN_GOOD_TARGET_NAME } from '../lambda/model/seed-contract.ts';
+import { WATCH_METRIC, WATCH_STATE_PREFIX } from '../lambda/model/watch-contract.ts';
 import { canaryStateKey } from '../lambda/outputs/notify.ts';
 import type { Notifier } from '../lambda/outputs/ports.ts';
-import { KNOWN_GOOD_TARGET_NAME } from '../lambda/seed/contract.ts';
-import { WATCH_METRIC, WATCH_STATE_PREFIX } from '../lambda/watch/contract.ts';
 import { readWatchConfig } from '../lambda/watch/watch-config.ts';
 import {
   formatWatchNotification,

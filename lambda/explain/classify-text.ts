@@ -9,6 +9,10 @@
  * (`lambda/probe/classify.ts`), so the text classifier and the probe never disagree about a code. Text that no
  * rule explains is `unknown`, kept as given: never a guess.
  */
+
+import { parseImageReference } from '../model/image-ref.ts';
+import { RUNBOOKS } from '../model/runbooks.ts';
+import type { Category } from '../model/types.ts';
 import {
   AUTH_CODES,
   CREDENTIAL_CODES,
@@ -23,10 +27,7 @@ import {
   SKEW_CODES,
   THROTTLING_CODES,
 } from '../probe/classify.ts';
-import { parseImageReference } from '../probe/image-ref.ts';
 import { redactCredentials } from '../probe/redact.ts';
-import type { Category } from '../probe/types.ts';
-import { RUNBOOKS } from '../runbooks.ts';
 
 /** Text beyond this many characters is not searched (a stoppedReason is at most a few hundred). */
 export const MAX_SCAN_CHARS = 1024 * 1024;
@@ -90,7 +91,7 @@ export interface TextClassification {
   /** Null only when nothing in the text matched any rule. */
   evidence: TextEvidence | null;
   fields: ExtractedFields;
-  /** The runbook's one-line fix (`lambda/runbooks.ts`). */
+  /** The runbook's one-line fix (`lambda/model/runbooks.ts`). */
   remediation: string;
   /** The runbook's title. */
   title: string;

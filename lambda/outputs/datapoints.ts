@@ -1,5 +1,5 @@
-import { AUTH_CATEGORIES, DIMENSION, METRIC } from '../contract.ts';
-import type { Category, ProbeResult } from '../probe/types.ts';
+import { AUTH_CATEGORIES, DIMENSION, METRIC } from '../model/contract.ts';
+import type { Category, ProbeResult } from '../model/types.ts';
 
 export type MetricUnit = 'Count' | 'Milliseconds' | 'Seconds' | 'None';
 
@@ -13,7 +13,7 @@ export interface Datapoint {
 
 /**
  * The datapoints of one run. Only Success and Latency are sent every run; the rest only when there is
- * something to say, so a healthy region is billed for two metrics per target (see lambda/contract.ts).
+ * something to say, so a healthy region is billed for two metrics per target (see lambda/model/contract.ts).
  */
 export function runDatapoints(results: ProbeResult[]): Datapoint[] {
   const points: Datapoint[] = [];

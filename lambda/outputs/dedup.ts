@@ -1,4 +1,4 @@
-import type { Category, ProbeResult } from '../probe/types.ts';
+import type { Category, ProbeResult } from '../model/types.ts';
 
 /** What the canary last told people about one target. */
 export interface TargetState {

@@ -1,6 +1,6 @@
-import { DIAGNOSIS_KIND_ATTRIBUTE } from '../contract.ts';
-import type { Category, ProbeResult } from '../probe/types.ts';
-import { RUNBOOKS } from '../runbooks.ts';
+import { DIAGNOSIS_KIND_ATTRIBUTE } from '../model/contract.ts';
+import { RUNBOOKS } from '../model/runbooks.ts';
+import type { Category, ProbeResult } from '../model/types.ts';
 import type { NotificationKind } from './dedup.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';

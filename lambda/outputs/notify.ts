@@ -1,5 +1,5 @@
+import type { ProbeResult } from '../model/types.ts';
 import { withDeadline } from '../probe/deadline.ts';
-import type { ProbeResult } from '../probe/types.ts';
 import { decideNotification, INITIAL_STATE, type NotificationKind, type TargetState } from './dedup.ts';
 import { formatNotification, type NotificationContext } from './notification.ts';
 import type { Notifier, StateStore } from './ports.ts';

@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../probe/types.ts';
+import type { ProbeResult } from '../model/types.ts';
 
 /**
  * One JSON log line per target per run, with everything Logs Insights needs (per-phase timings live here,

@@ -4,14 +4,14 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { STATE_TABLE } from '../contract.ts';
+import { STATE_TABLE } from '../model/contract.ts';
+import { RUN_BUDGET_MS } from '../model/limits.ts';
 import { withDeadline } from '../probe/deadline.ts';
 import type { TargetState } from './dedup.ts';
 import type { StateStore } from './ports.ts';
 
 /** Removed targets age out instead of lingering: the TTL is refreshed by every write. */
 const STATE_TTL_SECONDS = 30 * 24 * 3600;
-const STORE_TIMEOUT_MS = 3000;
 
 /**
  * Dedup state in DynamoDB. Why DynamoDB: the state must outlive cold starts (so not memory), two overlapping
@@ -28,7 +28,7 @@ export function dynamoDbStateStore(client: DynamoDBClient, tableName: string, no
           client.send(new GetItemCommand({ TableName: tableName, Key: key(pk), ConsistentRead: true }), {
             abortSignal,
           }),
-        STORE_TIMEOUT_MS,
+        RUN_BUDGET_MS.outputCall,
         'reading the dedup state',
       );
       const item = output.Item;
@@ -65,7 +65,7 @@ export function dynamoDbStateStore(client: DynamoDBClient, tableName: string, no
               }),
               { abortSignal },
             ),
-          STORE_TIMEOUT_MS,
+          RUN_BUDGET_MS.outputCall,
           'writing the dedup state',
         );
         return true;

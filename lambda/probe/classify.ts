@@ -1,4 +1,4 @@
-import type { Category, Phase } from './types.ts';
+import type { Category, Phase } from '../model/types.ts';
 
 /** A classified failure of one phase. Thrown inside the probe, turned into a verdict at its edge. */
 export class ProbeFailure extends Error {

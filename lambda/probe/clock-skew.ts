@@ -1,4 +1,4 @@
-import type { ClockSkewEstimate } from './types.ts';
+import type { ClockSkewEstimate } from '../model/types.ts';
 
 /** A response `Date` header with the local wall-clock times around the exchange that carried it. */
 export interface DateSample {

@@ -1,4 +1,11 @@
-import { DeadlineError } from './registry-request.ts';
+/**
+ * Node-style error for a deadline, so classification treats it like any other request that got no answer. No I/O in this module, so the outputs can use
+ * deadlines without pulling in the registry's HTTP client.
+ */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
+  readonly code = 'DEADLINE_EXCEEDED';
+}
 
 /**
  * Runs `work` with an AbortSignal and rejects with DEADLINE_EXCEEDED once `timeoutMs` passes, even if the work

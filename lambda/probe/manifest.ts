@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { type Platform, sha256Digest } from '../model/platform.ts';
 import { ProbeFailure } from './classify.ts';
 
 /** All four manifest types, as docker and containerd send them: ECR converts (and re-digests) when one is missing. */
@@ -11,12 +11,6 @@ export const MANIFEST_MEDIA_TYPES = [
 
 const INDEX_TYPES = new Set<string>([MANIFEST_MEDIA_TYPES[0], MANIFEST_MEDIA_TYPES[1]]);
 
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
 export interface ParsedManifest {
   mediaType: string;
   isIndex: boolean;
@@ -24,10 +18,6 @@ export interface ParsedManifest {
   platforms: Platform[];
   /** Config blob digest of a single manifest. */
   configDigest: string | null;
-}
-
-export function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /**
@@ -91,18 +81,6 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
     .filter((p): p is Platform => typeof p?.os === 'string' && typeof p.architecture === 'string')
     .filter((p) => p.os !== 'unknown');
   return { mediaType, isIndex, platforms, configDigest: isIndex ? null : (json.config?.digest ?? null) };
-}
-
-/** Parses `os/arch[/variant]`. */
-export function parsePlatform(text: string): Platform | null {
-  const parts = text.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((part) => !/^[a-z0-9._-]+$/.test(part))) return null;
-  const [os, architecture, variant] = parts as [string, string, string | undefined];
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
-export function formatPlatform(p: Platform): string {
-  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
 const ARCH_ALIASES: Record<string, string> = { aarch64: 'arm64', x86_64: 'amd64', 'x86-64': 'amd64' };

@@ -1,24 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import { remediationFor } from '../runbooks.ts';
+import { isRegistryUrlAllowed, manifestReference, REGISTRY_URL_ALLOWED } from '../model/image-ref.ts';
+import { PROBE_DEFAULTS } from '../model/limits.ts';
+import { formatPlatform, type Platform, parsePlatform } from '../model/platform.ts';
+import { remediationFor } from '../model/runbooks.ts';
+import { type ResolvedTarget, tokenDestinationProblem } from '../model/target.ts';
+import type { PhaseTimings, ProbeResult } from '../model/types.ts';
 import type { AwsClientFactory } from './aws-clients.ts';
 import { classifyNetworkError, classifyRegistryResponse, ProbeFailure } from './classify.ts';
 import { type DateSample, estimateClockSkew, skewExceeds } from './clock-skew.ts';
 import {
-  defaultTargetName,
-  type ImageReference,
-  isRegistryUrlAllowed,
-  manifestReference,
-  parseImageReference,
-  REGISTRY_URL_ALLOWED,
-  tokenHostProblem,
-} from './image-ref.ts';
-import {
-  formatPlatform,
   MANIFEST_MEDIA_TYPES,
   missingPlatforms,
-  type Platform,
   parseManifest,
-  parsePlatform,
   platformFromConfig,
   verifyDigest,
 } from './manifest.ts';
@@ -31,7 +24,6 @@ import {
   registryGet,
 } from './registry-request.ts';
 import { fetchRegistryCredential, type RegistryCredential, type TokenPhaseResult } from './token.ts';
-import type { PhaseTimings, ProbeResult, ProbeTarget } from './types.ts';
 
 export interface ProbeOptions {
   /** Region for short references without one. */
@@ -54,62 +46,6 @@ export interface ProbeDeps {
   clients: AwsClientFactory;
   /** Wall clock in ms since the epoch. */
   now: () => number;
-}
-
-export const PROBE_DEFAULTS = {
-  credentialsTimeoutMs: 5000,
-  tokenTimeoutMs: 10_000,
-  manifestTimeoutMs: 10_000,
-  clockSkewThresholdSeconds: 60,
-  lookupIdentity: true,
-} as const;
-
-/** A target with its reference parsed and region settled. */
-export interface ResolvedTarget {
-  target: ProbeTarget;
-  name: string;
-  ref: ImageReference;
-  region: string;
-}
-
-export class TargetConfigError extends Error {
-  override name = 'TargetConfigError';
-}
-
-export function resolveTarget(target: ProbeTarget, defaultRegion: string | undefined): ResolvedTarget {
-  const ref = parseImageReference(target.image);
-  if (target.region && ref.region && target.region !== ref.region) {
-    throw new TargetConfigError(
-      `target "${target.image}": region "${target.region}" differs from the region "${ref.region}" in the image URI`,
-    );
-  }
-  const region = target.region ?? ref.region ?? defaultRegion;
-  if (!region) {
-    throw new TargetConfigError(
-      `target "${target.image}": no region; use a full ECR URI, set the region, or set AWS_REGION`,
-    );
-  }
-  for (const platform of target.platforms ?? []) {
-    if (!parsePlatform(platform)) {
-      throw new TargetConfigError(
-        `target "${target.image}": platform "${platform}" is not os/arch[/variant]`,
-      );
-    }
-  }
-  const destination = tokenDestinationProblem(target, ref);
-  if (destination) throw new TargetConfigError(`target "${target.image}": ${destination}`);
-  return { target, name: target.name ?? defaultTargetName(ref), ref, region };
-}
-
-/**
- * Why the ECR token may not go where this target would send it, or null. `resolveTarget` refuses such a target,
- * and the probe checks again before fetching a token, for targets built by hand.
- */
-function tokenDestinationProblem(target: ProbeTarget, ref: ImageReference): string | null {
-  if (target.registryUrl !== undefined && !isRegistryUrlAllowed(target.registryUrl, 'local')) {
-    return `registryUrl "${target.registryUrl}" is not allowed; allowed: ${REGISTRY_URL_ALLOWED.local}`;
-  }
-  return tokenHostProblem(ref, target.registryUrl, 'set registryUrl for this target');
 }
 
 /**

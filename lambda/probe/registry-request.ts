@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { DeadlineError } from './deadline.ts';
 
 /** ECR caps manifests at 4 MiB; anything larger is not a manifest and is not read into memory. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -39,12 +40,6 @@ export interface RegistryResponse {
   sentAtMs: number;
   receivedAtMs: number;
   timings: ConnectionTimings;
-}
-
-/** Node-style error for a deadline, so classification treats it like any other request that got no answer. */
-export class DeadlineError extends Error {
-  override name = 'DeadlineError';
-  readonly code = 'DEADLINE_EXCEEDED';
 }
 
 export function createRegistryAgents(ca?: string): RegistryAgents {

@@ -1,7 +1,7 @@
 import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import type { OciImage } from '../seed/oci-image.ts';
+import type { OciImage } from '../model/oci-image.ts';
 
 /** Per-request deadline when none is given: generous for tiny blobs, short enough for a custom resource. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;

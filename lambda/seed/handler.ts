@@ -5,15 +5,16 @@ import {
   responseFor,
   sendResponse,
 } from '../cfn-response.ts';
+import { PHASE_TIMEOUTS_MS } from '../model/limits.ts';
+import { buildMultiArchImage, sha256Digest } from '../model/oci-image.ts';
+import { remediationFor } from '../model/runbooks.ts';
+import { SEED_ATTRIBUTES, SEED_PROPERTIES } from '../model/seed-contract.ts';
 import { type AwsClientFactory, createAwsClientFactory } from '../probe/aws-clients.ts';
 import { classifyNetworkError, classifyRegistryResponse, type ProbeFailure } from '../probe/classify.ts';
 import { MANIFEST_MEDIA_TYPES } from '../probe/manifest.ts';
 import { createRegistryAgents, destroyRegistryAgents, registryGet } from '../probe/registry-request.ts';
 import { fetchRegistryCredential, type RegistryCredential } from '../probe/token.ts';
 import { pushImage, RegistryPushError } from '../registry/push.ts';
-import { remediationFor } from '../runbooks.ts';
-import { SEED_ATTRIBUTES, SEED_PROPERTIES } from './contract.ts';
-import { buildMultiArchImage, sha256Digest } from './oci-image.ts';
 
 export interface SeedRequest {
   region: string;
@@ -44,10 +45,6 @@ export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-const CREDENTIALS_TIMEOUT_MS = 5000;
-const TOKEN_TIMEOUT_MS = 10_000;
-const MANIFEST_TIMEOUT_MS = 10_000;
-
 /**
  * Pushes the canary's known-good multi-arch image with the same token code the probe uses, so a deployment
  * that succeeds has already proven the region's ECR auth path once. Safe to repeat: a tag that already holds
@@ -65,8 +62,8 @@ export async function seedKnownGoodImage(request: SeedRequest, deps: SeedDeps): 
   const token = await fetchRegistryCredential(
     {
       region: request.region,
-      credentialsTimeoutMs: CREDENTIALS_TIMEOUT_MS,
-      tokenTimeoutMs: TOKEN_TIMEOUT_MS,
+      credentialsTimeoutMs: PHASE_TIMEOUTS_MS.credentials,
+      tokenTimeoutMs: PHASE_TIMEOUTS_MS.token,
       lookupIdentity: false,
     },
     deps,
@@ -127,7 +124,7 @@ async function taggedDigest(
           url,
           // Every manifest type: with the index type accepted ECR returns the stored bytes, never a conversion.
           headers: { Authorization: credential.authorization, Accept: MANIFEST_MEDIA_TYPES.join(', ') },
-          timeoutMs: MANIFEST_TIMEOUT_MS,
+          timeoutMs: PHASE_TIMEOUTS_MS.manifest,
           agents,
         },
         deps.now,

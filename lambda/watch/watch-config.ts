@@ -1,11 +1,12 @@
-import { DEFAULT_NAMESPACE, DEFAULT_REMINDER_HOURS } from '../contract.ts';
-import { SNS_TOPIC_ARN_PATTERN } from '../handler-config.ts';
+import { SNS_TOPIC_ARN } from '../model/arn.ts';
+import { CANARY_DEFAULTS, LIMITS } from '../model/limits.ts';
+import { WATCH_ENV } from '../model/watch-contract.ts';
 import { consoleUrls } from '../outputs/notification.ts';
-import { WATCH_ENV } from './contract.ts';
 import type { WatchConfig } from './watch-run.ts';
 
 /** The dedup window's bounds, in hours: the same as the canary's reminder interval. */
-export const WATCH_DEDUP_HOURS = { min: 0.25, max: 168 } as const;
+/** The watcher's dedup window has the canary's reminder range: it is the same setting, seen from the workloads. */
+export const WATCH_DEDUP_HOURS = LIMITS.reminderHours;
 
 /**
  * Reads the configuration the construct put in the environment, per invocation. All problems at once, each
@@ -26,7 +27,7 @@ export function readWatchConfig(env: NodeJS.ProcessEnv): WatchConfig {
   } catch (error) {
     problems.push(`${WATCH_ENV.canaryTargets}=${rawTargets.slice(0, 200)}: ${(error as Error).message}`);
   }
-  let dedupHours = DEFAULT_REMINDER_HOURS;
+  let dedupHours: number = CANARY_DEFAULTS.reminderHours;
   const rawDedup = env[WATCH_ENV.dedupHours];
   if (rawDedup !== undefined && rawDedup !== '') {
     const value = Number(rawDedup);
@@ -37,7 +38,7 @@ export function readWatchConfig(env: NodeJS.ProcessEnv): WatchConfig {
     } else dedupHours = value;
   }
   const topicArn = env[WATCH_ENV.topicArn] || null;
-  if (topicArn && !SNS_TOPIC_ARN_PATTERN.test(topicArn)) {
+  if (topicArn && !SNS_TOPIC_ARN.test(topicArn)) {
     problems.push(`${WATCH_ENV.topicArn}="${topicArn}": allowed: an SNS topic ARN`);
   }
   if (problems.length > 0) throw new Error(`invalid watcher configuration: ${problems.join('; ')}`);
@@ -47,9 +48,9 @@ export function readWatchConfig(env: NodeJS.ProcessEnv): WatchConfig {
     env.AWS_LAMBDA_LOG_GROUP_NAME || undefined,
   );
   return {
-    canaryName: env[WATCH_ENV.canaryName] || 'ecr-pull-canary',
+    canaryName: env[WATCH_ENV.canaryName] || CANARY_DEFAULTS.name,
     region,
-    namespace: env[WATCH_ENV.namespace] || DEFAULT_NAMESPACE,
+    namespace: env[WATCH_ENV.namespace] || CANARY_DEFAULTS.namespace,
     topicArn,
     stateTable: env[WATCH_ENV.stateTable] || null,
     canaryTargets,

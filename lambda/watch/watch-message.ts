@@ -2,11 +2,11 @@
  * The watcher's notification: who failed, the category and its fix, and what the canary in the same region
  * says, phrased as the conclusion an on-call engineer would draw from the two side by side. Pure.
  */
-import { DIAGNOSIS_KIND_ATTRIBUTE } from '../contract.ts';
+import { DIAGNOSIS_KIND_ATTRIBUTE } from '../model/contract.ts';
+import { RUNBOOKS } from '../model/runbooks.ts';
+import type { Category } from '../model/types.ts';
+import { WATCH_METRIC } from '../model/watch-contract.ts';
 import { severityOf } from '../outputs/notification.ts';
-import type { Category } from '../probe/types.ts';
-import { RUNBOOKS } from '../runbooks.ts';
-import { WATCH_METRIC } from './contract.ts';
 import type { WorkloadFailure } from './workload-event.ts';
 
 /** The canary's latest verdict in the region, from its per-target state items. */

@@ -5,15 +5,15 @@
  * ones. Never rejects: a bad event or a broken output is one log line, because a thrown error would make
  * Lambda's asynchronous invocation retry the event.
  */
-import { AUTH_CATEGORIES, DIMENSION } from '../contract.ts';
+import { AUTH_CATEGORIES, DIMENSION } from '../model/contract.ts';
+import type { Category } from '../model/types.ts';
+import { WATCH_METRIC, WATCH_STATE_PREFIX } from '../model/watch-contract.ts';
 import type { Datapoint } from '../outputs/datapoints.ts';
 import type { TargetState } from '../outputs/dedup.ts';
 import { canaryStateKey } from '../outputs/notify.ts';
 import type { MetricsSink, Notifier, StateStore } from '../outputs/ports.ts';
 import { type MetricsOutcome, publishMetrics } from '../outputs/publish-metrics.ts';
 import { withDeadline } from '../probe/deadline.ts';
-import type { Category } from '../probe/types.ts';
-import { WATCH_METRIC, WATCH_STATE_PREFIX } from './contract.ts';
 import { type CanaryVerdict, formatWatchNotification, type WatchNotification } from './watch-message.ts';
 import { parseWorkloadEvent } from './workload-event.ts';
 

@@ -1,10 +1,10 @@
 /**
  * From an EventBridge event to the workload that failed and why: pure, no I/O. It accepts only the two event
- * shapes the watcher's rules select (lambda/watch/contract.ts) and says why anything else is ignored, naming
+ * shapes the watcher's rules select (lambda/model/watch-contract.ts) and says why anything else is ignored, naming
  * the field: the function logs that one line and returns, so a surprise never throws (and is never retried).
  */
 import { classifyText, type TextClassification } from '../explain/classify-text.ts';
-import { ECR_API_EVENT, ECS_EVENT } from './contract.ts';
+import { ECR_API_EVENT, ECS_EVENT } from '../model/watch-contract.ts';
 
 /** A reason longer than this is cut before it is classified (ECS reasons are a few hundred characters). */
 export const MAX_REASON_CHARS = 8 * 1024;

@@ -1,10 +1,10 @@
-import type { ProbeTarget } from '../../lambda/probe/types.ts';
+import type { ProbeTarget } from '../../lambda/model/types.ts';
 import type { NotificationOptions } from '../alarm-topic.ts';
 import type { CanaryAlarmOptions } from '../canary-alarms.ts';
 import type { VpcPlacement } from '../canary-function.ts';
 
 /**
- * The shape of `canary.config.json`. Every key but `regions` is optional; defaults live in lib/defaults.ts
+ * The shape of `canary.config.json`. Every key but `regions` is optional; defaults live in lambda/model/limits.ts
  * and are documented in the README's configuration reference. Unknown keys are rejected at every level, so a
  * typo never silently falls back to a default.
  */
@@ -35,7 +35,7 @@ export interface CanaryConfigFile {
   vpc?: VpcPlacement;
   /** @default a new unencrypted topic per region, no subscriptions */
   notifications?: NotificationsConfig;
-  /** @default the defaults in lib/defaults.ts */
+  /** @default the defaults in lambda/model/limits.ts */
   alarms?: CanaryAlarmOptions;
   /** @default {} */
   regionOverrides?: Record<string, RegionOverride>;

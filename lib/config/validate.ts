@@ -1,23 +1,20 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { isRegion } from '../../lambda/probe/image-ref.ts';
-import type { ProbeTarget } from '../../lambda/probe/types.ts';
-import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/seed/contract.ts';
-import { LOG_RETENTION_DAYS } from '../canary-function.ts';
-import { CANARY_DEFAULTS, LIMITS } from '../defaults.ts';
+import { ACCOUNT_ID } from '../../lambda/model/arn.ts';
+import { isRegion } from '../../lambda/model/image-ref.ts';
+import { CANARY_DEFAULTS, LOG_RETENTION_DAYS } from '../../lambda/model/limits.ts';
+import type { ProbeTarget } from '../../lambda/model/types.ts';
 import {
-  checkAlarmOptions,
   checkBoolean,
-  checkCanaryName,
+  checkCanarySettings,
   checkKeys,
-  checkNamespace,
-  checkNumber,
-  checkTarget,
-  checkTargetNames,
-  checkTopicKmsKey,
+  checkRegionalSettings,
+  checkTargetList,
+  checkTopicArn,
   checkVpc,
   closest,
   isObject,
   Problems,
+  type SettingPaths,
 } from '../validation.ts';
 import {
   type CanaryConfig,
@@ -30,9 +27,20 @@ import {
 import { checkWorkloadWatch } from './workload-watch.ts';
 
 const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((region) => region.name).filter(isRegion);
-const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
 // Deliberately loose: SNS itself is the judge of deliverability; this catches typos like a missing @ or domain.
 const EMAIL = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[A-Za-z]{2,}$/;
+
+/** The file's key names for the settings the construct checks under its prop names. */
+const FILE_PATHS: SettingPaths = {
+  canaryName: 'name',
+  namespace: 'namespace',
+  scheduleMinutes: 'scheduleMinutes',
+  memoryMiB: 'memoryMiB',
+  reminderHours: 'reminderHours',
+  timeoutSeconds: 'timeoutSeconds',
+  knownGoodImage: 'knownGoodImage',
+  alarms: 'alarms',
+};
 
 export interface ValidationResult {
   /** Present only when there are no problems. */
@@ -52,24 +60,12 @@ export function validateConfig(raw: unknown): ValidationResult {
   }
   checkKeys(p, '', raw, CONFIG_KEYS);
 
-  const name = raw.name ?? CANARY_DEFAULTS.name;
-  checkCanaryName(p, 'name', name);
-
-  if (raw.account !== undefined && (typeof raw.account !== 'string' || !/^\d{12}$/.test(raw.account))) {
+  // What only the file has: the account, the regions, log retention, the dashboard and the per-region overrides.
+  if (raw.account !== undefined && (typeof raw.account !== 'string' || !ACCOUNT_ID.test(raw.account))) {
     p.add('account', raw.account, 'allowed: a 12-digit AWS account ID as a string');
   }
-
+  const account = typeof raw.account === 'string' ? raw.account : undefined;
   const regions = checkRegions(p, raw.regions);
-
-  const namespace = raw.namespace ?? CANARY_DEFAULTS.namespace;
-  checkNamespace(p, 'namespace', namespace);
-
-  const scheduleMinutes = raw.scheduleMinutes ?? CANARY_DEFAULTS.scheduleMinutes;
-  const scheduleOk = checkNumber(p, 'scheduleMinutes', scheduleMinutes, LIMITS.scheduleMinutes, {
-    unit: 'minutes',
-  });
-  const memoryMiB = raw.memoryMiB ?? CANARY_DEFAULTS.memoryMiB;
-  checkNumber(p, 'memoryMiB', memoryMiB, LIMITS.memoryMiB, { unit: 'MiB' });
   const logRetentionDays = raw.logRetentionDays ?? CANARY_DEFAULTS.logRetentionDays;
   if (typeof logRetentionDays !== 'number' || !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     p.add(
@@ -78,70 +74,77 @@ export function validateConfig(raw: unknown): ValidationResult {
       `allowed: one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs values)`,
     );
   }
-  const reminderHours = raw.reminderHours ?? CANARY_DEFAULTS.reminderHours;
-  checkNumber(p, 'reminderHours', reminderHours, LIMITS.reminderHours, { integer: false, unit: 'hours' });
-  const knownGoodImage = raw.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
-  checkBoolean(p, 'knownGoodImage', knownGoodImage);
   const dashboard = raw.dashboard ?? CANARY_DEFAULTS.dashboard;
   checkBoolean(p, 'dashboard', dashboard);
   const workloadWatch = checkWorkloadWatch(p, 'workloadWatch', raw.workloadWatch);
 
-  checkAlarmOptions(
+  // The settings every region shares: the construct's own checks, under the file's key names.
+  const name = raw.name ?? CANARY_DEFAULTS.name;
+  const namespace = raw.namespace ?? CANARY_DEFAULTS.namespace;
+  const scheduleMinutes = raw.scheduleMinutes ?? CANARY_DEFAULTS.scheduleMinutes;
+  const memoryMiB = raw.memoryMiB ?? CANARY_DEFAULTS.memoryMiB;
+  const reminderHours = raw.reminderHours ?? CANARY_DEFAULTS.reminderHours;
+  const knownGoodImage = raw.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
+  checkCanarySettings(
     p,
-    'alarms',
-    raw.alarms,
-    scheduleOk ? (scheduleMinutes as number) : CANARY_DEFAULTS.scheduleMinutes,
+    {
+      canaryName: name,
+      namespace,
+      scheduleMinutes,
+      memoryMiB,
+      reminderHours,
+      knownGoodImage,
+      alarms: raw.alarms,
+    },
+    FILE_PATHS,
   );
+
   checkVpc(p, 'vpc', raw.vpc);
   const overrides = checkOverrides(p, raw.regionOverrides, regions);
   checkSharedVpc(p, raw.vpc, regions, overrides);
-
-  const probeRegion = regions[0];
-  const baseTargets = checkTargets(p, 'targets', raw.targets, probeRegion);
   const baseNotifications = checkNotifications(p, 'notifications', raw.notifications);
 
+  // Each region as the construct will get it, through the construct's own checks; every problem names the key
+  // where the offending value was written: the override's or the top level's.
   const resolved: RegionConfig[] = [];
-  for (const region of regions) {
-    const override = overrides[region] ?? {};
-    const targetsPath = override.targets !== undefined ? `regionOverrides.${region}.targets` : 'targets';
-    const targets =
-      override.targets !== undefined ? checkTargets(p, targetsPath, override.targets, region) : baseTargets;
-    if (targets) {
-      checkTargetNames(p, [
-        ...(knownGoodImage === true ? [{ path: 'knownGoodImage', name: KNOWN_GOOD_TARGET_NAME }] : []),
-        ...targets.names.map((targetName, i) => ({ path: `${targetsPath}[${i}].name`, name: targetName })),
-      ]);
-      if (knownGoodImage === false && targets.targets.length === 0) {
-        p.add(
-          targetsPath,
-          [],
-          `allowed: at least one target for ${region} when knownGoodImage is false (there would be nothing to probe)`,
-        );
-      }
-    }
+  for (const region of regions.length > 0 ? regions : [undefined]) {
+    const override = (region === undefined ? undefined : overrides[region]) ?? {};
+    const here = `regionOverrides.${region}`;
+    const targets = override.targets ?? raw.targets;
     const regionNotifications =
       override.notifications !== undefined
-        ? checkNotifications(p, `regionOverrides.${region}.notifications`, override.notifications)
+        ? checkNotifications(p, `${here}.notifications`, override.notifications)
         : undefined;
     const notifications = { ...baseNotifications, ...regionNotifications };
-    // Each problem names the key where the offending value was written: the override's or the top level's.
-    const where = (key: keyof NotificationsConfig) =>
-      `${regionNotifications?.[key] !== undefined ? `regionOverrides.${region}.` : ''}notifications.${key}`;
-    checkTopicPlacement(p, notifications, region, raw.account, where);
-    checkTopicKmsKey(
-      p,
-      where('topicKmsKeyArn'),
-      notifications.topicKmsKeyArn,
-      notifications.topicArn,
-      where('topicArn'),
-    );
     const vpc = override.vpc === undefined ? raw.vpc : override.vpc;
+    checkRegionalSettings(
+      p,
+      { region, account, targets, knownGoodImage: knownGoodImage !== false, vpc, notifications },
+      {
+        targets: override.targets !== undefined ? `${here}.targets` : 'targets',
+        vpc: override.vpc !== undefined ? `${here}.vpc` : 'vpc',
+        notification: (key) =>
+          `${regionNotifications?.[key] !== undefined ? `${here}.` : ''}notifications.${key}`,
+        ...(region === undefined ? {} : { topicRegionFix: `; set ${here}.notifications.topicArn` }),
+      },
+    );
+    if (region === undefined) continue;
     resolved.push({
       region,
-      targets: targets?.targets ?? [],
+      targets: Array.isArray(targets) ? (targets as ProbeTarget[]) : [],
       vpc: (vpc ?? undefined) as RegionConfig['vpc'],
       notifications,
     });
+  }
+
+  // Top-level targets that every region replaces are still checked, as for the first region.
+  if (
+    raw.targets !== undefined &&
+    regions.length > 0 &&
+    regions.every((r) => overrides[r]?.targets !== undefined)
+  ) {
+    // Unused, so "nothing to probe" does not apply to them: checked as if the known-good image were probed.
+    checkTargetList(p, { region: regions[0], targets: raw.targets, knownGoodImage: true }, 'targets');
   }
 
   if (!p.empty) return { problems: p.lines };
@@ -240,28 +243,6 @@ function didYouMeanRegion(key: string, regions: string[]): string {
   return known ? `; did you mean "${known}"? (add it to regions too)` : '';
 }
 
-function checkTargets(
-  p: Problems,
-  path: string,
-  value: unknown,
-  region: string | undefined,
-): { targets: ProbeTarget[]; names: string[] } | undefined {
-  if (value === undefined) return { targets: [], names: [] };
-  if (!Array.isArray(value)) {
-    p.add(path, value, 'allowed: a list of targets, e.g. [{"image": "app:1.0"}]');
-    return undefined;
-  }
-  if (value.length > LIMITS.targetsPerRegion) {
-    p.add(path, `${value.length} targets`, `allowed: at most ${LIMITS.targetsPerRegion} targets per region`);
-  }
-  const names: string[] = [];
-  value.forEach((target, i) => {
-    const name = checkTarget(p, `${path}[${i}]`, target, region);
-    if (name !== null) names.push(name);
-  });
-  return names.length === value.length ? { targets: value as ProbeTarget[], names } : undefined;
-}
-
 function checkNotifications(p: Problems, path: string, value: unknown): NotificationsConfig {
   if (value === undefined) return {};
   if (!isObject(value)) {
@@ -270,16 +251,8 @@ function checkNotifications(p: Problems, path: string, value: unknown): Notifica
   }
   checkKeys(p, path, value, NOTIFICATION_KEYS);
   const out: NotificationsConfig = {};
-  if (value.topicArn !== undefined) {
-    if (typeof value.topicArn !== 'string' || !SNS_TOPIC_ARN.test(value.topicArn)) {
-      p.add(
-        `${path}.topicArn`,
-        value.topicArn,
-        'allowed: a standard (not FIFO) SNS topic ARN, arn:aws:sns:REGION:123456789012:name',
-      );
-    } else {
-      Object.assign(out, { topicArn: value.topicArn });
-    }
+  if (value.topicArn !== undefined && checkTopicArn(p, `${path}.topicArn`, value.topicArn)) {
+    Object.assign(out, { topicArn: value.topicArn });
   }
   // Its shape and its topic are checked per region, once overrides are merged (checkTopicKmsKey).
   if (value.topicKmsKeyArn !== undefined) Object.assign(out, { topicKmsKeyArn: value.topicKmsKeyArn });
@@ -309,47 +282,6 @@ function checkNotifications(p: Problems, path: string, value: unknown): Notifica
     Object.assign(out, { encryption: value.encryption });
   }
   return out;
-}
-
-/** Alarm actions must be in the alarm's own region, so an existing topic must be in the stack's region. */
-function checkTopicPlacement(
-  p: Problems,
-  notifications: NotificationsConfig,
-  stackRegion: string,
-  account: unknown,
-  where: (key: keyof NotificationsConfig) => string,
-): void {
-  const match = notifications.topicArn ? SNS_TOPIC_ARN.exec(notifications.topicArn) : null;
-  if (!match) return;
-  const path = where('topicArn');
-  if (match[2] !== stackRegion) {
-    p.add(
-      path,
-      notifications.topicArn,
-      `allowed: a topic in ${stackRegion}, the region of its stack (CloudWatch alarm actions cannot cross regions); set regionOverrides.${stackRegion}.notifications.topicArn`,
-    );
-  }
-  if (typeof account === 'string' && match[3] !== account) {
-    p.add(
-      path,
-      notifications.topicArn,
-      `allowed: a topic in account ${account}, the account the stacks deploy to`,
-    );
-  }
-  if (RegionInfo.get(stackRegion).partition !== match[1]) {
-    p.add(
-      path,
-      notifications.topicArn,
-      `allowed: an ARN in partition ${RegionInfo.get(stackRegion).partition}`,
-    );
-  }
-  if (notifications.encryption === true) {
-    p.add(
-      where('encryption'),
-      true,
-      'allowed: false with topicArn (encryption applies only to a topic the canary creates; encrypt your topic with a key CloudWatch may use)',
-    );
-  }
 }
 
 /**

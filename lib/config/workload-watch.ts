@@ -1,4 +1,4 @@
-import { WORKLOAD_WATCH_DEFAULTS } from '../defaults.ts';
+import { WORKLOAD_WATCH_DEFAULTS } from '../../lambda/model/limits.ts';
 import { checkBoolean, checkKeys, isObject, type Problems } from '../validation.ts';
 import { WORKLOAD_WATCH_KEYS, type WorkloadWatchConfig } from './schema.ts';
 

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { RUNBOOKS } from '../../lambda/runbooks.ts';
+import { RUNBOOKS } from '../../lambda/model/runbooks.ts';
 import { alarmName, alarmNamePattern, targetSlug } from '../../lib/alarm-naming.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, MAX_ALARM_DESCRIPTION } from '../../lib/alarm-runbooks.ts';
 import { canaryTemplate, logicalIdByPath, resourcesOfType } from './helpers.ts';

@@ -1,8 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV, STATE_TABLE } from '../../lambda/contract.ts';
-import { KNOWN_GOOD_TARGET_NAME, SEED_PROPERTIES } from '../../lambda/seed/contract.ts';
-import { buildMultiArchImage } from '../../lambda/seed/oci-image.ts';
+import { ENV, STATE_TABLE } from '../../lambda/model/contract.ts';
+import { buildMultiArchImage } from '../../lambda/model/oci-image.ts';
+import { KNOWN_GOOD_TARGET_NAME, SEED_PROPERTIES } from '../../lambda/model/seed-contract.ts';
 import {
   ACCOUNT,
   canaryTemplate,

@@ -254,7 +254,7 @@ describe('invalid configurations: one line each, naming the field, the value and
         regions: ['eu-west-1', 'us-east-1'],
         notifications: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:pager' },
       },
-      'notifications.topicArn: got "arn:aws:sns:eu-west-1:123456789012:pager"; allowed: a topic in us-east-1, the region of its stack (CloudWatch alarm actions cannot cross regions); set regionOverrides.us-east-1.notifications.topicArn',
+      'notifications.topicArn: got "arn:aws:sns:eu-west-1:123456789012:pager"; allowed: a topic in us-east-1, the stack\'s region (CloudWatch alarm actions cannot cross regions); set regionOverrides.us-east-1.notifications.topicArn',
     ],
     [
       'a topic in another account than the stacks',

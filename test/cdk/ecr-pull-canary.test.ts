@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/contract.ts';
+import { ENV } from '../../lambda/model/contract.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
 
 /** The construct as a user embeds it in their own app; bundling skipped as in the other template tests. */
@@ -83,7 +83,7 @@ describe('EcrPullCanary embedded in another app', () => {
     ).toThrow(
       [
         'Invalid EcrPullCanary properties:',
-        '  schedule (minutes): got 90; allowed: a whole number from 1 to 60',
+        '  schedule (minutes): got 90; allowed: a whole number from 1 to 60 minutes',
         '  canaryName: got "Bad Name"; allowed: 2-32 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
         '  memorySize: got 64; allowed: a whole number from 128 to 10240 MiB',
         '  targets[0].image: got "App:1"; allowed: a valid image reference',

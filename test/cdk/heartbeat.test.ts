@@ -6,7 +6,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/contract.ts';
+import { ENV } from '../../lambda/model/contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import {
   type AlarmDefinition,

@@ -8,10 +8,10 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Category, ProbeResult } from '../../lambda/model/types.ts';
 import type { NotificationKind, TargetState } from '../../lambda/outputs/dedup.ts';
 import { notifyResult } from '../../lambda/outputs/notify.ts';
 import { snsNotifier } from '../../lambda/outputs/sns-notifier.ts';
-import type { Category, ProbeResult } from '../../lambda/probe/types.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { type SnsDouble, startSnsDouble } from '../support/sns-double.ts';
 import {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { WATCH_ENV } from '../../lambda/watch/contract.ts';
+import { WATCH_ENV } from '../../lambda/model/watch-contract.ts';
 import { formatWatchNotification } from '../../lambda/watch/watch-message.ts';
 import { parseWorkloadEvent } from '../../lambda/watch/workload-event.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
+import { buildMultiArchImage, buildSingleArchImage, formatPlatform } from '../../lambda/model/oci-image.ts';
 import { pushImage } from '../../lambda/registry/push.ts';
-import { buildMultiArchImage, buildSingleArchImage, formatPlatform } from '../../lambda/seed/oci-image.ts';
 import { type RunningRegistry, startRegistry } from './registry.ts';
 import type { RegistryContext } from './registry-context.ts';
 

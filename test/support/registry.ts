@@ -365,6 +365,9 @@ function run(command: string, args: string[], stdin?: string): Promise<string> {
       if (error) reject(new Error(`${command} ${args[0]} failed: ${error.message}\n${stderr}`));
       else resolve(stdout);
     });
+    // A child that needs no input (openssl) may exit before its stdin is closed: the EPIPE that follows is no
+    // failure (the exit status is the judge), and unhandled it would crash the global setup.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(stdin ?? '');
   });
 }

@@ -1,4 +1,4 @@
-import type { Category } from './probe/types.ts';
+import type { Category } from './types.ts';
 
 /**
  * One runbook per failure category. This is the single source for the remediation line in probe results,

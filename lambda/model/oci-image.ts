@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { formatPlatform, parsePlatform as parseProbePlatform, sha256Digest } from '../probe/manifest.ts';
+import { formatPlatform, parsePlatform as parseProbePlatform, sha256Digest } from './platform.ts';
 
 /** Media types of the OCI image format, as the registry v2 API spells them. */
 export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';

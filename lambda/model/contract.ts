@@ -3,7 +3,7 @@
  * sets, and the metric names and dimensions the function publishes and the alarms and dashboard read.
  * Both sides import these names from here, so they cannot drift apart.
  */
-import type { ProbeTarget } from './probe/types.ts';
+import type { ProbeTarget } from './types.ts';
 
 export const ENV = {
   /** JSON array of {@link HandlerTarget}. */
@@ -23,10 +23,6 @@ export const ENV = {
 
 /** A target as the construct hands it to the function: always named, so metric dimensions never change. */
 export type HandlerTarget = ProbeTarget & { name: string };
-
-export const DEFAULT_NAMESPACE = 'EcrPullCanary';
-export const DEFAULT_REMINDER_HOURS = 6;
-export const DEFAULT_CLOCK_SKEW_THRESHOLD_SECONDS = 60;
 
 /**
  * Steady-state metrics (sent every run) are billed $0.30 per name × dimension set per region-month, so only

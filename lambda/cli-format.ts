@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../probe/types.ts';
+import type { ProbeResult } from './model/types.ts';
 
 /** The `--json` document: the fields scripts rely on first, then the full result. */
 export function toJsonDocument(result: ProbeResult): Record<string, unknown> {

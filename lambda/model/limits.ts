@@ -1,0 +1,174 @@
+/**
+ * Every limit and default of the canary, each written once: the construct (its `@default`s and validation), the
+ * configuration file's validation, the function's environment parsing (lambda/handler-config.ts), the probe and
+ * the CLI all read them from here. Pure data: no CDK and no SDK import, so both sides of the app can use it.
+ */
+
+/** An inclusive range, and the default where the setting has one. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+export const LIMITS = {
+  scheduleMinutes: { min: 1, max: 60, default: 5 },
+  memoryMiB: { min: 128, max: 10_240, default: 256 },
+  /** While a target keeps failing with the same category, remind at most this often. */
+  reminderHours: { min: 0.25, max: 168, default: 6 },
+  /** Skew beyond this (after the estimate's uncertainty) fails the probe; also the clock-skew alarm's threshold. */
+  clockSkewSeconds: { min: 1, max: 900, default: 60 },
+  latencyMs: { min: 1, max: 60_000, default: 3000 },
+  countThreshold: { min: 1, max: 1000, default: 1 },
+  heartbeatPeriodMultiplier: { min: 1, max: 12, default: 1 },
+  /** Lambda's own limit on a function's timeout. */
+  functionTimeoutSeconds: { min: 1, max: 900 },
+  /** The CLI's `--timeout`, a deadline per phase. */
+  cliPhaseTimeoutMs: { min: 100, max: 300_000 },
+  /** CloudWatch: evaluation periods × period must not exceed one day. */
+  maxEvaluationSeconds: 86_400,
+  /** Stack names (`<name>-<region>`), alarm names and the repository name all embed it. */
+  nameMaxLength: 32,
+  targetsPerRegion: 20,
+  /** Lambda's own limits on VPC placement. */
+  subnetsPerFunction: 16,
+  securityGroupsPerFunction: 5,
+} as const;
+
+/**
+ * Deadline of each phase of a probe, the SDK's retries included; about 35 s in all (two manifest requests when a
+ * platform check needs the config blob). The seeding function uses the same ones.
+ */
+export const PHASE_TIMEOUTS_MS = {
+  credentials: 5000,
+  token: 10_000,
+  manifest: 10_000,
+} as const;
+
+/** What the probe uses unless told otherwise (lambda/probe/probe.ts `ProbeOptions`). */
+export const PROBE_DEFAULTS = {
+  credentialsTimeoutMs: PHASE_TIMEOUTS_MS.credentials,
+  tokenTimeoutMs: PHASE_TIMEOUTS_MS.token,
+  manifestTimeoutMs: PHASE_TIMEOUTS_MS.manifest,
+  clockSkewThresholdSeconds: LIMITS.clockSkewSeconds.default,
+  lookupIdentity: true,
+} as const;
+
+/** How the function splits its time between the probes and the outputs that run after them. */
+export const RUN_BUDGET_MS = {
+  /** Time kept back from the probes for metrics, notifications and the dedup store. */
+  outputReserve: 8000,
+  /** Deadline of each output call (PutMetricData, each SNS Publish, each dedup-state read or write), retries included. */
+  outputCall: 3000,
+  /** No phase deadline is scaled below this, however little time is left. */
+  minPhase: 500,
+} as const;
+
+/** The retention values CloudWatch Logs accepts (`logs.RetentionDays`; 9999 is "never expire"). */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  9999,
+];
+
+export const CANARY_DEFAULTS = {
+  /** Used by the app and the function; the construct derives a unique name from its stack instead. */
+  name: 'ecr-pull-canary',
+  namespace: 'EcrPullCanary',
+  scheduleMinutes: LIMITS.scheduleMinutes.default,
+  memoryMiB: LIMITS.memoryMiB.default,
+  logRetentionDays: 30,
+  reminderHours: LIMITS.reminderHours.default,
+  clockSkewThresholdSeconds: LIMITS.clockSkewSeconds.default,
+  knownGoodImage: true,
+  dashboard: true,
+  /** The probe's own phase deadlines add up to about 35 s; a minute leaves room for the outputs. */
+  maxTimeoutSeconds: 60,
+  /** A run must end before the next one starts, or two runs overlap on every slow day. */
+  timeoutHeadroomSeconds: 10,
+  /** Lambda's minimum: a run that waited longer in the async queue is stale, so it is dropped. */
+  maxEventAgeSeconds: 60,
+  /** CloudFormation gives up on the deploy-time first run after this, instead of waiting an hour. */
+  firstRunServiceTimeoutMinutes: 5,
+} as const;
+
+/** The workload watcher (`workloadWatch` in the configuration, lib/workload-watch.ts). */
+export const WORKLOAD_WATCH_DEFAULTS = {
+  /** ECS task state changes are AWS service events on the default bus: free, and the rule is narrow. */
+  ecsTasks: true,
+  /** Needs a trail that records read management events, which the account may not have. */
+  ecrApiCalls: false,
+} as const;
+
+/** Lower-case so it is also a valid ECR repository path component and a readable alarm-name prefix. */
+export const CANARY_NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+
+/** CloudWatch namespace characters; `AWS/` is reserved for AWS services. */
+export const NAMESPACE_PATTERN = /^[A-Za-z0-9._/#:-]{1,255}$/;
+
+/** Statistics the latency alarm may use. */
+export const LATENCY_STATISTICS = ['p50', 'p90', 'p95', 'p99', 'Average', 'Maximum'] as const;
+
+export interface AlarmDefaults {
+  enabled: boolean;
+  datapointsToAlarm: number;
+  evaluationPeriods: number;
+}
+
+/**
+ * M of N chosen so one failed run never pages: the failure alarms need two breaching runs out of three, the
+ * latency warning three in a row (a cold start is slow once). The heartbeat (missing data breaching) is 3 of 3
+ * on schedule-length periods: one real datapoint among the last three keeps it OK, so a late or missed run
+ * does not page, nor does a fresh deployment once the deploy-time first run has reported (FIRST_RUN in
+ * lambda/model/contract.ts); it pages when the whole evaluation range is empty.
+ */
+export const ALARM_DEFAULTS = {
+  auth: {
+    enabled: true,
+    threshold: LIMITS.countThreshold.default,
+    datapointsToAlarm: 2,
+    evaluationPeriods: 3,
+  },
+  throttle: {
+    enabled: true,
+    threshold: LIMITS.countThreshold.default,
+    datapointsToAlarm: 2,
+    evaluationPeriods: 3,
+  },
+  availability: {
+    enabled: true,
+    threshold: LIMITS.countThreshold.default,
+    datapointsToAlarm: 2,
+    evaluationPeriods: 3,
+  },
+  clockSkew: {
+    enabled: true,
+    thresholdSeconds: LIMITS.clockSkewSeconds.default,
+    datapointsToAlarm: 2,
+    evaluationPeriods: 3,
+  },
+  heartbeat: {
+    enabled: true,
+    periodMultiplier: LIMITS.heartbeatPeriodMultiplier.default,
+    datapointsToAlarm: 3,
+    evaluationPeriods: 3,
+  },
+  latency: {
+    enabled: true,
+    thresholdMs: LIMITS.latencyMs.default,
+    statistic: 'p90',
+    datapointsToAlarm: 3,
+    evaluationPeriods: 3,
+  },
+} as const;
+
+/** Timeout of the probe function: a minute at most, and always ending before the next scheduled run. */
+export function defaultTimeoutSeconds(scheduleMinutes: number): number {
+  return Math.min(
+    CANARY_DEFAULTS.maxTimeoutSeconds,
+    scheduleMinutes * 60 - CANARY_DEFAULTS.timeoutHeadroomSeconds,
+  );
+}
+
+/** Longest timeout a probe function may have: Lambda's limit, and a run must end before the next one starts. */
+export function maxTimeoutSeconds(scheduleMinutes: number): number {
+  return Math.min(LIMITS.functionTimeoutSeconds.max, scheduleMinutes * 60 - 1);
+}
