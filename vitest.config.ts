@@ -17,6 +17,11 @@ const testFiles = readdirSync(TEST_DIR, { recursive: true, encoding: 'utf8' })
   .sort();
 const registryFiles = testFiles.filter((file) => USES_REGISTRY.test(readFileSync(file, 'utf8')));
 
+// First in every project: one temp directory for the whole run, checked and removed at the end.
+const RUN_TMP = 'test/support/run-tmp.ts';
+// After every file: remove the assemblies CDK wrote to temp directories for Apps made without an outdir.
+const CDK_CLEANUP = 'test/support/cdk-cleanup.ts';
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -29,6 +34,8 @@ export default defineConfig({
           name: 'unit',
           include: [`${TEST_DIR}/**/*.test.ts`],
           exclude: [...configDefaults.exclude, ...registryFiles],
+          globalSetup: [RUN_TMP],
+          setupFiles: [CDK_CLEANUP],
         },
       },
       {
@@ -36,9 +43,9 @@ export default defineConfig({
         test: {
           name: 'registry',
           include: registryFiles,
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: [RUN_TMP, 'test/support/global-setup.ts'],
           // Fails each file with the missing Debian packages when the registry could not be started.
-          setupFiles: ['test/support/require-registry.ts'],
+          setupFiles: [CDK_CLEANUP, 'test/support/require-registry.ts'],
         },
       },
     ],

@@ -1,14 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FILE } from '../../lib/handler-bundling.ts';
 import { synthApp } from './helpers.ts';
 
 const run = promisify(execFile);
+
+/** Every output and input directory of this file, removed after it. */
+const work = mkdtempSync(join(tmpdir(), 'canary-app-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The environment of a clean clone with no AWS credentials: nothing to find, and no metadata service to wait for. */
 function noCredentials(): NodeJS.ProcessEnv {
@@ -26,7 +30,7 @@ function noCredentials(): NodeJS.ProcessEnv {
 async function cdkSynth(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string; outdir: string }> {
-  const outdir = mkdtempSync(join(tmpdir(), 'canary-cdk-out-'));
+  const outdir = mkdtempSync(join(work, 'cdk-out-'));
   try {
     const { stdout, stderr } = await run('npx', ['cdk', 'synth', '--quiet', '--output', outdir, ...args], {
       env: noCredentials(),
@@ -75,7 +79,7 @@ describe('the app', () => {
   }, 180_000);
 
   it('`cdk synth` of an invalid configuration fails with every problem and writes no template', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canary-bad-config-'));
+    const dir = mkdtempSync(join(work, 'bad-config-'));
     const path = join(dir, 'bad.json');
     writeFileSync(
       path,

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config/load.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
 
@@ -340,6 +340,7 @@ describe('invalid configurations: one line each, naming the field, the value and
 
 describe('loadConfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'canary-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('names the file and lists every problem in one error', () => {
     const path = join(dir, 'bad.json');
