@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config/load.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lib/config/locate.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
+import { MINIMAL_CONFIG_PATH } from './helpers.ts';
 
 const BASE = { regions: ['eu-west-1'] };
 
@@ -66,8 +68,8 @@ describe('configuration defaults', () => {
     ]);
   });
 
-  it('accepts the shipped example configurations', () => {
-    for (const file of ['canary.config.json', 'canary.config.example.json']) {
+  it('accepts the shipped example and the test fixtures', () => {
+    for (const file of [EXAMPLE_CONFIG_FILE, MINIMAL_CONFIG_PATH]) {
       expect(() => loadConfig(file), file).not.toThrow();
     }
   });

@@ -1,5 +1,5 @@
 /**
- * The deploy-time path end to end, without AWS: synthesize the shipped example with real bundling, run the
+ * The deploy-time path end to end, without AWS: synthesize the minimal configuration with real bundling, run the
  * seeding custom resource's asset as CloudFormation would (Create event, response PUT to a presigned URL),
  * then run the probe function's asset with the environment its template gives it. Only endpoints, the CA and
  * the resolved CloudFormation references (topic ARN, table name) come from the test.
@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENV } from '../../lambda/contract.ts';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { BUNDLE_FILE, bundleHandler } from '../../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from '../support/dynamodb-double.ts';
@@ -26,7 +25,7 @@ import {
   startProbeEnvironment,
 } from '../support/probe-env.ts';
 import { type SnsDouble, startSnsDouble } from '../support/sns-double.ts';
-import { synthApp } from './helpers.ts';
+import { MINIMAL_CONFIG, synthApp } from './helpers.ts';
 
 const registry = inject('registry');
 const LOCAL_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:canary-topic`;
@@ -53,10 +52,10 @@ let template: { Resources: Record<string, LambdaResource & { Properties: Record<
 let assemblyDir: string;
 
 beforeAll(async () => {
-  const config = JSON.parse(
-    readFileSync(new URL('../../canary.config.json', import.meta.url), 'utf8'),
-  ) as CanaryConfigFile;
-  const { app, canaries } = synthApp({ ...config, regions: [REGION] }, { bundle: true, account: ACCOUNT });
+  const { app, canaries } = synthApp(
+    { ...MINIMAL_CONFIG, regions: [REGION] },
+    { bundle: true, account: ACCOUNT },
+  );
   const assembly = app.synth();
   assemblyDir = assembly.directory;
   const stack = canaries[0];
