@@ -1,15 +1,57 @@
-import { defineConfig } from 'vitest/config';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const TEST_DIR = 'test';
+
+/**
+ * A test file that reads the real registry (`inject('registry')`) runs in the `registry` project, whose
+ * global setup starts the one registry of the run; every other file runs in `unit`, which starts nothing and
+ * needs none of the registry's Debian packages. The split follows the files themselves, so there is no list
+ * to keep up to date: a file that needs the registry calls `inject('registry')` itself, not through a helper.
+ */
+const USES_REGISTRY = /\binject\(\s*['"]registry['"]\s*\)/;
+const testFiles = readdirSync(TEST_DIR, { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.test.ts'))
+  .map((file) => join(TEST_DIR, file).replaceAll('\\', '/'))
+  .sort();
+const registryFiles = testFiles.filter((file) => USES_REGISTRY.test(readFileSync(file, 'utf8')));
+
+// First in every project: one temp directory for the whole run, checked and removed at the end.
+const RUN_TMP = 'test/support/run-tmp.ts';
+// After every file: remove the assemblies CDK wrote to temp directories for Apps made without an outdir.
+const CDK_CLEANUP = 'test/support/cdk-cleanup.ts';
+
 import { SDK_NODE_WARNING_OPT_OUT } from './lambda/sdk-node-notice.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The registry is a real process shared by every test file; it is started once here.
-    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     // Test files that create SDK clients in process would each print the SDK's Node.js support warning.
     env: { [SDK_NODE_WARNING_OPT_OUT]: 'true' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [`${TEST_DIR}/**/*.test.ts`],
+          exclude: [...configDefaults.exclude, ...registryFiles],
+          globalSetup: [RUN_TMP],
+          setupFiles: [CDK_CLEANUP],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'registry',
+          include: registryFiles,
+          globalSetup: [RUN_TMP, 'test/support/global-setup.ts'],
+          // Fails each file with the missing Debian packages when the registry could not be started.
+          setupFiles: [CDK_CLEANUP, 'test/support/require-registry.ts'],
+        },
+      },
+    ],
   },
 });

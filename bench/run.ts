@@ -2,6 +2,7 @@
  * `npm run bench`: prints every figure the issues set a target for, from one run, with the command that
  * produced it. A missed target is printed as MISS; nothing here is tuned to pass.
  */
+import { leftoverMessage, startRunTmp } from '../scripts/run-tmp.ts';
 import { benchBundle } from './bundle.ts';
 import { benchCliVsAwsCli } from './cli-vs-awscli.ts';
 import { benchCost } from './cost.ts';
@@ -11,18 +12,28 @@ import { benchProbeOverhead } from './probe-overhead.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 
-const world = await startBenchWorld();
+// The registry, the bundles and `npm run cost` make their temporary files under one directory, removed at the end.
+const runTmp = startRunTmp('ecr-pull-canary-bench-');
 const lines: string[] = [
   `ecr-pull-canary benchmarks  (npm run bench; node ${process.version}, ${RUNS} runs each)`,
   '',
 ];
 try {
-  lines.push(...(await benchProbeOverhead(world, RUNS)), '');
-  lines.push(...(await benchCliVsAwsCli(world, Math.min(RUNS, 10))), '');
+  const world = await startBenchWorld();
+  try {
+    lines.push(...(await benchProbeOverhead(world, RUNS)), '');
+    lines.push(...(await benchCliVsAwsCli(world, Math.min(RUNS, 10))), '');
+  } finally {
+    await world.close();
+  }
+  lines.push(...(await benchBundle(RUNS)), '');
+  lines.push(...(await benchCost()), '');
+  lines.push(...benchExplain(RUNS), '');
 } finally {
-  await world.close();
+  const left = runTmp.finish();
+  if (left.length > 0) {
+    lines.push(leftoverMessage('npm run bench', runTmp.dir, left));
+    process.exitCode = 1;
+  }
 }
-lines.push(...(await benchBundle(RUNS)), '');
-lines.push(...(await benchCost()), '');
-lines.push(...benchExplain(RUNS), '');
 console.log(lines.join('\n'));

@@ -4,16 +4,21 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { buildCanaryApp } from '../lib/canary-app.ts';
 import { ConfigError, loadConfig } from '../lib/config/load.ts';
+import { locateConfig } from '../lib/config/locate.ts';
 
-/** `canary.config.json` at the repository root, or the file given with `-c config=PATH` (relative to the cwd). */
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const app = new App();
-const given = app.node.tryGetContext('config') as string | undefined;
-const path = given ? resolve(process.cwd(), given) : resolve(REPOSITORY_ROOT, 'canary.config.json');
+// `-c config=PATH`, else canary.config.json at the repository root, else the shipped example (with a notice).
+const source = locateConfig({
+  given: app.node.tryGetContext('config') as string | undefined,
+  cwd: process.cwd(),
+  root: REPOSITORY_ROOT,
+});
+if (source.notice) process.stderr.write(`${source.notice}\n`);
 
 try {
-  const config = loadConfig(path);
+  const config = loadConfig(source.path);
   buildCanaryApp(app, config, { defaultAccount: process.env.CDK_DEFAULT_ACCOUNT });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

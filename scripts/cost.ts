@@ -5,8 +5,7 @@
  * (lambda/model/contract.ts: Success and Latency per target every run; everything else only on failure). Printed
  * next to a CloudWatch Synthetics canary on the same schedule. List prices, us-east-1, no free tier.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { ENV } from '../lambda/model/contract.ts';
@@ -14,6 +13,10 @@ import { buildCanaryApp } from '../lib/canary-app.ts';
 import type { CanaryConfigFile } from '../lib/config/schema.ts';
 import { validateConfig } from '../lib/config/validate.ts';
 import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
+import { leftoverMessage, startRunTmp } from './run-tmp.ts';
+
+// Everything this script writes to the temp directory goes under one directory, removed at the end.
+const runTmp = startRunTmp('ecr-pull-canary-cost-');
 
 /** docs/aws-costs-and-alarms.md (us-east-1, 2026); DynamoDB on-demand from its pricing page. Re-check before quoting. */
 const PRICE = {
@@ -79,27 +82,31 @@ function synthesize(file: CanaryConfigFile): {
 } {
   const { config, problems } = validateConfig(file);
   if (!config) throw new Error(problems.join('\n'));
-  const outdir = mkdtempSync(join(tmpdir(), 'canary-cost-'));
-  const app = new App({
-    outdir,
-    // The bundles do not change the bill; skipping esbuild keeps this quick.
-    context: { 'aws:cdk:bundling-stacks': [] },
-  });
-  const stacks = buildCanaryApp(app, config);
-  const assembly = app.synth();
-  const template = (name: string) => assembly.getStackByName(name).template as Template;
-  const dashboards = stacks.dashboard
-    ? Object.values(template(stacks.dashboard.stackName).Resources).filter(
-        (r) => r.Type === 'AWS::CloudWatch::Dashboard',
-      ).length
-    : 0;
-  const canaries = stacks.canaries.map((stack) => ({
-    name: stack.stackName,
-    template: template(stack.stackName),
-  }));
-  // The templates are read; the cloud assembly would otherwise stay in /tmp after every run.
-  rmSync(outdir, { recursive: true, force: true });
-  return { canaries, dashboards };
+  const outdir = mkdtempSync(join(runTmp.dir, 'cdk-out-'));
+  try {
+    const app = new App({
+      outdir,
+      // The bundles do not change the bill; skipping esbuild keeps this quick.
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    const stacks = buildCanaryApp(app, config);
+    const assembly = app.synth();
+    const template = (name: string) => assembly.getStackByName(name).template as Template;
+    const dashboards = stacks.dashboard
+      ? Object.values(template(stacks.dashboard.stackName).Resources).filter(
+          (r) => r.Type === 'AWS::CloudWatch::Dashboard',
+        ).length
+      : 0;
+    return {
+      canaries: stacks.canaries.map((stack) => ({
+        name: stack.stackName,
+        template: template(stack.stackName),
+      })),
+      dashboards,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 function model(scenario: string, name: string, template: Template): RegionModel {
@@ -274,12 +281,14 @@ function report(m: RegionModel, dashboards: number, heldToTarget: boolean): bool
   return pass;
 }
 
-const shipped = JSON.parse(
-  readFileSync(new URL('../canary.config.json', import.meta.url), 'utf8'),
-) as CanaryConfigFile;
-const region = shipped.regions[0] ?? 'us-east-1';
+/**
+ * Fixed scenarios, never the user's canary.config.json, so the figures stay the ones the README quotes: the
+ * smallest deployable configuration (one region, the seeded image as its one target, one e-mail address).
+ */
+const region = 'eu-west-1';
+const minimal: CanaryConfigFile = { regions: [region], notifications: { emails: ['oncall@example.com'] } };
 const scenarios: Array<[string, CanaryConfigFile, boolean]> = [
-  ['shipped example (the seeded image is its one target)', shipped, true],
+  ['minimal configuration (the seeded image is its one target)', minimal, true],
   [
     'one target, seeding off',
     { regions: [region], knownGoodImage: false, targets: [{ image: 'app:1' }] },
@@ -296,14 +305,22 @@ process.stdout.write(
   `Modelled monthly cost per region at us-east-1 list prices, no free tier (the account-wide free tier covers 10 metrics, 10 alarms and 3 dashboards).\nStated, not measured: ${ASSUMED.billedSecondsPerRun} s billed per run, log volume as noted. Steady state: a healthy canary, no notifications.\n`,
 );
 let failed = false;
-for (const [name, file, counts] of scenarios) {
-  const { canaries, dashboards } = synthesize(file);
-  for (const canary of canaries) {
-    const pass = report(model(name, canary.name, canary.template), dashboards, counts);
-    if (counts && !pass) failed = true;
+try {
+  for (const [name, file, counts] of scenarios) {
+    const { canaries, dashboards } = synthesize(file);
+    for (const canary of canaries) {
+      const pass = report(model(name, canary.name, canary.template), dashboards, counts);
+      if (counts && !pass) failed = true;
+    }
+  }
+} finally {
+  const left = runTmp.finish();
+  if (left.length > 0) {
+    process.stderr.write(`${leftoverMessage('npm run cost', runTmp.dir, left)}\n`);
+    process.exitCode = 1;
   }
 }
 process.stdout.write(
   `\nTarget (${usd(TARGET_USD)} per region-month with one target): ${failed ? 'MISS' : 'PASS'}. Each extra target adds two metrics and one alarm.\n`,
 );
-process.exitCode = failed ? 1 : 0;
+if (failed) process.exitCode = 1;

@@ -1,14 +1,29 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG_FILE, locateConfig, USER_CONFIG_FILE } from '../../lib/config/locate.ts';
 import { BUNDLE_FILE } from '../../lib/handler-bundling.ts';
-import { synthApp } from './helpers.ts';
+import { MINIMAL_CONFIG_PATH, synthApp } from './helpers.ts';
 
 const run = promisify(execFile);
+
+/** Every output and input directory of this file, removed after it. */
+const work = mkdtempSync(join(tmpdir(), 'canary-app-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The environment of a clean clone with no AWS credentials: nothing to find, and no metadata service to wait for. */
 function noCredentials(): NodeJS.ProcessEnv {
@@ -26,7 +41,7 @@ function noCredentials(): NodeJS.ProcessEnv {
 async function cdkSynth(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string; outdir: string }> {
-  const outdir = mkdtempSync(join(tmpdir(), 'canary-cdk-out-'));
+  const outdir = mkdtempSync(join(work, 'cdk-out-'));
   try {
     const { stdout, stderr } = await run('npx', ['cdk', 'synth', '--quiet', '--output', outdir, ...args], {
       env: noCredentials(),
@@ -43,7 +58,7 @@ const templatesIn = (dir: string) => readdirSync(dir).filter((file) => file.ends
 
 describe('the app', () => {
   it('makes one canary stack per region, each in its region, plus one dashboard stack', () => {
-    const file = JSON.parse(readFileSync('canary.config.example.json', 'utf8'));
+    const file = JSON.parse(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'));
     const { canaries, dashboard } = synthApp(file);
     expect(canaries.map((stack) => [stack.stackName, stack.region])).toEqual([
       ['platform-ecr-canary-eu-west-1', 'eu-west-1'],
@@ -62,8 +77,8 @@ describe('the app', () => {
     );
   });
 
-  it('`cdk synth` of the shipped example works without credentials and bundles the three functions (probe, seeding, workload watcher)', async () => {
-    const result = await cdkSynth([]);
+  it('`cdk synth -c config=PATH` works without credentials and bundles the three functions (probe, seeding, workload watcher)', async () => {
+    const result = await cdkSynth(['-c', `config=${MINIMAL_CONFIG_PATH}`]);
     expect(result.code, result.stderr).toBe(0);
     expect(templatesIn(result.outdir).sort()).toEqual([
       'ecr-pull-canary-dashboard.template.json',
@@ -75,7 +90,7 @@ describe('the app', () => {
   }, 180_000);
 
   it('`cdk synth` of an invalid configuration fails with every problem and writes no template', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canary-bad-config-'));
+    const dir = mkdtempSync(join(work, 'bad-config-'));
     const path = join(dir, 'bad.json');
     writeFileSync(
       path,
@@ -91,4 +106,102 @@ describe('the app', () => {
     expect(result.stderr).toContain('scheduleMinutes: got 0; allowed: a whole number from 1 to 60 minutes');
     expect(templatesIn(result.outdir)).toEqual([]);
   }, 120_000);
+});
+
+describe("the app's configuration file", () => {
+  const root = '/repo';
+  const cwd = '/somewhere/else';
+
+  it('is the file given with -c config=PATH, relative to the working directory, whatever else exists', () => {
+    expect(locateConfig({ given: 'mine.json', cwd, root, exists: () => true })).toEqual({
+      path: '/somewhere/else/mine.json',
+    });
+    // A given file that is missing is reported by loadConfig, never replaced by the example.
+    expect(locateConfig({ given: '/abs/absent.json', cwd, root, exists: () => false })).toEqual({
+      path: '/abs/absent.json',
+    });
+  });
+
+  it("is the user's canary.config.json at the repository root when there is one, without a notice", () => {
+    const seen: string[] = [];
+    const source = locateConfig({ cwd, root, exists: (path) => seen.push(path) > 0 });
+    expect(source).toEqual({ path: `/repo/${USER_CONFIG_FILE}` });
+    expect(seen).toEqual([`/repo/${USER_CONFIG_FILE}`]);
+  });
+
+  it('is the shipped example on a clone without one, with a one-line notice naming both files', () => {
+    const source = locateConfig({ cwd, root, exists: () => false });
+    expect(source.path).toBe(`/repo/${EXAMPLE_CONFIG_FILE}`);
+    expect(source.notice).toBe(
+      `${USER_CONFIG_FILE} not found in /repo: synthesizing the shipped example ${EXAMPLE_CONFIG_FILE} ` +
+        `instead; create ${USER_CONFIG_FILE} (README, Quick start) before you deploy.`,
+    );
+  });
+
+  /**
+   * bin/app.ts as on a fresh clone: a copy of the files it needs in a directory of its own (its repository root
+   * is where bin/app.ts is), with the shipped example and no canary.config.json.
+   */
+  function freshClone(): string {
+    const clone = mkdtempSync(join(work, 'clone-'));
+    mkdirSync(join(clone, 'bin'));
+    copyFileSync('bin/app.ts', join(clone, 'bin', 'app.ts'));
+    for (const file of ['package.json', 'package-lock.json', EXAMPLE_CONFIG_FILE]) {
+      copyFileSync(file, join(clone, file));
+    }
+    // Copies: NodejsFunction wants its entry files under the project root, which a symlink's target is not.
+    for (const dir of ['lib', 'lambda']) cpSync(dir, join(clone, dir), { recursive: true });
+    symlinkSync(resolve('node_modules'), join(clone, 'node_modules'));
+    return clone;
+  }
+
+  /** The app as `cdk synth` runs it (CDK_OUTDIR, CDK_CONTEXT_JSON), bundling skipped to keep this quick. */
+  async function runApp(clone: string): Promise<{ code: number; stderr: string; templates: string[] }> {
+    const outdir = mkdtempSync(join(work, 'app-out-'));
+    const env = {
+      ...noCredentials(),
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [] }),
+    };
+    try {
+      const { stderr } = await run(process.execPath, ['--import', 'tsx', join(clone, 'bin', 'app.ts')], {
+        cwd: clone,
+        env,
+        timeout: 120_000,
+      });
+      return { code: 0, stderr, templates: templatesIn(outdir).sort() };
+    } catch (error) {
+      const failed = error as { code?: number; stderr?: string };
+      return { code: failed.code ?? 1, stderr: failed.stderr ?? '', templates: templatesIn(outdir).sort() };
+    }
+  }
+
+  it('synthesizes the shipped example on a fresh clone and says so in one line on stderr', async () => {
+    const clone = freshClone();
+    const result = await runApp(clone);
+    expect(result.code, result.stderr).toBe(0);
+    const notice = locateConfig({ cwd: clone, root: clone, exists: () => false }).notice;
+    expect(result.stderr.split('\n').filter((line) => line === notice)).toHaveLength(1);
+    const example = JSON.parse(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')) as {
+      name: string;
+      regions: string[];
+    };
+    expect(result.templates).toEqual(
+      [...example.regions, 'dashboard'].map((suffix) => `${example.name}-${suffix}.template.json`).sort(),
+    );
+  }, 120_000);
+});
+
+describe("the user's configuration", () => {
+  it('is read by no test, benchmark or script: they use test/fixtures or build their own', () => {
+    // A path or string literal naming the file (prose in comments may mention it).
+    const reads = new RegExp(`['"\`/]${USER_CONFIG_FILE.replaceAll('.', '\\.')}`);
+    const offenders = ['test', 'bench', 'scripts'].flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(ts|json)$/.test(file))
+        .map((file) => join(dir, file))
+        .filter((file) => reads.test(readFileSync(file, 'utf8'))),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

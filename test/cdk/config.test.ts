@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findJsonSyntaxError } from '../../lib/config/json-error.ts';
 import { ConfigError, loadConfig } from '../../lib/config/load.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lib/config/locate.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
+import { MINIMAL_CONFIG_PATH } from './helpers.ts';
 
 const BASE = { regions: ['eu-west-1'] };
 
@@ -119,8 +121,8 @@ describe('configuration defaults', () => {
     ]);
   });
 
-  it('accepts the shipped example configurations', () => {
-    for (const file of ['canary.config.json', 'canary.config.example.json']) {
+  it('accepts the shipped example and the test fixtures', () => {
+    for (const file of [EXAMPLE_CONFIG_FILE, MINIMAL_CONFIG_PATH]) {
       expect(() => loadConfig(file), file).not.toThrow();
     }
   });

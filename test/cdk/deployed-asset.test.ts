@@ -1,5 +1,5 @@
 /**
- * The deploy-time path end to end, without AWS: synthesize the shipped example with real bundling, run the
+ * The deploy-time path end to end, without AWS: synthesize the minimal configuration with real bundling, run the
  * seeding custom resource's asset as CloudFormation would (Create event, response PUT to a presigned URL),
  * then run the probe function's asset with the environment its template gives it. Only endpoints, the CA and
  * the resolved CloudFormation references (topic ARN, table name) come from the test.
@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENV, FIRST_RUN } from '../../lambda/model/contract.ts';
 import { WATCH_ENV } from '../../lambda/model/watch-contract.ts';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { BUNDLE_FILE, bundleHandler, WATCH_HANDLER_ENTRY } from '../../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from '../support/cloudwatch-double.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from '../support/dynamodb-double.ts';
@@ -27,7 +26,7 @@ import {
   startProbeEnvironment,
 } from '../support/probe-env.ts';
 import { type SnsDouble, startSnsDouble } from '../support/sns-double.ts';
-import { synthApp } from './helpers.ts';
+import { MINIMAL_CONFIG, synthApp } from './helpers.ts';
 
 const registry = inject('registry');
 const LOCAL_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:canary-topic`;
@@ -56,10 +55,10 @@ let template: { Resources: Record<string, LambdaResource & { Properties: Record<
 let assemblyDir: string;
 
 beforeAll(async () => {
-  const config = JSON.parse(
-    readFileSync(new URL('../../canary.config.json', import.meta.url), 'utf8'),
-  ) as CanaryConfigFile;
-  const { app, canaries } = synthApp({ ...config, regions: [REGION] }, { bundle: true, account: ACCOUNT });
+  const { app, canaries } = synthApp(
+    { ...MINIMAL_CONFIG, regions: [REGION] },
+    { bundle: true, account: ACCOUNT },
+  );
   const assembly = app.synth();
   assemblyDir = assembly.directory;
   const stack = canaries[0];

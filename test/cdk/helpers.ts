@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildCanaryApp, type CanaryAppStacks } from '../../lib/canary-app.ts';
@@ -5,6 +7,14 @@ import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
 
 export const ACCOUNT = '111122223333';
+
+/**
+ * Tests read their configurations from test/fixtures, never the user's canary.config.json: editing that file
+ * as the README says must not change a test result. This one is the smallest deployable configuration: one
+ * region, the seeded image as the only target, one e-mail address.
+ */
+export const MINIMAL_CONFIG_PATH = fileURLToPath(new URL('../fixtures/minimal.config.json', import.meta.url));
+export const MINIMAL_CONFIG = JSON.parse(readFileSync(MINIMAL_CONFIG_PATH, 'utf8')) as CanaryConfigFile;
 
 /**
  * Builds the app from a configuration as bin/app.ts does. Bundling is skipped (esbuild per function per test

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { trackServerSockets } from './close-server.ts';
 
 export type AwsDoubleFault =
   | { kind: 'access-denied' }
@@ -255,7 +256,6 @@ export const obj = (v: unknown): Record<string, unknown> | undefined =>
 export async function startAwsDouble(model: ServiceModel): Promise<AwsDouble> {
   const requests: LoggedRequest[] = [];
   let fault: AwsDoubleFault = null;
-  const hung = new Set<ServerResponse>();
   const debug = !!process.env.AWS_DOUBLE_DEBUG;
 
   const server = createServer((req, res) => {
@@ -266,6 +266,8 @@ export async function startAwsDouble(model: ServiceModel): Promise<AwsDouble> {
       }
     });
   });
+
+  const closer = trackServerSockets(server);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -354,9 +356,8 @@ export async function startAwsDouble(model: ServiceModel): Promise<AwsDouble> {
 
     // Network faults come before anything the service itself would decide.
     if (fault?.kind === 'hang') {
+      // No answer ever; close() ends the connection.
       entry.outcome = 'hang';
-      hung.add(res);
-      res.on('close', () => hung.delete(res));
       return;
     }
     if (fault?.kind === 'reset') {
@@ -413,11 +414,7 @@ export async function startAwsDouble(model: ServiceModel): Promise<AwsDouble> {
       fault = next;
     },
     async close() {
-      for (const res of hung) res.socket?.destroy();
-      hung.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closer.close();
     },
   };
 }

@@ -7,7 +7,8 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { trackServerSockets } from './close-server.ts';
 
 export interface DoubleIdentity {
   accessKeyId: string;
@@ -303,7 +304,6 @@ export async function startEcrDouble(options: EcrDoubleOptions): Promise<EcrDoub
   let clockOffsetMs = 0;
   const faults: Record<DoubleService, ActiveFault | null> = { ecr: null, sts: null };
   const calls: DoubleCall[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
@@ -744,10 +744,7 @@ export async function startEcrDouble(options: EcrDoubleOptions): Promise<EcrDoub
     // A client that aborts mid-body leaves nothing to answer.
     handle(req, res).catch(() => req.socket.destroy());
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const closer = trackServerSockets(server);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -781,11 +778,8 @@ export async function startEcrDouble(options: EcrDoubleOptions): Promise<EcrDoub
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Hung requests and idle keep-alive sockets would otherwise hold server.close() (and vitest) open.
-      for (const socket of sockets) socket.destroy();
-      server.closeAllConnections();
-      await done;
+      // Hung requests and idle keep-alive sockets would otherwise hold the server (and vitest) open.
+      await closer.close();
     },
   };
 }

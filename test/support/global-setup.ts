@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { buildMultiArchImage, buildSingleArchImage, formatPlatform } from '../../lambda/model/oci-image.ts';
 import { pushImage } from '../../lambda/registry/push.ts';
+import { MissingPrerequisiteError } from './prerequisites.ts';
 import { type RunningRegistry, startRegistry } from './registry.ts';
 import type { RegistryContext } from './registry-context.ts';
 
@@ -9,10 +10,19 @@ const SINGLE_ARCH = { repository: 'canary/single', tag: 'v1', platform: 'linux/a
 
 /**
  * Starts one real registry for the whole run and seeds it with the product's own seeding code, so every test
- * file reads the same known images. The returned function is vitest's teardown.
+ * file reads the same known images. The returned function is vitest's teardown. Only the `registry` project
+ * (vitest.config.ts) runs this. When a program it needs is missing, the run goes on: the unit files pass,
+ * and every registry file fails with the message naming the Debian package (test/support/require-registry.ts).
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const registry = await startRegistry();
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  let registry: RunningRegistry;
+  try {
+    registry = await startRegistry();
+  } catch (error) {
+    if (!(error instanceof MissingPrerequisiteError)) throw error;
+    project.provide('registryUnavailable', error.message);
+    return undefined;
+  }
   try {
     project.provide('registry', await seedRegistry(registry));
   } catch (error) {

@@ -32,5 +32,7 @@ export interface RegistryContext {
 declare module 'vitest' {
   export interface ProvidedContext {
     registry: RegistryContext;
+    /** Why the registry could not be started (a missing program and its Debian package); unset when it runs. */
+    registryUnavailable: string;
   }
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { trackServerSockets } from './close-server.ts';
 
 /**
  * Registry answers the real Distribution server cannot be made to give with htpasswd auth, as ECR gives
@@ -94,7 +95,6 @@ export async function startRegistryFaultProxy(
   const [cert, key] = await Promise.all([readFile(options.certPath), readFile(options.keyPath)]);
   const agent = new https.Agent({ keepAlive: true, ca: options.caPem });
   const requests: ProxiedRequest[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let fault: RegistryFault | null = null;
 
@@ -115,10 +115,7 @@ export async function startRegistryFaultProxy(
   const server = options.plainHttp
     ? http.createServer(onRequest)
     : https.createServer({ cert, key }, onRequest);
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const closer = trackServerSockets(server);
   // A client that hangs up mid-handshake is not a proxy failure worth crashing the test run for.
   server.on('tlsClientError', () => {});
 
@@ -238,10 +235,8 @@ export async function startRegistryFaultProxy(
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
       agent.destroy();
-      await closed;
+      await closer.close();
     },
   };
 }

@@ -5,8 +5,8 @@ import https from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireRegistryPrograms } from './prerequisites.ts';
 
-export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 /** The user name ECR puts in every authorization token; the test registry uses the same. */
 export const REGISTRY_USER = 'AWS';
 
@@ -37,15 +37,19 @@ export interface RunningRegistry {
 
 /**
  * Starts the Debian `docker-registry` (CNCF Distribution 2.8) on a free loopback port with TLS and htpasswd
- * auth, in a fresh temp dir, and resolves once `GET /v2/` answers 401.
+ * auth, in a fresh temp dir, and resolves once `GET /v2/` answers 401. Throws MissingPrerequisiteError,
+ * naming the Debian package of each missing program, before it creates anything.
  */
 export async function startRegistry(): Promise<RunningRegistry> {
+  const programs = requireRegistryPrograms();
   const dir = await mkdtemp(join(tmpdir(), 'ecr-pull-canary-registry-'));
   try {
-    const tls = await makeCertificates(dir);
+    const tls = await makeCertificates(programs.openssl, dir);
     const password = randomBytes(18).toString('base64url');
     const htpasswdPath = join(dir, 'htpasswd');
-    await writeFile(htpasswdPath, await htpasswdLine(REGISTRY_USER, password), { mode: 0o600 });
+    await writeFile(htpasswdPath, await htpasswdLine(programs.htpasswd, REGISTRY_USER, password), {
+      mode: 0o600,
+    });
     await mkdir(join(dir, 'storage'));
 
     let lastError: unknown;
@@ -54,7 +58,7 @@ export async function startRegistry(): Promise<RunningRegistry> {
       const configPath = join(dir, 'config.yml');
       await writeFile(configPath, registryConfig({ dir, port, htpasswdPath, ...tls }));
       try {
-        const proc = await launch(dir, configPath, port, tls.caPem);
+        const proc = await launch(programs['docker-registry'], dir, configPath, port, tls.caPem);
         return running({ dir, port, password, htpasswdPath, proc, ...tls });
       } catch (error) {
         lastError = error;
@@ -125,7 +129,7 @@ function running(opts: {
   };
 }
 
-async function makeCertificates(dir: string): Promise<TlsFiles> {
+async function makeCertificates(openssl: string, dir: string): Promise<TlsFiles> {
   const caKey = join(dir, 'ca.key');
   const caPath = join(dir, 'ca.pem');
   const keyPath = join(dir, 'server.key');
@@ -133,7 +137,7 @@ async function makeCertificates(dir: string): Promise<TlsFiles> {
   const certPath = join(dir, 'server.pem');
   const extPath = join(dir, 'server.ext');
   // P-256 keys: RSA key generation alone would add a noticeable share of the start-up time.
-  await run('openssl', [
+  await runTool(openssl, [
     'req',
     '-x509',
     '-newkey',
@@ -154,7 +158,7 @@ async function makeCertificates(dir: string): Promise<TlsFiles> {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  await run('openssl', [
+  await runTool(openssl, [
     'req',
     '-new',
     '-newkey',
@@ -179,7 +183,7 @@ async function makeCertificates(dir: string): Promise<TlsFiles> {
       '',
     ].join('\n'),
   );
-  await run('openssl', [
+  await runTool(openssl, [
     'x509',
     '-req',
     '-in',
@@ -201,8 +205,8 @@ async function makeCertificates(dir: string): Promise<TlsFiles> {
 }
 
 /** bcrypt is the only hash Distribution accepts; the password goes through stdin so no `ps` shows it. */
-async function htpasswdLine(user: string, password: string): Promise<string> {
-  return run('htpasswd', ['-B', '-i', '-n', user], password);
+async function htpasswdLine(htpasswd: string, user: string, password: string): Promise<string> {
+  return runTool(htpasswd, ['-B', '-i', '-n', user], password);
 }
 
 function registryConfig(opts: { dir: string; port: number; htpasswdPath: string } & TlsFiles): string {
@@ -257,14 +261,28 @@ child.on('exit', (code, signal) => {
 });
 `;
 
-async function launch(dir: string, configPath: string, port: number, caPem: string): Promise<GuardedProcess> {
-  const watched = JSON.stringify([REGISTRY_BINARY, ['serve', configPath], dir]);
+async function launch(
+  binary: string,
+  dir: string,
+  configPath: string,
+  port: number,
+  caPem: string,
+): Promise<GuardedProcess> {
+  const watched = JSON.stringify([binary, ['serve', configPath], dir]);
   const child = spawn(process.execPath, ['-e', WATCHDOG, watched], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_KEEP_BYTES);
   });
+  // The watchdog's stdin is never written, only closed; a pipe error there (EPIPE once the watchdog is
+  // gone) says nothing the exit status does not, and must not become an unhandled 'error' in the test run.
+  guardStdio(child);
   const exited = new Promise<void>((resolve) => {
+    // A watchdog that cannot even be started reports 'error' and may never emit 'exit'.
+    child.once('error', (error) => {
+      stderr += `${error.message}\n`;
+      resolve();
+    });
     child.once('exit', () => {
       // 'close' means stderr has drained, so a start-up failure message is complete; bounded, because a
       // stray grandchild holding the pipe must not stall a stop.
@@ -359,15 +377,23 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(command: string, args: string[], stdin?: string): Promise<string> {
+/**
+ * Runs a tool to completion with `stdin` as its input. Its exit status is the verdict: a tool that exits
+ * without reading its input (or never starts) makes the write fail with EPIPE, which is reported through the
+ * callback's error, not as an unhandled 'error' event that would crash the test run.
+ */
+export function runTool(command: string, args: string[], stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { timeout: 15_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args[0]} failed: ${error.message}\n${stderr}`));
+      if (error) reject(new Error(`${command} ${args[0] ?? ''} failed: ${error.message}\n${stderr}`));
       else resolve(stdout);
     });
-    // A child that needs no input (openssl) may exit before its stdin is closed: the EPIPE that follows is no
-    // failure (the exit status is the judge), and unhandled it would crash the global setup.
-    child.stdin?.on('error', () => undefined);
+    guardStdio(child);
     child.stdin?.end(stdin ?? '');
   });
+}
+
+/** Pipe errors on a child's stdio (EPIPE, ECONNRESET) surface as its exit status instead of crashing us. */
+function guardStdio(child: ChildProcess): void {
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on('error', () => {});
 }
