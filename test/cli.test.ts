@@ -1,25 +1,43 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { SYNOPSIS } from '../lambda/cli.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
-import { type CliRun, runCliProcess } from './support/cli-process.ts';
+import {
+  buildCliBundle,
+  type CliBundle,
+  type CliRun,
+  PROBE_FROM_SOURCE,
+  runCliProcess,
+} from './support/cli-process.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
 const { multiArch } = registry.images;
 let world: ProbeEnvironment;
+let bundle: CliBundle;
 
 beforeAll(async () => {
-  world = await startProbeEnvironment(registry);
+  [world, bundle] = await Promise.all([startProbeEnvironment(registry), buildCliBundle()]);
 });
-afterAll(() => world.close());
+afterAll(() => {
+  bundle?.remove();
+  return world?.close();
+});
 beforeEach(() => {
   world.double.reset();
   world.proxy.setFault(null);
 });
 
-/** Runs the CLI as a user would: its own process, configured only by arguments and environment. */
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
-  return runCliProcess(args, { NODE_EXTRA_CA_CERTS: registry.caPath, ...world.env, ...extraEnv });
+/**
+ * Runs the CLI as a user would: its own process, configured only by arguments and environment. The cases run
+ * the shipped bundle (`npm run build` → dist/cli.mjs, plain `node`); one case below runs the sources through
+ * tsx as `npm run probe` does.
+ */
+function cli(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  entry: readonly string[] = bundle.entry,
+): Promise<CliRun> {
+  return runCliProcess(args, { NODE_EXTRA_CA_CERTS: registry.caPath, ...world.env, ...extraEnv }, entry);
 }
 
 function expectNoSecret(run: CliRun): void {
@@ -40,6 +58,14 @@ describe('probe CLI', () => {
     expect(doc.latencyMs).toBeGreaterThan(0);
     expect(typeof doc.clockSkewSeconds).toBe('number');
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expectNoSecret(run);
+  });
+
+  it('runs from source as `npm run probe` does (node --import tsx bin/probe.ts)', async () => {
+    const run = await cli([image, '--registry-url', world.proxy.url, '--json'], {}, PROBE_FROM_SOURCE);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, digest: multiArch.digest });
+    expect(run.stderr).toBe('');
     expectNoSecret(run);
   });
 

@@ -39,12 +39,23 @@ export function synthApp(
   return { app, ...stacks };
 }
 
-/** The template of the only (or the first) canary stack of a configuration. */
+/** Templates already synthesized in this test file (each file is its own module instance), by configuration. */
+const canaryTemplates = new Map<string, Template>();
+
+/**
+ * The template of the only (or the first) canary stack of a configuration, synthesized once per configuration
+ * per test file: tests only read templates, and a synthesis costs about a second.
+ */
 export function canaryTemplate(file: CanaryConfigFile): Template {
+  const key = JSON.stringify(file);
+  const cached = canaryTemplates.get(key);
+  if (cached) return cached;
   const { canaries } = synthApp(file);
   const first = canaries[0];
   if (!first) throw new Error('no canary stack');
-  return Template.fromStack(first);
+  const template = Template.fromStack(first);
+  canaryTemplates.set(key, template);
+  return template;
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
