@@ -12,6 +12,7 @@ import {
 } from './cfn-response.ts';
 import { readHandlerConfig } from './handler-config.ts';
 import { FIRST_RUN } from './model/contract.ts';
+import { OUTPUT_CLIENT_CONFIG } from './outputs/client-config.ts';
 import { cloudWatchMetricsSink } from './outputs/cloudwatch-sink.ts';
 import type { TargetState } from './outputs/dedup.ts';
 import type { MetricsSink } from './outputs/ports.ts';
@@ -38,11 +39,7 @@ interface WarmClients {
 let warm: WarmClients | undefined;
 
 function clients(): WarmClients {
-  // Outputs get two attempts with short socket deadlines: their own time budget is a few seconds.
-  const outputs = {
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: 2500, throwOnRequestTimeout: true },
-  };
+  const outputs = OUTPUT_CLIENT_CONFIG;
   warm ??= {
     probe: createAwsClientFactory(),
     metrics: cloudWatchMetricsSink(new CloudWatchClient(outputs)),

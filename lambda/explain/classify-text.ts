@@ -13,6 +13,7 @@
 import { parseImageReference } from '../model/image-ref.ts';
 import { RUNBOOKS } from '../model/runbooks.ts';
 import type { Category } from '../model/types.ts';
+import { ECR_API_EVENT } from '../model/watch-contract.ts';
 import {
   AUTH_CODES,
   CREDENTIAL_CODES,
@@ -347,15 +348,9 @@ const LAYER_BUCKET_REGION = /\bprod-([a-z]{2}(?:-[a-z]+)+-\d)-starport-layer-buc
 const DIGEST = /\bsha256:[a-f0-9]{64}\b/;
 
 /** Operations of the ECR API that a pull or push path calls; their IAM action is `ecr:<operation>`. */
-const ECR_OPERATIONS = new Set([
-  'GetAuthorizationToken',
-  'BatchGetImage',
-  'GetDownloadUrlForLayer',
-  'BatchCheckLayerAvailability',
-  'InitiateLayerUpload',
-  'UploadLayerPart',
-  'CompleteLayerUpload',
-  'PutImage',
+const ECR_OPERATIONS = new Set<string>([
+  // The pull, login and push calls the watcher's CloudTrail rule selects, and the other calls these paths make.
+  ...ECR_API_EVENT.eventNames,
   'DescribeImages',
   'DescribeRepositories',
   'BatchImportUpstreamImage',

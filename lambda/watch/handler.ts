@@ -7,6 +7,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { OUTPUT_CLIENT_CONFIG } from '../outputs/client-config.ts';
 import { cloudWatchMetricsSink } from '../outputs/cloudwatch-sink.ts';
 import type { MetricsSink } from '../outputs/ports.ts';
 import { snsNotifier } from '../outputs/sns-notifier.ts';
@@ -24,11 +25,7 @@ interface WarmClients {
 let warm: WarmClients | undefined;
 
 function clients(): WarmClients {
-  // Two attempts with short socket deadlines, as the probe's outputs: each call has a few seconds.
-  const outputs = {
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: 2500, throwOnRequestTimeout: true },
-  };
+  const outputs = OUTPUT_CLIENT_CONFIG;
   warm ??= {
     metrics: cloudWatchMetricsSink(new CloudWatchClient(outputs)),
     sns: new SNSClient(outputs),
