@@ -36,6 +36,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // One module graph per worker instead of one per file: aws-cdk-lib and the SDK are imported once, not
+          // once per file (the suite went from about 157 s to 90 s). Safe because unit files keep no state between
+          // files: nothing assigns process.env (vi.stubEnv is undone in afterEach), fake timers are restored in
+          // `finally`, and CDK apps are cleaned after every file (CDK_CLEANUP). The registry project stays
+          // isolated: its files point the SDK at their own doubles through process.env.
+          isolate: false,
           include: [`${TEST_DIR}/**/*.test.ts`],
           exclude: [...configDefaults.exclude, ...registryFiles],
           globalSetup: [RUN_TMP],
