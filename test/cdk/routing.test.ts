@@ -13,6 +13,7 @@ import type { NotificationKind, TargetState } from '../../lambda/outputs/dedup.t
 import { notifyResult } from '../../lambda/outputs/notify.ts';
 import { snsNotifier } from '../../lambda/outputs/sns-notifier.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import { failedResult, healthyResult } from '../support/probe-results.ts';
 import { type SnsDouble, startSnsDouble } from '../support/sns-double.ts';
 import {
   deliversTo,
@@ -128,39 +129,11 @@ function alarmNotification(
   return { message: JSON.stringify(body), attributes: {} };
 }
 
+/** One target's result as the probe returns it: healthy, or failed in `category`. */
 function probeResult(target: string, category: Category | null): ProbeResult {
-  return {
-    target,
-    image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/payments/api:2.14.0`,
-    region: REGION,
-    ok: category === null,
-    category,
-    phase: category === null ? null : 'manifest',
-    errorCode: category === null ? null : 'DENIED',
-    message: category === null ? null : 'registry answered 403: not authorized to perform: ecr:BatchGetImage',
-    remediation: null,
-    digest: category === null ? `sha256:${'5'.repeat(64)}` : null,
-    mediaType: null,
-    platforms: [],
-    identity: `arn:aws:sts::${ACCOUNT}:assumed-role/ecr-pull-canary/canary`,
-    registryUrl: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
-    startedAt: '2026-11-27T03:05:00.412Z',
-    latencyMs: 48.9,
-    timings: {
-      credentialsMs: null,
-      tokenMs: null,
-      manifestMs: null,
-      dnsMs: null,
-      connectMs: null,
-      tlsMs: null,
-      firstByteMs: null,
-      platformMs: null,
-    },
-    clockSkew: null,
-    tokenAttempts: 1,
-    throttledResponses: 0,
-    tokenExpiresAt: null,
-  };
+  return category === null
+    ? healthyResult({ target, region: REGION })
+    : failedResult(category, { target, region: REGION });
 }
 
 let sns: SnsDouble;
