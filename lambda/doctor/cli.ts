@@ -104,7 +104,16 @@ export interface DoctorReport {
 export function doctorReport(checks: CheckResult[]): DoctorReport {
   const summary = { pass: 0, warn: 0, fail: 0, skip: 0 };
   for (const check of checks) summary[check.status] += 1;
-  return { ok: summary.fail === 0, summary, checks };
+  // The same key order for every check, so the JSON reads alike whichever check built it.
+  const ordered = checks.map(({ id, status, saw, fix, runbook, details }) => ({
+    id,
+    status,
+    saw,
+    fix,
+    runbook,
+    details,
+  }));
+  return { ok: summary.fail === 0, summary, checks: ordered };
 }
 
 /** Human output: the verdict line, then one block per check, failures first. */

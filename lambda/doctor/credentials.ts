@@ -212,7 +212,7 @@ export function credentialsCheck(observation: CredentialObservation): CheckResul
       runbook: 'credentials',
     };
   }
-  const came = `credentials came from ${PROVIDER_LABEL[source.provider]}${source.inferred ? ` (inferred: the SDK marks no provider for this link, and no earlier link answered)` : ` [${source.how}]`}`;
+  const came = `credentials came from ${PROVIDER_LABEL[source.provider]}${source.inferred ? ' (inferred: the SDK marks no provider for this link, and no earlier link answered)' : source.provider === 'profile' ? ` [${source.how}]` : ''}`;
   const who = observation.identity
     ? `; they belong to ${observation.identity.arn}`
     : `; STS GetCallerIdentity failed: ${observation.identityError?.code}: ${observation.identityError?.message}`;
@@ -222,7 +222,7 @@ export function credentialsCheck(observation: CredentialObservation): CheckResul
       ...base,
       details: { ...details, shadowed },
       status: 'warn',
-      saw: `${came}${who}. ${shadowed.map((o) => `${PROVIDER_LABEL[o.provider]} also offer credentials (${o.evidence}) but the chain never reached them`).join('; ')}: ${source.provider} won and shadows ${shadowed.map((o) => o.provider).join(', ')}.`,
+      saw: `${came}${who}. Credentials are also offered by ${shadowed.map((o) => `${PROVIDER_LABEL[o.provider]}: ${o.evidence}`).join('; and by ')}; the chain never reached them: ${source.provider} won and shadows ${shadowed.map((o) => o.provider).join(', ')}.`,
       fix: `If ${shadowed.map((o) => o.provider).join(' or ')} is the intended identity, remove the earlier source (${source.provider === 'environment' ? 'unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN' : source.provider === 'profile' ? 'unset AWS_PROFILE or remove the default profile' : `remove the ${source.provider} settings`}). ${RUNBOOKS.credentials.fix}`,
       runbook: 'credentials',
     };
