@@ -161,7 +161,8 @@ export async function runDoctor(argv: string[], io: CliIo, deps?: Partial<Doctor
   }
   const notice = sdkNodeNotice(process.version, io.env);
   if (notice) io.stderr(notice);
-  process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
+  // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
+  if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
   const resolved: DoctorDeps = { ...defaultDoctorDeps(io.env), ...deps };
   const report = doctorReport(await runChecks(request, resolved));
   const text = request.json ? `${JSON.stringify(report)}\n` : formatDoctor(report);

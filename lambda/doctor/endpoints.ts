@@ -101,25 +101,27 @@ export function regionCheck(facts: RegionFacts, resolutions: HostResolution[]): 
         : `${r.host} → ${r.addresses.join(', ')} (${r.kinds.join('/')})`,
     )
     .join('; ');
-  if (failed.length > 0) {
-    return {
-      ...base,
-      status: 'fail',
-      saw: dnsText,
-      fix: RUNBOOKS.network.fix,
-      runbook: 'network',
-    };
-  }
   const problems: string[] = [];
   let fix: string | null = null;
   if (!facts.configuredRegion) {
-    problems.push("no region is configured (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)");
+    problems.push(
+      `no region is configured (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)${registryRegion ? '' : ", so the ECR API host checked is us-east-1's"}`,
+    );
     fix = `Set AWS_REGION${registryRegion ? `=${registryRegion}` : ''}, or pass --region to aws ecr get-login-password.`;
   } else if (registryRegion && registryRegion !== facts.configuredRegion) {
     problems.push(
       `the registry is in ${registryRegion} but the configured region is ${facts.configuredRegion} (${facts.regionSource}): a token fetched without --region is for ${facts.configuredRegion}'s registry, which ${registryRegion}'s rejects`,
     );
     fix = `Fetch the token in the registry's region: aws ecr get-login-password --region ${registryRegion}, or set AWS_REGION=${registryRegion} for this workload.`;
+  }
+  if (failed.length > 0) {
+    return {
+      ...base,
+      status: 'fail',
+      saw: [dnsText, ...problems].join('; '),
+      fix: RUNBOOKS.network.fix,
+      runbook: 'network',
+    };
   }
   const api = resolutions.find((r) => r.role === 'api');
   const registry = resolutions.find((r) => r.role === 'registry');
