@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatHuman, toJsonDocument } from './cli-format.ts';
+import {
+  EMIT_FORMATS,
+  type EmitFormat,
+  isEmitFormat,
+  probeEmfLines,
+  publishProbeMetrics,
+} from './cli-metrics.ts';
 import { IAM_ROLE_ARN, PRINCIPAL_ARN } from './model/arn.ts';
 import {
   ImageReferenceError,
@@ -10,7 +17,13 @@ import {
   REGISTRY_URL_ALLOWED,
   tokenHostProblem,
 } from './model/image-ref.ts';
-import { LIMITS, PROBE_DEFAULTS } from './model/limits.ts';
+import {
+  CANARY_DEFAULTS,
+  LIMITS,
+  NAMESPACE_PATTERN,
+  PROBE_DEFAULTS,
+  TARGET_NAME_PATTERN,
+} from './model/limits.ts';
 import { parsePlatform } from './model/platform.ts';
 import { resolveTarget, TargetConfigError } from './model/target.ts';
 import type { ProbeTarget } from './model/types.ts';
@@ -21,6 +34,8 @@ import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from './sdk-node-notice.ts';
 export const EXIT_HEALTHY = 0;
 export const EXIT_PROBE_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** The probe was healthy but `--publish` could not send its datapoints. */
+export const EXIT_METRICS_NOT_PUBLISHED = 3;
 
 interface CliOption {
   type: 'string' | 'boolean';
@@ -71,6 +86,26 @@ const OPTIONS = {
   },
   'ca-file': { type: 'string', value: 'PATH', help: 'extra CA certificates (PEM) to trust for the registry' },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
+  // Host metrics (issue 11): the datapoints the Lambda publishes, from this host.
+  emit: {
+    type: 'string',
+    value: EMIT_FORMATS.join('|'),
+    help: "print the Lambda's datapoints for this verdict as CloudWatch embedded-metric-format lines on stdout; the report goes to stderr",
+  },
+  publish: {
+    type: 'boolean',
+    help: "send the same datapoints with PutMetricData to the image's region (exit 3 if that fails on a healthy probe)",
+  },
+  namespace: {
+    type: 'string',
+    value: 'NS',
+    help: `CloudWatch namespace for --emit/--publish (default ${CANARY_DEFAULTS.namespace})`,
+  },
+  'target-name': {
+    type: 'string',
+    value: 'NAME',
+    help: "the Target dimension (default repo:tag, the canary's default target name)",
+  },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const satisfies Record<string, CliOption>;
 
@@ -114,7 +149,7 @@ ${optionEntries()
   )
   .join('\n')}
 
-Exit status: 0 healthy, 1 probe failed, 2 usage error.
+Exit status: 0 healthy, 1 probe failed, 2 usage error, 3 healthy but --publish failed.
 Endpoints follow the AWS SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS).`;
 
 export interface CliIo {
@@ -129,6 +164,14 @@ interface CliRequest {
   target: ProbeTarget;
   options: ProbeOptions;
   json: boolean;
+  metrics: MetricsRequest;
+}
+
+/** Where the verdict's datapoints go besides the report. */
+interface MetricsRequest {
+  emit: EmitFormat | null;
+  publish: boolean;
+  namespace: string;
 }
 
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest | 'help' {
@@ -191,10 +234,18 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
       `--registry-url "${registryUrl}" is not allowed; allowed: ${REGISTRY_URL_ALLOWED.local}`,
     );
   }
+  const metrics = metricsRequest(values);
+  const targetName = values['target-name'];
+  if (targetName !== undefined && !TARGET_NAME_PATTERN.test(targetName)) {
+    throw new UsageError(
+      `--target-name "${targetName}" is not allowed; allowed: 1-255 printable ASCII characters without spaces`,
+    );
+  }
   const destination = refusedDestination(image, registryUrl);
   if (destination) throw new UsageError(`IMAGE "${image}": ${destination}`);
   const target: ProbeTarget = {
     image,
+    ...(targetName !== undefined ? { name: targetName } : {}),
     ...(values.region ? { region: values.region } : {}),
     ...(registryUrl !== undefined ? { registryUrl } : {}),
     ...(values['role-arn'] ? { assumeRoleArn: values['role-arn'] } : {}),
@@ -212,6 +263,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
   return {
     target,
     json: Boolean(values.json),
+    metrics,
     options: {
       defaultRegion,
       ...(timeout !== undefined
@@ -220,6 +272,29 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
       ...(skew !== undefined ? { clockSkewThresholdSeconds: skew } : {}),
       ...(ca ? { ca } : {}),
     },
+  };
+}
+
+function metricsRequest(values: ParsedOptions['values']): MetricsRequest {
+  const emit = values.emit;
+  if (emit !== undefined && !isEmitFormat(emit)) {
+    throw new UsageError(`--emit "${emit}" is not a metrics format; allowed: ${EMIT_FORMATS.join(', ')}`);
+  }
+  const namespace = values.namespace;
+  if (namespace !== undefined) {
+    if (emit === undefined && !values.publish) {
+      throw new UsageError('--namespace applies only with --emit emf or --publish');
+    }
+    if (!NAMESPACE_PATTERN.test(namespace) || /^aws\//i.test(namespace)) {
+      throw new UsageError(
+        `--namespace "${namespace}" is not allowed; allowed: 1-255 characters of letters, digits and . _ - / # :, not starting with "AWS/"`,
+      );
+    }
+  }
+  return {
+    emit: emit ?? null,
+    publish: Boolean(values.publish),
+    namespace: namespace ?? CANARY_DEFAULTS.namespace,
   };
 }
 
@@ -336,6 +411,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     now: Date.now,
   });
   if (!result) throw new Error('the probe returned no result');
-  io.stdout(request.json ? `${JSON.stringify(toJsonDocument(result))}\n` : formatHuman(result));
-  return result.ok ? EXIT_HEALTHY : EXIT_PROBE_FAILED;
+  const report = request.json ? `${JSON.stringify(toJsonDocument(result))}\n` : formatHuman(result);
+  const exit = result.ok ? EXIT_HEALTHY : EXIT_PROBE_FAILED;
+  const { metrics } = request;
+  // With --emit, stdout carries nothing but EMF lines, so a log agent can take it as it is.
+  if (metrics.emit === 'emf') {
+    io.stderr(report);
+    for (const line of probeEmfLines([result], metrics.namespace)) io.stdout(`${line}\n`);
+  } else {
+    io.stdout(report);
+  }
+  if (!metrics.publish) return exit;
+  // No EMF fallback on stdout here: with --emit the lines are already there, and without it stdout is the report.
+  const outcome = await publishProbeMetrics([result], metrics.namespace, () => undefined);
+  if (outcome.via !== 'EMF') return exit;
+  io.stderr(
+    `ecr-pull-canary: --publish: PutMetricData to ${result.region} failed, ${outcome.datapoints} datapoint(s) not sent: ${outcome.fallbackReason}\n`,
+  );
+  return result.ok ? EXIT_METRICS_NOT_PUBLISHED : exit;
 }

@@ -17,7 +17,7 @@ import {
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Bundles one `bin/` entry into a single ESM file for plain `node`. */
-async function buildEntry(entry: string, outfile: string): Promise<string> {
+export async function buildEntry(entry: string, outfile: string): Promise<string> {
   await build({
     entryPoints: [`${root}${entry}`],
     outfile,

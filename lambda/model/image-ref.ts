@@ -140,6 +140,11 @@ export function defaultTargetName(ref: ImageReference): string {
   return ref.digest ? `${ref.repository}@${ref.digest.slice(0, 19)}` : `${ref.repository}:${ref.tag}`;
 }
 
+/** The account and region of an ECR registry host (`ECR_REGISTRY_HOST_FORMS`), or null for any other host. */
+export function ecrRegistryHost(host: string): { registryId: string; region: string } | null {
+  return ecrHostMatch(host);
+}
+
 function ecrHostMatch(host: string): { registryId: string; region: string } | null {
   for (const pattern of ECR_HOSTS) {
     const match = pattern.exec(host);

@@ -101,6 +101,12 @@ export const WORKLOAD_WATCH_DEFAULTS = {
 /** Lower-case so it is also a valid ECR repository path component and a readable alarm-name prefix. */
 export const CANARY_NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
+/**
+ * A target's name, which is its metric dimension value: printable ASCII without spaces, as CloudWatch allows.
+ * The probe CLI's `--target-name` takes the same names as a target's `name` in the configuration.
+ */
+export const TARGET_NAME_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
 /** CloudWatch namespace characters; `AWS/` is reserved for AWS services. */
 export const NAMESPACE_PATTERN = /^[A-Za-z0-9._/#:-]{1,255}$/;
 

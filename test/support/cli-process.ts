@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/sdk-node-notice.ts';
-import { buildCli, buildExplainCli } from '../../scripts/build.ts';
+import { buildCli, buildEntry, buildExplainCli } from '../../scripts/build.ts';
 
 export interface CliRun {
   code: number;
@@ -25,13 +25,16 @@ export interface CliBundle {
  * Builds the shipped bundle of `bin/probe.ts` (or `bin/explain.ts`) once for a test file, so each case
  * starts plain `node` (a fraction of a second) instead of transpiling the sources through tsx again.
  */
-export async function buildCliBundle(which: 'probe' | 'explain' = 'probe'): Promise<CliBundle> {
+export async function buildCliBundle(which: 'probe' | 'explain' | 'doctor' = 'probe'): Promise<CliBundle> {
   const dir = mkdtempSync(join(tmpdir(), `${which}-bundle-`));
   try {
     const file =
       which === 'probe'
         ? await buildCli(join(dir, 'cli.mjs'))
-        : await buildExplainCli(join(dir, 'explain.mjs'));
+        : which === 'explain'
+          ? await buildExplainCli(join(dir, 'explain.mjs'))
+          : // Until `doctor` is part of the command dispatch, its temporary entry is bundled the same way.
+            await buildEntry('bin/doctor.ts', join(dir, 'doctor.mjs'));
     return { entry: [file], remove: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
