@@ -1,7 +1,7 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import type { MemberAsset } from './member-synthesizer.ts';
@@ -26,6 +26,8 @@ export class AssetStack extends Stack {
   readonly bucket: s3.Bucket;
   /** Object key of each member asset in the bucket, by its source hash. */
   readonly objectKeys = new Map<string, string>();
+  private stagingBucket?: s3.IBucket;
+  private deployment?: BucketDeployment;
 
   constructor(scope: Construct, id: string, props: AssetStackProps) {
     super(scope, id, props);
@@ -46,13 +48,20 @@ export class AssetStack extends Stack {
         resources: [this.bucket.arnForObjects('*')],
       }),
     );
-    const sources = props.assets.map((member, i) => {
-      const asset = new Asset(this, `MemberAsset${i}`, { path: member.path, assetHash: member.sourceHash });
-      this.objectKeys.set(member.sourceHash, asset.s3ObjectKey);
-      return Source.bucket(asset.bucket, asset.s3ObjectKey);
+    // Each member asset as the CDK CLI publishes it to this account's bootstrap bucket: the very file or
+    // directory the member stack staged, whatever made it (a prebuilt directory, a zip, a bundler).
+    const sources = props.assets.map((member) => {
+      const location = this.synthesizer.addFileAsset({
+        sourceHash: member.sourceHash,
+        fileName: member.fileName,
+        packaging: member.packaging,
+      });
+      this.objectKeys.set(member.sourceHash, location.objectKey);
+      this.stagingBucket ??= s3.Bucket.fromBucketName(this, 'Staging', location.bucketName);
+      return Source.bucket(this.stagingBucket, location.objectKey);
     });
     if (sources.length > 0) {
-      new BucketDeployment(this, 'Publish', {
+      this.deployment = new BucketDeployment(this, 'Publish', {
         sources,
         destinationBucket: this.bucket,
         extract: false,
@@ -68,22 +77,34 @@ export class AssetStack extends Stack {
       reason:
         'Holds only the canary code that CloudFormation in member accounts reads at deploy time; reads are already recorded by CloudTrail data events where the organization enables them, and an access-log bucket per region would outlive cdk destroy.',
     });
-    Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4',
-        reason:
-          "The CDK's own BucketDeployment and auto-delete handlers use AWSLambdaBasicExecutionRole for their logs; they run only during deploy and destroy of this stack.",
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason:
-          "The CDK's BucketDeployment handler reads the bootstrap bucket's asset objects and writes any key of this stack's own code bucket: object-level wildcards on those two buckets only.",
-      },
-      {
+    const role = this.deployment?.handlerRole;
+    if (!role || !this.stagingBucket) return;
+    for (const handler of this.node.findAll().filter((c) => c instanceof lambda.Function)) {
+      Validations.of(handler).acknowledge({
         id: 'AwsSolutions-L1',
         reason:
-          "The runtimes of the CDK's own BucketDeployment and auto-delete handlers are chosen by aws-cdk-lib and move with it.",
+          "The CDK's own BucketDeployment handler: aws-cdk-lib chooses its runtime and moves it forward with each release; it runs only while this stack deploys.",
+      });
+    }
+    const wildcards = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
+      (action) => `AwsSolutions-IAM5[Action::${action}]`,
+    );
+    const bucketId = this.getLogicalId(this.bucket.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "The CDK's own BucketDeployment handler logs with AWSLambdaBasicExecutionRole; it runs only while this stack deploys.",
       },
+      ...[
+        ...wildcards,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${this.stagingBucket.bucketName}/*]`,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      ].map((id) => ({
+        id,
+        reason:
+          "The CDK's BucketDeployment grants: read the bootstrap bucket's asset objects, write the objects of this stack's own code bucket; object-level wildcards on those two buckets only.",
+      })),
     );
   }
 }

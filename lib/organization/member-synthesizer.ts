@@ -18,7 +18,9 @@ import {
 /** A file asset of the member stack, as the per-region code stacks copy it into their buckets. */
 export interface MemberAsset {
   readonly sourceHash: string;
-  /** Absolute path of the staged file or directory in the cloud assembly. */
+  /** The staged file or directory, as the member stack names it: relative to the cloud assembly, or absolute. */
+  readonly fileName: string;
+  /** The same, absolute. */
   readonly path: string;
   readonly packaging: FileAssetPackaging;
 }
@@ -66,6 +68,7 @@ export class MemberSynthesizer extends StackSynthesizer {
     if (!this.assets.some((known) => known.sourceHash === asset.sourceHash)) {
       this.assets.push({
         sourceHash: asset.sourceHash,
+        fileName: asset.fileName,
         path,
         packaging: asset.packaging ?? FileAssetPackaging.FILE,
       });
