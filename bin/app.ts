@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { buildCanaryApp } from '../lib/canary-app.ts';
 import { ConfigError, loadConfig } from '../lib/config/load.ts';
 import { locateConfig } from '../lib/config/locate.ts';
+import { buildOrganizationApp } from '../lib/organization/organization-app.ts';
 
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,7 +20,8 @@ if (source.notice) process.stderr.write(`${source.notice}\n`);
 
 try {
   const config = loadConfig(source.path);
-  buildCanaryApp(app, config, { defaultAccount: process.env.CDK_DEFAULT_ACCOUNT });
+  if (config.organization) buildOrganizationApp(app, { ...config, organization: config.organization });
+  else buildCanaryApp(app, config, { defaultAccount: process.env.CDK_DEFAULT_ACCOUNT });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   // Exit before synth: an invalid configuration must leave no template behind.

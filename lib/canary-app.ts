@@ -1,7 +1,7 @@
 import { type App, Duration, Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { CanaryStack } from './canary-stack.ts';
-import type { CanaryConfig } from './config/schema.ts';
+import { CanaryStack, type CanaryStackProps } from './canary-stack.ts';
+import type { CanaryConfig, RegionConfig } from './config/schema.ts';
 import { DashboardStack } from './dashboard-stack.ts';
 
 export interface CanaryAppStacks {
@@ -36,26 +36,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
       new CanaryStack(app, canaryStackName(config.name, region.region), {
         env: { account, region: region.region },
         description: `ecr-pull-canary ${config.name}: ECR pull canary in ${region.region}`,
-        canary: {
-          canaryName: config.name,
-          targets: region.targets,
-          knownGoodImage: config.knownGoodImage,
-          schedule: Duration.minutes(config.scheduleMinutes),
-          namespace: config.namespace,
-          memorySize: config.memoryMiB,
-          logRetention: config.logRetentionDays as logs.RetentionDays,
-          ...(region.vpc ? { vpcPlacement: region.vpc } : {}),
-          notifications: region.notifications,
-          alarms: config.alarms,
-          reminderHours: config.reminderHours,
-          ...(config.dashboard ? { dashboardName } : {}),
-        },
-        workloadWatch: {
-          ...config.workloadWatch,
-          dedupHours: config.reminderHours,
-          logRetention: config.logRetentionDays as logs.RetentionDays,
-          ...(config.dashboard ? { dashboardName } : {}),
-        },
+        ...canaryStackProps(config, region),
       }),
   );
   const first = config.regions[0];
@@ -73,4 +54,37 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
     Tags.of(stack).add('ecr-pull-canary', config.name);
   }
   return { canaries, ...(dashboard ? { dashboard } : {}) };
+}
+
+/**
+ * One region's canary and workload watch from the configuration: the one-account app and the organization's
+ * StackSet member template (lib/organization/) build the same stack from it.
+ */
+export function canaryStackProps(
+  config: CanaryConfig,
+  region: RegionConfig,
+): Pick<CanaryStackProps, 'canary' | 'workloadWatch'> {
+  const dashboardName = config.name;
+  return {
+    canary: {
+      canaryName: config.name,
+      targets: region.targets,
+      knownGoodImage: config.knownGoodImage,
+      schedule: Duration.minutes(config.scheduleMinutes),
+      namespace: config.namespace,
+      memorySize: config.memoryMiB,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      ...(region.vpc ? { vpcPlacement: region.vpc } : {}),
+      notifications: region.notifications,
+      alarms: config.alarms,
+      reminderHours: config.reminderHours,
+      ...(config.dashboard ? { dashboardName } : {}),
+    },
+    workloadWatch: {
+      ...config.workloadWatch,
+      dedupHours: config.reminderHours,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      ...(config.dashboard ? { dashboardName } : {}),
+    },
+  };
 }

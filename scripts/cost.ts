@@ -13,6 +13,7 @@ import { buildCanaryApp } from '../lib/canary-app.ts';
 import type { CanaryConfigFile } from '../lib/config/schema.ts';
 import { validateConfig } from '../lib/config/validate.ts';
 import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
+import { organizationReport } from './org-cost.ts';
 import { leftoverMessage, startRunTmp } from './run-tmp.ts';
 
 // Everything this script writes to the temp directory goes under one directory, removed at the end.
@@ -312,6 +313,14 @@ try {
       const pass = report(model(name, canary.name, canary.template), dashboards, counts);
       if (counts && !pass) failed = true;
     }
+  }
+  // Across an organization (issue 12): this file's per-instance model of the typical instance, times N × M.
+  const typical = synthesize({ regions: [region], targets: [{ image: 'app:1' }] }).canaries[0];
+  if (typical) {
+    const m = model('typical', typical.name, typical.template);
+    const perInstance = lines(m).reduce((sum, row) => sum + row.canary, 0);
+    const watch = (m.watch?.alarms ?? 0) * PRICE.alarmMetricMonth;
+    process.stdout.write(`${organizationReport(perInstance, watch)}\n`);
   }
 } finally {
   const left = runTmp.finish();

@@ -178,3 +178,37 @@ export function defaultTimeoutSeconds(scheduleMinutes: number): number {
 export function maxTimeoutSeconds(scheduleMinutes: number): number {
   return Math.min(LIMITS.functionTimeoutSeconds.max, scheduleMinutes * 60 - 1);
 }
+
+/**
+ * Organization rollout (`organization` in the configuration, lib/organization/): the identifier forms AWS
+ * Organizations uses and the StackSet defaults. OU and root IDs as in the Organizations API reference
+ * (OrganizationalUnit.Id `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`, Root.Id `^r-[0-9a-z]{4,32}$`, Organization.Id
+ * `^o-[a-z0-9]{10,32}$`).
+ */
+export const ORGANIZATIONAL_UNIT_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+export const ORGANIZATION_ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
+export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+/** A StackSet operation preference written as a share of the targets: 1% to 100%. */
+export const PERCENTAGE_PATTERN = /^(100|[1-9][0-9]?)%$/;
+/** An OAM sink: `arn:<partition>:oam:<region>:<account>:sink/<id>`. */
+export const OAM_SINK_ARN_PATTERN = /^arn:aws[a-z-]*:oam:([a-z0-9-]+):(\d{12}):sink\/[A-Za-z0-9-]+$/;
+
+export const ORGANIZATION_DEFAULTS = {
+  /** New accounts of the targeted OUs get the canary; an account that leaves loses it (stacks not retained). */
+  autoDeployment: true,
+  callAs: 'SELF',
+  /** With explicit accounts: deploy only to those of them inside the OUs. */
+  accountFilter: 'INTERSECTION',
+  /** Accounts per region at once; SOFT_FAILURE_TOLERANCE keeps this independent of the tolerance. */
+  maxConcurrent: '25%',
+  failureTolerance: '10%',
+  regionConcurrency: 'PARALLEL',
+  monitoringAccountIsMember: false,
+} as const;
+
+export const STACK_SET_CALL_AS = ['SELF', 'DELEGATED_ADMIN'] as const;
+export const STACK_SET_ACCOUNT_FILTERS = ['INTERSECTION', 'DIFFERENCE', 'UNION'] as const;
+export const STACK_SET_REGION_CONCURRENCY = ['PARALLEL', 'SEQUENTIAL'] as const;
+
+/** CloudFormation's template size limits (Quotas page): inline TemplateBody and a template read from S3. */
+export const TEMPLATE_LIMITS = { bodyBytes: 51_200, urlBytes: 1_048_576 } as const;

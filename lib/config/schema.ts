@@ -41,6 +41,8 @@ export interface CanaryConfigFile {
   regionOverrides?: Record<string, RegionOverride>;
   /** @default { ecsTasks: true, ecrApiCalls: false } (lib/defaults.ts WORKLOAD_WATCH_DEFAULTS) */
   workloadWatch?: WorkloadWatchConfig;
+  /** @default none: one account, `cdk deploy` per region (README, Across an organization) */
+  organization?: OrganizationConfigFile;
 }
 
 /** The workload watcher (lib/workload-watch.ts), in every configured region. */
@@ -84,6 +86,7 @@ export const CONFIG_KEYS = [
   'alarms',
   'regionOverrides',
   'workloadWatch',
+  'organization',
 ] as const satisfies ReadonlyArray<keyof CanaryConfigFile>;
 
 export const NOTIFICATION_KEYS = [
@@ -124,6 +127,8 @@ export interface CanaryConfig {
   alarms: CanaryAlarmOptions;
   regions: RegionConfig[];
   workloadWatch: Required<WorkloadWatchConfig>;
+  /** Present when the configuration deploys to an organization through a StackSet. */
+  organization?: OrganizationConfig;
 }
 
 export interface RegionConfig {
@@ -131,4 +136,74 @@ export interface RegionConfig {
   targets: ProbeTarget[];
   vpc: VpcPlacement | undefined;
   notifications: NotificationsConfig;
+}
+
+// --- Organization rollout (issue 12): lib/organization/, validated in lib/config/organization.ts ---------------
+
+/**
+ * `organization`: deploy the per-region canary to every account of some organizational units through one
+ * service-managed CloudFormation StackSet, from the management (or a delegated administrator) account named by
+ * the top-level `account`, in the top-level `regions`; optionally link every member to a monitoring account.
+ * Defaults in lambda/model/limits.ts ORGANIZATION_DEFAULTS.
+ */
+export interface OrganizationConfigFile {
+  /** `o-` + 10–32 characters: the bucket policies of the code buckets admit this organization only. */
+  organizationId: string;
+  /** OU IDs (`ou-xxxx-xxxxxxxx`) or the root (`r-xxxx`) to deploy to; at least one. */
+  organizationalUnits: string[];
+  /** 12-digit accounts that narrow (or widen) the OUs, as `accountFilter` says. @default none: every account of the OUs */
+  accounts?: string[];
+  /** How `accounts` combine with the OUs. @default 'INTERSECTION' */
+  accountFilter?: 'INTERSECTION' | 'DIFFERENCE' | 'UNION';
+  /** Accounts that join a targeted OU get the canary; accounts that leave lose it. @default true */
+  autoDeployment?: boolean;
+  /** `SELF` from the management account, `DELEGATED_ADMIN` from a registered delegated administrator. @default 'SELF' */
+  callAs?: 'SELF' | 'DELEGATED_ADMIN';
+  /** Accounts deployed at once per region: a count (≥ 1) or a percentage ("25%"). @default '25%' */
+  maxConcurrent?: number | string;
+  /** Failed accounts per region before the operation stops: a count (≥ 0) or a percentage. @default '10%' */
+  failureTolerance?: number | string;
+  /** Regions one after another or all at once. @default 'PARALLEL' */
+  regionConcurrency?: 'PARALLEL' | 'SEQUENTIAL';
+  /** 12-digit account that gets an OAM sink per region and the cross-account dashboard. @default none: no central view */
+  monitoringAccount?: string;
+  /** Say `true` when the monitoring account is one of `accounts` on purpose. @default false */
+  monitoringAccountIsMember?: boolean;
+  /** Sink ARN per region, from the monitoring stacks' outputs; members link to them. @default none: no links yet */
+  sinkArns?: Record<string, string>;
+}
+
+export const ORGANIZATION_KEYS = [
+  'organizationId',
+  'organizationalUnits',
+  'accounts',
+  'accountFilter',
+  'autoDeployment',
+  'callAs',
+  'maxConcurrent',
+  'failureTolerance',
+  'regionConcurrency',
+  'monitoringAccount',
+  'monitoringAccountIsMember',
+  'sinkArns',
+] as const satisfies ReadonlyArray<keyof OrganizationConfigFile>;
+
+/** A StackSet operation preference: a count or a percentage of the targets. */
+export type CountOrPercentage = { count: number } | { percentage: number };
+
+/** The validated `organization` section, defaults applied. */
+export interface OrganizationConfig {
+  organizationId: string;
+  /** The management or delegated-administrator account: the StackSet and the code buckets live there. */
+  managementAccount: string;
+  organizationalUnits: string[];
+  accounts: string[];
+  accountFilter: 'INTERSECTION' | 'DIFFERENCE' | 'UNION';
+  autoDeployment: boolean;
+  callAs: 'SELF' | 'DELEGATED_ADMIN';
+  maxConcurrent: CountOrPercentage;
+  failureTolerance: CountOrPercentage;
+  regionConcurrency: 'PARALLEL' | 'SEQUENTIAL';
+  monitoringAccount: string | undefined;
+  sinkArns: Record<string, string>;
 }

@@ -16,6 +16,7 @@ import {
   Problems,
   type SettingPaths,
 } from '../validation.ts';
+import { checkOrganization } from './organization.ts';
 import {
   type CanaryConfig,
   CONFIG_KEYS,
@@ -77,6 +78,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   const dashboard = raw.dashboard ?? CANARY_DEFAULTS.dashboard;
   checkBoolean(p, 'dashboard', dashboard);
   const workloadWatch = checkWorkloadWatch(p, 'workloadWatch', raw.workloadWatch);
+  const organization = checkOrganization(p, raw, regions);
 
   // The settings every region shares: the construct's own checks, under the file's key names.
   const name = raw.name ?? CANARY_DEFAULTS.name;
@@ -163,6 +165,7 @@ export function validateConfig(raw: unknown): ValidationResult {
       alarms: (raw.alarms ?? {}) as CanaryConfig['alarms'],
       regions: resolved,
       workloadWatch,
+      ...(organization ? { organization } : {}),
     },
   };
 }

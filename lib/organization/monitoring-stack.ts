@@ -1,0 +1,142 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as oam from 'aws-cdk-lib/aws-oam';
+import type { Construct } from 'constructs';
+import { DIMENSION, METRIC } from '../../lambda/model/contract.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/model/seed-contract.ts';
+
+/** What members may share through the sink: metrics only, the one resource type their links name. */
+export const SINK_RESOURCE_TYPES = ['AWS::CloudWatch::Metric'] as const;
+
+/**
+ * The sink policy: any principal of the organization may create or update a link, for metrics only (the form
+ * of the organization example in the OAM PutSinkPolicy reference).
+ */
+export function sinkPolicy(organizationId: string): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['oam:CreateLink', 'oam:UpdateLink'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': organizationId },
+          'ForAllValues:StringEquals': { 'oam:ResourceTypes': [...SINK_RESOURCE_TYPES] },
+        },
+      },
+    ],
+  };
+}
+
+export interface MonitoringStackProps extends StackProps {
+  readonly canaryName: string;
+  readonly organizationId: string;
+  readonly namespace: string;
+  readonly scheduleMinutes: number;
+  /** Set in the first region's stack only: the one dashboard for every account and region. */
+  readonly dashboard?: { readonly regions: readonly string[]; readonly accounts: readonly string[] };
+}
+
+/**
+ * One region of the monitoring account: the OAM sink the members link to (its ARN is an output, for
+ * `organization.sinkArns`) and, in the first region, the cross-account dashboard.
+ */
+export class MonitoringStack extends Stack {
+  readonly sink: oam.CfnSink;
+  readonly dashboard?: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id, props);
+    this.sink = new oam.CfnSink(this, 'Sink', {
+      name: props.canaryName,
+      policy: sinkPolicy(props.organizationId),
+    });
+    new CfnOutput(this, 'SinkArn', {
+      value: this.sink.attrArn,
+      description: `organization.sinkArns["${this.region}"] in the canary configuration`,
+    });
+    if (props.dashboard) {
+      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+        dashboardName: `${props.canaryName}-organization`,
+        widgets: organizationWidgets({ ...props, ...props.dashboard }),
+      });
+    }
+  }
+}
+
+/**
+ * Per region: which account cannot pull, latency and failures by category, each a Metrics Insights query
+ * grouped by `AWS.AccountId`, which in a monitoring account covers every linked source account (new accounts
+ * appear without a change here). With explicit accounts, one "can pull" tile per account and region too.
+ */
+export function organizationWidgets(props: {
+  namespace: string;
+  scheduleMinutes: number;
+  regions: readonly string[];
+  accounts: readonly string[];
+}): cloudwatch.IWidget[][] {
+  const period = Duration.minutes(props.scheduleMinutes);
+  const query = (label: string, select: string) =>
+    new cloudwatch.MathExpression({ expression: select, label, period, usingMetrics: {} });
+  const schema = (dimension: string) => `SCHEMA("${props.namespace}", ${dimension})`;
+  const rows = props.regions.map((region) => [
+    new cloudwatch.GraphWidget({
+      title: `${region}: can pull (minimum Success by account and target; 0 = failing)`,
+      region,
+      width: 8,
+      left: [
+        query(
+          'can pull',
+          `SELECT MIN(${METRIC.success}) FROM ${schema(DIMENSION.target)} GROUP BY AWS.AccountId, ${DIMENSION.target}`,
+        ),
+      ],
+      leftYAxis: { min: 0, max: 1 },
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${region}: latency (maximum ms by account)`,
+      region,
+      width: 8,
+      left: [
+        query(
+          'latency',
+          `SELECT MAX(${METRIC.latency}) FROM ${schema(DIMENSION.target)} GROUP BY AWS.AccountId`,
+        ),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${region}: failures by category and account`,
+      region,
+      width: 8,
+      stacked: true,
+      left: [
+        query(
+          'failures',
+          `SELECT SUM(${METRIC.failures}) FROM ${schema(DIMENSION.category)} GROUP BY AWS.AccountId, ${DIMENSION.category}`,
+        ),
+      ],
+    }),
+  ]);
+  if (props.accounts.length === 0) return rows;
+  const tiles = new cloudwatch.SingleValueWidget({
+    title: 'Can pull the seeded image, per account and region (1 = yes)',
+    width: 24,
+    metrics: props.accounts.flatMap((account) =>
+      props.regions.map(
+        (region) =>
+          new cloudwatch.Metric({
+            namespace: props.namespace,
+            metricName: METRIC.success,
+            dimensionsMap: { [DIMENSION.target]: KNOWN_GOOD_TARGET_NAME },
+            statistic: 'Minimum',
+            period,
+            account,
+            region,
+            label: `${account} ${region}`,
+          }),
+      ),
+    ),
+  });
+  return [[tiles], ...rows];
+}

@@ -1,0 +1,107 @@
+/**
+ * Organization scale (issue 12): the per-instance monthly cost that scripts/cost.ts models from the synthesized
+ * template, times accounts × regions, plus what the organization adds once; and how long a StackSet rollout
+ * takes at the chosen concurrency. Pure: cost.ts passes its own per-instance figure in, so lowering that model
+ * lowers these numbers with no second copy of any price.
+ */
+import { ORGANIZATION_DEFAULTS } from '../lambda/model/limits.ts';
+
+/** What the organization adds once, per month (us-east-1 list prices; re-check before quoting). */
+const ORGANIZATION_PRICE = {
+  /** The one cross-account dashboard in the monitoring account. */
+  dashboardMonth: 3,
+  /**
+   * CloudWatch cross-account observability: no charge for sharing metrics through OAM links (CloudWatch pricing,
+   * "Cross-account observability"); the members' own metrics and alarms are in the per-instance figure.
+   */
+  oamSharing: 0,
+  /** StackSets: no charge for AWS resource types. Code buckets: a few MB per region, well under $0.01. */
+  stackSets: 0,
+} as const;
+
+/**
+ * Stated, not measured here: one stack instance (roles, function, state table, repository, the seeding custom
+ * resource and the deploy-time first run) takes about 4 minutes; StackSets adds about a minute per batch.
+ */
+export const ROLLOUT_ASSUMED = { instanceMinutes: 4, batchOverheadMinutes: 1 } as const;
+
+export interface Scale {
+  accounts: number;
+  regions: number;
+}
+
+export interface RolloutPreferences {
+  /** Accounts at once per region: a count or a percentage of the accounts. */
+  maxConcurrent: { count: number } | { percentage: number };
+  regionConcurrency: 'PARALLEL' | 'SEQUENTIAL';
+}
+
+/** The defaults of `organization` (lambda/model/limits.ts), as the rollout model reads them. */
+export function defaultPreferences(): RolloutPreferences {
+  const percent = Number(String(ORGANIZATION_DEFAULTS.maxConcurrent).replace('%', ''));
+  return {
+    maxConcurrent: { percentage: percent },
+    regionConcurrency: ORGANIZATION_DEFAULTS.regionConcurrency,
+  };
+}
+
+/**
+ * Minutes to roll out to every account of every region. StackSets deploys each region's accounts in batches of
+ * at most `maxConcurrent` (a percentage rounds down, and is at least one account), and regions one after another
+ * or all at once.
+ */
+export function rolloutMinutes(scale: Scale, prefs: RolloutPreferences): number {
+  const perBatch =
+    'count' in prefs.maxConcurrent
+      ? prefs.maxConcurrent.count
+      : Math.max(1, Math.floor((scale.accounts * prefs.maxConcurrent.percentage) / 100));
+  const batches = Math.ceil(scale.accounts / Math.min(perBatch, scale.accounts));
+  const perRegion = batches * (ROLLOUT_ASSUMED.instanceMinutes + ROLLOUT_ASSUMED.batchOverheadMinutes);
+  return prefs.regionConcurrency === 'PARALLEL' ? perRegion : perRegion * scale.regions;
+}
+
+export function organizationMonthlyUsd(perInstanceUsd: number, scale: Scale): number {
+  return (
+    perInstanceUsd * scale.accounts * scale.regions +
+    ORGANIZATION_PRICE.dashboardMonth +
+    ORGANIZATION_PRICE.oamSharing +
+    ORGANIZATION_PRICE.stackSets
+  );
+}
+
+export const ORGANIZATION_SCALES: readonly Scale[] = [
+  { accounts: 10, regions: 3 },
+  { accounts: 100, regions: 4 },
+];
+
+const usd = (value: number) =>
+  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const duration = (minutes: number) => (minutes < 60 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`);
+
+/** The lines `npm run cost` prints for an organization. */
+export function organizationReport(
+  perInstanceUsd: number,
+  watchUsd = 0,
+  prefs: RolloutPreferences = defaultPreferences(),
+): string {
+  const concurrency =
+    'count' in prefs.maxConcurrent
+      ? `${prefs.maxConcurrent.count} accounts`
+      : `${prefs.maxConcurrent.percentage}% of the accounts`;
+  const sequential: RolloutPreferences = { ...prefs, regionConcurrency: 'SEQUENTIAL' };
+  return [
+    '',
+    `Across an organization (StackSet, README "Across an organization"): ${usd(perInstanceUsd)} per stack instance (one account in one region, the seeded image plus one target, as modelled above)`,
+    ...(watchUsd > 0
+      ? [
+          `  the workload watch (on by default) adds ${usd(watchUsd)} per instance for its alarms: ${ORGANIZATION_SCALES.map((scale) => `${usd(watchUsd * scale.accounts * scale.regions)} at ${scale.accounts} × ${scale.regions}`).join(', ')}`,
+        ]
+      : []),
+    `  plus once: the cross-account dashboard ${usd(ORGANIZATION_PRICE.dashboardMonth)}; OAM metric sharing, StackSets and the code buckets ~$0.00`,
+    `  rollout at ${concurrency} per region at once, ${ROLLOUT_ASSUMED.instanceMinutes} min per instance + ${ROLLOUT_ASSUMED.batchOverheadMinutes} min per batch (stated, not measured)`,
+    ...ORGANIZATION_SCALES.map((scale) => {
+      const instances = scale.accounts * scale.regions;
+      return `  ${String(scale.accounts).padStart(3)} accounts × ${scale.regions} regions: ${String(instances).padStart(3)} stack instances, ${usd(organizationMonthlyUsd(perInstanceUsd, scale)).padStart(9)} per month; rollout ${duration(rolloutMinutes(scale, prefs))} (regions ${prefs.regionConcurrency.toLowerCase()}), ${duration(rolloutMinutes(scale, sequential))} sequential`;
+    }),
+  ].join('\n');
+}

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import { validateConfig } from '../../lib/config/validate.ts';
+
+const EXAMPLE = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../canary.org.example.json', import.meta.url)), 'utf8'),
+) as CanaryConfigFile;
+const ORG = EXAMPLE.organization as NonNullable<CanaryConfigFile['organization']>;
+
+describe('the organization section', () => {
+  it('accepts the shipped three-OU, four-region example and applies the defaults', () => {
+    const { config, problems } = validateConfig(EXAMPLE);
+    expect(problems).toEqual([]);
+    expect(config?.regions.map((r) => r.region)).toHaveLength(4);
+    expect(config?.organization).toMatchObject({
+      managementAccount: EXAMPLE.account,
+      organizationalUnits: ORG.organizationalUnits,
+      accounts: [],
+      accountFilter: 'INTERSECTION',
+      maxConcurrent: { percentage: 25 },
+      failureTolerance: { percentage: 10 },
+    });
+    expect(ORG.organizationalUnits).toHaveLength(3);
+  });
+
+  it('takes counts, the root and explicit accounts', () => {
+    const { config, problems } = validateConfig({
+      ...EXAMPLE,
+      organization: {
+        ...ORG,
+        organizationalUnits: ['r-ab12'],
+        accounts: ['333333333333'],
+        accountFilter: 'UNION',
+        maxConcurrent: 5,
+        failureTolerance: 0,
+      },
+    });
+    expect(problems).toEqual([]);
+    expect(config?.organization?.maxConcurrent).toEqual({ count: 5 });
+    expect(config?.organization?.failureTolerance).toEqual({ count: 0 });
+  });
+
+  it('names every bad value at once, with what is allowed, and builds nothing', () => {
+    const { config, problems } = validateConfig({
+      ...EXAMPLE,
+      vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] },
+      organization: {
+        ...ORG,
+        organizationId: 'org-1',
+        organizationalUnits: ['ou-AB12-x', 'r-ab12'],
+        accounts: ['12345', '222222222222'],
+        callAs: 'ADMIN',
+        maxConcurrent: '0%',
+        failureTolerance: -1,
+        regionConcurrency: 'ALL',
+        sinkArns: { 'eu-west-1': 'arn:aws:oam:us-east-1:222222222222:sink/abc' },
+        retainStacks: true,
+      } as never,
+    });
+    expect(config).toBeUndefined();
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^organization\.retainStacks: got true; unknown key; allowed keys: organizationId, /,
+        ),
+        'vpc: got {"subnetIds":["subnet-0123456789abcdef0"],"securityGroupIds":["sg-0123456789abcdef0"]}; allowed: nothing with organization (subnets and security groups belong to one account)',
+        'organization.organizationId: got "org-1"; allowed: an organization ID like "o-a1b2c3d4e5"',
+        'organization.organizationalUnits[0]: got "ou-AB12-x"; allowed: OU IDs like "ou-ab12-cdef3456" or the root "r-ab12"',
+        'organization.accounts[0]: got "12345"; allowed: 12-digit account IDs as strings',
+        'organization.callAs: got "ADMIN"; allowed: one of "SELF", "DELEGATED_ADMIN"',
+        'organization.maxConcurrent: got "0%"; allowed: a whole number of accounts from 1, or a percentage from "1%" to "100%"',
+        'organization.failureTolerance: got -1; allowed: a whole number of accounts from 0, or a percentage from "1%" to "100%"',
+        'organization.regionConcurrency: got "ALL"; allowed: one of "PARALLEL", "SEQUENTIAL"',
+        'organization.monitoringAccount: got "222222222222"; allowed: an account that is not also in organization.accounts, unless organization.monitoringAccountIsMember is true (it would run a canary and link to its own sink)',
+        'organization.sinkArns.eu-west-1: got "arn:aws:oam:us-east-1:222222222222:sink/abc"; allowed: an OAM sink ARN in eu-west-1 of the monitoring account, arn:aws:oam:eu-west-1:222222222222:sink/<id>',
+      ]),
+    );
+    expect(
+      problems.some(
+        (line) => line.startsWith('organization.sinkArns: ') && line.includes('missing eu-central-1'),
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses an empty target list and a region of the wrong form', () => {
+    const { problems } = validateConfig({
+      ...EXAMPLE,
+      regions: ['eu-west-1', 'eu-wst-1'],
+      organization: { ...ORG, organizationalUnits: [], sinkArns: undefined } as never,
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'organization.organizationalUnits: got []; allowed: at least one OU ID or the root "r-ab12": an empty target list deploys nothing',
+        expect.stringMatching(
+          /^regions\[1\]: got "eu-wst-1"; allowed: a known AWS region \(did you mean "eu-west-1"\?\)/,
+        ),
+      ]),
+    );
+  });
+
+  it('accepts the monitoring account as a member when it says so, and needs the management account', () => {
+    const member = { ...ORG, accounts: ['222222222222'], monitoringAccountIsMember: true };
+    expect(validateConfig({ ...EXAMPLE, organization: member }).problems).toEqual([]);
+    const { problems } = validateConfig({ ...EXAMPLE, account: undefined });
+    expect(problems).toEqual([
+      'account: got nothing; allowed: with organization, the 12-digit management or delegated-administrator account (it holds the StackSet and the code buckets)',
+    ]);
+  });
+});
