@@ -1,14 +1,16 @@
 /**
- * The probe CLI end to end (its built single-file entry started by plain `node`) next to what people run by
- * hand: `aws ecr get-login-password | curl` against the same ECR double and registry.
+ * The probe CLI end to end, as a user has it: the `ecr-pull-canary` command installed from the packed tarball
+ * into an empty prefix (scripts/pack-install.ts), next to what people run by hand: `aws ecr get-login-password |
+ * curl` against the same ECR double and registry. Neither gets the SDK's opt-out variable: the command's stderr
+ * is checked for the SDK's Node.js support warning.
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MANIFEST_MEDIA_TYPES } from '../lambda/probe/manifest.ts';
-import { buildCli } from '../scripts/build.ts';
+import { packAndInstall } from '../scripts/pack-install.ts';
 import { REGION } from '../test/support/probe-env.ts';
 import { type BenchWorld, fmt, median, verdict } from './fixtures.ts';
 
@@ -53,8 +55,7 @@ export async function findAwsCli(env: Record<string, string>): Promise<AwsCli | 
 }
 
 export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise<string[]> {
-  const cli = await buildCli(fileURLToPath(new URL('../dist/cli.mjs', import.meta.url)));
-  const { probeEnv, context, image } = world;
+  const { probeEnv, context } = world;
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
@@ -64,8 +65,31 @@ export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise
   const lines = [`CLI end to end (${runs} runs each, interleaved):`];
   const aws = await findAwsCli(env);
   if ('reason' in aws) return [...lines, `  skipped: ${aws.reason}`];
+  const work = await mkdtemp(join(tmpdir(), 'bench-package-'));
+  try {
+    const { command, packed } = await packAndInstall(work);
+    lines.push(
+      `  installed ${packed.filename} (${(packed.size / 1024).toFixed(0)} KiB) into an empty prefix`,
+    );
+    return [...lines, ...(await compare(command, aws, world, env, runs))];
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** What the SDK prints on an old Node.js when nothing opts out (@aws-sdk/core's NodeVersionSupportWarning). */
+const SDK_WARNING = /NodeVersionSupportWarning|AWS SDK for JavaScript/;
+
+async function compare(
+  command: string,
+  aws: AwsCli,
+  world: BenchWorld,
+  env: Record<string, string>,
+  runs: number,
+): Promise<string[]> {
+  const { probeEnv, context, image } = world;
   const manifestUrl = `${probeEnv.proxy.url}/v2/${image.repository}/manifests/${image.tag}`;
-  const ours = [cli, `${image.repository}:${image.tag}`, '--registry-url', probeEnv.proxy.url, '--json'];
+  const ours = ['probe', `${image.repository}:${image.tag}`, '--registry-url', probeEnv.proxy.url, '--json'];
   // The password goes to curl on stdin as a config line, never on a command line.
   const theirs = [
     '-c',
@@ -75,29 +99,41 @@ export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise
   ];
   const oursTimes: number[] = [];
   const theirsTimes: number[] = [];
-  await run(process.execPath, ours, env);
+  const stderr = new Set<string>();
+  await run(command, ours, env, stderr);
   await run('bash', theirs, env);
   for (let i = 0; i < runs; i += 1) {
-    oursTimes.push(await run(process.execPath, ours, env));
+    oursTimes.push(await run(command, ours, env, stderr));
     theirsTimes.push(await run('bash', theirs, env));
   }
   const speedup = median(theirsTimes) / median(oursTimes);
   const theirsLabel = `aws ecr get-login-password | curl (${aws.version}, ${aws.path})`;
   const width = Math.max(theirsLabel.length, 30) + 2;
+  const printed = [...stderr].filter((text) => text !== '');
+  const sdkWarning = printed.some((text) => SDK_WARNING.test(text));
   return [
-    ...lines,
-    `  ${'node dist/cli.mjs IMAGE --json'.padEnd(width)}median ${fmt(median(oursTimes))}`,
+    `  ${'ecr-pull-canary probe IMAGE --json'.padEnd(width)}median ${fmt(median(oursTimes))}`,
     `  ${theirsLabel.padEnd(width)}median ${fmt(median(theirsTimes))}`,
     `  speed-up ${speedup.toFixed(1)}x  target >= ${CLI_SPEEDUP_TARGET}x  ${verdict(speedup >= CLI_SPEEDUP_TARGET)}`,
+    `  SDK warning on the command's stderr: ${sdkWarning ? 'yes' : 'none'}  ${verdict(!sdkWarning)}` +
+      (printed.length ? `  (stderr: ${JSON.stringify(printed.join('').trim())})` : '  (stderr empty)'),
   ];
 }
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  stderrSeen?: Set<string>,
+): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     execFile(command, args, { env, timeout: 60_000 }, (error, _stdout, stderr) => {
       if (error) reject(new Error(`${command} failed: ${stderr.slice(0, 300)}`));
-      else resolve(performance.now() - started);
+      else {
+        stderrSeen?.add(stderr);
+        resolve(performance.now() - started);
+      }
     });
   });
 }

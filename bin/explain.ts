@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-import { runExplain } from '../lambda/explain/cli.ts';
-
-process.exitCode = await runExplain(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  stdin: process.stdin.isTTY ? null : process.stdin,
-});
+// `ecr-pull-canary explain …` from the sources, for a clone (`npm run explain` prefers the built bundle).
+process.argv.splice(2, 0, 'explain');
+await import('./ecr-pull-canary.ts');

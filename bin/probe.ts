@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-import { runCli } from '../lambda/cli.ts';
-
-process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-});
+// `ecr-pull-canary probe …` from the sources, for a clone (`npm run probe` prefers the built bundle).
+process.argv.splice(2, 0, 'probe');
+await import('./ecr-pull-canary.ts');

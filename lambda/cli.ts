@@ -128,11 +128,11 @@ function flagWithValue(name: string, option: CliOption): string {
 }
 
 /** One line for usage errors: every option, no explanations. */
-export const SYNOPSIS = `Usage: ecr-pull-canary IMAGE ${optionEntries()
+export const SYNOPSIS = `Usage: ecr-pull-canary probe IMAGE ${optionEntries()
   .map(([name, option]) => `[${flagWithValue(name, option)}]${option.multiple ? '...' : ''}`)
   .join(' ')}`;
 
-export const USAGE = `Usage: ecr-pull-canary IMAGE [options]
+export const USAGE = `Usage: ecr-pull-canary probe IMAGE [options]
 
 Fetches an ECR authorization token and IMAGE's manifest the way docker and kubelet do, and says what is wrong.
 

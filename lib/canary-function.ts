@@ -1,11 +1,10 @@
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CANARY_DEFAULTS } from '../lambda/model/limits.ts';
-import { BUNDLE_TARGET, LAMBDA_CREDENTIALS_ALIAS, MAIN_FIELDS } from './handler-bundling.ts';
+import { BUNDLE_HANDLER, type LambdaCodeName, prebuiltLambdaCode } from './lambda-code.ts';
 
 /** Subnets and security groups by ID, so synthesis needs no VPC lookup (and no credentials). */
 export interface VpcPlacement {
@@ -14,8 +13,8 @@ export interface VpcPlacement {
 }
 
 export interface CanaryFunctionProps {
-  /** The handler's TypeScript file; it must export `handler`. */
-  readonly entry: string;
+  /** Which of the prebuilt functions (lib/lambda-code.ts) it runs. */
+  readonly code: LambdaCodeName;
   readonly description: string;
   readonly timeout: Duration;
   /**
@@ -49,14 +48,15 @@ export interface CanaryFunctionProps {
 /**
  * The one place the canary's functions are defined, so the probe and the seeding function agree on all of it:
  * - Node.js 22 on arm64: the oldest runtime the SDK keeps supporting, at the lower arm64 GB-s price;
- * - bundled by esbuild as minified CommonJS with every SDK client inside, so the deployed code is the tested code
- *   and not whatever SDK version the runtime ships;
+ * - prebuilt by esbuild as minified CommonJS with every SDK client inside (lib/lambda-code.ts,
+ *   lib/handler-bundling.ts), so the deployed code is the tested code and not whatever SDK version the runtime
+ *   ships, and synthesis bundles nothing;
  * - an explicit log group with retention that is removed with the stack, and JSON log lines;
  * - its own role that may only write to that log group (or the role given, which gets the same); callers add
  *   what else it needs.
  */
 export class CanaryFunction extends Construct implements iam.IGrantable {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   /** The execution role: the one given in `role`, or the one the construct created. */
   readonly role: iam.IRole;
   readonly logGroup: logs.LogGroup;
@@ -92,10 +92,10 @@ export class CanaryFunction extends Construct implements iam.IGrantable {
     });
   }
 
-  private createFunction(props: CanaryFunctionProps): NodejsFunction {
-    return new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+  private createFunction(props: CanaryFunctionProps): lambda.Function {
+    return new lambda.Function(this, 'Function', {
+      code: prebuiltLambdaCode(props.code),
+      handler: BUNDLE_HANDLER,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -105,21 +105,6 @@ export class CanaryFunction extends Construct implements iam.IGrantable {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: props.environment ?? {},
-      bundling: {
-        // CommonJS: see BUNDLE_FORMAT in lib/handler-bundling.ts for why.
-        format: OutputFormat.CJS,
-        target: BUNDLE_TARGET,
-        minify: true,
-        sourceMap: false,
-        mainFields: MAIN_FIELDS,
-        // Bundle the SDK clients too: the runtime's copy changes under us and is not what the tests ran.
-        externalModules: [],
-        // Lambda hands functions their credentials in environment variables only; see lambda/lambda-credentials.ts.
-        esbuildArgs: Object.fromEntries(
-          Object.entries(LAMBDA_CREDENTIALS_ALIAS).map(([module, path]) => [`--alias:${module}`, path]),
-        ),
-        logLevel: LogLevel.ERROR,
-      },
     });
   }
 

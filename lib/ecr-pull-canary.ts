@@ -35,7 +35,6 @@ import {
   type CanaryMetricSource,
 } from './canary-alarms.ts';
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
-import { HANDLER_ENTRY } from './handler-bundling.ts';
 import { KnownGoodImage } from './known-good-image.ts';
 import { checkCanarySettings, checkRegionalSettings, Problems, type SettingPaths } from './validation.ts';
 
@@ -327,7 +326,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
 
   private createProbe(props: EcrPullCanaryProps, scheduleMinutes: number): CanaryFunction {
     const probe = new CanaryFunction(this, 'Probe', {
-      entry: HANDLER_ENTRY,
+      code: 'probe',
       description: `ecr-pull-canary ${this.canaryName}: probes ECR pulls and reports`,
       timeout: props.timeout ?? Duration.seconds(defaultTimeoutSeconds(scheduleMinutes)),
       ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),

@@ -13,7 +13,6 @@ import {
   SEED_PROPERTIES,
 } from '../lambda/model/seed-contract.ts';
 import { CanaryFunction } from './canary-function.ts';
-import { SEED_HANDLER_ENTRY } from './handler-bundling.ts';
 
 export interface KnownGoodImageProps {
   /** Name of the canary-owned repository. */
@@ -87,7 +86,7 @@ export class KnownGoodImage extends Construct {
 
   private createSeedFunction(props: KnownGoodImageProps): CanaryFunction {
     return new CanaryFunction(this, 'SeedFunction', {
-      entry: SEED_HANDLER_ENTRY,
+      code: 'seed',
       description: 'ecr-pull-canary: pushes the known-good image at deploy time',
       timeout: SEED_TIMEOUT,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),

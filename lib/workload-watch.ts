@@ -24,7 +24,6 @@ import { alarmDescription, runbooksFor } from './alarm-runbooks.ts';
 import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
-import { WATCH_HANDLER_ENTRY } from './handler-bundling.ts';
 
 export interface WorkloadWatchProps {
   /** The region's canary: its topic, state table (dedup and its verdicts), namespace and name are reused. */
@@ -105,7 +104,7 @@ export class WorkloadWatch extends Construct {
   private createFunction(props: WorkloadWatchProps): CanaryFunction {
     const { canary } = props;
     const fn = new CanaryFunction(this, 'Function', {
-      entry: WATCH_HANDLER_ENTRY,
+      code: 'watch',
       description: `ecr-pull-canary ${canary.canaryName}: classifies workload pull failures`,
       timeout: WATCH_TIMEOUT,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),

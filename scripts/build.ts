@@ -1,26 +1,31 @@
 /**
- * Builds what runs outside this repository: the probe CLI and the `explain` CLI as one file each
- * (`dist/cli.mjs`, `dist/explain.mjs`, started by plain `node`) and the handler bundle exactly as the CDK
- * construct bundles it (`dist/handler/index.cjs`), and the workload watcher's (`dist/watch/index.cjs`).
+ * Builds what ships in the npm package (package.json `files`), everything under `dist/`:
+ * - `dist/cli.mjs`: the `ecr-pull-canary` command (bin/ecr-pull-canary.ts: probe, explain, …) as one file that
+ *   plain `node` runs, with no dependency to install;
+ * - `dist/functions/<probe|watch|seed>/index.js`: the Lambda code the constructs deploy (lib/lambda-code.ts);
+ * - `dist/lib/`, `dist/lambda/model/`: the construct library compiled to JavaScript with type declarations
+ *   (tsconfig.build.json), the package's `exports`.
+ *
+ * `node --import tsx scripts/build.ts functions` builds the Lambda code only (about 1.5 s): what `cdk synth` in a
+ * clone (cdk.json) and the tests (test/support/build-lambda-code.ts) need before they synthesize.
  */
 
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import {
-  BUNDLE_TARGET,
-  bundleHandler,
-  ESM_REQUIRE_BANNER,
-  MAIN_FIELDS,
-  WATCH_HANDLER_ENTRY,
-} from '../lib/handler-bundling.ts';
+import { buildLambdaCode, ESM_REQUIRE_BANNER, MAIN_FIELDS } from '../lib/handler-bundling.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Bundles one `bin/` entry into a single ESM file for plain `node`. */
-export async function buildEntry(entry: string, outfile: string): Promise<string> {
+async function buildEntry(entry: string, outfile: string): Promise<string> {
   await build({
     entryPoints: [`${root}${entry}`],
     outfile,
+    absWorkingDir: root,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -35,25 +40,30 @@ export async function buildEntry(entry: string, outfile: string): Promise<string
   return outfile;
 }
 
+/** The `ecr-pull-canary` command, every subcommand in one file. */
 export function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string> {
-  return buildEntry('bin/probe.ts', outfile);
+  return buildEntry('bin/ecr-pull-canary.ts', outfile);
 }
 
-export function buildExplainCli(outfile = `${root}dist/explain.mjs`): Promise<string> {
-  return buildEntry('bin/explain.ts', outfile);
+/** The construct library: `tsc -p tsconfig.build.json` into dist/lib and dist/lambda/model, stale files removed. */
+export async function buildLibrary(): Promise<string> {
+  for (const dir of ['dist/lib', 'dist/lambda']) rmSync(`${root}${dir}`, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { cwd: root });
+  return `${root}dist/lib/index.js`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const cli = await buildCli();
-  const explain = await buildExplainCli();
-  const handler = await bundleHandler(`${root}dist/handler/index.cjs`);
-  const watch = await bundleHandler(`${root}dist/watch/index.cjs`, WATCH_HANDLER_ENTRY);
-  console.log(`built ${cli}`);
-  console.log(`built ${explain}`);
-  console.log(
-    `built ${root}dist/handler/index.cjs (${(handler.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
-  );
-  console.log(
-    `built ${root}dist/watch/index.cjs (${(watch.bytes / 1024).toFixed(0)} KiB, target ${BUNDLE_TARGET})`,
-  );
+  const only = process.argv[2];
+  if (only !== undefined && only !== 'functions') {
+    console.error(`usage: node --import tsx scripts/build.ts [functions]; got "${only}"`);
+    process.exit(2);
+  }
+  // Quiet when only the functions are built: that runs before every `cdk synth` in a clone.
+  if (only === 'functions') await buildLambdaCode();
+  else {
+    const [functions, ...files] = await Promise.all([buildLambdaCode(), buildCli(), buildLibrary()]);
+    for (const { file, bytes } of functions) console.log(`built ${file} (${(bytes / 1024).toFixed(0)} KiB)`);
+    for (const file of files) console.log(`built ${file}`);
+  }
 }

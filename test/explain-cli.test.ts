@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExplain } from '../lambda/explain/cli.ts';
 import { RUNBOOKS } from '../lambda/model/runbooks.ts';
 import type { Category } from '../lambda/model/types.ts';
-import { buildExplainCli } from '../scripts/build.ts';
+import { buildCli } from '../scripts/build.ts';
 
 interface Run {
   code: number;
@@ -19,21 +19,21 @@ interface Run {
 const TSX_ENTRY = ['--import', 'tsx', 'bin/explain.ts'];
 
 /**
- * The shipped bundle (`npm run build` → dist/explain.mjs), built once for this file into the run's temp
+ * The shipped command (`npm run build` → dist/cli.mjs, `explain` subcommand), built once for this file into the run's temp
  * directory: every case below starts plain `node` on it; one case runs the sources through tsx.
  */
 let dir: string;
-let bundle: string;
+let bundle: string[];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'explain-bundle-'));
-  bundle = await buildExplainCli(join(dir, 'explain.mjs'));
+  bundle = [await buildCli(join(dir, 'cli.mjs')), 'explain'];
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs `explain` as a user would: its own process, arguments, and standard input (closed when not given). */
-function explain(args: string[], input = '', entry: string[] = [bundle]): Promise<Run> {
+function explain(args: string[], input = '', entry: string[] = bundle): Promise<Run> {
   return new Promise((resolve) => {
     // No AWS variables, no network: explain never calls anything.
     const child = spawn(process.execPath, [...entry, ...args], { env: { PATH: process.env.PATH ?? '' } });
@@ -228,7 +228,7 @@ describe('explain CLI', () => {
   it('prints its usage with --help', async () => {
     const run = await explain(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Usage: npm run explain -- [--json] [TEXT]');
+    expect(run.stdout).toContain('Usage: ecr-pull-canary explain [--json] [TEXT]');
     expect(run.stdout).toContain('Exit status: 0 a category was found, 1 unknown');
   });
 
@@ -290,7 +290,7 @@ describe('the whole corpus through `explain --json`, reading each message from s
     expect(wrong).toEqual([]);
   });
 
-  // The shipped bundle (`npm run build` → dist/explain.mjs), in its own process, for one message of every
+  // The shipped bundle (`npm run build` → dist/cli.mjs explain), in its own process, for one message of every
   // category: the same code, bundled and minified, on plain node.
   const onePerCategory = [...new Map(corpus.map((entry) => [entry.category, entry])).values()];
   it(`classifies one message of each of the ${onePerCategory.length} categories right in the shipped bundle`, async () => {
@@ -301,7 +301,7 @@ describe('the whole corpus through `explain --json`, reading each message from s
     await Promise.all(
       Array.from({ length: 2 }, async () => {
         for (let entry = queue.shift(); entry; entry = queue.shift()) {
-          const run = await explain(['--json'], entry.message, [bundle]);
+          const run = await explain(['--json'], entry.message, bundle);
           const problem = verdict(entry, run.stdout, run.code);
           if (problem) wrong.push(problem);
         }

@@ -10,15 +10,15 @@ export const EXIT_USAGE = 2;
 /** Standard input is read up to this many bytes; the rest is not read. */
 export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 
-export const EXPLAIN_USAGE = `Usage: npm run explain -- [--json] [TEXT]
+export const EXPLAIN_USAGE = `Usage: ecr-pull-canary explain [--json] [TEXT]
 
 Says which of the canary's failure categories an image pull or registry login error belongs to, which part of
 the text shows it, what the text names (registry, account, region, repository, tag or digest, principal,
 action, HTTP status, error code) and the fix.
 
 TEXT is the error message. Without TEXT, the message is read from standard input, so these work:
-  kubectl describe pod POD | npm run -s explain
-  aws ecs describe-tasks --cluster C --tasks T | npm run -s explain
+  kubectl describe pod POD | ecr-pull-canary explain
+  aws ecs describe-tasks --cluster C --tasks T | ecr-pull-canary explain
 From JSON (describe-tasks, an EventBridge or CloudTrail event, the probe's --json) the stopped reasons,
 container reasons, error messages and error code are read; from kubectl describe, the pull-failure events.
 

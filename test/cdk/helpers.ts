@@ -17,8 +17,9 @@ export const MINIMAL_CONFIG_PATH = fileURLToPath(new URL('../fixtures/minimal.co
 export const MINIMAL_CONFIG = JSON.parse(readFileSync(MINIMAL_CONFIG_PATH, 'utf8')) as CanaryConfigFile;
 
 /**
- * Builds the app from a configuration as bin/app.ts does. Bundling is skipped (esbuild per function per test
- * would dominate the run); one test in app.test.ts bundles for real.
+ * Builds the app from a configuration as bin/app.ts does. The functions' code is the prebuilt directories
+ * the global setup builds once per run (test/support/build-lambda-code.ts), as in a user's app; `bundle` only
+ * adds the asset metadata tests use to find each function's code in the assembly.
  */
 export function synthApp(
   file: CanaryConfigFile,
@@ -31,8 +32,8 @@ export function synthApp(
   // Path metadata as the CLI enables it, so tests can find resources by construct path.
   const context = {
     'aws:cdk:enable-path-metadata': true,
-    // With bundling, asset metadata as the CLI enables it, so tests can find each function's bundle.
-    ...(options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] }),
+    // Asset metadata as the CLI enables it, so tests can find each function's bundle.
+    ...(options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : {}),
   };
   const app = new App({ context });
   const stacks = buildCanaryApp(app, config, { defaultAccount: options.account ?? ACCOUNT });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/sdk-node-notice.ts';
-import { buildCli, buildEntry, buildExplainCli } from '../../scripts/build.ts';
+import { buildCli } from '../../scripts/build.ts';
 
 export interface CliRun {
   code: number;
@@ -11,31 +11,26 @@ export interface CliRun {
   stderr: string;
 }
 
-/** How `npm run probe` starts the CLI: from source through tsx (about a second per process, transpiling). */
+/** How `npm run probe` starts the CLI without a current bundle: from source through tsx (about a second). */
 export const PROBE_FROM_SOURCE: readonly string[] = ['--import', 'tsx', 'bin/probe.ts'];
 
-/** A CLI bundled exactly as `npm run build` ships it, in its own temp directory: `node <entry>`. */
+/** The command bundled exactly as `npm run build` ships it, in its own temp directory: `node <entry>`. */
 export interface CliBundle {
-  /** The arguments to `node` that start the bundle. */
+  /** The arguments to `node` that start the bundle (with the subcommand). */
   readonly entry: readonly string[];
   remove(): void;
 }
 
 /**
- * Builds the shipped bundle of `bin/probe.ts` (or `bin/explain.ts`) once for a test file, so each case
- * starts plain `node` (a fraction of a second) instead of transpiling the sources through tsx again.
+ * Builds the shipped `ecr-pull-canary` bundle (`dist/cli.mjs`) once for a test file, so each case starts plain
+ * `node` (a fraction of a second) instead of transpiling the sources through tsx again. The entry runs the
+ * given subcommand; `probe` by default.
  */
-export async function buildCliBundle(which: 'probe' | 'explain' | 'doctor' = 'probe'): Promise<CliBundle> {
-  const dir = mkdtempSync(join(tmpdir(), `${which}-bundle-`));
+export async function buildCliBundle(command: 'probe' | 'explain' | 'doctor' = 'probe'): Promise<CliBundle> {
+  const dir = mkdtempSync(join(tmpdir(), `${command}-bundle-`));
   try {
-    const file =
-      which === 'probe'
-        ? await buildCli(join(dir, 'cli.mjs'))
-        : which === 'explain'
-          ? await buildExplainCli(join(dir, 'explain.mjs'))
-          : // Until `doctor` is part of the command dispatch, its temporary entry is bundled the same way.
-            await buildEntry('bin/doctor.ts', join(dir, 'doctor.mjs'));
-    return { entry: [file], remove: () => rmSync(dir, { recursive: true, force: true }) };
+    const file = await buildCli(join(dir, 'cli.mjs'));
+    return { entry: [file, command], remove: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

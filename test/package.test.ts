@@ -1,0 +1,225 @@
+/**
+ * The npm package as a user gets it, outside this repository: `npm pack` (its `prepack` builds), the tarball
+ * installed into an empty prefix, the installed `ecr-pull-canary` run against the real registry and the ECR
+ * double, and a fresh CDK app with its own package.json (aws-cdk-lib, constructs and the tarball) that
+ * synthesizes `new EcrPullCanary(...)` from the compiled library and its type declarations. npm runs offline:
+ * the package installs nothing from a registry, and the app's aws-cdk-lib and constructs are `file:` links to
+ * this repository's node_modules (no second copy of aws-cdk-lib per run).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { FileSystem } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { COMMANDS } from '../lambda/commands.ts';
+import { sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
+import { BUNDLE_FILE, LAMBDA_CODE_NAMES, lambdaCodeDir } from '../lib/lambda-code.ts';
+import { type InstalledPackage, npm, packAndInstall } from '../scripts/pack-install.ts';
+import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
+
+const registry = inject('registry');
+const REPO = resolve('.');
+const NODE_MODULES = join(REPO, 'node_modules');
+const { multiArch } = registry.images;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: Record<string, string>; input?: string },
+): Promise<Run> {
+  return new Promise((done) => {
+    const child = execFile(
+      command,
+      args,
+      { cwd: options.cwd ?? REPO, env: options.env, timeout: 240_000, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'package-test-'));
+
+/** A host with node on PATH and nothing else: no AWS variables, npm's own settings only from its flags. */
+function hostEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter),
+    HOME: work,
+    TMPDIR: tmpdir(),
+    ...extra,
+  };
+}
+
+let pkg: InstalledPackage;
+let world: ProbeEnvironment;
+
+beforeAll(async () => {
+  [world, pkg] = await Promise.all([startProbeEnvironment(registry), packAndInstall(work)]);
+}, 300_000);
+
+afterAll(async () => {
+  await world?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the npm package', () => {
+  it('ships only the built files: the command, the prebuilt functions, the compiled library, the docs', () => {
+    const paths = pkg.packed.files.map((file) => file.path).sort();
+    const allowed =
+      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/runbooks\.md$|README\.md$|package\.json$)/;
+    expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
+    for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/cli.mjs', 'dist/lib/index.js', 'dist/lib/index.d.ts']),
+    );
+    // No TypeScript sources: only their declarations.
+    expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+    expect(pkg.packed.entryCount).toBe(paths.length);
+  });
+
+  it('installs into an empty prefix offline, with nothing else: no dependency, no build tool', () => {
+    const manifest = JSON.parse(readFileSync(join(pkg.installed, 'package.json'), 'utf8'));
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.dependencies).toBeUndefined();
+    expect(readdirSync(join(pkg.prefix, 'lib', 'node_modules'))).toEqual(['ecr-pull-canary']);
+    expect(readdirSync(pkg.installed)).not.toContain('node_modules');
+    expect(readdirSync(join(pkg.prefix, 'bin'))).toEqual(['ecr-pull-canary']);
+  });
+
+  it('the installed `ecr-pull-canary probe IMAGE --json` probes the registry through the ECR double', async () => {
+    const image = `${multiArch.repository}:${multiArch.tag}`;
+    // The SDK's opt-out is not set: on Node below 22 the command prints its one-line notice, never the SDK's block.
+    const result = await run(pkg.command, ['probe', image, '--registry-url', world.proxy.url, '--json'], {
+      env: hostEnv({ ...world.env, NODE_EXTRA_CA_CERTS: registry.caPath }),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, category: null, digest: multiArch.digest });
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toBe(sdkNodeNotice(process.version, {}) ?? '');
+    for (const secret of secretForms(registry.password)) {
+      expect(result.stdout + result.stderr).not.toContain(secret);
+    }
+  });
+
+  it('the installed command lists its subcommands and runs explain, which calls nothing', async () => {
+    const help = await run(pkg.command, ['--help'], { env: hostEnv() });
+    expect(help.code, help.stderr).toBe(0);
+    for (const name of Object.keys(COMMANDS)) expect(help.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
+    const explain = await run(pkg.command, ['explain', '--json'], {
+      env: hostEnv(),
+      input:
+        'denied: User: arn:aws:iam::123456789012:user/deploy is not authorized to perform: ecr:BatchGetImage',
+    });
+    expect(explain.code, explain.stderr).toBe(0);
+    expect(JSON.parse(explain.stdout)).toMatchObject({ category: 'permission' });
+  });
+});
+
+describe('a fresh CDK app outside the repository', () => {
+  const app = join(work, 'app');
+
+  /** The user's app in TypeScript, compiled by tsc against the installed declarations, run by plain node. */
+  const APP_SOURCE = `import { App, Stack } from 'aws-cdk-lib';
+import { EcrPullCanary, WorkloadWatch } from 'ecr-pull-canary';
+
+const app = new App();
+const stack = new Stack(app, 'UserStack', { env: { account: '111122223333', region: 'eu-west-1' } });
+const canary = new EcrPullCanary(stack, 'EcrCanary', {
+  targets: [{ image: 'team/api:stable', platforms: ['linux/arm64'] }],
+  notifications: { emails: ['oncall@example.com'] },
+});
+new WorkloadWatch(stack, 'Watch', { canary });
+app.synth();
+`;
+
+  it('installs aws-cdk-lib, constructs and the tarball, and synthesizes new EcrPullCanary(...) with the prebuilt code', async () => {
+    mkdirSync(join(app, 'cdk.out'), { recursive: true });
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({
+        name: 'user-app',
+        private: true,
+        type: 'module',
+        dependencies: {
+          'aws-cdk-lib': `file:${join(NODE_MODULES, 'aws-cdk-lib')}`,
+          constructs: `file:${join(NODE_MODULES, 'constructs')}`,
+          'ecr-pull-canary': `file:${pkg.tarball}`,
+        },
+      }),
+    );
+    writeFileSync(join(app, 'app.ts'), APP_SOURCE);
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['app.ts'],
+      }),
+    );
+    const install = await npm(['install'], work, app);
+    expect(install.code, install.stderr).toBe(0);
+
+    // The repository's TypeScript compiler, but the app's own node_modules: the types come from the package.
+    const tsc = await run(process.execPath, [join(NODE_MODULES, 'typescript', 'bin', 'tsc'), '-p', app], {
+      cwd: app,
+      env: hostEnv(),
+    });
+    expect(tsc.code, tsc.stdout).toBe(0);
+
+    const outdir = join(app, 'cdk.out');
+    const synth = await run(process.execPath, ['app.js'], {
+      cwd: app,
+      env: hostEnv({
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:enable-asset-metadata': true }),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      }),
+    });
+    expect(synth.code, synth.stderr).toBe(0);
+
+    const template = JSON.parse(readFileSync(join(outdir, 'UserStack.template.json'), 'utf8')) as {
+      Resources: Record<
+        string,
+        { Type: string; Metadata?: Record<string, string>; Properties: Record<string, unknown> }
+      >;
+    };
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    // The probe, the seeding function and the workload watcher, each a copy of a prebuilt directory.
+    expect(functions).toHaveLength(LAMBDA_CODE_NAMES.length);
+    // Same code, same asset hash, wherever it is installed: a user's deploy changes a function only when its code does.
+    expect(functions.map((fn) => (fn.Properties.Code as { S3Key: string }).S3Key).sort()).toEqual(
+      LAMBDA_CODE_NAMES.map((name) => `${FileSystem.fingerprint(lambdaCodeDir(name))}.zip`).sort(),
+    );
+    const deployed = functions.map((fn) => {
+      expect(fn.Properties.Handler).toBe('index.handler');
+      const assetDir = join(outdir, fn.Metadata?.['aws:asset:path'] ?? 'missing');
+      expect(readdirSync(assetDir)).toEqual([BUNDLE_FILE]);
+      return readFileSync(join(assetDir, BUNDLE_FILE));
+    });
+    for (const name of LAMBDA_CODE_NAMES) {
+      const shipped = readFileSync(join(pkg.installed, 'dist', 'functions', name, BUNDLE_FILE));
+      // The code the tests in this repository run (the global setup's build) is the code the user deploys.
+      expect(shipped.equals(readFileSync(join(lambdaCodeDir(name), BUNDLE_FILE))), name).toBe(true);
+      expect(
+        deployed.filter((code) => code.equals(shipped)),
+        name,
+      ).toHaveLength(1);
+    }
+  }, 240_000);
+});
