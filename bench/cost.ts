@@ -13,7 +13,7 @@ export async function benchCost(): Promise<string[]> {
     );
   });
   return [
-    'modelled monthly cost per region (npm run cost; target <= $1.50 for one target, Synthetics ~ $11.5):',
+    'modelled monthly cost per account and region (npm run cost; target <= $1.50 for the seeded image plus one target, Synthetics ~ $11.8):',
     ...stdout
       .trimEnd()
       .split('\n')

@@ -11,7 +11,7 @@ export const MAX_ALARM_DESCRIPTION = 1024;
  */
 export const HEARTBEAT_RUNBOOK: Runbook = {
   title: 'Canary stopped reporting',
-  saw: 'No Success datapoint arrived for a whole alarm period: the canary did not run, or crashed before publishing.',
+  saw: "No run reported its first target for a whole evaluation range: the canary did not run, or crashed or timed out before publishing. The function's own AWS/Lambda metrics tell which: no Invocations (and Throttles) or Errors.",
   causes: [
     'The function fails before publishing (deployment error, missing permission on CloudWatch, timeout).',
     'The EventBridge Scheduler schedule is disabled or deleted, or Lambda throttles the function.',

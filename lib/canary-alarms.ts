@@ -86,13 +86,18 @@ export interface CanaryAlarmOptions {
   readonly clockSkew?: ClockSkewAlarmTuning;
   /** Critical: the canary stopped reporting. @default - see {@link HeartbeatAlarmTuning} */
   readonly heartbeat?: HeartbeatAlarmTuning;
-  /** Warning, one per target: healthy pulls got slow. @default - see {@link LatencyAlarmTuning} */
+  /**
+   * Warning, one per target: pulls got slow. Failed probes report their wall time too: a fast failure counts as
+   * not slow (as its missing datapoint did), one slower than the threshold as slow.
+   * @default - see {@link LatencyAlarmTuning}
+   */
   readonly latency?: LatencyAlarmTuning;
 }
 
 /** What the alarms read: the canary's metric methods, so namespace and dimensions are written in one place. */
 export interface CanaryMetricSource {
-  metricSuccess(target: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Runs of one target that published (SampleCount of its latency): the heartbeat. */
+  metricRuns(target: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricLatency(target: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricFailures(category?: Category, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricAuthFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
@@ -106,7 +111,7 @@ export interface CanaryAlarmsProps {
   readonly region: string;
   /** Schedule period: the period of every alarm but the heartbeat. */
   readonly period: Duration;
-  /** Target names; latency alarms are per target, the heartbeat reads the first. */
+  /** Target names; latency alarms are per target, the heartbeat reads the first one's runs. */
   readonly targets: string[];
   /** Alarm and OK actions go here: pagers open an incident on ALARM and resolve it on OK. */
   readonly topic: sns.ITopic;
@@ -246,7 +251,11 @@ const ALARM_SPECS: Readonly<Record<CanaryAlarmKind, (input: AlarmSpecInput) => A
     const heartbeatPeriod = Duration.seconds(period.toSeconds() * tuning.periodMultiplier);
     return enabled(tuning, {
       id: 'HeartbeatAlarm',
-      metric: metrics.metricSuccess(heartbeatTarget, {
+      // The runs of the first target, which every run that publishes reports, healthy or failed: it goes quiet
+      // when runs stop (schedule gone, Lambda throttled) or die before publishing (crash, timeout). Cheaper and
+      // wider than the function's free AWS/Lambda metrics: those need two alarms, Invocations (stopped) and
+      // Errors (crashed), $0.20, and miss a run whose metrics never arrive (lambda/model/contract.ts METRIC).
+      metric: metrics.metricRuns(heartbeatTarget, {
         period: heartbeatPeriod,
         statistic: cloudwatch.Stats.SAMPLE_COUNT,
       }),
@@ -269,7 +278,7 @@ const ALARM_SPECS: Readonly<Record<CanaryAlarmKind, (input: AlarmSpecInput) => A
         comparisonOperator: GT,
         tuning,
         treatMissingData: NOT_BREACHING,
-        summary: `Healthy pulls of ${target} take longer than ${tuning.thresholdMs} ms (${tuning.statistic}).`,
+        summary: `Pulls of ${target} take longer than ${tuning.thresholdMs} ms (${tuning.statistic}), failed ones included.`,
         runbooks: runbooksFor(['network', 'service']),
       }),
     );

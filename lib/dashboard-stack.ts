@@ -39,8 +39,9 @@ const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget> = [
   (row) =>
     new cloudwatch.GraphWidget({
       title: `Success rate (${row.region})`,
+      // Metric math over each target's runs and its failures (sent only when non-zero): no Success metric is sent.
       left: row.canary.targetNames.map((name) =>
-        inRegion(row, row.canary.metricSuccess(name, { label: name })),
+        row.canary.metricSuccess(name, { label: name, region: row.region }),
       ),
       leftYAxis: { min: 0, max: 1 },
       region: row.region,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type CfnElement,
   CustomResource,
@@ -135,11 +136,15 @@ export interface IEcrPullCanary extends IConstruct, CanaryMetricSource {
   metricThrottledResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Failed probes, one series per category that happened. */
   metricFailuresByCategory(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression;
+  /** Failed probes of one target, sent only when non-zero. */
+  metricTargetFailures(target: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Share of healthy probes of one target, metric math over its runs and failures; `region`/`account` place both. */
+  metricSuccess(target: string, props?: cloudwatch.MetricOptions): cloudwatch.MathExpression;
 }
 
 /**
  * A scheduled Lambda canary for ECR pulls in one region: it fetches a token and each target's manifest the way
- * docker and kubelet do, publishes two steady-state metrics per target and sparse failure metrics, notifies
+ * docker and kubelet do, publishes one steady-state metric per target and sparse failure metrics, notifies
  * once per failure streak, and pages through alarms with an OK action so pagers resolve by themselves.
  */
 export class EcrPullCanary extends Construct implements IEcrPullCanary {
@@ -186,14 +191,64 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     return this.targets.map((target) => target.name);
   }
 
-  /** 1 for a healthy probe, 0 for a failed one; its SampleCount counts runs. @default statistic Average */
-  metricSuccess(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(METRIC.success, { [DIMENSION.target]: target }, { statistic: 'Average', ...props });
+  /**
+   * Probe runs of one target: the SampleCount of its latency, which every run that publishes sends, healthy or
+   * failed. What the heartbeat alarm reads. @default statistic SampleCount
+   */
+  metricRuns(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(
+      METRIC.latency,
+      { [DIMENSION.target]: target },
+      { statistic: 'SampleCount', ...props },
+    );
   }
 
-  /** Wall time of healthy probes, ms. @default statistic p90 */
+  /**
+   * Wall time of every probe of one target, ms, healthy or failed (lambda/model/contract.ts METRIC says what
+   * that changes for the latency alarm). @default statistic p90
+   */
   metricLatency(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(METRIC.latency, { [DIMENSION.target]: target }, { statistic: 'p90', ...props });
+  }
+
+  /** Failed probes of one target. Sent only when non-zero. @default statistic Sum */
+  metricTargetFailures(
+    target: string = this.heartbeatTarget,
+    props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric {
+    return this.metric(METRIC.failures, { [DIMENSION.target]: target }, { statistic: 'Sum', ...props });
+  }
+
+  /**
+   * Share of healthy probes of one target per period, 1 to 0: `1 - failures / runs`, metric math over the runs
+   * ({@link metricRuns}) and the failures sent only when non-zero ({@link metricTargetFailures}, filled with 0).
+   * No datapoint where the canary did not run. `region` and `account` place both metrics (a dashboard in
+   * another region or a monitoring account); `label`, `color` and `period` apply to the expression.
+   * @default label the target's name, period the schedule's
+   */
+  metricSuccess(
+    target: string = this.heartbeatTarget,
+    props: cloudwatch.MetricOptions = {},
+  ): cloudwatch.MathExpression {
+    const period = props.period ?? this.schedule;
+    const where = {
+      ...(props.region === undefined ? {} : { region: props.region }),
+      ...(props.account === undefined ? {} : { account: props.account }),
+    };
+    // Metric ids are per graph: one per target, so several targets' rates share a widget.
+    const id = createHash('sha256').update(target).digest('hex').slice(0, 10);
+    return new cloudwatch.MathExpression({
+      expression: `1 - FILL(failed_${id}, 0) / runs_${id}`,
+      usingMetrics: {
+        [`runs_${id}`]: this.metricRuns(target, { period, ...where }),
+        [`failed_${id}`]: this.metricTargetFailures(target, { period, ...where }),
+      },
+      period,
+      label: props.label ?? target,
+      ...(props.color === undefined ? {} : { color: props.color }),
+      ...(props.region === undefined ? {} : { searchRegion: props.region }),
+      ...(props.account === undefined ? {} : { searchAccount: props.account }),
+    });
   }
 
   /** Failed probes of one category, or of all. Sent only when non-zero. @default statistic Sum */

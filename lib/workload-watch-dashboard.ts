@@ -50,9 +50,7 @@ export function workloadWatchRow(scope: Construct, watch: WorkloadWatch): cloudw
     }),
     new cloudwatch.GraphWidget({
       title: `Canary verdict beside them: success rate (${region})`,
-      left: canary.targets.map((target) =>
-        canary.metricSuccess(target.name, { label: target.name }).with({ region }),
-      ),
+      left: canary.targets.map((target) => canary.metricSuccess(target.name, { label: target.name, region })),
       leftYAxis: { min: 0, max: 1 },
       region,
       width: third,

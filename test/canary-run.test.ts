@@ -108,7 +108,7 @@ describe('runCanary', () => {
       ok: true,
       targets: 1,
       failed: 0,
-      metrics: { via: 'PutMetricData', datapoints: 2, fallbackReason: null },
+      metrics: { via: 'PutMetricData', datapoints: 1, fallbackReason: null },
       notifications: [{ target: 'known-good', kind: null, published: false }],
     });
     expect(sink.calls).toEqual([
@@ -217,7 +217,7 @@ describe('runCanary', () => {
 
     expect(summary.metrics).toEqual({
       via: 'EMF',
-      datapoints: 4,
+      datapoints: 5,
       fallbackReason: 'AccessDenied: not authorized',
     });
     const emf = toEmfLines(runDatapoints([result]), 'EcrPullCanary', T0);
@@ -232,7 +232,7 @@ describe('runCanary', () => {
     expect(ofType('metrics-fallback')[0]).toMatchObject({
       level: 'WARN',
       reason: 'AccessDenied: not authorized',
-      datapoints: 4,
+      datapoints: 5,
     });
     expect(ofType('run-summary')[0]?.metricsVia).toBe('EMF');
   });
@@ -257,12 +257,12 @@ describe('runCanary', () => {
 
       expect(summary.metrics).toEqual({
         via: 'EMF',
-        datapoints: 2,
+        datapoints: 1,
         fallbackReason: `DEADLINE_EXCEEDED: PutMetricData did not finish within ${RUN_BUDGET_MS.outputCall} ms`,
       });
       const emf = lines.filter((line) => line.includes('"_aws"'));
       expect(emf).toHaveLength(1);
-      expect(JSON.parse(emf[0] as string)).toMatchObject({ Success: 1, Target: 'known-good' });
+      expect(JSON.parse(emf[0] as string)).toMatchObject({ Latency: 48.9, Target: 'known-good' });
     } finally {
       vi.useRealTimers();
     }

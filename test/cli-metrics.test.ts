@@ -71,7 +71,7 @@ describe('probe --emit emf', () => {
       toEmfLines(runDatapoints([result]), 'EcrPullCanary', Date.parse(result.startedAt)),
     );
     const emf = JSON.parse(lines(run.stdout)[0] as string);
-    expect(emf).toMatchObject({ [DIMENSION.target]: image, [METRIC.success]: 1 });
+    expect(emf).toMatchObject({ [DIMENSION.target]: image, [METRIC.latency]: result.latencyMs });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('EcrPullCanary');
     expect(cloudwatch.requests).toEqual([]);
   });

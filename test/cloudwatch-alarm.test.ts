@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   type AlarmDefinition,
   type AlarmState,
+  alarmFromTemplate,
+  alarmMetricFromTemplate,
   evaluateRange,
   type Sample,
   simulateAlarm,
@@ -127,5 +129,46 @@ describe('CloudWatch alarm evaluator over time', () => {
       ingestionDelayMs: 90_000,
     });
     expect(sim.evaluations.map((e) => e.state)).toEqual(['ALARM', 'ALARM', 'OK']);
+  });
+});
+
+describe('CloudWatch alarm evaluator: statistics and single-metric math', () => {
+  it('reads a percentile alarm and aggregates pNN by nearest rank', () => {
+    const p90 = alarmFromTemplate({
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 50,
+      ComparisonOperator: 'GreaterThanThreshold',
+      ExtendedStatistic: 'p90',
+    });
+    const samples: Sample[] = Array.from({ length: 10 }, (_, i) => ({ atMs: i * 1000, value: (i + 1) * 10 }));
+    // 10 values 10…100: the 9th is the 90th percentile.
+    const sim = simulateAlarm(p90, samples, { createdAtMs: 60_000, untilMs: 60_000 });
+    expect(sim.evaluations[0]?.range.at(-1)).toBe(90);
+  });
+
+  it('reads ABS() over one metric and applies it to the statistic; refuses any other expression', () => {
+    const metrics = (expression: string) => [
+      { Id: 'e', Expression: expression, ReturnData: true },
+      {
+        Id: 'skew',
+        MetricStat: { Metric: { MetricName: 'ClockSkew', Namespace: 'Ns' }, Period: 300, Stat: 'Maximum' },
+        ReturnData: false,
+      },
+    ];
+    const properties = {
+      Metrics: metrics('ABS(skew)'),
+      EvaluationPeriods: 1,
+      Threshold: 60,
+      ComparisonOperator: 'GreaterThanThreshold',
+    };
+    const alarm = alarmFromTemplate(properties);
+    expect(alarmMetricFromTemplate(properties)).toEqual({ namespace: 'Ns', key: 'ClockSkew{}' });
+    const sim = simulateAlarm(alarm, [{ atMs: 1000, value: -1200 }], {
+      createdAtMs: 60_000,
+      untilMs: 60_000,
+    });
+    expect([sim.evaluations[0]?.range.at(-1), sim.stateAt(60_000)]).toEqual([1200, 'ALARM']);
+    expect(() => alarmFromTemplate({ ...properties, Metrics: metrics('skew * 2') })).toThrow(/only ABS/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTH_CATEGORIES } from '../lambda/model/contract.ts';
+import { AUTH_CATEGORIES, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/model/contract.ts';
 import { CATEGORIES } from '../lambda/model/types.ts';
 import { runDatapoints } from '../lambda/outputs/datapoints.ts';
 import { failedResult, healthyResult } from './support/probe-results.ts';
@@ -20,31 +20,52 @@ function byKey(points: ReturnType<typeof runDatapoints>): Record<string, number>
 const noSkew = { clockSkew: null };
 
 describe('runDatapoints', () => {
-  it('sends exactly Success 1 and the latency for one healthy target', () => {
+  it('sends exactly the latency for one healthy target: one steady-state metric', () => {
     const points = runDatapoints([healthyResult({ latencyMs: 48.9, ...noSkew })]);
     expect(points).toEqual([
-      { name: 'Success', dimensions: { Target: 'known-good' }, value: 1, unit: 'Count' },
       { name: 'Latency', dimensions: { Target: 'known-good' }, value: 48.9, unit: 'Milliseconds' },
     ]);
+  });
+
+  it('sends, for healthy targets, exactly the steady-state metrics the cost model bills for each target', () => {
+    const targets = ['a', 'b', 'c'];
+    const points = runDatapoints(targets.map((target) => healthyResult({ target, ...noSkew })));
+    expect(points.map((p) => `${p.name}{${p.dimensions.Target}}`)).toEqual(
+      targets.flatMap((target) => STEADY_STATE_METRICS_PER_TARGET.map((name) => `${name}{${target}}`)),
+    );
+  });
+
+  it('sends the latency of a failed probe too, so a run that publishes always feeds the heartbeat', () => {
+    const points = runDatapoints([failedResult('network', { latencyMs: 10_002.5, ...noSkew })]);
+    expect(points).toContainEqual({
+      name: 'Latency',
+      dimensions: { Target: 'known-good' },
+      value: 10_002.5,
+      unit: 'Milliseconds',
+    });
   });
 
   it('sends nothing for a run without targets', () => {
     expect(runDatapoints([])).toEqual([]);
   });
 
-  it.each(CATEGORIES)('a %s failure: Success 0, no latency, the failure counts', (category) => {
-    const points = runDatapoints([failedResult(category, noSkew)]);
-    const auth = (AUTH_CATEGORIES as readonly string[]).includes(category);
-    expect(byKey(points)).toEqual({
-      'Success{Target=known-good}': 0,
-      'Failures{}': 1,
-      [`Failures{Category=${category}}`]: 1,
-      ...(auth ? { 'AuthFailures{}': 1 } : {}),
-    });
-    expect(points.find((p) => p.name === 'Failures')?.unit).toBe('Count');
-  });
+  it.each(CATEGORIES)(
+    'a %s failure: its latency, and the failure counts in total, per target and category',
+    (category) => {
+      const points = runDatapoints([failedResult(category, noSkew)]);
+      const auth = (AUTH_CATEGORIES as readonly string[]).includes(category);
+      expect(byKey(points)).toEqual({
+        'Latency{Target=known-good}': 48.9,
+        'Failures{}': 1,
+        'Failures{Target=known-good}': 1,
+        [`Failures{Category=${category}}`]: 1,
+        ...(auth ? { 'AuthFailures{}': 1 } : {}),
+      });
+      expect(points.find((p) => p.name === 'Failures')?.unit).toBe('Count');
+    },
+  );
 
-  it('counts failures per category and in total across targets', () => {
+  it('counts failures per category, per target and in total across targets', () => {
     const points = runDatapoints([
       failedResult('auth', { target: 'a', ...noSkew }),
       failedResult('permission', { target: 'b', ...noSkew }),
@@ -53,13 +74,16 @@ describe('runDatapoints', () => {
       healthyResult({ target: 'e', latencyMs: 10, ...noSkew }),
     ]);
     expect(byKey(points)).toEqual({
-      'Success{Target=a}': 0,
-      'Success{Target=b}': 0,
-      'Success{Target=c}': 0,
-      'Success{Target=d}': 0,
-      'Success{Target=e}': 1,
+      'Latency{Target=a}': 48.9,
+      'Latency{Target=b}': 48.9,
+      'Latency{Target=c}': 48.9,
+      'Latency{Target=d}': 48.9,
       'Latency{Target=e}': 10,
       'Failures{}': 4,
+      'Failures{Target=a}': 1,
+      'Failures{Target=b}': 1,
+      'Failures{Target=c}': 1,
+      'Failures{Target=d}': 1,
       'Failures{Category=auth}': 2,
       'Failures{Category=permission}': 1,
       'Failures{Category=service}': 1,

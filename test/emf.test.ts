@@ -49,7 +49,14 @@ describe('toEmfLines', () => {
         _aws: {
           Timestamp: TIMESTAMP,
           CloudWatchMetrics: [
-            { Namespace: NAMESPACE, Dimensions: [['Target']], Metrics: [{ Name: 'Success', Unit: 'Count' }] },
+            {
+              Namespace: NAMESPACE,
+              Dimensions: [['Target']],
+              Metrics: [
+                { Name: 'Latency', Unit: 'Milliseconds' },
+                { Name: 'Failures', Unit: 'Count' },
+              ],
+            },
             {
               Namespace: NAMESPACE,
               Dimensions: [[]],
@@ -66,7 +73,7 @@ describe('toEmfLines', () => {
           ],
         },
         Target: 'known-good',
-        Success: 0,
+        Latency: 48.9,
         Failures: 1,
         Category: 'auth',
         AuthFailures: 1,

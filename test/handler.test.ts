@@ -136,12 +136,11 @@ function logRecords(run: Invocation, type: string): Array<Record<string, unknown
 }
 
 describe('a healthy run', () => {
-  it('sends exactly two steady-state metrics in one PutMetricData call and logs one JSON line per target', async () => {
+  it('sends exactly one steady-state metric in one PutMetricData call and logs one JSON line per target', async () => {
     const run = await invoke();
     expect(run.summary).toMatchObject({ ok: true, failed: 0, metrics: { via: 'PutMetricData' } });
     const metrics = sentMetrics();
-    expect(Object.keys(metrics).sort()).toEqual([`Latency{Target=${TARGET}}`, `Success{Target=${TARGET}}`]);
-    expect(metrics[`Success{Target=${TARGET}}`]).toBe(1);
+    expect(Object.keys(metrics)).toEqual([`Latency{Target=${TARGET}}`]);
     expect(metrics[`Latency{Target=${TARGET}}`]).toBeGreaterThan(0);
     expect(sns.publishes).toHaveLength(0);
 
@@ -206,11 +205,12 @@ describe('when CloudWatch is unreachable', () => {
     expect(declared.sort()).toEqual([
       `${METRIC.authFailures}{}`,
       `${METRIC.failures}{${DIMENSION.category}}`,
+      `${METRIC.failures}{${DIMENSION.target}}`,
       `${METRIC.failures}{}`,
-      `${METRIC.success}{${DIMENSION.target}}`,
+      `${METRIC.latency}{${DIMENSION.target}}`,
     ]);
     expect(line).toMatchObject({
-      Success: 0,
+      Latency: expect.any(Number),
       Failures: 1,
       AuthFailures: 1,
       Target: TARGET,
@@ -237,8 +237,9 @@ describe('notifications', () => {
     const run = await invoke();
     expect(run.summary).toMatchObject({ ok: false, failed: 1 });
     expect(sentMetrics()).toEqual({
-      [`Success{Target=${TARGET}}`]: 0,
+      [`Latency{Target=${TARGET}}`]: expect.any(Number),
       'Failures{}': 1,
+      [`Failures{Target=${TARGET}}`]: 1,
       'Failures{Category=auth}': 1,
       'AuthFailures{}': 1,
     });

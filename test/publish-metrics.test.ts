@@ -7,6 +7,7 @@ import { failedResult } from './support/probe-results.ts';
 
 const NAMESPACE = 'EcrPullCanary';
 const STARTED = Date.parse('2026-11-27T10:00:00.000Z');
+// Latency, Failures in total, per target and per category, AuthFailures.
 const POINTS = runDatapoints([failedResult('auth', { clockSkew: null })]);
 
 let sink: RecordingSink;
@@ -21,7 +22,7 @@ const publish = (points = POINTS, timeoutMs = 1000) =>
 
 describe('publishMetrics', () => {
   it('sends every datapoint in one call stamped with the run start, and logs nothing', async () => {
-    expect(await publish()).toEqual({ via: 'PutMetricData', datapoints: 4, fallbackReason: null });
+    expect(await publish()).toEqual({ via: 'PutMetricData', datapoints: 5, fallbackReason: null });
     expect(sink.calls).toEqual([{ namespace: NAMESPACE, points: POINTS, timestamp: new Date(STARTED) }]);
     expect(written).toEqual([]);
   });
@@ -32,7 +33,7 @@ describe('publishMetrics', () => {
     });
     expect(await publish()).toEqual({
       via: 'EMF',
-      datapoints: 4,
+      datapoints: 5,
       fallbackReason: 'AccessDenied: User is not authorized to perform: cloudwatch:PutMetricData',
     });
     expect(written).toEqual(toEmfLines(POINTS, NAMESPACE, STARTED));
@@ -50,7 +51,7 @@ describe('publishMetrics', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(outcome).toEqual({
       via: 'EMF',
-      datapoints: 4,
+      datapoints: 5,
       fallbackReason: 'DEADLINE_EXCEEDED: PutMetricData did not finish within 50 ms',
     });
     expect(written).toHaveLength(1);

@@ -25,27 +25,48 @@ export const ENV = {
 export type HandlerTarget = ProbeTarget & { name: string };
 
 /**
- * Steady-state metrics (sent every run) are billed $0.30 per name × dimension set per region-month, so only
- * two per target are: Success and Latency. Everything else is sent only when there is something to say,
- * which hourly proration makes nearly free while the canary is healthy.
+ * Steady-state metrics (sent every run) are billed $0.30 per name × dimension set per region-month, and at
+ * organization scale every one of them is multiplied by accounts × regions, so only ONE per target is: Latency,
+ * the probe's wall time, sent for every probe, healthy or failed (issue 12; it was two, Success and Latency).
+ * Everything else is sent only when there is something to say, which hourly proration makes nearly free while
+ * the canary is healthy. What each signal reads instead:
+ * - heartbeat: Latency{Target=<first target>} SampleCount, missing data breaching. Every run that publishes
+ *   sends it, healthy or not, so it stops only when runs stop (no schedule, throttled, disabled) or a run dies
+ *   before publishing (crash, timeout). One alarm, $0.10, and no extra metric; the function's own AWS/Lambda
+ *   metrics are free but would need two alarms for the same cover (Invocations for a stop, Errors for a crash,
+ *   $0.20) and would miss a run whose metrics never arrive.
+ * - can this target pull: `Failures{Target}`, sent only for a failed probe; the success rate is
+ *   1 - failures / runs (runs: Latency SampleCount), metric math on the dashboard only.
+ * - latency alarm: unchanged in shape (p90 over the schedule period, 3 of 3, missing not breaching). What
+ *   changes: a failed probe now reports its wall time instead of nothing. A fast failure is under the
+ *   threshold, which the alarm treats as it treated the missing datapoint before (not breaching); a failure
+ *   that took longer than the threshold (a hang until the deadline) now counts as slow, so a hanging target
+ *   also warns on latency, beside the availability page. Its runbook (network) is the one that applies.
  */
 export const METRIC = {
-  /** 1 healthy / 0 failed, per target, every run. Its SampleCount is the heartbeat. */
-  success: 'Success',
-  /** Wall time of a healthy probe in ms, per target (failed probes would page the latency alarm twice). */
+  /**
+   * Wall time of every probe in ms, per target, every run, healthy or failed: the one steady-state metric.
+   * Its SampleCount counts runs (the heartbeat; the denominator of the success rate).
+   */
   latency: 'Latency',
   /**
    * Host minus AWS clock in seconds (signed), per region, sent when the skew is measurable, i.e. larger than
    * the estimate's own uncertainty (about ±0.5 s); on a synced host that is never, so it costs nothing.
    */
   clockSkew: 'ClockSkew',
-  /** Failed targets: with the Category dimension per category, and without it in total. Only when non-zero. */
+  /**
+   * Failed targets, only when non-zero: without dimensions in total (the availability alarm), with Category per
+   * category (throttle alarm, dashboard), with Target per target (which target cannot pull).
+   */
   failures: 'Failures',
   /** Failed targets in the credentials, auth and permission categories, for the auth alarm. Only when non-zero. */
   authFailures: 'AuthFailures',
   /** Throttled responses, the SDK's retried ones included. Only when non-zero. */
   throttled: 'ThrottledResponses',
 } as const;
+
+/** The metrics sent for every target on every run, whatever the verdict: what a healthy canary is billed for. */
+export const STEADY_STATE_METRICS_PER_TARGET = [METRIC.latency] as const;
 
 /**
  * The deploy-time first run: a custom resource served by the probe function itself, which the heartbeat alarm

@@ -12,26 +12,34 @@ export interface Datapoint {
 }
 
 /**
- * The datapoints of one run. Only Success and Latency are sent every run; the rest only when there is
- * something to say, so a healthy region is billed for two metrics per target (see lambda/model/contract.ts).
+ * The datapoints of one run: the one place that decides what a verdict publishes (PutMetricData and the EMF
+ * fallback both send exactly these). Only Latency is sent for every target on every run,
+ * healthy or failed (STEADY_STATE_METRICS_PER_TARGET); the rest only when there is something to say, so a
+ * healthy region is billed for one metric per target (see METRIC in lambda/model/contract.ts for why, and
+ * what the heartbeat and the latency alarm read).
  */
 export function runDatapoints(results: ProbeResult[]): Datapoint[] {
   const points: Datapoint[] = [];
   for (const result of results) {
-    const target = { [DIMENSION.target]: result.target };
-    points.push({ name: METRIC.success, dimensions: target, value: result.ok ? 1 : 0, unit: 'Count' });
-    if (result.ok)
-      points.push({
-        name: METRIC.latency,
-        dimensions: target,
-        value: result.latencyMs,
-        unit: 'Milliseconds',
-      });
+    points.push({
+      name: METRIC.latency,
+      dimensions: { [DIMENSION.target]: result.target },
+      value: result.latencyMs,
+      unit: 'Milliseconds',
+    });
   }
 
   const failed = results.filter((result) => !result.ok);
   if (failed.length > 0) {
     points.push({ name: METRIC.failures, dimensions: {}, value: failed.length, unit: 'Count' });
+    for (const result of failed) {
+      points.push({
+        name: METRIC.failures,
+        dimensions: { [DIMENSION.target]: result.target },
+        value: 1,
+        unit: 'Count',
+      });
+    }
     const byCategory = new Map<Category, number>();
     for (const result of failed) {
       const category = result.category ?? 'unknown';

@@ -83,16 +83,21 @@ export function organizationWidgets(props: {
   const schema = (dimension: string) => `SCHEMA("${props.namespace}", ${dimension})`;
   const rows = props.regions.map((region) => [
     new cloudwatch.GraphWidget({
-      title: `${region}: can pull (minimum Success by account and target; 0 = failing)`,
+      title: `${region}: failed probes by account and target (none = can pull)`,
       region,
       width: 8,
       left: [
         query(
-          'can pull',
-          `SELECT MIN(${METRIC.success}) FROM ${schema(DIMENSION.target)} GROUP BY AWS.AccountId, ${DIMENSION.target}`,
+          'failed probes',
+          `SELECT SUM(${METRIC.failures}) FROM ${schema(DIMENSION.target)} GROUP BY AWS.AccountId, ${DIMENSION.target}`,
+        ),
+        // The runs: an account whose line drops to zero has a canary that stopped (its heartbeat pages there).
+        query(
+          'runs',
+          `SELECT COUNT(${METRIC.latency}) FROM ${schema(DIMENSION.target)} GROUP BY AWS.AccountId`,
         ),
       ],
-      leftYAxis: { min: 0, max: 1 },
+      leftYAxis: { min: 0 },
     }),
     new cloudwatch.GraphWidget({
       title: `${region}: latency (maximum ms by account)`,
@@ -119,20 +124,31 @@ export function organizationWidgets(props: {
     }),
   ]);
   if (props.accounts.length === 0) return rows;
+  // Share of healthy probes of the seeded image, 1 - failures / runs (the canary's own success-rate math,
+  // lib/ecr-pull-canary.ts metricSuccess): failures are sent only when non-zero, so FILL them with 0.
+  const metric = (metricName: string, statistic: string, account: string, region: string) =>
+    new cloudwatch.Metric({
+      namespace: props.namespace,
+      metricName,
+      dimensionsMap: { [DIMENSION.target]: KNOWN_GOOD_TARGET_NAME },
+      statistic,
+      period,
+      account,
+      region,
+    });
   const tiles = new cloudwatch.SingleValueWidget({
-    title: 'Can pull the seeded image, per account and region (1 = yes)',
+    title: 'Can pull the seeded image, per account and region (share of healthy probes, 1 = all)',
     width: 24,
-    metrics: props.accounts.flatMap((account) =>
+    metrics: props.accounts.flatMap((account, a) =>
       props.regions.map(
-        (region) =>
-          new cloudwatch.Metric({
-            namespace: props.namespace,
-            metricName: METRIC.success,
-            dimensionsMap: { [DIMENSION.target]: KNOWN_GOOD_TARGET_NAME },
-            statistic: 'Minimum',
+        (region, r) =>
+          new cloudwatch.MathExpression({
+            expression: `1 - FILL(failed_${a}_${r}, 0) / runs_${a}_${r}`,
+            usingMetrics: {
+              [`runs_${a}_${r}`]: metric(METRIC.latency, 'SampleCount', account, region),
+              [`failed_${a}_${r}`]: metric(METRIC.failures, 'Sum', account, region),
+            },
             period,
-            account,
-            region,
             label: `${account} ${region}`,
           }),
       ),

@@ -112,10 +112,12 @@ describe('default alarms', () => {
   // The heartbeat was 1 of 1 over a 15-minute period, created before any datapoint existed: a fresh
   // deployment paged once. It is now 3 of 3 over schedule periods, created after a deploy-time first run;
   // heartbeat.test.ts shows how it behaves over time.
+  // It read Success{Target} until issue 12 dropped that metric; Latency is now sent for every probe, healthy or
+  // failed, so its SampleCount counts the runs that published.
   it('heartbeat: SampleCount of the first target below 1, 3 of 3 schedule periods, missing data breaching', () => {
     DEFAULTS.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'ecr-pull-canary-eu-west-1-heartbeat-critical',
-      MetricName: 'Success',
+      MetricName: 'Latency',
       Dimensions: [{ Name: 'Target', Value: 'known-good' }],
       Statistic: 'SampleCount',
       Period: 300,

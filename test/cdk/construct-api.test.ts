@@ -201,7 +201,15 @@ class HandMadeCanary extends Construct implements IEcrPullCanary {
   readonly alarms: CanaryAlarm[] = [];
   private readonly metricOf = (metricName: string, props?: cloudwatch.MetricOptions) =>
     new cloudwatch.Metric({ namespace: 'Other/Canary', metricName, ...props });
-  metricSuccess = (_target: string, props?: cloudwatch.MetricOptions) => this.metricOf('Ok', props);
+  metricRuns = (_target: string, props?: cloudwatch.MetricOptions) => this.metricOf('Runs', props);
+  metricTargetFailures = (_target: string, props?: cloudwatch.MetricOptions) => this.metricOf('Bad', props);
+  metricSuccess = (_target: string, props: cloudwatch.MetricOptions = {}) =>
+    new cloudwatch.MathExpression({
+      expression: 'ok',
+      usingMetrics: { ok: this.metricOf('Ok', { ...(props.region ? { region: props.region } : {}) }) },
+      ...(props.label ? { label: props.label } : {}),
+      ...(props.region ? { searchRegion: props.region } : {}),
+    });
   metricLatency = (_target: string, props?: cloudwatch.MetricOptions) => this.metricOf('Ms', props);
   metricFailures = (_category?: string, props?: cloudwatch.MetricOptions) => this.metricOf('Bad', props);
   metricAuthFailures = (props?: cloudwatch.MetricOptions) => this.metricOf('Auth', props);
@@ -244,7 +252,8 @@ describe('IEcrPullCanary', () => {
       'Alarms (ap-south-1)',
     ]);
     expect(widgets[1]?.properties.metrics).toEqual([
-      ['Other/Canary', 'Ok', { label: 'svc:1', region: 'ap-south-1' }],
+      [{ expression: 'ok', label: 'svc:1', region: 'ap-south-1' }],
+      ['Other/Canary', 'Ok', { region: 'ap-south-1', visible: false, id: 'ok' }],
     ]);
     expect(JSON.stringify(widgets[3]?.properties.metrics)).toContain("SEARCH('{Other/Canary} Bad'");
   });

@@ -63,11 +63,32 @@ describe('one dashboard for all regions', () => {
   });
 
   it('plots one line per target and searches the sparse failure metrics', () => {
+    // One success-rate line per target: metric math over its runs (latency SampleCount, every run) and its
+    // failures (sent only when non-zero, so filled with 0); no Success metric is sent any more.
     const success = widgets().find((w) => w.properties.title === 'Success rate (us-east-1)');
-    expect(success?.properties.metrics).toEqual([
-      ['EcrPullCanary', 'Success', 'Target', 'known-good', { label: 'known-good', region: 'us-east-1' }],
-      ['EcrPullCanary', 'Success', 'Target', 'app:1', { label: 'app:1', region: 'us-east-1' }],
-    ]);
+    const rows = success?.properties.metrics ?? [];
+    const lines = rows.map((row) => row.at(-1) as { expression?: string; label?: string; id?: string });
+    const expressions = lines.filter((line) => line.expression !== undefined);
+    expect(expressions.map((line) => line.label)).toEqual(['known-good', 'app:1']);
+    for (const [i, target] of ['known-good', 'app:1'].entries()) {
+      const [, failedId, runsId] =
+        /^1 - FILL\((\w+), 0\) \/ (\w+)$/.exec(expressions[i]?.expression ?? '') ?? [];
+      const byId = (id: string | undefined) => rows.find((row) => (row.at(-1) as { id?: string }).id === id);
+      expect(byId(runsId)).toEqual([
+        'EcrPullCanary',
+        'Latency',
+        'Target',
+        target,
+        { stat: 'SampleCount', region: 'us-east-1', visible: false, id: runsId },
+      ]);
+      expect(byId(failedId)).toEqual([
+        'EcrPullCanary',
+        'Failures',
+        'Target',
+        target,
+        { stat: 'Sum', region: 'us-east-1', visible: false, id: failedId },
+      ]);
+    }
     const failures = widgets().find((w) => w.properties.title === 'Failures by category (us-east-1)');
     expect(JSON.stringify(failures?.properties.metrics)).toContain(
       `SEARCH('{EcrPullCanary,Category} MetricName=\\"Failures\\"', 'Sum', 300)`,

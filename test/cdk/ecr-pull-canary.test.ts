@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/model/contract.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
@@ -52,8 +53,35 @@ describe('EcrPullCanary embedded in another app', () => {
       metric.statistic,
       metric.period.toSeconds(),
     ]).toEqual(['Team/Canary', 'Failures', { Category: 'network' }, 'Sum', 120]);
-    expect(canary.metricSuccess().dimensions).toEqual({ Target: 'known-good' });
     expect(canary.metricLatency('known-good').statistic).toBe('p90');
+    // The heartbeat's metric: the runs of the first target, counted by its latency datapoints.
+    const runs = canary.metricRuns();
+    expect([runs.metricName, runs.dimensions, runs.statistic]).toEqual([
+      'Latency',
+      { Target: 'known-good' },
+      'SampleCount',
+    ]);
+    const failed = canary.metricTargetFailures('known-good');
+    expect([failed.metricName, failed.dimensions, failed.statistic]).toEqual([
+      'Failures',
+      { Target: 'known-good' },
+      'Sum',
+    ]);
+    // The success rate is metric math over those two, placed in the region asked for, on the schedule's period.
+    const success = canary.metricSuccess('known-good', { region: 'us-east-1' });
+    expect(success.expression).toMatch(/^1 - FILL\(failed_(\w+), 0\) \/ runs_\1$/);
+    expect(success.period.toSeconds()).toBe(120);
+    expect(
+      Object.fromEntries(
+        Object.entries(success.usingMetrics).map(([id, m]) => {
+          const metric = m as cloudwatch.Metric;
+          return [id.split('_')[0], [metric.metricName, metric.dimensions, metric.statistic, metric.region]];
+        }),
+      ),
+    ).toEqual({
+      runs: ['Latency', { Target: 'known-good' }, 'SampleCount', 'us-east-1'],
+      failed: ['Failures', { Target: 'known-good' }, 'Sum', 'us-east-1'],
+    });
   });
 
   it('accepts an existing topic object through its ARN and keeps the function pointed at it', () => {

@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC } from '../../lambda/model/contract.ts';
 import { TEMPLATE_LIMITS } from '../../lambda/model/limits.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/model/seed-contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
@@ -263,7 +264,14 @@ describe('the monitoring account', () => {
     );
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(Template.fromStack(stacks.monitoring[0] as never).toJSON());
-    for (const region of EXAMPLE.regions ?? []) expect(body).toContain(`${region}: can pull`);
+    for (const region of EXAMPLE.regions ?? []) {
+      expect(body).toContain(`${region}: failed probes by account and target`);
+    }
+    // The metrics the members send every run (Latency) and only on failure (Failures{Target}): no Success.
+    expect(body).toContain(`SUM(${METRIC.failures}) FROM SCHEMA`);
+    expect(body).toContain(`COUNT(${METRIC.latency}) FROM SCHEMA`);
+    expect(body).toContain('1 - FILL(failed_0_0, 0) / runs_0_0');
+    expect(body).not.toContain('"Success"');
     for (const account of EXPLICIT) expect(body).toContain(account);
     expect(body).toContain('GROUP BY AWS.AccountId');
   });

@@ -31,7 +31,11 @@ export type ComparisonOperator =
   | 'GreaterThanThreshold'
   | 'LessThanThreshold'
   | 'LessThanOrEqualToThreshold';
-export type Statistic = 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum';
+/**
+ * A statistic, or a percentile `pNN` (an extended statistic; nearest-rank here, which is exact for the one
+ * sample per period a canary sends).
+ */
+export type Statistic = 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum' | `p${number}`;
 
 /** A single-metric alarm, with the fields `AWS::CloudWatch::Alarm` carries. */
 export interface AlarmDefinition {
@@ -42,6 +46,47 @@ export interface AlarmDefinition {
   comparisonOperator: ComparisonOperator;
   statistic: Statistic;
   treatMissingData: TreatMissingData;
+  /**
+   * A metric-math alarm over one metric: the function its returned expression applies to the statistic.
+   * @default - none: a plain metric alarm
+   */
+  math?: 'ABS';
+}
+
+/** The metric an alarm reads: `Name{Dim=Value,…}` (dimensions sorted by name) in its namespace. */
+export interface AlarmMetric {
+  namespace: string;
+  key: string;
+}
+
+type Dimensions = Array<{ Name: string; Value: string }>;
+
+/** `Name{Dim=Value,…}`, dimensions sorted by name: one metric, as CloudWatch identifies it. */
+export function metricKey(name: string, dimensions: Record<string, string>): string {
+  const dims = Object.entries(dimensions).sort(([a], [b]) => a.localeCompare(b));
+  return `${name}{${dims.map(([k, v]) => `${k}=${v}`).join(',')}}`;
+}
+
+interface MetricStatQuery {
+  Id: string;
+  Expression?: string;
+  ReturnData?: boolean;
+  MetricStat?: {
+    Metric: { MetricName: string; Namespace: string; Dimensions?: Dimensions };
+    Period: number;
+    Stat: string;
+  };
+}
+
+/** The one metric of a single-metric math alarm and the function of its returned expression (only ABS here). */
+function singleMetricMath(properties: Record<string, unknown>): { query: MetricStatQuery; math: 'ABS' } {
+  const queries = properties.Metrics as MetricStatQuery[];
+  const stats = queries.filter((q) => q.MetricStat !== undefined);
+  const returned = queries.find((q) => q.ReturnData !== false && q.Expression !== undefined);
+  const [query] = stats;
+  if (stats.length !== 1 || !query || returned?.Expression !== `ABS(${query.Id})`)
+    throw new Error(`only ABS() over one metric is modelled, not ${JSON.stringify(queries)}`);
+  return { query, math: 'ABS' };
 }
 
 /** Reads the alarm from a template resource's properties. */
@@ -51,17 +96,39 @@ export function alarmFromTemplate(properties: Record<string, unknown>): AlarmDef
     if (value === undefined) throw new Error(`alarm has no ${key}`);
     return value as T;
   };
-  return {
-    periodSeconds: need<number>('Period'),
+  const common = {
     evaluationPeriods: need<number>('EvaluationPeriods'),
     datapointsToAlarm:
       (properties.DatapointsToAlarm as number | undefined) ?? need<number>('EvaluationPeriods'),
     threshold: need<number>('Threshold'),
     comparisonOperator: need<ComparisonOperator>('ComparisonOperator'),
-    statistic: need<Statistic>('Statistic'),
     // CloudWatch's default.
     treatMissingData: (properties.TreatMissingData as TreatMissingData | undefined) ?? 'missing',
   };
+  if (properties.Metrics !== undefined) {
+    const { query, math } = singleMetricMath(properties);
+    const stat = query.MetricStat as NonNullable<MetricStatQuery['MetricStat']>;
+    return { ...common, periodSeconds: stat.Period, statistic: stat.Stat as Statistic, math };
+  }
+  return {
+    ...common,
+    periodSeconds: need<number>('Period'),
+    statistic: (properties.Statistic ?? need<Statistic>('ExtendedStatistic')) as Statistic,
+  };
+}
+
+/** The metric a template alarm reads (for a single-metric math alarm, that metric). */
+export function alarmMetricFromTemplate(properties: Record<string, unknown>): AlarmMetric {
+  const metric =
+    properties.Metrics === undefined
+      ? {
+          MetricName: properties.MetricName as string,
+          Namespace: properties.Namespace as string,
+          Dimensions: properties.Dimensions as Dimensions | undefined,
+        }
+      : (singleMetricMath(properties).query.MetricStat as NonNullable<MetricStatQuery['MetricStat']>).Metric;
+  const dimensions = Object.fromEntries((metric.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+  return { namespace: metric.Namespace, key: metricKey(metric.MetricName, dimensions) };
 }
 
 export function breaches(alarm: AlarmDefinition, value: number): boolean {
@@ -146,6 +213,11 @@ export interface Simulation {
 
 function aggregate(statistic: Statistic, values: number[]): number | null {
   if (values.length === 0) return null;
+  if (statistic.startsWith('p')) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = Math.ceil((Number(statistic.slice(1)) / 100) * sorted.length);
+    return sorted[Math.max(0, rank - 1)] as number;
+  }
   switch (statistic) {
     case 'SampleCount':
       return values.length;
@@ -157,6 +229,8 @@ function aggregate(statistic: Statistic, values: number[]): number | null {
       return Math.min(...values);
     case 'Maximum':
       return Math.max(...values);
+    default:
+      throw new Error(`statistic ${statistic} is not modelled`);
   }
 }
 
@@ -183,7 +257,8 @@ export function simulateAlarm(
       const values = visible
         .filter((sample) => sample.atMs >= start && sample.atMs < start + periodMs)
         .map((sample) => sample.value);
-      range.push(aggregate(alarm.statistic, values));
+      const value = aggregate(alarm.statistic, values);
+      range.push(value !== null && alarm.math === 'ABS' ? Math.abs(value) : value);
     }
     const next = evaluateRange(alarm, range, state);
     if (next !== state) transitions.push({ atMs: at, from: state, to: next });

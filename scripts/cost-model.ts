@@ -1,0 +1,282 @@
+/**
+ * The cost model of one canary instance (one account and region), at list prices: what `npm run cost` prints and
+ * what a fleet model (N accounts × M regions) multiplies. Counted from a synthesized template (alarms and the
+ * metrics inside them, KMS keys, schedule, memory, targets) plus the healthy-run metric set the function sends
+ * (lambda/model/contract.ts STEADY_STATE_METRICS_PER_TARGET; everything else only on failure), next to a
+ * CloudWatch Synthetics canary on the same schedule. No side effects: the caller owns the temp directory.
+ *
+ * For a fleet: `const m = instanceModel(...)` per distinct template, then `instanceMonthlyUsd(m)` × instances;
+ * the global dashboard ($3) and the free tier are per account, outside the per-instance figure.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { ENV, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/model/contract.ts';
+import { buildCanaryApp } from '../lib/canary-app.ts';
+import type { CanaryConfigFile } from '../lib/config/schema.ts';
+import { validateConfig } from '../lib/config/validate.ts';
+import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
+
+/** docs/aws-costs-and-alarms.md (us-east-1, 2026); DynamoDB on-demand from its pricing page. Re-check before quoting. */
+export const PRICE = {
+  metricMonth: 0.3,
+  putMetricDataPer1k: 0.01,
+  alarmMetricMonth: 0.1,
+  dashboardMonth: 3,
+  kmsKeyMonth: 1,
+  logsIngestPerGb: 0.5,
+  logsStorePerGbMonth: 0.03,
+  lambdaRequestPerMillion: 0.2,
+  lambdaArmGbSecond: 0.0000133334,
+  lambdaX86GbSecond: 0.0000166667,
+  schedulerPerMillion: 1,
+  dynamoReadPerMillion: 0.125,
+  dynamoWritePerMillion: 0.625,
+  syntheticsRun: 0.0012,
+  s3PutPer1k: 0.005,
+} as const;
+
+/**
+ * Stated, not measured here: a warm run is a token call, one manifest GET per target, one PutMetricData and
+ * one GetItem per target, a few hundred ms; a cold start adds about half a second. One second covers both.
+ */
+export const ASSUMED = {
+  billedSecondsPerRun: 1.0,
+  /** Lambda's JSON platform lines (start, report) and the run summary. */
+  logBytesPerRun: 2048,
+  /** One structured probe record per target. */
+  logBytesPerTargetRun: 1024,
+  logRetentionMonths: 1,
+  /** Synthetics: its minimum memory and a short heartbeat script on x86. */
+  syntheticsMemoryGb: 0.9375,
+  syntheticsSeconds: 5,
+  /** Synthetics writes a log and a result artifact to S3 per run. */
+  syntheticsS3PutsPerRun: 2,
+} as const;
+
+/** What the typical instance (the seeded image plus one target) must cost at most, per account-region-month (issue 12). */
+export const TARGET_USD = 1.5;
+const MINUTES_PER_MONTH = 30 * 24 * 60;
+
+/** Dollars as the report prints them: cents, or four decimals below a cent. */
+export const usd = (value: number) => `$${value.toFixed(value < 0.01 && value > 0 ? 4 : 2)}`;
+
+/** A CloudFormation template, as much of it as the model reads. */
+export interface CfnTemplate {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
+
+/** One canary instance (one account and region) as the model sees it. */
+export interface InstanceModel {
+  scenario: string;
+  stack: string;
+  runs: number;
+  scheduleMinutes: number;
+  targets: number;
+  memoryMb: number;
+  alarms: number;
+  alarmMetrics: number;
+  kmsKeys: number;
+  /**
+   * Metrics sent for every target on every run, billed every hour of the month: instanceModel() takes
+   * STEADY_STATE_METRICS_PER_TARGET.length (1) unless told otherwise; 2 before issue 12 (Success and Latency).
+   */
+  steadyStateMetricsPerTarget: number;
+  /** The workload watcher (lib/workload-watch.ts), modelled on its own: its alarms and rules. */
+  watch: { alarms: number; rules: number; cloudTrailRule: boolean } | null;
+}
+
+/** Synthesizes a configuration's canary templates in a directory of `tmpDir`, removed before it returns. */
+export function synthesizeConfig(
+  file: CanaryConfigFile,
+  tmpDir: string,
+): {
+  canaries: Array<{ name: string; template: CfnTemplate }>;
+  dashboards: number;
+} {
+  const { config, problems } = validateConfig(file);
+  if (!config) throw new Error(problems.join('\n'));
+  const outdir = mkdtempSync(join(tmpDir, 'cdk-out-'));
+  try {
+    const app = new App({
+      outdir,
+      // The bundles do not change the bill; skipping esbuild keeps this quick.
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    const stacks = buildCanaryApp(app, config);
+    const assembly = app.synth();
+    const template = (name: string) => assembly.getStackByName(name).template as CfnTemplate;
+    const dashboards = stacks.dashboard
+      ? Object.values(template(stacks.dashboard.stackName).Resources).filter(
+          (r) => r.Type === 'AWS::CloudWatch::Dashboard',
+        ).length
+      : 0;
+    return {
+      canaries: stacks.canaries.map((stack) => ({
+        name: stack.stackName,
+        template: template(stack.stackName),
+      })),
+      dashboards,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Reads one instance from its synthesized template. */
+export function instanceModel(
+  scenario: string,
+  name: string,
+  template: CfnTemplate,
+  steadyStateMetricsPerTarget: number = STEADY_STATE_METRICS_PER_TARGET.length,
+): InstanceModel {
+  const resources = Object.values(template.Resources);
+  const schedule = resources.find((r) => r.Type === 'AWS::Scheduler::Schedule');
+  const expression = String(schedule?.Properties?.ScheduleExpression ?? '');
+  const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
+  if (!match) throw new Error(`${name}: cannot read the schedule "${expression}"`);
+  const scheduleMinutes = Number(match[1]) * (match[2]?.startsWith('hour') ? 60 : 1);
+  const probe = resources.find(
+    (r) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[ENV.targets],
+  );
+  if (!probe?.Properties) throw new Error(`${name}: no probe function`);
+  const variables = (probe.Properties.Environment as { Variables: Record<string, string> }).Variables;
+  const isWatchAlarm = (r: { Properties?: Record<string, unknown> }) =>
+    WATCH_ALARM_KINDS.some((kind) => String(r.Properties?.AlarmName ?? '').includes(`-${kind}-`));
+  const allAlarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+  const alarms = allAlarms.filter((r) => !isWatchAlarm(r));
+  const watchAlarms = allAlarms.filter(isWatchAlarm);
+  const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule');
+  // A metric-math alarm is billed per metric in its expression; a plain alarm is one metric.
+  const alarmMetrics = alarms.reduce((sum, alarm) => {
+    const metrics = alarm.Properties?.Metrics as Array<{ MetricStat?: unknown }> | undefined;
+    return sum + (metrics ? metrics.filter((metric) => metric.MetricStat !== undefined).length : 1);
+  }, 0);
+  return {
+    scenario,
+    stack: name,
+    runs: MINUTES_PER_MONTH / scheduleMinutes,
+    scheduleMinutes,
+    targets: (JSON.parse(variables[ENV.targets] ?? '[]') as unknown[]).length,
+    memoryMb: Number(probe.Properties.MemorySize ?? 128),
+    alarms: alarms.length,
+    alarmMetrics,
+    kmsKeys: resources.filter((r) => r.Type === 'AWS::KMS::Key').length,
+    steadyStateMetricsPerTarget,
+    watch:
+      watchAlarms.length + rules.length > 0
+        ? {
+            alarms: watchAlarms.length,
+            rules: rules.length,
+            cloudTrailRule: rules.some(
+              (r) => r.Properties?.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+            ),
+          }
+        : null,
+  };
+}
+
+/** One line of the bill: the canary's figure and a Synthetics canary's for the same job. */
+export interface CostLine {
+  item: string;
+  canary: number;
+  synthetics: number;
+  note: string;
+}
+
+/** The bill of one instance per month, line by line (the dashboard and KMS keys are listed apart). */
+export function instanceCostLines(m: InstanceModel): CostLine[] {
+  const logGb = (m.runs * (ASSUMED.logBytesPerRun + ASSUMED.logBytesPerTargetRun * m.targets)) / 1024 ** 3;
+  const gbSeconds = m.runs * (m.memoryMb / 1024) * ASSUMED.billedSecondsPerRun;
+  const syntheticsGbSeconds = m.runs * ASSUMED.syntheticsMemoryGb * ASSUMED.syntheticsSeconds;
+  return [
+    {
+      item: `custom metrics (${m.steadyStateMetricsPerTarget * m.targets} steady-state)`,
+      canary: m.steadyStateMetricsPerTarget * m.targets * PRICE.metricMonth,
+      synthetics: 0,
+      note: `${m.steadyStateMetricsPerTarget === 1 ? 'Latency' : `${m.steadyStateMetricsPerTarget} metrics`} per target; failure metrics only while failing. Synthetics metrics are vended (free)`,
+    },
+    {
+      item: `alarms (${m.alarms}, ${m.alarmMetrics} metrics)`,
+      canary: m.alarmMetrics * PRICE.alarmMetricMonth,
+      synthetics: m.alarmMetrics * PRICE.alarmMetricMonth,
+      note: 'Synthetics needs the same alarms to page',
+    },
+    {
+      item: `PutMetricData (${m.runs} requests)`,
+      canary: (m.runs / 1000) * PRICE.putMetricDataPer1k,
+      synthetics: 0,
+      note: 'one request per run, all datapoints in it',
+    },
+    {
+      item: `runs (${m.runs})`,
+      canary: (m.runs / 1e6) * (PRICE.lambdaRequestPerMillion + PRICE.schedulerPerMillion),
+      synthetics: m.runs * PRICE.syntheticsRun,
+      note: 'Lambda requests + EventBridge Scheduler invocations vs $0.0012 per Synthetics run',
+    },
+    {
+      item: 'compute (GB-s)',
+      canary: gbSeconds * PRICE.lambdaArmGbSecond,
+      synthetics: syntheticsGbSeconds * PRICE.lambdaX86GbSecond,
+      note: `${m.memoryMb} MB arm64 × ${ASSUMED.billedSecondsPerRun} s vs ${Math.round(ASSUMED.syntheticsMemoryGb * 1024)} MB x86 × ${ASSUMED.syntheticsSeconds} s`,
+    },
+    {
+      item: 'DynamoDB reads',
+      canary: ((m.runs * m.targets) / 1e6) * PRICE.dynamoReadPerMillion,
+      synthetics: 0,
+      note: 'one consistent GetItem (1 RRU) per target per run; writes only on transitions',
+    },
+    {
+      item: 'logs',
+      canary: logGb * (PRICE.logsIngestPerGb + PRICE.logsStorePerGbMonth * ASSUMED.logRetentionMonths),
+      synthetics: logGb * (PRICE.logsIngestPerGb + PRICE.logsStorePerGbMonth * ASSUMED.logRetentionMonths),
+      note: `${ASSUMED.logBytesPerRun} B + ${ASSUMED.logBytesPerTargetRun} B per target per run`,
+    },
+    {
+      item: 'S3 artifacts',
+      canary: 0,
+      synthetics: ((m.runs * ASSUMED.syntheticsS3PutsPerRun) / 1000) * PRICE.s3PutPer1k,
+      note: 'Synthetics stores results per run',
+    },
+  ];
+}
+
+/** The canary's total per account-region-month (without the dashboard, KMS keys and the workload watch). */
+export function instanceMonthlyUsd(m: InstanceModel): number {
+  return instanceCostLines(m).reduce((sum, line) => sum + line.canary, 0);
+}
+
+/** A Synthetics canary's total for the same job, for comparison. */
+export function syntheticsMonthlyUsd(m: InstanceModel): number {
+  return instanceCostLines(m).reduce((sum, line) => sum + line.synthetics, 0);
+}
+
+/**
+ * The workload watcher: its two alarms are its only fixed cost. ECS task state changes are AWS service events
+ * on the default bus (free to EventBridge), its rules match only pull failures, so the function, its metrics
+ * (sent only on a failure) and its notifications cost nothing while no workload fails. The failure-time cost
+ * is stated per 1,000 failing events: Lambda (256 MB × 0.5 s), one PutMetricData, about three DynamoDB reads
+ * and a conditional write; the failure metrics are billed by the hour they exist.
+ */
+export function watchLines(watch: NonNullable<InstanceModel['watch']>, canaryTotal: number): string[] {
+  const fixed = watch.alarms * PRICE.alarmMetricMonth;
+  const perThousand =
+    (1000 / 1e6) * PRICE.lambdaRequestPerMillion +
+    1000 * 0.25 * 0.5 * PRICE.lambdaArmGbSecond +
+    (1000 / 1000) * PRICE.putMetricDataPer1k +
+    ((3 * 1000) / 1e6) * PRICE.dynamoReadPerMillion +
+    (1000 / 1e6) * PRICE.dynamoWritePerMillion;
+  return [
+    `  workload watch (${watch.rules} rule(s)${watch.cloudTrailRule ? ', one receiving CloudTrail read-only management events' : ''}), modelled apart from the canary:`,
+    `    while no workload fails: ${usd(fixed)} (${watch.alarms} alarms); rules, events, function, metrics and notifications $0.00`,
+    `    per 1,000 failing events: ${usd(perThousand)} (Lambda, PutMetricData, DynamoDB); each failure metric ${usd(PRICE.metricMonth)} per month it exists, prorated by the hour`,
+    ...(watch.cloudTrailRule
+      ? [
+          '    CloudTrail: the first copy of management events is free; a trail that records read events is required (README)',
+        ]
+      : []),
+    `    canary plus workload watch: ${usd(canaryTotal + fixed)} per region-month`,
+  ];
+}
