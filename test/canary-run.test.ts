@@ -133,6 +133,7 @@ describe('runCanary', () => {
         digest: result.digest,
         latencyMs: result.latencyMs,
         timings: result.timings,
+        layer: result.layer,
         clockSkewSeconds: 0.1,
         clockSkewUncertaintySeconds: 0.5,
         clockSkewSdkCorrected: false,
