@@ -24,7 +24,13 @@ import {
   STATE_TABLE,
 } from '../lambda/model/contract.ts';
 import { parseImageReference } from '../lambda/model/image-ref.ts';
-import { ALARM_DEFAULTS, CANARY_DEFAULTS, defaultTimeoutSeconds, LIMITS } from '../lambda/model/limits.ts';
+import {
+  ALARM_DEFAULTS,
+  CANARY_DEFAULTS,
+  defaultTimeoutSeconds,
+  LIMITS,
+  TARGET_DEFAULTS,
+} from '../lambda/model/limits.ts';
 import type { Category, ProbeTarget } from '../lambda/model/types.ts';
 import { alarmNamePrefix } from './alarm-naming.ts';
 import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
@@ -237,7 +243,8 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
 
   /**
    * Lets `grantee` pull this canary's targets as the probe does: an ECR token, the manifests of the targets
-   * it pulls with its own credentials (and their blobs only where a platform check may need the config blob),
+   * it pulls with its own credentials and their blobs (`ecr:GetDownloadUrlForLayer`, for the layer phase, or a
+   * platform check that needs the config blob; none for a target with `layerCheck: false` and no platforms),
    * and AssumeRole on the roles of targets pulled as another role. Nothing when every target is pulled as
    * another role.
    */
@@ -253,11 +260,14 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       grant = grant.combine(
         iam.Grant.addToPrincipal({ grantee, actions: ['ecr:BatchGetImage'], resourceArns: manifestArns }),
       );
-      // A single-arch image names its platform only in the config blob, which the probe then fetches; the
-      // seeded image is an index, so it never does.
+      // Blobs: the layer phase reads one layer of every target that keeps it on (the default, the seeded image
+      // included), and a single-arch image with `platforms` names its platform only in the config blob.
       const blobArns = unique(
         own
-          .filter((target) => (target.platforms?.length ?? 0) > 0 && target !== this.knownGoodImage?.target)
+          .filter(
+            (target) =>
+              (target.layerCheck ?? TARGET_DEFAULTS.layerCheck) || (target.platforms?.length ?? 0) > 0,
+          )
           .map((target) => this.repositoryArn(target)),
       );
       if (blobArns.length > 0) {
