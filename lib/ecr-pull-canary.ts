@@ -138,6 +138,11 @@ export interface IEcrPullCanary extends IConstruct, CanaryMetricSource {
   readonly targetNames: string[];
   /** The alarms as built, with their names. */
   readonly alarms: CanaryAlarm[];
+  /**
+   * Name of the probe's log group (one JSON line per target per run), as a plain string a dashboard in another
+   * region can name. @default - no Logs Insights widgets on the dashboard
+   */
+  readonly probeLogGroupName?: string;
   /** Throttled responses, the ones the SDK retried past included. */
   metricThrottledResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Failed probes, one series per category that happened. */
@@ -161,6 +166,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   readonly stateTable: dynamodb.Table;
   readonly knownGoodImage?: KnownGoodImage;
   readonly alarms: CanaryAlarm[];
+  readonly probeLogGroupName: string;
 
   constructor(scope: Construct, id: string, props: EcrPullCanaryProps = {}) {
     super(scope, id);
@@ -168,6 +174,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     this.schedule = props.schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes);
     this.namespace = props.namespace ?? CANARY_DEFAULTS.namespace;
     this.canaryName = props.canaryName ?? defaultCanaryName(this);
+    this.probeLogGroupName = probeLogGroupName(this.canaryName);
     const { scheduleMinutes, targets: userTargets } = validate(
       props,
       this.schedule,
@@ -339,6 +346,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     const probe = new CanaryFunction(this, 'Probe', {
       entry: HANDLER_ENTRY,
       description: `ecr-pull-canary ${this.canaryName}: probes ECR pulls and reports`,
+      logGroupName: this.probeLogGroupName,
       timeout: props.timeout ?? Duration.seconds(defaultTimeoutSeconds(scheduleMinutes)),
       ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
@@ -493,6 +501,14 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
 }
 
 /** Stack names are unique per account and region, and the construct path is unique in its stack. */
+/**
+ * The probe's log group is named, not generated, so the dashboard (one stack, in the first region) can query it
+ * in every region with Logs Insights: a cross-region reference to a generated name is not possible.
+ */
+export function probeLogGroupName(canaryName: string): string {
+  return `/ecr-pull-canary/${canaryName}/probe`;
+}
+
 function defaultCanaryName(scope: Construct): string {
   return Names.uniqueResourceName(scope, { maxLength: LIMITS.nameMaxLength, separator: '-' })
     .toLowerCase()
