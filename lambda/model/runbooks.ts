@@ -69,7 +69,7 @@ export const RUNBOOKS: Record<Category, Runbook> = {
       'aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<region>.ecr.dkr --query "VpcEndpoints[].PolicyDocument"',
       'aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<region>.s3 --query "VpcEndpoints[].[VpcEndpointId,PolicyDocument]"',
     ],
-    fix: 'Grant ecr:GetAuthorizationToken on "*" and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository to this identity; for another account add a repository policy; check VPC endpoint policies and SCPs; for a 403 from layer storage, let the S3 gateway endpoint policy allow s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/*.',
+    fix: 'Grant ecr:GetAuthorizationToken on "*" and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository to this identity; for another account add a repository policy; check VPC endpoint policies and SCPs; a layer 403 from S3: allow the layer bucket in the S3 endpoint policy.',
   },
   throttle: {
     title: 'ECR throttling',
@@ -139,11 +139,10 @@ export const RUNBOOKS: Record<Category, Runbook> = {
   },
   network: {
     title: 'Network path to ECR',
-    saw: 'The request never got an answer: DNS failure, connection refused or reset, TLS failure, or the deadline passed; in phase layer, from the storage host the registry redirects layer downloads to (ECR: S3).',
+    saw: 'The request never got an answer: DNS failure, connection refused or reset, TLS failure, or the deadline passed (phase layer: S3 layer storage).',
     causes: [
       'A security group, NACL or missing NAT route blocks HTTPS to ECR.',
-      'The ecr.api / ecr.dkr interface endpoint has private DNS off, or the S3 gateway endpoint is missing (layers).',
-      'Layer downloads (phase layer) go to prod-<region>-starport-layer-bucket.s3.<region>.amazonaws.com: the subnet route table has no S3 gateway endpoint (and no NAT route), a security group or NACL blocks HTTPS to the S3 prefix list, or DNS does not resolve the bucket host. Manifests work without S3; layers do not.',
+      'The ecr.api / ecr.dkr interface endpoint has private DNS off, or (layers) no S3 gateway endpoint or HTTPS rule reaches prod-<region>-starport-layer-bucket on S3.',
       'A DNS resolver or outbound proxy is failing.',
     ],
     checks: [
@@ -153,7 +152,7 @@ export const RUNBOOKS: Record<Category, Runbook> = {
       'dig +short prod-<region>-starport-layer-bucket.s3.<region>.amazonaws.com; nc -zv prod-<region>-starport-layer-bucket.s3.<region>.amazonaws.com 443',
       'aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=<subnet-id> --query "RouteTables[].Routes[].[DestinationPrefixListId,GatewayId,NatGatewayId]"',
     ],
-    fix: 'Open HTTPS from the workload subnets to the ECR endpoints (interface endpoints with private DNS, or a NAT route), add the S3 gateway endpoint to their route tables and allow HTTPS to the S3 prefix list (layers come from prod-<region>-starport-layer-bucket), and fix DNS resolution.',
+    fix: 'Open HTTPS from the workload subnets to the ECR endpoints (interface endpoints with private DNS, or a NAT route), add the S3 gateway endpoint for the layer bucket, and fix DNS resolution.',
   },
   service: {
     title: 'ECR service error',
