@@ -1,6 +1,7 @@
 /**
  * The probe CLI end to end (its built single-file entry started by plain `node`) next to what people run by
- * hand: `aws ecr get-login-password | curl` against the same ECR double and registry.
+ * hand: `aws ecr get-login-password | curl` against the same ECR double and registry, curl making the three
+ * requests of a minimal pull check: the token, the manifest and one ranged blob GET (the layer the CLI reads).
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { MANIFEST_MEDIA_TYPES } from '../lambda/probe/manifest.ts';
 import { buildCli } from '../scripts/build.ts';
 import { REGION } from '../test/support/probe-env.ts';
-import { type BenchWorld, fmt, median, verdict } from './fixtures.ts';
+import { type BenchWorld, fmt, median, seededLayerDigest, verdict } from './fixtures.ts';
 
 export const CLI_SPEEDUP_TARGET = 3;
 
@@ -65,13 +66,21 @@ export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise
   const aws = await findAwsCli(env);
   if ('reason' in aws) return [...lines, `  skipped: ${aws.reason}`];
   const manifestUrl = `${probeEnv.proxy.url}/v2/${image.repository}/manifests/${image.tag}`;
+  // Without --platform the CLI reads a layer of the index's first entry (linux/amd64).
+  const blobUrl = `${probeEnv.proxy.url}/v2/${image.repository}/blobs/${seededLayerDigest('amd64')}`;
   const ours = [cli, `${image.repository}:${image.tag}`, '--registry-url', probeEnv.proxy.url, '--json'];
-  // The password goes to curl on stdin as a config line, never on a command line.
+  // The password goes to curl on stdin as config lines, never on a command line: one transfer for the manifest,
+  // then (`next`) one for the first byte of the blob, each with the credential, CA and --fail of its own.
+  const transfer = (extra: string, url: string) =>
+    `user = "AWS:&"\\ncacert = "${context.caPath}"\\nfail\\n${extra}url = "${url}"\\noutput = "/dev/null"`;
+  const config = [
+    transfer(`header = "Accept: ${MANIFEST_MEDIA_TYPES.join(', ')}"\\n`, manifestUrl),
+    transfer('range = "0-0"\\n', blobUrl),
+  ].join('\\nnext\\n');
   const theirs = [
     '-c',
     `set -o pipefail; '${aws.path}' ecr get-login-password --region ${REGION} --endpoint-url ${probeEnv.double.url} ` +
-      `| sed 's/^/user = "AWS:/; s/$/"/' ` +
-      `| curl -sSf -K - --cacert ${context.caPath} -H 'Accept: ${MANIFEST_MEDIA_TYPES.join(', ')}' -o /dev/null ${manifestUrl}`,
+      `| sed 's|.*|${config}|' | curl -sS -K -`,
   ];
   const oursTimes: number[] = [];
   const theirsTimes: number[] = [];
