@@ -69,7 +69,7 @@ export const RUNBOOKS: Record<Category, Runbook> = {
       'aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<region>.ecr.dkr --query "VpcEndpoints[].PolicyDocument"',
       'aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<region>.s3 --query "VpcEndpoints[].[VpcEndpointId,PolicyDocument]"',
     ],
-    fix: 'Grant ecr:GetAuthorizationToken on "*" and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository to this identity; for another account add a repository policy; check VPC endpoint policies and SCPs; a layer 403 from S3: allow the layer bucket in the S3 endpoint policy.',
+    fix: 'Grant ecr:GetAuthorizationToken on "*" and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository to this identity; for another account add a repository policy; check VPC endpoint policies and SCPs; a layer 403 from S3: allow prod-<region>-starport-layer-bucket in the S3 endpoint policy.',
   },
   throttle: {
     title: 'ECR throttling',
