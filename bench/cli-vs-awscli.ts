@@ -1,8 +1,9 @@
 /**
  * The probe CLI end to end, as a user has it: the `ecr-pull-canary` command installed from the packed tarball
  * into an empty prefix (scripts/pack-install.ts), next to what people run by hand: `aws ecr get-login-password |
- * curl` against the same ECR double and registry. Neither gets the SDK's opt-out variable: the command's stderr
- * is checked for the SDK's Node.js support warning.
+ * curl` against the same ECR double and registry, curl making the three requests of a minimal pull check: the
+ * token, the manifest and one ranged blob GET (the layer the command reads). Neither gets the SDK's opt-out
+ * variable: the command's stderr is checked for the SDK's Node.js support warning.
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -12,7 +13,7 @@ import { delimiter, join } from 'node:path';
 import { MANIFEST_MEDIA_TYPES } from '../lambda/probe/manifest.ts';
 import { packAndInstall } from '../scripts/pack-install.ts';
 import { REGION } from '../test/support/probe-env.ts';
-import { type BenchWorld, fmt, median, verdict } from './fixtures.ts';
+import { type BenchWorld, fmt, median, seededLayerDigest, verdict } from './fixtures.ts';
 
 export const CLI_SPEEDUP_TARGET = 3;
 
@@ -89,13 +90,21 @@ async function compare(
 ): Promise<string[]> {
   const { probeEnv, context, image } = world;
   const manifestUrl = `${probeEnv.proxy.url}/v2/${image.repository}/manifests/${image.tag}`;
+  // Without --platform the CLI reads a layer of the index's first entry (linux/amd64).
+  const blobUrl = `${probeEnv.proxy.url}/v2/${image.repository}/blobs/${seededLayerDigest('amd64')}`;
   const ours = ['probe', `${image.repository}:${image.tag}`, '--registry-url', probeEnv.proxy.url, '--json'];
-  // The password goes to curl on stdin as a config line, never on a command line.
+  // The password goes to curl on stdin as config lines, never on a command line: one transfer for the manifest,
+  // then (`next`) one for the first byte of the blob, each with the credential, CA and --fail of its own.
+  const transfer = (extra: string, url: string) =>
+    `user = "AWS:&"\\ncacert = "${context.caPath}"\\nfail\\n${extra}url = "${url}"\\noutput = "/dev/null"`;
+  const config = [
+    transfer(`header = "Accept: ${MANIFEST_MEDIA_TYPES.join(', ')}"\\n`, manifestUrl),
+    transfer('range = "0-0"\\n', blobUrl),
+  ].join('\\nnext\\n');
   const theirs = [
     '-c',
     `set -o pipefail; '${aws.path}' ecr get-login-password --region ${REGION} --endpoint-url ${probeEnv.double.url} ` +
-      `| sed 's/^/user = "AWS:/; s/$/"/' ` +
-      `| curl -sSf -K - --cacert ${context.caPath} -H 'Accept: ${MANIFEST_MEDIA_TYPES.join(', ')}' -o /dev/null ${manifestUrl}`,
+      `| sed 's|.*|${config}|' | curl -sS -K -`,
   ];
   const oursTimes: number[] = [];
   const theirsTimes: number[] = [];

@@ -2,6 +2,8 @@
  * The benchmark's world: the real registry seeded with the known-good images, the ECR double and the fault
  * proxy in pass-through, all on loopback, started the same way the tests start them.
  */
+import { buildMultiArchImage } from '../lambda/model/oci-image.ts';
+import { parseManifest, smallestLayer } from '../lambda/probe/manifest.ts';
 import { seedRegistry } from '../test/support/global-setup.ts';
 import { applyEnv, type ProbeEnvironment, startProbeEnvironment } from '../test/support/probe-env.ts';
 import { type RunningRegistry, startRegistry } from '../test/support/registry.ts';
@@ -56,4 +58,15 @@ export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 export function verdict(pass: boolean): string {
   return pass ? 'PASS' : 'MISS';
+}
+
+/**
+ * The layer the probe's layer phase reads of the seeded multi-arch image for one architecture (its smallest),
+ * so the raw side of a comparison can request the same blob without resolving the index.
+ */
+export function seededLayerDigest(architecture: string): string {
+  const manifest = buildMultiArchImage().manifests.find((m) => m.platform.architecture === architecture);
+  const layer = manifest ? smallestLayer(parseManifest(manifest.bytes, manifest.mediaType).layers) : null;
+  if (!layer) throw new Error(`the seeded image has no ${architecture} layer`);
+  return layer.digest;
 }

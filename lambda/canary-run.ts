@@ -120,20 +120,23 @@ export async function runCanary(
 
 /**
  * Fits the probe's phase deadlines into the time the function has left: the defaults when they fit, else
- * shrunk in proportion (credentials, token and manifest run one after another; the config blob after that).
+ * shrunk in proportion (credentials, token and manifest run one after another; the config blob after that, then
+ * the layer phase).
  */
 export function phaseDeadlines(budgetMs: number): {
   credentialsTimeoutMs: number;
   tokenTimeoutMs: number;
   manifestTimeoutMs: number;
+  layerTimeoutMs: number;
 } {
-  const { credentialsTimeoutMs, tokenTimeoutMs, manifestTimeoutMs } = PROBE_DEFAULTS;
-  const total = credentialsTimeoutMs + tokenTimeoutMs + 2 * manifestTimeoutMs;
+  const { credentialsTimeoutMs, tokenTimeoutMs, manifestTimeoutMs, layerTimeoutMs } = PROBE_DEFAULTS;
+  const total = credentialsTimeoutMs + tokenTimeoutMs + 2 * manifestTimeoutMs + layerTimeoutMs;
   const scale = Math.min(1, Math.max(0, budgetMs) / total);
   const scaled = (ms: number) => Math.max(RUN_BUDGET_MS.minPhase, Math.floor(ms * scale));
   return {
     credentialsTimeoutMs: scaled(credentialsTimeoutMs),
     tokenTimeoutMs: scaled(tokenTimeoutMs),
     manifestTimeoutMs: scaled(manifestTimeoutMs),
+    layerTimeoutMs: scaled(layerTimeoutMs),
   };
 }

@@ -40,6 +40,16 @@ export function formatHuman(result: ProbeResult): string {
   lines.push(
     `  connection:  dns ${ms(t.dnsMs)}, connect ${ms(t.connectMs)}, tls ${ms(t.tlsMs)}, first byte ${ms(t.firstByteMs)}`,
   );
+  const layer = result.layer;
+  if (layer) {
+    const what = layer.digest ? `${layer.digest.slice(0, 19)}… (${layer.size} B)` : 'no layer chosen';
+    lines.push(
+      `  layer:       ${what} from ${layer.storageHost ?? '-'}, ${layer.redirects} redirect(s), status ${layer.status ?? '-'}`,
+    );
+    lines.push(
+      `  layer times: ${ms(t.layerMs)} in all; redirect ${ms(t.layerRedirectMs)}, dns ${ms(t.layerDnsMs)}, connect ${ms(t.layerConnectMs)}, tls ${ms(t.layerTlsMs)}, first byte ${ms(t.layerFirstByteMs)}`,
+    );
+  }
   const skew = result.clockSkew;
   lines.push(
     skew

@@ -267,7 +267,12 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
     options: {
       defaultRegion,
       ...(timeout !== undefined
-        ? { credentialsTimeoutMs: timeout, tokenTimeoutMs: timeout, manifestTimeoutMs: timeout }
+        ? {
+            credentialsTimeoutMs: timeout,
+            tokenTimeoutMs: timeout,
+            manifestTimeoutMs: timeout,
+            layerTimeoutMs: timeout,
+          }
         : {}),
       ...(skew !== undefined ? { clockSkewThresholdSeconds: skew } : {}),
       ...(ca ? { ca } : {}),

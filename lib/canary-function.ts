@@ -31,6 +31,11 @@ export interface CanaryFunctionProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * Name of the function's log group, for readers that must name it (a dashboard in another region).
+   * @default - a name CloudFormation generates
+   */
+  readonly logGroupName?: string;
+  /**
    * Runs the function in these subnets, with these security groups, so it reaches ECR the way the workloads do.
    * @default - not in a VPC
    */
@@ -79,6 +84,7 @@ export class CanaryFunction extends Construct implements iam.IGrantable {
 
   private createLogGroup(props: CanaryFunctionProps): logs.LogGroup {
     return new logs.LogGroup(this, 'LogGroup', {
+      ...(props.logGroupName === undefined ? {} : { logGroupName: props.logGroupName }),
       retention: props.logRetention ?? CANARY_DEFAULTS.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });

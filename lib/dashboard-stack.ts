@@ -30,10 +30,35 @@ function inRegion(row: CanaryRow, metric: cloudwatch.Metric): cloudwatch.Metric 
 }
 
 /**
- * The widgets of one canary's row, left to right (the dashboard wraps them at its width): a new widget is one
- * more entry here.
+ * The layer phase's timings, p90 per 5 minutes, from the probe's log line (lambda/outputs/probe-log.ts): no
+ * metric of its own, so it adds nothing to the monthly metric bill. Logs Insights bills the data a query scans
+ * when the dashboard is viewed ($0.005 per GB; a region's probe lines are a few MB a month).
  */
-const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget> = [
+export const LAYER_PHASE_QUERY = [
+  'filter type = "probe-result" and timings.layerMs > 0',
+  'stats pct(timings.layerMs, 90) as layer, pct(timings.layerRedirectMs, 90) as redirect, ' +
+    'pct(timings.layerConnectMs, 90) as storageConnect, pct(timings.layerTlsMs, 90) as storageTls, ' +
+    'pct(timings.layerFirstByteMs, 90) as storageFirstByte by bin(5m)',
+];
+
+function layerPhaseWidget({ canary, region }: CanaryRow): cloudwatch.IWidget | null {
+  if (canary.probeLogGroupName === undefined) return null;
+  return new cloudwatch.LogQueryWidget({
+    title: `Layer phase p90, ms: registry redirect and storage host (${region}, Logs Insights)`,
+    logGroupNames: [canary.probeLogGroupName],
+    queryLines: LAYER_PHASE_QUERY,
+    view: cloudwatch.LogQueryVisualizationType.LINE,
+    region,
+    width: THIRD,
+    height: HEIGHT,
+  });
+}
+
+/**
+ * The widgets of one canary's row, left to right (the dashboard wraps them at its width): a new widget is one
+ * more entry here; one that returns null is left out.
+ */
+const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget | null> = [
   ({ canary, region }) =>
     new cloudwatch.TextWidget({ markdown: `## ${canary.canaryName} — ${region}`, width: WIDE, height: 1 }),
   (row) =>
@@ -91,6 +116,7 @@ const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget> = [
     }),
   ({ region, alarms }) =>
     new cloudwatch.AlarmStatusWidget({ title: `Alarms (${region})`, alarms, width: THIRD, height: HEIGHT }),
+  layerPhaseWidget,
 ];
 
 /**
@@ -120,7 +146,7 @@ export class DashboardStack extends Stack {
 
   private canaryRow(canary: IEcrPullCanary): cloudwatch.IWidget[] {
     const row: CanaryRow = { canary, region: canary.region, alarms: this.importAlarms(canary) };
-    return CANARY_WIDGETS.map((widget) => widget(row));
+    return CANARY_WIDGETS.map((widget) => widget(row)).filter((widget) => widget !== null);
   }
 
   /** The canary's alarms by ARN: they live in another region's stack, which this one cannot reference. */

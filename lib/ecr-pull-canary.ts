@@ -25,7 +25,13 @@ import {
   STATE_TABLE,
 } from '../lambda/model/contract.ts';
 import { parseImageReference } from '../lambda/model/image-ref.ts';
-import { ALARM_DEFAULTS, CANARY_DEFAULTS, defaultTimeoutSeconds, LIMITS } from '../lambda/model/limits.ts';
+import {
+  ALARM_DEFAULTS,
+  CANARY_DEFAULTS,
+  defaultTimeoutSeconds,
+  LIMITS,
+  TARGET_DEFAULTS,
+} from '../lambda/model/limits.ts';
 import type { Category, ProbeTarget } from '../lambda/model/types.ts';
 import { alarmNamePrefix } from './alarm-naming.ts';
 import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
@@ -132,6 +138,11 @@ export interface IEcrPullCanary extends IConstruct, CanaryMetricSource {
   readonly targetNames: string[];
   /** The alarms as built, with their names. */
   readonly alarms: CanaryAlarm[];
+  /**
+   * Name of the probe's log group (one JSON line per target per run), as a plain string a dashboard in another
+   * region can name. @default - no Logs Insights widgets on the dashboard
+   */
+  readonly probeLogGroupName?: string;
   /** Throttled responses, the ones the SDK retried past included. */
   metricThrottledResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Failed probes, one series per category that happened. */
@@ -159,6 +170,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   readonly stateTable: dynamodb.Table;
   readonly knownGoodImage?: KnownGoodImage;
   readonly alarms: CanaryAlarm[];
+  readonly probeLogGroupName: string;
 
   constructor(scope: Construct, id: string, props: EcrPullCanaryProps = {}) {
     super(scope, id);
@@ -166,6 +178,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     this.schedule = props.schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes);
     this.namespace = props.namespace ?? CANARY_DEFAULTS.namespace;
     this.canaryName = props.canaryName ?? defaultCanaryName(this);
+    this.probeLogGroupName = probeLogGroupName(this.canaryName);
     const { scheduleMinutes, targets: userTargets } = validate(
       props,
       this.schedule,
@@ -291,7 +304,8 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
 
   /**
    * Lets `grantee` pull this canary's targets as the probe does: an ECR token, the manifests of the targets
-   * it pulls with its own credentials (and their blobs only where a platform check may need the config blob),
+   * it pulls with its own credentials and their blobs (`ecr:GetDownloadUrlForLayer`, for the layer phase, or a
+   * platform check that needs the config blob; none for a target with `layerCheck: false` and no platforms),
    * and AssumeRole on the roles of targets pulled as another role. Nothing when every target is pulled as
    * another role.
    */
@@ -307,11 +321,14 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       grant = grant.combine(
         iam.Grant.addToPrincipal({ grantee, actions: ['ecr:BatchGetImage'], resourceArns: manifestArns }),
       );
-      // A single-arch image names its platform only in the config blob, which the probe then fetches; the
-      // seeded image is an index, so it never does.
+      // Blobs: the layer phase reads one layer of every target that keeps it on (the default, the seeded image
+      // included), and a single-arch image with `platforms` names its platform only in the config blob.
       const blobArns = unique(
         own
-          .filter((target) => (target.platforms?.length ?? 0) > 0 && target !== this.knownGoodImage?.target)
+          .filter(
+            (target) =>
+              (target.layerCheck ?? TARGET_DEFAULTS.layerCheck) || (target.platforms?.length ?? 0) > 0,
+          )
           .map((target) => this.repositoryArn(target)),
       );
       if (blobArns.length > 0) {
@@ -383,6 +400,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     const probe = new CanaryFunction(this, 'Probe', {
       code: 'probe',
       description: `ecr-pull-canary ${this.canaryName}: probes ECR pulls and reports`,
+      logGroupName: this.probeLogGroupName,
       timeout: props.timeout ?? Duration.seconds(defaultTimeoutSeconds(scheduleMinutes)),
       ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
@@ -537,6 +555,14 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
 }
 
 /** Stack names are unique per account and region, and the construct path is unique in its stack. */
+/**
+ * The probe's log group is named, not generated, so the dashboard (one stack, in the first region) can query it
+ * in every region with Logs Insights: a cross-region reference to a generated name is not possible.
+ */
+export function probeLogGroupName(canaryName: string): string {
+  return `/ecr-pull-canary/${canaryName}/probe`;
+}
+
 function defaultCanaryName(scope: Construct): string {
   return Names.uniqueResourceName(scope, { maxLength: LIMITS.nameMaxLength, separator: '-' })
     .toLowerCase()

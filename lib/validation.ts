@@ -245,6 +245,7 @@ export function checkTarget(
       'allowed: sha256: followed by 64 lower-case hex digits',
     );
   }
+  if (target.layerCheck !== undefined) checkBoolean(p, `${path}.layerCheck`, target.layerCheck);
   if (target.platforms !== undefined) {
     if (!Array.isArray(target.platforms)) {
       p.add(`${path}.platforms`, target.platforms, 'allowed: a list like ["linux/amd64", "linux/arm64"]');

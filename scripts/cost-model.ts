@@ -52,10 +52,19 @@ export const ASSUMED = {
   syntheticsSeconds: 5,
   /** Synthetics writes a log and a result artifact to S3 per run. */
   syntheticsS3PutsPerRun: 2,
+  /**
+   * The layer phase, per target that keeps it on (the default): the platform manifest and a one-byte ranged
+   * read through the storage redirect. ECR charges no request fee and no in-region transfer for it, and S3
+   * bills the layer bucket to ECR, not to the puller; what it adds is a longer run and a longer log line.
+   * Measured on loopback by `npm run bench` (a few ms); 0.1 s allows a fresh TLS handshake with S3 in a region.
+   */
+  layerPhase: { secondsPerTargetRun: 0.1, logBytesPerTargetRun: 400, natBytesPerTargetRun: 8192 },
 } as const;
 
 /** What the typical instance (the seeded image plus one target) must cost at most, per account-region-month (issue 12). */
 export const TARGET_USD = 1.5;
+/** NAT gateway data processing, us-east-1: only when the function reaches S3 through NAT, not a gateway endpoint. */
+const NAT_PER_GB = 0.045;
 const MINUTES_PER_MONTH = 30 * 24 * 60;
 
 /** Dollars as the report prints them: cents, or four decimals below a cent. */
@@ -77,6 +86,8 @@ export interface InstanceModel {
   alarms: number;
   alarmMetrics: number;
   kmsKeys: number;
+  /** Targets with the layer phase on (`layerCheck` not false). */
+  layerTargets: number;
   /**
    * Metrics sent for every target on every run, billed every hour of the month: instanceModel() takes
    * STEADY_STATE_METRICS_PER_TARGET.length (1) unless told otherwise; 2 before issue 12 (Success and Latency).
@@ -160,6 +171,9 @@ export function instanceModel(
     runs: MINUTES_PER_MONTH / scheduleMinutes,
     scheduleMinutes,
     targets: (JSON.parse(variables[ENV.targets] ?? '[]') as unknown[]).length,
+    layerTargets: (JSON.parse(variables[ENV.targets] ?? '[]') as Array<{ layerCheck?: boolean }>).filter(
+      (target) => target.layerCheck !== false,
+    ).length,
     memoryMb: Number(probe.Properties.MemorySize ?? 128),
     alarms: alarms.length,
     alarmMetrics,
@@ -234,6 +248,7 @@ export function instanceCostLines(m: InstanceModel): CostLine[] {
       synthetics: logGb * (PRICE.logsIngestPerGb + PRICE.logsStorePerGbMonth * ASSUMED.logRetentionMonths),
       note: `${ASSUMED.logBytesPerRun} B + ${ASSUMED.logBytesPerTargetRun} B per target per run`,
     },
+    layerPhaseLine(m),
     {
       item: 'S3 artifacts',
       canary: 0,
@@ -241,6 +256,23 @@ export function instanceCostLines(m: InstanceModel): CostLine[] {
       note: 'Synthetics stores results per run',
     },
   ];
+}
+
+/** The layer phase (README "Layer phase"): no metric and no alarm of its own; compute and log bytes only. */
+function layerPhaseLine(m: InstanceModel): CostLine {
+  const { secondsPerTargetRun, logBytesPerTargetRun, natBytesPerTargetRun } = ASSUMED.layerPhase;
+  const reads = m.runs * m.layerTargets;
+  const compute = reads * (m.memoryMb / 1024) * secondsPerTargetRun * PRICE.lambdaArmGbSecond;
+  const logs =
+    ((reads * logBytesPerTargetRun) / 1024 ** 3) *
+    (PRICE.logsIngestPerGb + PRICE.logsStorePerGbMonth * ASSUMED.logRetentionMonths);
+  const nat = ((reads * natBytesPerTargetRun) / 1024 ** 3) * NAT_PER_GB;
+  return {
+    item: `layer phase (${m.layerTargets} target(s))`,
+    canary: compute + logs,
+    synthetics: 0,
+    note: `+${secondsPerTargetRun} s and +${logBytesPerTargetRun} B of log line per target-run; no metric, no ECR or S3 request fee; through a NAT gateway instead of the S3 gateway endpoint add ${usd(nat)}`,
+  };
 }
 
 /** The canary's total per account-region-month (without the dashboard, KMS keys and the workload watch). */

@@ -133,6 +133,7 @@ describe('runCanary', () => {
         digest: result.digest,
         latencyMs: result.latencyMs,
         timings: result.timings,
+        layer: result.layer,
         clockSkewSeconds: 0.1,
         clockSkewUncertaintySeconds: 0.5,
         clockSkewSdkCorrected: false,
@@ -338,29 +339,37 @@ describe('runCanary', () => {
 
 describe('phaseDeadlines', () => {
   it('gives the probe its default deadlines when they fit', () => {
-    expect(phaseDeadlines(35_000)).toEqual({
+    expect(phaseDeadlines(40_000)).toEqual({
       credentialsTimeoutMs: 5000,
       tokenTimeoutMs: 10_000,
       manifestTimeoutMs: 10_000,
+      layerTimeoutMs: 5000,
     });
-    expect(phaseDeadlines(60_000)).toEqual(phaseDeadlines(35_000));
+    expect(phaseDeadlines(60_000)).toEqual(phaseDeadlines(40_000));
   });
 
   it('shrinks all of them in proportion when they do not', () => {
-    expect(phaseDeadlines(17_500)).toEqual({
+    expect(phaseDeadlines(20_000)).toEqual({
       credentialsTimeoutMs: 2500,
       tokenTimeoutMs: 5000,
       manifestTimeoutMs: 5000,
+      layerTimeoutMs: 2500,
     });
   });
 
   it('never gives a phase less than 500 ms, even with no time left', () => {
-    expect(phaseDeadlines(3500)).toEqual({
+    expect(phaseDeadlines(4000)).toEqual({
       credentialsTimeoutMs: 500,
       tokenTimeoutMs: 1000,
       manifestTimeoutMs: 1000,
+      layerTimeoutMs: 500,
     });
-    const floor = { credentialsTimeoutMs: 500, tokenTimeoutMs: 500, manifestTimeoutMs: 500 };
+    const floor = {
+      credentialsTimeoutMs: 500,
+      tokenTimeoutMs: 500,
+      manifestTimeoutMs: 500,
+      layerTimeoutMs: 500,
+    };
     expect(phaseDeadlines(0)).toEqual(floor);
     expect(phaseDeadlines(-5000)).toEqual(floor);
   });

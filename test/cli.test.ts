@@ -57,8 +57,26 @@ describe('probe CLI', () => {
     expect(doc).toMatchObject({ ok: true, category: null, phase: null, digest: multiArch.digest });
     expect(doc.latencyMs).toBeGreaterThan(0);
     expect(typeof doc.clockSkewSeconds).toBe('number');
+    // The layer phase: the registry here serves the blob itself (no redirect), one byte of it.
+    expect(doc.layer).toMatchObject({
+      redirects: 0,
+      status: 206,
+      storageHost: new URL(world.proxy.url).host,
+    });
+    expect(doc.timings.layerMs).toBeGreaterThan(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     expectNoSecret(run);
+  });
+
+  it('shows a human the layer phase: which layer, from which host, and its timings', async () => {
+    const run = await cli([image, '--registry-url', world.proxy.url]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `layer: +sha256:[a-f0-9]{12}… \\(\\d+ B\\) from ${new URL(world.proxy.url).host}, 0 redirect\\(s\\), status 206`,
+      ),
+    );
+    expect(run.stdout).toMatch(/layer times: [\d.]+ ms in all; redirect -, /);
   });
 
   it('runs from source as `npm run probe` does (node --import tsx bin/probe.ts)', async () => {

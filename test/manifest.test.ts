@@ -4,6 +4,7 @@ import {
   missingPlatforms,
   parseManifest,
   platformFromConfig,
+  smallestLayer,
   verifyDigest,
 } from '../lambda/probe/manifest.ts';
 
@@ -105,5 +106,53 @@ describe('platform matching', () => {
       architecture: 'amd64',
     });
     expect(() => platformFromConfig(Buffer.from('{}'))).toThrow(/no os/);
+  });
+});
+
+describe('the layer a probe reads', () => {
+  const hex = (c: string) => c.repeat(64);
+  const manifest = (layers: unknown[]) =>
+    parseManifest(
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { digest: `sha256:${hex('0')}` },
+          layers,
+        }),
+      ),
+      undefined,
+    );
+
+  it('is the smallest layer a registry serves (the first of equal ones)', () => {
+    const parsed = manifest([
+      { digest: `sha256:${hex('a')}`, size: 900 },
+      { digest: `sha256:${hex('b')}`, size: 58 },
+      { digest: `sha256:${hex('c')}`, size: 58 },
+      // Windows base layers come from their own URLs, never from the registry.
+      {
+        digest: `sha256:${hex('d')}`,
+        size: 1,
+        mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+        urls: ['https://mcr.microsoft.com/v2/'],
+      },
+    ]);
+    expect(smallestLayer(parsed.layers)).toEqual({ digest: `sha256:${hex('b')}`, size: 58 });
+  });
+
+  it('does not exist for a config-only manifest, or layers with an unusable digest or size', () => {
+    expect(smallestLayer(manifest([]).layers)).toBeNull();
+    const bad = manifest([
+      { digest: '../../etc/passwd', size: 1 },
+      { digest: `sha256:${hex('e')}`, size: -1 },
+      { digest: `sha256:${hex('f')}` },
+    ]);
+    expect(bad.layers).toEqual([]);
+  });
+
+  it('comes from an entry of an index that names its digest', () => {
+    const parsed = parseManifest(index, undefined);
+    expect(parsed.entries.map((entry) => entry.digest)).toEqual(['sha256:a', 'sha256:b']);
+    expect(parsed.layers).toEqual([]);
   });
 });

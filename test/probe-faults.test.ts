@@ -1,9 +1,17 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { MAX_BLOB_REDIRECTS } from '../lambda/model/limits.ts';
+import {
+  OCI_CONFIG_MEDIA_TYPE,
+  OCI_MANIFEST_MEDIA_TYPE,
+  type SingleArchImage,
+  sha256Digest,
+} from '../lambda/model/oci-image.ts';
 import { resolveTarget } from '../lambda/model/target.ts';
 import type { Category, Phase, ProbeResult, ProbeTarget } from '../lambda/model/types.ts';
 import { createAwsClientFactory } from '../lambda/probe/aws-clients.ts';
 import { type ProbeOptions, probeTargets } from '../lambda/probe/probe.ts';
+import { pushImage } from '../lambda/registry/push.ts';
 import { startEcrDouble } from './support/ecr-double.ts';
 import { expectTextClassifierAgrees } from './support/explain-agreement.ts';
 import {
@@ -15,13 +23,23 @@ import {
   startProbeEnvironment,
   WORKLOAD_ROLE,
 } from './support/probe-env.ts';
-import { startProxyInFrontOf } from './support/registry-faults.ts';
+import { type RegistryFaultProxy, startProxyInFrontOf } from './support/registry-faults.ts';
+import { presignedLayerUrl, type StorageDouble, startStorageDouble } from './support/storage-double.ts';
 
 const registry = inject('registry');
 const { multiArch, singleArch } = registry.images;
 const SECRETS = secretForms(registry.password);
-const DEADLINES = { credentialsTimeoutMs: 3000, tokenTimeoutMs: 4000, manifestTimeoutMs: 3000 };
-const BUDGET_MS = DEADLINES.credentialsTimeoutMs + DEADLINES.tokenTimeoutMs + DEADLINES.manifestTimeoutMs;
+const DEADLINES = {
+  credentialsTimeoutMs: 3000,
+  tokenTimeoutMs: 4000,
+  manifestTimeoutMs: 3000,
+  layerTimeoutMs: 3000,
+};
+const BUDGET_MS =
+  DEADLINES.credentialsTimeoutMs +
+  DEADLINES.tokenTimeoutMs +
+  DEADLINES.manifestTimeoutMs +
+  DEADLINES.layerTimeoutMs;
 const TWENTY_MINUTES_MS = 20 * 60 * 1000;
 
 let world: ProbeEnvironment;
@@ -164,7 +182,8 @@ describe('healthy pulls', () => {
       const run = await probe({ registryUrl: plain.url });
       expect(run.result.ok, run.result.message ?? '').toBe(true);
       expect(run.result.timings.tlsMs).toBeNull();
-      expect(plain.requests.map((r) => r.status)).toEqual([200]);
+      // The index, the platform manifest of the layer phase, and its ranged layer read (Distribution honours Range).
+      expect(plain.requests.map((r) => r.status)).toEqual([200, 200, 206]);
       // The same listener reached over https:// fails the TLS handshake: no silent downgrade.
       const tls = await probe({ registryUrl: plain.url.replace('http://', 'https://') });
       expectVerdict(tls, 'network', 'manifest');
@@ -425,5 +444,220 @@ describe('the network path to the registry', () => {
     const run = await probe({}, { ca: undefined });
     expectVerdict(run, 'network', 'manifest');
     expect(run.result.errorCode).toMatch(/CERT|SIGNATURE|SELF_SIGNED/);
+  });
+});
+
+describe('the layer download through the storage redirect', () => {
+  let storage: StorageDouble;
+  let plainStorage: StorageDouble;
+  let closedStorageUrl: string;
+  beforeAll(async () => {
+    [storage, plainStorage] = await Promise.all([
+      startStorageDouble(registry),
+      startStorageDouble(registry, { plainHttp: true }),
+    ]);
+    const closed = await startStorageDouble(registry);
+    closedStorageUrl = closed.url;
+    await closed.close();
+  });
+  afterAll(async () => {
+    await Promise.all([storage.close(), plainStorage.close()]);
+  });
+  beforeEach(() => {
+    world.proxy.requests.length = 0;
+    for (const double of [storage, plainStorage]) {
+      double.requests.length = 0;
+      double.setMode('healthy');
+    }
+  });
+
+  /** The registry (the fault proxy in front of it) answers blob requests with a redirect to `storageUrl`. */
+  function redirectBlobsTo(storageUrl: string, proxy: RegistryFaultProxy = world.proxy): void {
+    proxy.setFault({ kind: 'redirect-blobs', location: (path) => presignedLayerUrl(storageUrl, path) });
+  }
+
+  /** No request that reached the storage host carried the registry's credential, in any header or the URL. */
+  function expectNoCredentialAtStorage(double: StorageDouble): void {
+    for (const request of double.requests) {
+      expect(request.headers.authorization).toBeUndefined();
+      const seen = `${request.path} ${JSON.stringify(request.headers)}`;
+      for (const secret of SECRETS) expect(seen).not.toContain(secret);
+    }
+  }
+
+  it('reads the first byte of the smallest layer of the required platform at the storage host, without the token', async () => {
+    redirectBlobsTo(storage.url);
+    const run = await probe({ platforms: ['linux/arm64'] });
+    const { result } = run;
+    expect(result.ok, result.message ?? '').toBe(true);
+    expect(result.layer).toMatchObject({
+      storageHost: new URL(storage.url).host,
+      redirects: 1,
+      status: 206,
+    });
+    expect(result.layer?.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(result.timings.layerMs).toBeGreaterThan(0);
+    expect(result.timings.layerRedirectMs).toBeGreaterThan(0);
+    expect(result.timings.layerTlsMs).toBeGreaterThan(0);
+    expect(result.timings.layerFirstByteMs).toBeGreaterThan(0);
+    // The pull latency covers the layer phase too.
+    expect(result.latencyMs).toBeGreaterThanOrEqual(result.timings.layerMs ?? Number.POSITIVE_INFINITY);
+    expect(storage.requests).toHaveLength(1);
+    expect(storage.requests[0]?.headers.range).toBe('bytes=0-0');
+    expect(storage.requests[0]?.path).toContain((result.layer?.digest ?? '').slice('sha256:'.length));
+    expectNoCredentialAtStorage(storage);
+    // The registry hop did carry it: the blob request was answered with the redirect, not a 401.
+    expect(world.proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.status)).toEqual([
+      307,
+    ]);
+    expectNoSecret(result);
+  });
+
+  it('takes the blob from the registry itself when it does not redirect', async () => {
+    const { result } = await probe();
+    expect(result.ok, result.message ?? '').toBe(true);
+    expect(result.layer).toMatchObject({
+      storageHost: new URL(world.proxy.url).host,
+      redirects: 0,
+      status: 206,
+    });
+    expect(result.timings.layerRedirectMs).toBeNull();
+  });
+
+  it('a storage host that refuses the connection is a network failure naming it', async () => {
+    redirectBlobsTo(closedStorageUrl);
+    const run = await probe();
+    expectVerdict(run, 'network', 'layer');
+    expect(run.result.errorCode).toBe('ECONNREFUSED');
+    expect(run.result.message).toContain(new URL(closedStorageUrl).host);
+    expect(run.result.layer?.storageHost).toBe(new URL(closedStorageUrl).host);
+  });
+
+  it('a hanging storage host yields a network verdict within the layer deadline', async () => {
+    redirectBlobsTo(storage.url);
+    storage.setMode('hang');
+    const run = await probe({}, { layerTimeoutMs: 300 });
+    expectVerdict(run, 'network', 'layer');
+    expect(run.result.errorCode).toBe('DEADLINE_EXCEEDED');
+    expect(run.result.message).toContain(new URL(storage.url).host);
+    expect(run.result.timings.layerMs).toBeLessThan(300 + 200);
+    expectNoCredentialAtStorage(storage);
+  });
+
+  it('a 403 from storage (S3 XML AccessDenied) is a permission failure that names the host and the policy', async () => {
+    redirectBlobsTo(storage.url);
+    storage.setMode('denied');
+    const run = await probe();
+    expectVerdict(run, 'permission', 'layer');
+    expect(run.result.errorCode).toBe('AccessDenied');
+    expect(run.result.message).toContain(
+      `storage host ${new URL(storage.url).host} answered 403 AccessDenied`,
+    );
+    expect(run.result.message).toContain('endpoint policy');
+    expect(run.result.remediation).toContain('starport-layer-bucket');
+    expectNoCredentialAtStorage(storage);
+  });
+
+  it('a redirect loop ends after the redirect cap with a network verdict', async () => {
+    redirectBlobsTo(storage.url);
+    storage.setMode('redirect-loop');
+    const run = await probe();
+    expectVerdict(run, 'network', 'layer');
+    expect(run.result.errorCode).toBe('TooManyRedirects');
+    // One redirect from the registry, then the storage host's own until the cap.
+    expect(storage.requests).toHaveLength(MAX_BLOB_REDIRECTS);
+    expectNoCredentialAtStorage(storage);
+  });
+
+  it('refuses a redirect from an https registry to plain HTTP, before any request to it', async () => {
+    redirectBlobsTo(plainStorage.url);
+    const run = await probe();
+    expectVerdict(run, 'network', 'layer');
+    expect(run.result.errorCode).toBe('RefusedRedirect');
+    expect(run.result.message).toContain('plain-HTTP');
+    expect(plainStorage.requests).toHaveLength(0);
+  });
+
+  it('follows a redirect to plain HTTP when the registry itself was reached over http://', async () => {
+    const plain = await startProxyInFrontOf(registry, { plainHttp: true });
+    try {
+      redirectBlobsTo(plainStorage.url, plain);
+      const { result } = await probe({ registryUrl: plain.url });
+      expect(result.ok, result.message ?? '').toBe(true);
+      expect(result.layer?.storageHost).toBe(new URL(plainStorage.url).host);
+      expect(plainStorage.requests).toHaveLength(1);
+      expectNoCredentialAtStorage(plainStorage);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it.each([
+    ['200 with the whole blob (the range ignored)', 'whole-body', 200],
+    ['206 with more than the one byte asked for', 'oversized-206', 206],
+  ] as const)('%s: reads one byte and hangs up', async (_, mode, status) => {
+    redirectBlobsTo(storage.url);
+    storage.setMode(mode);
+    const run = await probe();
+    expect(run.result.ok, run.result.message ?? '').toBe(true);
+    expect(run.result.layer?.status).toBe(status);
+    // The whole-body storage never ends its answer: only a reader that stops at the first byte gets here in time.
+    expect(run.result.timings.layerMs).toBeLessThan(DEADLINES.layerTimeoutMs);
+  });
+
+  it('a 2xx answer without the byte is an integrity failure', async () => {
+    redirectBlobsTo(storage.url);
+    storage.setMode('empty');
+    const run = await probe();
+    expectVerdict(run, 'integrity', 'layer');
+    expect(run.result.errorCode).toBe('EmptyLayerResponse');
+  });
+
+  it('a manifest with no layers (a config-only artifact) is not a pullable image', async () => {
+    const config = Buffer.from(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers' } }),
+    );
+    const configDigest = sha256Digest(config);
+    const bytes = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST_MEDIA_TYPE,
+        config: { mediaType: OCI_CONFIG_MEDIA_TYPE, digest: configDigest, size: config.length },
+        layers: [],
+      }),
+    );
+    const image: SingleArchImage = {
+      blobs: new Map([[configDigest, config]]),
+      manifests: [
+        {
+          digest: sha256Digest(bytes),
+          mediaType: OCI_MANIFEST_MEDIA_TYPE,
+          bytes,
+          platform: { os: 'linux', architecture: 'amd64' },
+        },
+      ],
+    };
+    await pushImage({
+      registryUrl: registry.url,
+      repository: 'canary/config-only',
+      tag: 'v1',
+      image,
+      authorization: `Basic ${Buffer.from(`AWS:${registry.password}`).toString('base64')}`,
+      ca: registry.caPem,
+    });
+    const run = await probe({ image: 'canary/config-only:v1' });
+    expectVerdict(run, 'integrity', 'layer');
+    expect(run.result.errorCode).toBe('NoLayers');
+    expect(run.result.message).toContain('layerCheck');
+  });
+
+  it('with layerCheck off, asks for no blob and reports no layer phase', async () => {
+    redirectBlobsTo(storage.url);
+    const { result } = await probe({ layerCheck: false });
+    expect(result.ok, result.message ?? '').toBe(true);
+    expect(result.layer).toBeNull();
+    expect(result.timings.layerMs).toBeNull();
+    expect(world.proxy.requests.filter((r) => r.path.includes('/blobs/'))).toHaveLength(0);
+    expect(storage.requests).toHaveLength(0);
   });
 });

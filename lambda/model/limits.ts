@@ -35,20 +35,30 @@ export const LIMITS = {
 } as const;
 
 /**
- * Deadline of each phase of a probe, the SDK's retries included; about 35 s in all (two manifest requests when a
- * platform check needs the config blob). The seeding function uses the same ones.
+ * Deadline of each phase of a probe, the SDK's retries included; about 40 s in all (two manifest requests when a
+ * platform check needs the config blob, then the layer phase: the platform manifest of an index, the blob request
+ * to the registry and the first byte from the storage host it redirects to). The seeding function uses the first
+ * three.
  */
 export const PHASE_TIMEOUTS_MS = {
   credentials: 5000,
   token: 10_000,
   manifest: 10_000,
+  layer: 5000,
 } as const;
+
+/**
+ * Redirects a blob request may take from the registry to its storage host; ECR takes one (a 307 to S3). More is a
+ * loop or a misconfigured proxy, and ends the request with a verdict.
+ */
+export const MAX_BLOB_REDIRECTS = 5;
 
 /** What the probe uses unless told otherwise (lambda/probe/probe.ts `ProbeOptions`). */
 export const PROBE_DEFAULTS = {
   credentialsTimeoutMs: PHASE_TIMEOUTS_MS.credentials,
   tokenTimeoutMs: PHASE_TIMEOUTS_MS.token,
   manifestTimeoutMs: PHASE_TIMEOUTS_MS.manifest,
+  layerTimeoutMs: PHASE_TIMEOUTS_MS.layer,
   clockSkewThresholdSeconds: LIMITS.clockSkewSeconds.default,
   lookupIdentity: true,
 } as const;
@@ -80,7 +90,7 @@ export const CANARY_DEFAULTS = {
   clockSkewThresholdSeconds: LIMITS.clockSkewSeconds.default,
   knownGoodImage: true,
   dashboard: true,
-  /** The probe's own phase deadlines add up to about 35 s; a minute leaves room for the outputs. */
+  /** The probe's own phase deadlines add up to about 40 s; a minute leaves room for the outputs. */
   maxTimeoutSeconds: 60,
   /** A run must end before the next one starts, or two runs overlap on every slow day. */
   timeoutHeadroomSeconds: 10,
@@ -91,6 +101,14 @@ export const CANARY_DEFAULTS = {
 } as const;
 
 /** The workload watcher (`workloadWatch` in the configuration, lib/workload-watch.ts). */
+export const TARGET_DEFAULTS = {
+  /**
+   * Download the first byte of the smallest layer through the registry's storage redirect (the `layer` phase).
+   * Off for a registry that bills per request, or one whose blobs the canary must not read.
+   */
+  layerCheck: true,
+} as const;
+
 export const WORKLOAD_WATCH_DEFAULTS = {
   /** ECS task state changes are AWS service events on the default bus: free, and the rule is narrow. */
   ecsTasks: true,

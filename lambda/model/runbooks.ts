@@ -53,19 +53,23 @@ export const RUNBOOKS: Record<Category, Runbook> = {
   },
   permission: {
     title: 'Access denied',
-    saw: 'The identity authenticated but is not allowed to get a token or read the image (AccessDenied or registry 403 DENIED).',
+    saw: 'The identity authenticated but is not allowed to get a token or read the image (AccessDenied or registry 403 DENIED), or the layer storage (S3) answered 403 to a layer download (phase layer).',
     causes: [
       'The identity policy lacks ecr:GetAuthorizationToken on "*" or ecr:BatchGetImage / ecr:GetDownloadUrlForLayer on the repository.',
       'A cross-account repository has no repository policy for this principal.',
       'A VPC endpoint policy, SCP or permissions boundary denies the action.',
+      // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html ("Minimum Amazon S3 bucket
+      // permissions for Amazon ECR"): the S3 gateway endpoint policy must allow the layer bucket.
+      'Layer download 403 (phase layer): the S3 gateway endpoint policy (or a bucket-restricting VPC endpoint policy) does not allow s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/*, the minimum the ECR VPC endpoint guide documents.',
     ],
     checks: [
       'aws sts get-caller-identity',
       'aws iam simulate-principal-policy --policy-source-arn <role-arn> --action-names ecr:GetAuthorizationToken ecr:BatchGetImage --resource-arns <repository-arn>',
       'aws ecr get-repository-policy --repository-name <repo> --region <region>',
       'aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<region>.ecr.dkr --query "VpcEndpoints[].PolicyDocument"',
+      'aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<region>.s3 --query "VpcEndpoints[].[VpcEndpointId,PolicyDocument]"',
     ],
-    fix: 'Grant ecr:GetAuthorizationToken on "*" and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository to this identity; for another account add a repository policy; check VPC endpoint policies and SCPs.',
+    fix: 'Grant ecr:GetAuthorizationToken on "*" and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository to this identity; for another account add a repository policy; check VPC endpoint policies and SCPs; a layer 403 from S3: allow prod-<region>-starport-layer-bucket in the S3 endpoint policy.',
   },
   throttle: {
     title: 'ECR throttling',
@@ -135,18 +139,20 @@ export const RUNBOOKS: Record<Category, Runbook> = {
   },
   network: {
     title: 'Network path to ECR',
-    saw: 'The request never got an answer: DNS failure, connection refused or reset, TLS failure, or the deadline passed.',
+    saw: 'The request never got an answer: DNS failure, connection refused or reset, TLS failure, or the deadline passed (phase layer: S3 layer storage).',
     causes: [
       'A security group, NACL or missing NAT route blocks HTTPS to ECR.',
-      'The ecr.api / ecr.dkr interface endpoint has private DNS off, or the S3 gateway endpoint is missing (layers).',
+      'The ecr.api / ecr.dkr interface endpoint has private DNS off, or (layers) no S3 gateway endpoint or HTTPS rule reaches prod-<region>-starport-layer-bucket on S3.',
       'A DNS resolver or outbound proxy is failing.',
     ],
     checks: [
       'nc -zv <account>.dkr.ecr.<region>.amazonaws.com 443',
       'dig +short api.ecr.<region>.amazonaws.com <account>.dkr.ecr.<region>.amazonaws.com',
       'aws ec2 describe-vpc-endpoints --region <region> --query "VpcEndpoints[].[ServiceName,State,PrivateDnsEnabled]"',
+      'dig +short prod-<region>-starport-layer-bucket.s3.<region>.amazonaws.com; nc -zv prod-<region>-starport-layer-bucket.s3.<region>.amazonaws.com 443',
+      'aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=<subnet-id> --query "RouteTables[].Routes[].[DestinationPrefixListId,GatewayId,NatGatewayId]"',
     ],
-    fix: 'Open HTTPS from the workload subnets to the ECR endpoints (interface endpoints with private DNS, or a NAT route), add the S3 gateway endpoint, and fix DNS resolution.',
+    fix: 'Open HTTPS from the workload subnets to the ECR endpoints (interface endpoints with private DNS, or a NAT route), add the S3 gateway endpoint for the layer bucket, and fix DNS resolution.',
   },
   service: {
     title: 'ECR service error',

@@ -14,8 +14,11 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** The step of a pull that failed, in the order a pull runs them. */
-export type Phase = 'credentials' | 'token' | 'manifest' | 'platform' | 'clock';
+/**
+ * The step of a pull that failed, in the order a pull runs them. `layer` is the download of the first byte of a
+ * layer, through the registry's redirect to its storage host (ECR: S3).
+ */
+export type Phase = 'credentials' | 'token' | 'manifest' | 'platform' | 'layer' | 'clock';
 
 /** What to probe: one image, as configured by the user. */
 export interface ProbeTarget {
@@ -41,6 +44,11 @@ export interface ProbeTarget {
   registryUrl?: string;
   /** Digest the reference must resolve to. @default the digest in the reference, if any */
   expectedDigest?: string;
+  /**
+   * Read the first byte of the image's smallest layer the way a pull does, through the registry's redirect to
+   * its storage host (the `layer` phase). Off for a registry that bills per request. @default true
+   */
+  layerCheck?: boolean;
 }
 
 export interface PhaseTimings {
@@ -56,6 +64,28 @@ export interface PhaseTimings {
   firstByteMs: number | null;
   /** Fetching the image config to check the platform of a single-arch manifest. */
   platformMs: number | null;
+  /** The layer phase: the platform manifest of an index, the blob request and the first byte of the layer. */
+  layerMs: number | null;
+  /** From the blob request to the registry's redirect answer; null when the registry served the blob itself. */
+  layerRedirectMs: number | null;
+  /** DNS, connect, TLS and first byte of the request that served the layer's first byte (the storage host). */
+  layerDnsMs: number | null;
+  layerConnectMs: number | null;
+  layerTlsMs: number | null;
+  layerFirstByteMs: number | null;
+}
+
+/** What the layer phase read, and from where. */
+export interface LayerRead {
+  /** The smallest layer of the platform manifest, and its size as the manifest declares it; null until chosen. */
+  digest: string | null;
+  size: number | null;
+  /** The host that answered last: the storage host after a redirect, else the registry itself. */
+  storageHost: string | null;
+  /** Redirects followed from the registry towards the storage host. */
+  redirects: number;
+  /** Status of the last answer (206 or 200 when healthy); null when none came. */
+  status: number | null;
 }
 
 export interface ClockSkewEstimate {
@@ -92,6 +122,8 @@ export interface ProbeResult {
   /** Wall time of the whole target probe. */
   latencyMs: number;
   timings: PhaseTimings;
+  /** The layer phase; null when it did not run (switched off, or an earlier phase failed). */
+  layer: LayerRead | null;
   clockSkew: ClockSkewEstimate | null;
   /** Attempts the SDK made for GetAuthorizationToken (1 = no retry). */
   tokenAttempts: number;

@@ -2,7 +2,8 @@ import type { ProbeResult } from '../model/types.ts';
 
 /**
  * One JSON log line per target per run, with everything Logs Insights needs (per-phase timings live here,
- * not in metrics, because they would cost a metric each). Results carry no secret by construction.
+ * not in metrics, because they would cost a metric each: the dashboard's layer-phase widget queries them).
+ * Results carry no secret by construction.
  */
 export function probeLogRecord(result: ProbeResult, canaryName: string): Record<string, unknown> {
   return {
@@ -20,6 +21,8 @@ export function probeLogRecord(result: ProbeResult, canaryName: string): Record<
     digest: result.digest,
     latencyMs: result.latencyMs,
     timings: result.timings,
+    // The layer phase (which blob, from which storage host); its timings are in `timings.layer*`.
+    layer: result.layer,
     clockSkewSeconds: result.clockSkew?.seconds ?? null,
     clockSkewUncertaintySeconds: result.clockSkew?.uncertaintySeconds ?? null,
     clockSkewSdkCorrected: result.clockSkew?.sdkCorrected ?? false,

@@ -27,6 +27,14 @@ export const PROBE_CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   PinnedDigestMismatch: 'integrity',
   UnparseableManifest: 'integrity',
   UnparseableConfig: 'integrity',
+  /** A manifest with no layer a registry serves (a config-only artifact, or an index with no runnable entry). */
+  NoLayers: 'integrity',
+  /** A 2xx answer to a layer read that carried no byte of it. */
+  EmptyLayerResponse: 'integrity',
+  /** More redirects than MAX_BLOB_REDIRECTS: a loop, or a misconfigured proxy on the way to storage. */
+  TooManyRedirects: 'network',
+  /** A redirect the policy refuses to follow (lambda/model/redirect-policy.ts): plain HTTP from TLS, user info. */
+  RefusedRedirect: 'network',
 };
 
 /** Error names the SDK and ECR use for throttling (the SDK's own list, plus the registry's 429 code). */
@@ -214,6 +222,32 @@ export function classifyRegistryResponse(status: number, body: string, phase: Ph
   const code = first?.code ?? `HTTP_${status}`;
   const message = `registry answered ${status}${first?.message ? `: ${first.message}` : body.trim() ? `: ${body.trim().slice(0, 200)}` : ''}`;
   const category = categoryOfRegistryStatus(status, code, first?.message ?? body);
+  return new ProbeFailure(category, phase, code, message);
+}
+
+/**
+ * Classifies a non-2xx answer of the storage host a registry redirected a blob request to (ECR: S3, which answers
+ * with an XML `<Error><Code>…</Code><Message>…</Message></Error>`). The S3 error code decides where it names a
+ * category (AccessDenied, RequestTimeTooSkewed, SignatureDoesNotMatch, SlowDown), else the status does. The
+ * storage host is named, and for a 403 the likely cause: a policy that does not allow the layer bucket.
+ */
+export function classifyStorageResponse(
+  status: number,
+  body: string,
+  host: string,
+  phase: Phase,
+): ProbeFailure {
+  const s3Code = /<Code>([^<]{1,100})<\/Code>/.exec(body)?.[1];
+  const s3Message = /<Message>([^<]{1,300})<\/Message>/.exec(body)?.[1];
+  const code = s3Code ?? `HTTP_${status}`;
+  const said = s3Message ?? body.trim().slice(0, 200);
+  const hint =
+    status === 403
+      ? '; likely an S3 gateway endpoint policy, VPC endpoint policy or bucket policy that does not allow s3:GetObject on the layer bucket'
+      : '';
+  const message = `storage host ${host} answered ${status}${s3Code ? ` ${s3Code}` : ''}${said ? `: ${said}` : ''}${hint}`;
+  const category =
+    (s3Code && categoryOfErrorCode(s3Code, said)) || categoryOfRegistryStatus(status, null, said);
   return new ProbeFailure(category, phase, code, message);
 }
 

@@ -1,18 +1,27 @@
 import { performance } from 'node:perf_hooks';
 import { isRegistryUrlAllowed, manifestReference, REGISTRY_URL_ALLOWED } from '../model/image-ref.ts';
-import { PROBE_DEFAULTS } from '../model/limits.ts';
+import { MAX_BLOB_REDIRECTS, PROBE_DEFAULTS, TARGET_DEFAULTS } from '../model/limits.ts';
 import { formatPlatform, type Platform, parsePlatform } from '../model/platform.ts';
+import { mayCarryRegistryCredential, resolveRedirect } from '../model/redirect-policy.ts';
 import { remediationFor } from '../model/runbooks.ts';
 import { type ResolvedTarget, tokenDestinationProblem } from '../model/target.ts';
-import type { PhaseTimings, ProbeResult } from '../model/types.ts';
+import type { LayerRead, Phase, PhaseTimings, ProbeResult } from '../model/types.ts';
 import type { AwsClientFactory } from './aws-clients.ts';
-import { classifyNetworkError, classifyRegistryResponse, ProbeFailure } from './classify.ts';
+import {
+  classifyNetworkError,
+  classifyRegistryResponse,
+  classifyStorageResponse,
+  ProbeFailure,
+} from './classify.ts';
 import { type DateSample, estimateClockSkew, skewExceeds } from './clock-skew.ts';
 import {
   MANIFEST_MEDIA_TYPES,
   missingPlatforms,
+  type ParsedManifest,
   parseManifest,
   platformFromConfig,
+  platformMatches,
+  smallestLayer,
   verifyDigest,
 } from './manifest.ts';
 import { redact } from './redact.ts';
@@ -34,6 +43,11 @@ export interface ProbeOptions {
   tokenTimeoutMs?: number;
   /** The manifest request (and the config blob, when a platform check needs it). @default 10000 */
   manifestTimeoutMs?: number;
+  /**
+   * The layer phase as a whole: the platform manifest of an index, the blob request, its redirects and the first
+   * byte from the storage host. @default 5000
+   */
+  layerTimeoutMs?: number;
   /** Skew beyond this (after the estimate's uncertainty) fails the probe even when the pull worked. @default 60 */
   clockSkewThresholdSeconds?: number;
   /** Look up the caller identity with STS GetCallerIdentity, concurrently with the token call. @default true */
@@ -129,6 +143,12 @@ async function probeOne(
     tlsMs: null,
     firstByteMs: null,
     platformMs: null,
+    layerMs: null,
+    layerRedirectMs: null,
+    layerDnsMs: null,
+    layerConnectMs: null,
+    layerTlsMs: null,
+    layerFirstByteMs: null,
   };
   const registrySamples: DateSample[] = [];
   let failure: ProbeFailure | null = null;
@@ -136,6 +156,7 @@ async function probeOne(
   let mediaType: string | null = null;
   let offered: Platform[] = [];
   let registryUrl: string | null = null;
+  let layer: LayerRead | null = null;
 
   const token = await tokenPromise;
   timings.credentialsMs = token.credentialsMs;
@@ -158,6 +179,15 @@ async function probeOne(
       digest = pulled.digest;
       mediaType = pulled.mediaType;
       offered = pulled.platforms;
+      if (resolved.target.layerCheck ?? TARGET_DEFAULTS.layerCheck) {
+        layer = emptyLayerRead();
+        await readLayer(
+          { resolved, registryUrl, credential: token.credential, settings, agents, deps },
+          pulled.manifest,
+          layer,
+          timings,
+        );
+      }
     } catch (error) {
       failure = error instanceof ProbeFailure ? error : classifyNetworkError(error, 'manifest');
     }
@@ -217,6 +247,7 @@ async function probeOne(
     startedAt,
     latencyMs,
     timings,
+    layer,
     clockSkew,
     tokenAttempts: token.attempts.attempts,
     throttledResponses: token.attempts.throttled,
@@ -257,6 +288,7 @@ interface PulledManifest {
   mediaType: string;
   platforms: Platform[];
   dateSamples: DateSample[];
+  manifest: ParsedManifest;
 }
 
 async function pullManifest(
@@ -332,7 +364,7 @@ async function pullManifest(
       );
     }
   }
-  return { digest, mediaType: manifest.mediaType, platforms, dateSamples };
+  return { digest, mediaType: manifest.mediaType, platforms, dateSamples, manifest };
 }
 
 /**
@@ -348,38 +380,240 @@ async function fetchConfigPlatform(
   agents: RegistryAgents,
   deps: ProbeDeps,
 ): Promise<Platform> {
-  let url = new URL(`${registryUrl}/v2/${repository}/blobs/${configDigest}`);
-  const origin = url.origin;
-  for (let hop = 0; hop < 4; hop += 1) {
+  const blob = await getBlob(
+    { registryUrl, repository, digest: configDigest, credential, agents, now: deps.now },
+    { phase: 'platform', deadline: performance.now() + settings.manifestTimeoutMs, ranged: false },
+  );
+  if (blob.response.status !== 200) throw classifyBlobAnswer(blob, registryUrl, 'platform');
+  return platformFromConfig(blob.response.body);
+}
+
+interface LayerContext {
+  resolved: ResolvedTarget;
+  registryUrl: string;
+  credential: RegistryCredential;
+  settings: Settings;
+  agents: RegistryAgents;
+  deps: ProbeDeps;
+}
+
+function emptyLayerRead(): LayerRead {
+  return { digest: null, size: null, storageHost: null, redirects: 0, status: null };
+}
+
+/**
+ * The layer phase: the first byte of the smallest layer of the platform a pull would take (the first required
+ * platform, else the index's first entry), requested as a client does (`Range: bytes=0-0`), through the
+ * registry's redirect to its storage host, which gets no registry credential. Fills `read` and the layer timings
+ * as it goes, so a failure still names the storage host it failed at.
+ */
+async function readLayer(
+  context: LayerContext,
+  manifest: ParsedManifest,
+  read: LayerRead,
+  timings: PhaseTimings,
+): Promise<void> {
+  const started = performance.now();
+  const deadline = started + context.settings.layerTimeoutMs;
+  try {
+    const platformManifest = manifest.isIndex
+      ? await fetchPlatformManifest(context, manifest, deadline)
+      : manifest;
+    const layer = smallestLayer(platformManifest.layers);
+    if (!layer) {
+      throw new ProbeFailure(
+        'integrity',
+        'layer',
+        'NoLayers',
+        `the ${platformManifest.isIndex ? 'platform manifest is itself an index' : `manifest (${platformManifest.mediaType}) lists no layer a registry serves`}, so it is not a pullable image and the layer download cannot be checked; point the target at a runnable image, or set layerCheck to false`,
+      );
+    }
+    read.digest = layer.digest;
+    read.size = layer.size;
+    const blob = await getBlob(
+      {
+        registryUrl: context.registryUrl,
+        repository: context.resolved.ref.repository,
+        digest: layer.digest,
+        credential: context.credential,
+        agents: context.agents,
+        now: context.deps.now,
+      },
+      { phase: 'layer', deadline, ranged: true, read },
+    );
+    timings.layerRedirectMs = blob.redirectMs;
+    Object.assign(timings, {
+      layerDnsMs: blob.response.timings.dnsMs,
+      layerConnectMs: blob.response.timings.connectMs,
+      layerTlsMs: blob.response.timings.tlsMs,
+      layerFirstByteMs: blob.response.timings.firstByteMs,
+    });
+    const { status, body } = blob.response;
+    if (status !== 200 && status !== 206) throw classifyBlobAnswer(blob, context.registryUrl, 'layer');
+    if (body.length === 0 && layer.size > 0) {
+      throw new ProbeFailure(
+        'integrity',
+        'layer',
+        'EmptyLayerResponse',
+        `${blob.url.host} answered ${status} to the layer read of ${layer.digest} (${layer.size} bytes) with no byte of it`,
+      );
+    }
+  } finally {
+    timings.layerMs = elapsedSince(started);
+  }
+}
+
+/** The platform manifest of an index a pull would take: the first required platform's, else the first entry's. */
+async function fetchPlatformManifest(
+  context: LayerContext,
+  index: ParsedManifest,
+  deadline: number,
+): Promise<ParsedManifest> {
+  const required = (context.resolved.target.platforms ?? []).map((p) => parsePlatform(p) as Platform);
+  const first = required[0];
+  const entry = first
+    ? index.entries.find((candidate) => platformMatches(first, candidate.platform))
+    : index.entries[0];
+  if (!entry) {
+    throw new ProbeFailure(
+      'integrity',
+      'layer',
+      'NoLayers',
+      'the index lists no runnable platform manifest, so it is not a pullable image and the layer download cannot be checked',
+    );
+  }
+  const url = new URL(
+    `${context.registryUrl}/v2/${context.resolved.ref.repository}/manifests/${entry.digest}`,
+  );
+  let response: RegistryResponse;
+  try {
+    response = await registryGet(
+      {
+        url,
+        headers: { Authorization: context.credential.authorization, Accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        timeoutMs: remainingMs(deadline, url, 'layer'),
+        agents: context.agents,
+      },
+      context.deps.now,
+    );
+  } catch (error) {
+    throw classifyNetworkError(error, 'layer');
+  }
+  if (response.status !== 200) {
+    throw classifyRegistryResponse(response.status, response.body.toString('utf8'), 'layer');
+  }
+  verifyDigest(response.body, headerValue(response.headers['docker-content-digest']), entry.digest, 'layer');
+  return parseManifest(response.body, headerValue(response.headers['content-type']), 'layer');
+}
+
+interface BlobRequest {
+  registryUrl: string;
+  repository: string;
+  digest: string;
+  credential: RegistryCredential;
+  agents: RegistryAgents;
+  now: () => number;
+}
+
+interface BlobAnswer {
+  response: RegistryResponse;
+  /** The URL that gave `response`: the registry's, or the storage host's after redirects. */
+  url: URL;
+  /** Time of the registry's redirect answer; null when the registry served the blob itself. */
+  redirectMs: number | null;
+}
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * One blob GET the way a pull makes it: redirects followed by hand, under the redirect policy of
+ * lambda/model/redirect-policy.ts (the credential only to the registry's origin; no downgrade to plain HTTP; at
+ * most MAX_BLOB_REDIRECTS), every hop within the same deadline. `ranged` asks for the first byte only and stops
+ * reading there, whatever the server sends.
+ */
+async function getBlob(
+  request: BlobRequest,
+  how: { phase: Phase; deadline: number; ranged: boolean; read?: LayerRead },
+): Promise<BlobAnswer> {
+  const registry = new URL(request.registryUrl);
+  let url = new URL(`${request.registryUrl}/v2/${request.repository}/blobs/${request.digest}`);
+  let redirectMs: number | null = null;
+  for (let redirects = 0; ; redirects += 1) {
+    if (how.read) how.read.storageHost = url.host;
+    const headers: Record<string, string> = how.ranged ? { Range: 'bytes=0-0' } : {};
+    if (mayCarryRegistryCredential(url, registry)) headers.Authorization = request.credential.authorization;
     let response: RegistryResponse;
     try {
       response = await registryGet(
         {
           url,
-          headers: url.origin === origin ? { Authorization: credential.authorization } : {},
-          timeoutMs: settings.manifestTimeoutMs,
-          agents,
+          headers,
+          timeoutMs: remainingMs(how.deadline, url, how.phase),
+          agents: request.agents,
+          ...(how.ranged ? { readLimit: 1 } : {}),
         },
-        deps.now,
+        request.now,
       );
     } catch (error) {
-      throw classifyNetworkError(error, 'platform');
+      throw atHost(classifyNetworkError(error, how.phase), url, registry);
     }
+    if (how.read) how.read.status = response.status;
     const location = headerValue(response.headers.location);
-    if (response.status >= 300 && response.status < 400 && location) {
-      url = new URL(location, url);
-      continue;
+    if (!REDIRECT_STATUSES.has(response.status) || !location) return { response, url, redirectMs };
+    redirectMs ??= response.timings.totalMs;
+    if (redirects === MAX_BLOB_REDIRECTS) {
+      throw new ProbeFailure(
+        'network',
+        how.phase,
+        'TooManyRedirects',
+        `more than ${MAX_BLOB_REDIRECTS} redirects fetching blob ${request.digest} (the last one from ${url.host}): a redirect loop or a misconfigured proxy`,
+      );
     }
-    if (response.status !== 200)
-      throw classifyRegistryResponse(response.status, response.body.toString('utf8'), 'platform');
-    return platformFromConfig(response.body);
+    const next = resolveRedirect(location, url, registry);
+    if (next.problem !== null) {
+      throw new ProbeFailure(
+        'network',
+        how.phase,
+        'RefusedRedirect',
+        `blob ${request.digest}: ${next.problem}`,
+      );
+    }
+    if (how.read) how.read.redirects = redirects + 1;
+    url = next.url;
   }
-  throw new ProbeFailure(
-    'unknown',
-    'platform',
-    'TooManyRedirects',
-    `more than 3 redirects fetching ${configDigest}`,
+}
+
+/** A failed answer to a blob request: the registry's own error format, or the storage host's. */
+function classifyBlobAnswer(blob: BlobAnswer, registryUrl: string, phase: Phase): ProbeFailure {
+  const body = blob.response.body.toString('utf8');
+  return blob.url.origin === new URL(registryUrl).origin
+    ? classifyRegistryResponse(blob.response.status, body, phase)
+    : classifyStorageResponse(blob.response.status, body, blob.url.host, phase);
+}
+
+/** Names the storage host in a network failure past a redirect, where the registry host alone would mislead. */
+function atHost(failure: ProbeFailure, url: URL, registry: URL): ProbeFailure {
+  if (url.origin === registry.origin) return failure;
+  return new ProbeFailure(
+    failure.category,
+    failure.phase,
+    failure.code,
+    `storage host ${url.host} (the registry's redirect for the blob): ${failure.message}`,
   );
+}
+
+/** What is left of a phase's deadline for the next request; none left is a deadline failure naming the host. */
+function remainingMs(deadline: number, url: URL, phase: Phase): number {
+  const left = Math.floor(deadline - performance.now());
+  if (left <= 0) {
+    throw new ProbeFailure(
+      'network',
+      phase,
+      'DEADLINE_EXCEEDED',
+      `the ${phase} phase ran out of time before asking ${url.host}`,
+    );
+  }
+  return left;
 }
 
 /** An IAM role ARN matches the assumed-role sessions of that role; anything else must match exactly. */

@@ -14,6 +14,13 @@ export interface RegistryRequest {
   timeoutMs: number;
   /** Agents for connection reuse across targets of one run. */
   agents: RegistryAgents;
+  /**
+   * Of a 2xx answer, read at most this many body bytes, then close the connection: a ranged read whose server
+   * sent more than asked, or ignored the range and sends the whole blob, ends there instead of downloading it.
+   * Other answers (redirects, errors) are read whole, up to MAX_BODY_BYTES, for their headers and error text.
+   * @default MAX_BODY_BYTES, and more is an error
+   */
+  readLimit?: number;
 }
 
 export interface RegistryAgents {
@@ -104,24 +111,35 @@ export function registryGet(request: RegistryRequest, wallClock: () => number): 
       firstByteMs = since();
       const chunks: Buffer[] = [];
       let size = 0;
+      const status = res.statusCode ?? 0;
+      const limit =
+        request.readLimit !== undefined && status >= 200 && status < 300 ? request.readLimit : null;
+      const answer = (): RegistryResponse => ({
+        status,
+        headers: res.headers,
+        body: limit === null ? Buffer.concat(chunks) : Buffer.concat(chunks).subarray(0, limit),
+        sentAtMs,
+        receivedAtMs: wallClock(),
+        timings: stepDurations({ dnsMs, connectMs, tlsMs, firstByteMs }, since(), reusedConnection),
+      });
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        if (limit !== null) {
+          chunks.push(chunk);
+          if (size >= limit) {
+            finish(null, answer());
+            // The rest is not wanted: the connection goes, rather than back to the pool mid-body.
+            req.destroy();
+          }
+          return;
+        }
         if (size > MAX_BODY_BYTES) {
           req.destroy(new Error(`response from ${url.host} exceeds ${MAX_BODY_BYTES} bytes`));
           return;
         }
         chunks.push(chunk);
       });
-      res.on('end', () => {
-        finish(null, {
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks),
-          sentAtMs,
-          receivedAtMs: wallClock(),
-          timings: stepDurations({ dnsMs, connectMs, tlsMs, firstByteMs }, since(), reusedConnection),
-        });
-      });
+      res.on('end', () => finish(null, answer()));
       res.on('error', (error) => finish(error));
       res.on('aborted', () => finish(new Error(`connection to ${url.host} closed mid-response`)));
     });

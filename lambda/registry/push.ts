@@ -2,6 +2,7 @@ import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { OciImage } from '../model/oci-image.ts';
+import { mayCarryRegistryCredential } from '../model/redirect-policy.ts';
 
 /** Per-request deadline when none is given: generous for tiny blobs, short enough for a custom resource. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
@@ -251,7 +252,7 @@ function send(
   return new Promise((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = {};
     // The upload Location may name another host (a storage front end); credentials stay with the registry.
-    if (url.origin === client.base.origin) headers.authorization = client.authorization;
+    if (mayCarryRegistryCredential(url, client.base)) headers.authorization = client.authorization;
     if (opts.body !== undefined) headers['content-length'] = opts.body.length;
     if (opts.contentType !== undefined) headers['content-type'] = opts.contentType;
     const transport = url.protocol === 'https:' ? https : http;

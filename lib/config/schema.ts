@@ -111,6 +111,7 @@ export const TARGET_KEYS = [
   'expectedPrincipal',
   'registryUrl',
   'expectedDigest',
+  'layerCheck',
 ] as const satisfies ReadonlyArray<keyof ProbeTarget>;
 
 /** The validated configuration, with every default applied and overrides resolved per region. */

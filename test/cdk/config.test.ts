@@ -183,6 +183,11 @@ describe('invalid configurations: one line each, naming the field, the value and
       'targets[0].expectedDigest: got "sha256:abc"; allowed: sha256: followed by 64 lower-case hex digits',
     ],
     [
+      'a layer check switch that is not a boolean',
+      { ...BASE, targets: [{ image: 'app:1', layerCheck: 'no' }] },
+      'targets[0].layerCheck: got "no"; allowed: true or false',
+    ],
+    [
       'a malformed platform',
       { ...BASE, targets: [{ image: 'app:1', platforms: ['arm64'] }] },
       'targets[0].platforms[0]: got "arm64"; allowed: os/architecture[/variant]',

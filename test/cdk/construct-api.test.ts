@@ -40,6 +40,8 @@ const PROBE_ACTIONS = [
   ['logs:CreateLogStream', 'logs:PutLogEvents'],
   'ecr:GetAuthorizationToken',
   'ecr:BatchGetImage',
+  // The layer phase reads a layer of the seeded image (issue 13).
+  'ecr:GetDownloadUrlForLayer',
   'cloudwatch:PutMetricData',
   'sns:Publish',
   ['dynamodb:GetItem', 'dynamodb:PutItem'],

@@ -95,6 +95,22 @@ describe('one dashboard for all regions', () => {
     );
   });
 
+  it("graphs the layer phase from each region's probe log line with Logs Insights, not a metric", () => {
+    for (const [i, region] of REGIONS.entries()) {
+      const layer = widgets().find((w) => w.type === 'log' && w.properties.title?.includes(`(${region},`));
+      const properties = layer?.properties as { region?: string; query?: string; view?: string } | undefined;
+      expect(properties?.region).toBe(region);
+      expect(properties?.view).toBe('timeSeries');
+      // The log group the widget names is the one the region's probe writes to.
+      const stack = canaries[i] as NonNullable<(typeof canaries)[number]>;
+      const logGroupName = stack.canary.probeLogGroupName;
+      Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: logGroupName });
+      expect(properties?.query).toContain(`SOURCE '${logGroupName}'`);
+      expect(properties?.query).toContain('pct(timings.layerMs, 90)');
+      expect(properties?.query).toContain('pct(timings.layerFirstByteMs, 90)');
+    }
+  });
+
   it("finds each region's alarms by the ARN the naming function gives them", () => {
     const status = widgets().find((w) => w.properties.title === 'Alarms (us-east-1)');
     const names = canaries[1]?.canary.alarms.map((alarm) => alarm.alarmName) ?? [];

@@ -36,6 +36,12 @@ describe('probe role: exactly what the probe calls', () => {
         Effect: 'Allow',
         Resource: repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
       },
+      // The layer phase reads the first byte of one of its layers.
+      {
+        Action: 'ecr:GetDownloadUrlForLayer',
+        Effect: 'Allow',
+        Resource: repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
+      },
       {
         Action: 'cloudwatch:PutMetricData',
         Condition: { StringEquals: { 'cloudwatch:namespace': 'EcrPullCanary' } },
@@ -56,7 +62,7 @@ describe('probe role: exactly what the probe calls', () => {
     ]);
   });
 
-  it('with targets: blobs only where a platform check may read them, AssumeRole only on configured roles, KMS only on its key', () => {
+  it('with targets: blobs where the layer phase or a platform check reads them, AssumeRole only on configured roles, KMS only on its key', () => {
     const role = `arn:aws:iam::${ACCOUNT}:role/eks-node-role`;
     const template = canaryTemplate({
       regions: [REGION],
@@ -67,6 +73,7 @@ describe('probe role: exactly what the probe calls', () => {
         { image: 'app:1', platforms: ['linux/arm64'] },
         { image: '444455556666.dkr.ecr.us-east-1.amazonaws.com/shared/base:2' },
         { image: 'workload/api:3', assumeRoleArn: role },
+        { image: 'paid/mirror:4', layerCheck: false },
       ],
     });
     expect(statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource')).toEqual([
@@ -95,9 +102,19 @@ describe('probe role: exactly what the probe calls', () => {
           repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
           repoArn(REGION, ACCOUNT, 'app'),
           repoArn('us-east-1', '444455556666', 'shared/base'),
+          repoArn(REGION, ACCOUNT, 'paid/mirror'),
         ],
       },
-      { Action: 'ecr:GetDownloadUrlForLayer', Effect: 'Allow', Resource: repoArn(REGION, ACCOUNT, 'app') },
+      // Every target the probe pulls itself, for the layer phase, except the one that switched it off.
+      {
+        Action: 'ecr:GetDownloadUrlForLayer',
+        Effect: 'Allow',
+        Resource: [
+          repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
+          repoArn(REGION, ACCOUNT, 'app'),
+          repoArn('us-east-1', '444455556666', 'shared/base'),
+        ],
+      },
       { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: role },
       {
         Action: 'cloudwatch:PutMetricData',

@@ -34,6 +34,19 @@ export function healthyResult(overrides: Partial<ProbeResult> = {}): ProbeResult
       tlsMs: 2.6,
       firstByteMs: 9.2,
       platformMs: null,
+      layerMs: 21.5,
+      layerRedirectMs: 6.1,
+      layerDnsMs: 1.2,
+      layerConnectMs: 3.4,
+      layerTlsMs: 4.5,
+      layerFirstByteMs: 5.6,
+    },
+    layer: {
+      digest: `sha256:${'cd'.repeat(32)}`,
+      size: 58,
+      storageHost: 'prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com',
+      redirects: 1,
+      status: 206,
     },
     clockSkew: { seconds: 0.1, uncertaintySeconds: 0.5, source: 'date-header', sdkCorrected: false },
     tokenAttempts: 1,
@@ -67,6 +80,8 @@ export function failedResult(category: Category, overrides: Partial<ProbeResult>
     message: `what the probe saw for ${category}`,
     remediation: remediationFor(category),
     digest: category === 'clock-skew' ? DIGEST : null,
+    // Only a pull that got past the manifest (clock skew is judged after it) has a layer phase to report.
+    ...(category === 'clock-skew' ? {} : { layer: null }),
     ...overrides,
   });
 }

@@ -27,7 +27,12 @@ export type RegistryFault =
   /** Connection reset (TCP RST) without an answer. */
   | { readonly kind: 'reset' }
   /** Forwarded after `delayMs`. */
-  | { readonly kind: 'slow'; readonly delayMs: number };
+  | { readonly kind: 'slow'; readonly delayMs: number }
+  /**
+   * Blob GETs carrying credentials are answered as ECR does, with a 307 to `location(path)` (a pre-signed URL on
+   * the storage host); every other request is forwarded.
+   */
+  | { readonly kind: 'redirect-blobs'; readonly location: (blobPath: string) => string };
 
 export interface ProxiedRequest {
   readonly method: string;
@@ -154,6 +159,17 @@ export async function startRegistryFaultProxy(
         break;
       case 'reset':
         resetConnection(req);
+        break;
+      case 'redirect-blobs':
+        if (req.method === 'GET' && /^\/v2\/.+\/blobs\/[^/]+$/.test(req.url ?? '')) {
+          // ECR checks the token before it redirects; without one it answers 401 like any registry request.
+          if (req.headers.authorization) {
+            drainThen(req, () => {
+              res.writeHead(307, { location: active.location(req.url ?? '/'), 'content-length': '0' });
+              res.end();
+            });
+          } else sendJson(res, 401, 'UNAUTHORIZED', 'Not Authorized');
+        } else forward(req, res);
         break;
       case 'slow': {
         const timer = setTimeout(() => {
