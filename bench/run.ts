@@ -2,6 +2,7 @@
  * `npm run bench`: prints every figure the issues set a target for, from one run, with the command that
  * produced it. A missed target is printed as MISS; nothing here is tuned to pass.
  */
+import { SDK_NODE_WARNING_OPT_OUT } from '../lambda/sdk-node-notice.ts';
 import { leftoverMessage, startRunTmp } from '../scripts/run-tmp.ts';
 import { benchBundle } from './bundle.ts';
 import { benchCliVsAwsCli } from './cli-vs-awscli.ts';
@@ -9,6 +10,10 @@ import { benchCost } from './cost.ts';
 import { benchExplain } from './explain.ts';
 import { startBenchWorld } from './fixtures.ts';
 import { benchProbeOverhead } from './probe-overhead.ts';
+
+// The benchmark's own in-process SDK clients would print the SDK's Node.js support warning on this process's
+// stderr. The command under test is started with an environment of its own, without this, and its stderr is checked.
+process.env[SDK_NODE_WARNING_OPT_OUT] ??= 'true';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 
