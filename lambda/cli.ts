@@ -85,6 +85,10 @@ const OPTIONS = {
     help: `clock skew that fails the probe, in seconds (default ${PROBE_DEFAULTS.clockSkewThresholdSeconds})`,
   },
   'ca-file': { type: 'string', value: 'PATH', help: 'extra CA certificates (PEM) to trust for the registry' },
+  'no-layer-check': {
+    type: 'boolean',
+    help: 'stop at the manifest: read no layer through the storage redirect (the config key layerCheck: false)',
+  },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
   // Host metrics (issue 11): the datapoints the Lambda publishes, from this host.
   emit: {
@@ -251,6 +255,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
     ...(values['role-arn'] ? { assumeRoleArn: values['role-arn'] } : {}),
     ...(values['expect-principal'] ? { expectedPrincipal: values['expect-principal'] } : {}),
     ...(values.platform ? { platforms: values.platform } : {}),
+    ...(values['no-layer-check'] ? { layerCheck: false } : {}),
   };
   const defaultRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   try {
