@@ -1,10 +1,12 @@
-import { Validations } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { EXAMPLE_CONFIG_FILE } from '../../lib/config/locate.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
-import { ACCOUNT, synthApp } from './helpers.ts';
+import { ACCOUNT, cdkValidationViolations, synthApp } from './helpers.ts';
 
 const CONFIGS: Array<[string, CanaryConfigFile]> = [
   ['the defaults', { regions: ['eu-west-1'] }],
@@ -100,5 +102,36 @@ describe('cdk-nag AwsSolutions', () => {
       .validateScope(app)
       .violations.map((violation) => violation.ruleName);
     expect(rules).toContain('AwsSolutions-IAM5[Action::s3:*]');
+  });
+});
+
+/**
+ * The validation aws-cdk-lib runs on every `cdk synth` of a user (the test run turns it off elsewhere, for time:
+ * test/support/cdk-validation.ts): the CloudFormation resource schemas and CDK's default rules.
+ */
+describe("CDK's built-in CloudFormation validation", () => {
+  const SHIPPED_EXAMPLE = JSON.parse(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')) as CanaryConfigFile;
+
+  it.each([...CONFIGS, ['the shipped example', SHIPPED_EXAMPLE] as [string, CanaryConfigFile]])(
+    'finds nothing in any stack of %s',
+    (_what, config) => {
+      expect(cdkValidationViolations(synthApp(config).app)).toEqual([]);
+    },
+  );
+
+  it('does report what is wrong (the check is live)', () => {
+    const { app, canaries } = synthApp({ regions: ['eu-west-1'] });
+    const stack = canaries[0] as NonNullable<(typeof canaries)[0]>;
+    new CfnResource(stack, 'Unchecked', { type: 'AWS::SNS::Topic', properties: { NoSuchProperty: 1 } });
+    // What a user's `cdk synth` prints, kept out of the test output.
+    const warned = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(cdkValidationViolations(app)).toEqual([
+        expect.stringMatching(/^CloudFormation Validate \w+ .*\/Unchecked: .*NoSuchProperty/),
+      ]);
+      expect(warned.mock.calls.join('\n')).toContain('NoSuchProperty');
+    } finally {
+      warned.mockRestore();
+    }
   });
 });
