@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { App, CfnResource, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it, vi } from 'vitest';
 import { EXAMPLE_CONFIG_FILE } from '../../lib/config/locate.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import { validateConfig } from '../../lib/config/validate.ts';
+import { buildOrganizationApp } from '../../lib/organization/organization-app.ts';
 import { ACCOUNT, cdkValidationViolations, synthApp } from './helpers.ts';
 
 const CONFIGS: Array<[string, CanaryConfigFile]> = [
@@ -109,6 +112,9 @@ describe('cdk-nag AwsSolutions', () => {
  * The validation aws-cdk-lib runs on every `cdk synth` of a user (the test run turns it off elsewhere, for time:
  * test/support/cdk-validation.ts): the CloudFormation resource schemas and CDK's default rules.
  */
+const ORGANIZATION_EXAMPLE = fileURLToPath(new URL('../../canary.org.example.json', import.meta.url));
+
+/** In this one file, so that the engine starts once per run (in one worker), not once per file that uses it. */
 describe("CDK's built-in CloudFormation validation", () => {
   const SHIPPED_EXAMPLE = JSON.parse(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')) as CanaryConfigFile;
 
@@ -118,6 +124,16 @@ describe("CDK's built-in CloudFormation validation", () => {
       expect(cdkValidationViolations(synthApp(config).app)).toEqual([]);
     },
   );
+
+  it('finds nothing in any stack of the shipped organization example, the member template included', () => {
+    const file = JSON.parse(readFileSync(ORGANIZATION_EXAMPLE, 'utf8')) as CanaryConfigFile;
+    const { config, problems } = validateConfig(file);
+    if (!config?.organization) throw new Error(problems.join('\n'));
+    // Bundling skipped, as in organization.test.ts: the member's assets are staged as they are.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    buildOrganizationApp(app, { ...config, organization: config.organization });
+    expect(cdkValidationViolations(app)).toEqual([]);
+  });
 
   it('does report what is wrong (the check is live)', () => {
     const { app, canaries } = synthApp({ regions: ['eu-west-1'] });

@@ -14,7 +14,6 @@ import { assetBucketName } from '../../lib/organization/naming.ts';
 import { buildOrganizationApp, type OrganizationAppStacks } from '../../lib/organization/organization-app.ts';
 import { linkMetricFilter } from '../../lib/organization/organization-stack.ts';
 import { evaluate, type PolicyStatement } from '../support/iam-policy.ts';
-import { cdkValidationViolations } from './helpers.ts';
 
 const EXAMPLE_PATH = fileURLToPath(new URL('../../canary.org.example.json', import.meta.url));
 const EXAMPLE = JSON.parse(readFileSync(EXAMPLE_PATH, 'utf8')) as CanaryConfigFile;
@@ -282,15 +281,5 @@ describe('cdk-nag', () => {
   it('finds nothing unacknowledged in any stack, the member template included', () => {
     const report = new AwsSolutionsChecks().validateScope(app);
     expect(report.violations.map((v) => `${v.ruleName}: ${v.description}`)).toEqual([]);
-  });
-});
-
-describe("CDK's built-in CloudFormation validation (test/support/cdk-validation.ts)", () => {
-  it('finds nothing in any stack, the member template included', () => {
-    const { config } = validateConfig(TWENTY_TARGETS);
-    if (!config?.organization) throw new Error('invalid configuration');
-    const fresh = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    buildOrganizationApp(fresh, { ...config, organization: config.organization });
-    expect(cdkValidationViolations(fresh)).toEqual([]);
   });
 });

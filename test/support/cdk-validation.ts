@@ -7,9 +7,9 @@
  * engine was not started for: a third of the CPU time of the test run went there.
  *
  * So the test run turns it off (vitest.config.ts for the workers; the child processes that synthesize set it
- * themselves), and test/cdk/nag.test.ts and test/cdk/organization.test.ts turn it back on
- * (`cdkValidationViolations` in test/cdk/helpers.ts) for every configuration there, the shipped example and the
- * organization app, and require an empty report.
+ * themselves), and test/cdk/nag.test.ts turns it back on (`cdkValidationViolations` in test/cdk/helpers.ts)
+ * for every configuration there, the shipped example and the shipped organization example, and requires an
+ * empty report.
  */
 export const CDK_VALIDATION_ENV = 'CDK_VALIDATION';
 /** The environment that turns the validation off, for the test run and the processes it starts. */
