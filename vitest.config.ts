@@ -25,12 +25,14 @@ const CDK_CLEANUP = 'test/support/cdk-cleanup.ts';
 const BUILD_LAMBDA_CODE = 'test/support/build-lambda-code.ts';
 
 import { SDK_NODE_WARNING_OPT_OUT } from './lambda/sdk-node-notice.ts';
+import { CDK_VALIDATION_OFF } from './test/support/cdk-validation.ts';
 
 export default defineConfig({
   test: {
     pool: 'forks',
     // Test files that create SDK clients in process would each print the SDK's Node.js support warning.
-    env: { [SDK_NODE_WARNING_OPT_OUT]: 'true' },
+    // aws-cdk-lib's built-in template validation: off, for time (test/support/cdk-validation.ts).
+    env: { [SDK_NODE_WARNING_OPT_OUT]: 'true', ...CDK_VALIDATION_OFF },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -16,6 +16,7 @@ import { COMMANDS } from '../lambda/commands.ts';
 import { sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
 import { BUNDLE_FILE, LAMBDA_CODE_NAMES, lambdaCodeDir } from '../lib/lambda-code.ts';
 import { type InstalledPackage, npm, packAndInstall } from '../scripts/pack-install.ts';
+import { CDK_VALIDATION_OFF } from './support/cdk-validation.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
@@ -189,6 +190,8 @@ app.synth();
         CDK_OUTDIR: outdir,
         CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:enable-asset-metadata': true }),
         AWS_EC2_METADATA_DISABLED: 'true',
+        // CDK's template validation, off as in the whole run (test/support/cdk-validation.ts).
+        ...CDK_VALIDATION_OFF,
       }),
     });
     expect(synth.code, synth.stderr).toBe(0);

@@ -17,6 +17,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE, locateConfig, USER_CONFIG_FILE } from '../../lib/config/locate.ts';
 import { BUNDLE_FILE } from '../../lib/handler-bundling.ts';
+import { CDK_VALIDATION_OFF } from '../support/cdk-validation.ts';
 import { MINIMAL_CONFIG_PATH, synthApp } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -26,7 +27,10 @@ const CDK_CLI = resolve('node_modules/.bin/cdk');
 const work = mkdtempSync(join(tmpdir(), 'canary-app-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The environment of a clean clone with no AWS credentials: nothing to find, and no metadata service to wait for. */
+/**
+ * The environment of a clean clone with no AWS credentials: nothing to find, and no metadata service to wait for.
+ * CDK's template validation is off, as in the whole run (test/support/cdk-validation.ts).
+ */
 function noCredentials(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
@@ -36,6 +40,7 @@ function noCredentials(): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
     AWS_CONFIG_FILE: '/nonexistent/config',
+    ...CDK_VALIDATION_OFF,
   };
 }
 
