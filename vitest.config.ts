@@ -22,8 +22,8 @@ const registryFiles = testFiles.filter((file) => USES_REGISTRY.test(readFileSync
 const RUN_TMP = 'test/support/run-tmp.ts';
 // After every file: remove the assemblies CDK wrote to temp directories for Apps made without an outdir.
 const CDK_CLEANUP = 'test/support/cdk-cleanup.ts';
-// Before any test synthesizes: the prebuilt Lambda code the constructs deploy (dist/functions/).
-const BUILD_LAMBDA_CODE = 'test/support/build-lambda-code.ts';
+// Before any test: the prebuilt Lambda code the constructs deploy (dist/functions/) and the shipped command.
+const BUILD_SHIPPED_CODE = 'test/support/build-shipped-code.ts';
 
 import { SDK_NODE_WARNING_OPT_OUT } from './lambda/sdk-node-notice.ts';
 import { CDK_VALIDATION_OFF } from './test/support/cdk-validation.ts';
@@ -53,7 +53,7 @@ export default defineConfig({
           isolate: false,
           include: [`${TEST_DIR}/**/*.test.ts`],
           exclude: [...configDefaults.exclude, ...registryFiles],
-          globalSetup: [RUN_TMP, BUILD_LAMBDA_CODE],
+          globalSetup: [RUN_TMP, BUILD_SHIPPED_CODE],
           setupFiles: [CDK_CLEANUP],
         },
       },
@@ -62,7 +62,7 @@ export default defineConfig({
         test: {
           name: 'registry',
           include: registryFiles,
-          globalSetup: [RUN_TMP, BUILD_LAMBDA_CODE, 'test/support/global-setup.ts'],
+          globalSetup: [RUN_TMP, BUILD_SHIPPED_CODE, 'test/support/global-setup.ts'],
           // Fails each file with the missing Debian packages when the registry could not be started.
           setupFiles: [CDK_CLEANUP, 'test/support/require-registry.ts'],
         },

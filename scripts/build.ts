@@ -7,7 +7,7 @@
  *   (tsconfig.build.json), the package's `exports`.
  *
  * `node --import tsx scripts/build.ts functions` builds the Lambda code only (about 1.5 s): what `cdk synth` in a
- * clone (cdk.json) and the tests (test/support/build-lambda-code.ts) need before they synthesize.
+ * clone (cdk.json) and the tests (test/support/build-shipped-code.ts) need before they synthesize.
  */
 
 import { execFile } from 'node:child_process';

@@ -1,27 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { SYNOPSIS } from '../lambda/cli.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
-import {
-  buildCliBundle,
-  type CliBundle,
-  type CliRun,
-  PROBE_FROM_SOURCE,
-  runCliProcess,
-} from './support/cli-process.ts';
+import { type CliRun, cliBundle, PROBE_FROM_SOURCE, runCliProcess } from './support/cli-process.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
 const { multiArch } = registry.images;
 let world: ProbeEnvironment;
-let bundle: CliBundle;
 
 beforeAll(async () => {
-  [world, bundle] = await Promise.all([startProbeEnvironment(registry), buildCliBundle()]);
+  world = await startProbeEnvironment(registry);
 });
-afterAll(() => {
-  bundle?.remove();
-  return world?.close();
-});
+afterAll(() => world?.close());
 beforeEach(() => {
   world.double.reset();
   world.proxy.setFault(null);
@@ -35,7 +25,7 @@ beforeEach(() => {
 function cli(
   args: string[],
   extraEnv: Record<string, string> = {},
-  entry: readonly string[] = bundle.entry,
+  entry: readonly string[] = cliBundle(),
 ): Promise<CliRun> {
   return runCliProcess(args, { NODE_EXTRA_CA_CERTS: registry.caPath, ...world.env, ...extraEnv }, entry);
 }

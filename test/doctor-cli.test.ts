@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCliBundle, type CliBundle, type CliRun, runCliProcess } from './support/cli-process.ts';
+import { type CliRun, cliBundle, runCliProcess } from './support/cli-process.ts';
 import { type EcrLogin, ecrLogin, leakedSubstrings } from './support/doctor-host.ts';
 import { type EcrDouble, startEcrDouble } from './support/ecr-double.ts';
 import {
@@ -28,7 +28,6 @@ const ROLE = {
   arn: 'arn:aws:sts::111122223333:assumed-role/host-role/x',
 };
 
-let bundle: CliBundle;
 let sts: EcrDouble;
 let container: MetadataDouble;
 let imds: MetadataDouble;
@@ -36,8 +35,7 @@ let dir: string;
 let login: EcrLogin;
 
 beforeAll(async () => {
-  [bundle, sts, container, imds] = await Promise.all([
-    buildCliBundle('doctor'),
+  [sts, container, imds] = await Promise.all([
     startEcrDouble({
       identities: [CANARY_KEYS, ROLE],
       registryPassword: 'unused-registry-password',
@@ -55,7 +53,6 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  bundle?.remove();
   if (dir) rmSync(dir, { recursive: true, force: true });
   await Promise.all([sts?.close(), container?.close(), imds?.close()]);
 });
@@ -78,7 +75,7 @@ function doctor(args: string[], extra: Record<string, string>): Promise<CliRun> 
       AWS_EC2_METADATA_DISABLED: 'true',
       ...extra,
     },
-    bundle.entry,
+    cliBundle('doctor'),
   );
 }
 

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runExplain } from '../lambda/explain/cli.ts';
 import { RUNBOOKS } from '../lambda/model/runbooks.ts';
 import type { Category } from '../lambda/model/types.ts';
-import { buildCli } from '../scripts/build.ts';
+import { cliBundle } from './support/cli-process.ts';
 
 interface Run {
   code: number;
@@ -18,22 +16,11 @@ interface Run {
 /** How `npm run explain` starts it: from source through tsx (about a second per process, transpiling). */
 const TSX_ENTRY = ['--import', 'tsx', 'bin/explain.ts'];
 
-/**
- * The shipped command (`npm run build` → dist/cli.mjs, `explain` subcommand), built once for this file into the run's temp
- * directory: every case below starts plain `node` on it; one case runs the sources through tsx.
- */
-let dir: string;
-let bundle: string[];
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'explain-bundle-'));
-  bundle = [await buildCli(join(dir, 'cli.mjs')), 'explain'];
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+/** The shipped command (`npm run build` → dist/cli.mjs, `explain` subcommand), built once for the run. */
+const bundle = cliBundle('explain');
 
 /** Runs `explain` as a user would: its own process, arguments, and standard input (closed when not given). */
-function explain(args: string[], input = '', entry: string[] = bundle): Promise<Run> {
+function explain(args: string[], input = '', entry: readonly string[] = bundle): Promise<Run> {
   return new Promise((resolve) => {
     // No AWS variables, no network: explain never calls anything.
     const child = spawn(process.execPath, [...entry, ...args], { env: { PATH: process.env.PATH ?? '' } });

@@ -18,7 +18,7 @@ export const MINIMAL_CONFIG = JSON.parse(readFileSync(MINIMAL_CONFIG_PATH, 'utf8
 
 /**
  * Builds the app from a configuration as bin/app.ts does. The functions' code is the prebuilt directories
- * the global setup builds once per run (test/support/build-lambda-code.ts), as in a user's app; `bundle` only
+ * the global setup builds once per run (test/support/build-shipped-code.ts), as in a user's app; `bundle` only
  * adds the asset metadata tests use to find each function's code in the assembly.
  */
 export function synthApp(

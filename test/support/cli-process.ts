@@ -1,9 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { inject } from 'vitest';
 import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/sdk-node-notice.ts';
-import { buildCli } from '../../scripts/build.ts';
 
 export interface CliRun {
   code: number;
@@ -14,38 +11,24 @@ export interface CliRun {
 /** How `npm run probe` starts the CLI without a current bundle: from source through tsx (about a second). */
 export const PROBE_FROM_SOURCE: readonly string[] = ['--import', 'tsx', 'bin/probe.ts'];
 
-/** The command bundled exactly as `npm run build` ships it, in its own temp directory: `node <entry>`. */
-export interface CliBundle {
-  /** The arguments to `node` that start the bundle (with the subcommand). */
-  readonly entry: readonly string[];
-  remove(): void;
-}
-
 /**
- * Builds the shipped `ecr-pull-canary` bundle (`dist/cli.mjs`) once for a test file, so each case starts plain
- * `node` (a fraction of a second) instead of transpiling the sources through tsx again. The entry runs the
- * given subcommand; `probe` by default.
+ * `node` arguments that start the shipped `ecr-pull-canary` command (`npm run build` → dist/cli.mjs) with a
+ * subcommand: the bundle the global setup built once for the run (test/support/build-shipped-code.ts), so each
+ * case starts plain `node` (a fraction of a second) instead of transpiling the sources through tsx again.
  */
-export async function buildCliBundle(command: 'probe' | 'explain' | 'doctor' = 'probe'): Promise<CliBundle> {
-  const dir = mkdtempSync(join(tmpdir(), `${command}-bundle-`));
-  try {
-    const file = await buildCli(join(dir, 'cli.mjs'));
-    return { entry: [file, command], remove: () => rmSync(dir, { recursive: true, force: true }) };
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+export function cliBundle(command: 'probe' | 'explain' | 'doctor' = 'probe'): readonly string[] {
+  return [inject('cliBundle'), command];
 }
 
 /**
- * Runs the CLI as a user would: its own process (`entry`: the shipped bundle, or `bin/probe.ts` through tsx
- * by default), configured only by its arguments and the given environment (nothing inherited but PATH; the
+ * Runs the CLI as a user would: its own process (`entry`: the shipped bundle's `probe` by default, or
+ * PROBE_FROM_SOURCE), configured only by its arguments and the given environment (nothing inherited but PATH; the
  * SDK's Node.js support notice is opted out unless the environment says otherwise).
  */
 export function runCliProcess(
   args: string[],
   env: Record<string, string>,
-  entry: readonly string[] = PROBE_FROM_SOURCE,
+  entry: readonly string[] = cliBundle(),
 ): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
