@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { SYNOPSIS } from '../lambda/cli.ts';
+import { runCommand } from '../lambda/commands.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
 import { type CliRun, cliBundle, PROBE_FROM_SOURCE, runCliProcess } from './support/cli-process.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
@@ -28,6 +29,38 @@ function cli(
   entry: readonly string[] = cliBundle(),
 ): Promise<CliRun> {
   return runCliProcess(args, { NODE_EXTRA_CA_CERTS: registry.caPath, ...world.env, ...extraEnv }, entry);
+}
+
+/**
+ * The dispatcher bin/ecr-pull-canary.ts runs (lambda/commands.ts), called in process with the same arguments and
+ * environment, for answers decided before any I/O: usage errors and refused images. One usage error and the
+ * refusals (test/token-destination.test.ts) also run in the command's own process.
+ */
+async function cliInProcess(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommand(['probe', ...args], {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: { ...world.env, ...extraEnv },
+    stdin: null,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Exit 2, one line naming the problem, then the one-line synopsis; none of Node's own parser advice. */
+function expectUsageError(run: CliRun, expected: string): void {
+  expect(run.code).toBe(2);
+  const [problem, ...rest] = run.stderr.split('\n');
+  expect(problem).toMatch(/^ecr-pull-canary: /);
+  expect(problem).toContain(expected);
+  expect(rest).toEqual([SYNOPSIS, '']);
+  expect(run.stderr).not.toContain('positional argument');
+  expect(run.stdout).toBe('');
 }
 
 function expectNoSecret(run: CliRun): void {
@@ -149,21 +182,17 @@ describe('probe CLI', () => {
       '--registry-url "https://registry.example.com/v2" is not allowed',
     ],
   ])('exits 2 for usage error %j, naming it', async (args, expected) => {
-    const run = await cli(args);
-    expect(run.code).toBe(2);
-    // One line naming the problem, then the one-line synopsis; none of Node's own parser advice.
-    const [problem, ...rest] = run.stderr.split('\n');
-    expect(problem).toMatch(/^ecr-pull-canary: /);
-    expect(problem).toContain(expected);
-    expect(rest).toEqual([SYNOPSIS, '']);
-    expect(run.stderr).not.toContain('positional argument');
-    expect(run.stdout).toBe('');
+    expectUsageError(await cliInProcess(args), expected);
+  });
+
+  it('exits 2 for a usage error in its own process, with the line and the synopsis on stderr', async () => {
+    expectUsageError(await cli(['--bogus', image]), 'unknown option --bogus');
   });
 
   it.each(['docker.io/library/nginx:latest', 'ghcr.io/org/app:1', 'localhost:5000/canary/multi:v1'])(
     'exits 2 before any network call for %s on another registry without --registry-url',
     async (other) => {
-      const run = await cli([other, '--json']);
+      const run = await cliInProcess([other, '--json']);
       expect(run.code).toBe(2);
       const host = other.slice(0, other.indexOf('/'));
       expect(run.stderr).toContain(`IMAGE "${other}": registry host "${host}" is not an ECR registry host`);
@@ -207,7 +236,7 @@ describe('probe CLI', () => {
   });
 
   it('exits 2 when no region can be found', async () => {
-    const run = await cli([image], { AWS_REGION: '' });
+    const run = await cliInProcess([image], { AWS_REGION: '' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no region');
   });
