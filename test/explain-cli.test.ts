@@ -19,8 +19,28 @@ const TSX_ENTRY = ['--import', 'tsx', 'bin/explain.ts'];
 /** The shipped command (`npm run build` → dist/cli.mjs, `explain` subcommand), built once for the run. */
 const bundle = cliBundle('explain');
 
+/**
+ * `explain` as bin/ecr-pull-canary.ts runs it (runExplain, lambda/explain/cli.ts), in process: the arguments, and
+ * standard input as a pipe that holds `input` (empty when not given). The cases below that need the command's
+ * own process (exit status, real standard input, the bundle, the sources through tsx) use explainProcess.
+ */
+async function explain(args: string[], input = ''): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runExplain(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    stdin: Readable.from(input ? [Buffer.from(input)] : []),
+  });
+  return { code, stdout, stderr };
+}
+
 /** Runs `explain` as a user would: its own process, arguments, and standard input (closed when not given). */
-function explain(args: string[], input = '', entry: readonly string[] = bundle): Promise<Run> {
+function explainProcess(args: string[], input = '', entry: readonly string[] = bundle): Promise<Run> {
   return new Promise((resolve) => {
     // No AWS variables, no network: explain never calls anything.
     const child = spawn(process.execPath, [...entry, ...args], { env: { PATH: process.env.PATH ?? '' } });
@@ -39,6 +59,13 @@ function explain(args: string[], input = '', entry: readonly string[] = bundle):
     });
     child.stdin.end(input);
   });
+}
+
+function expectUsageError(run: Run, expected: string): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(expected);
+  expect(run.stderr).toContain('Run with --help for usage.');
+  expect(run.stdout).toBe('');
 }
 
 interface CorpusEntry {
@@ -198,15 +225,15 @@ describe('explain CLI', () => {
     [['--json'], 'the error text is empty'],
     [['   '], 'the error text is empty'],
   ])('exits 2 for usage error %j, naming it', async (args, expected) => {
-    const run = await explain(args);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(expected);
-    expect(run.stderr).toContain('Run with --help for usage.');
-    expect(run.stdout).toBe('');
+    expectUsageError(await explain(args), expected);
+  });
+
+  it('exits 2 for a usage error in its own process, naming it on stderr', async () => {
+    expectUsageError(await explainProcess(['--bogus']), "Unknown option '--bogus'");
   });
 
   it('runs from source as `npm run explain` does (node --import tsx bin/explain.ts)', async () => {
-    const run = await explain([SEED_DENIED], '', TSX_ENTRY);
+    const run = await explainProcess([SEED_DENIED], '', TSX_ENTRY);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe('permission: Access denied');
     expect(run.stderr).toBe('');
@@ -288,7 +315,7 @@ describe('the whole corpus through `explain --json`, reading each message from s
     await Promise.all(
       Array.from({ length: 2 }, async () => {
         for (let entry = queue.shift(); entry; entry = queue.shift()) {
-          const run = await explain(['--json'], entry.message, bundle);
+          const run = await explainProcess(['--json'], entry.message);
           const problem = verdict(entry, run.stdout, run.code);
           if (problem) wrong.push(problem);
         }
