@@ -38,7 +38,7 @@ export default defineConfig({
     // projects' files share the workers: on 2 cores the run went from 105 s to 75 s.
     maxWorkers: availableParallelism(),
     // Test files that create SDK clients in process would each print the SDK's Node.js support warning.
-    // aws-cdk-lib's built-in template validation: off for time, on where tested (test/support/cdk-validation.ts).
+    // aws-cdk-lib's built-in template validation: off, for time (test/support/cdk-validation.ts).
     env: { [SDK_NODE_WARNING_OPT_OUT]: 'true', ...CDK_VALIDATION_OFF },
     testTimeout: 30_000,
     hookTimeout: 60_000,

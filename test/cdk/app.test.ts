@@ -29,7 +29,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
  * The environment of a clean clone with no AWS credentials: nothing to find, and no metadata service to wait for.
- * CDK's template validation is off, as in the whole run (test/support/cdk-validation.ts, tested in nag.test.ts).
+ * CDK's template validation is off, as in the whole run (test/support/cdk-validation.ts).
  */
 function noCredentials(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(

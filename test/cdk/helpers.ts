@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
-import { vi } from 'vitest';
 import { buildCanaryApp, type CanaryAppStacks } from '../../lib/canary-app.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
-import { CDK_VALIDATION_ENV } from '../support/cdk-validation.ts';
 
 export const ACCOUNT = '111122223333';
 
@@ -96,40 +92,4 @@ export function logicalIdByPath(template: Template, pathSuffix: string): string 
  */
 export function maskAssetHashes(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value).replace(/(?<!sha256:)\b[0-9a-f]{64}\b/g, '[ASSET HASH]'));
-}
-
-interface ValidationReport {
-  pluginReports: Array<{
-    pluginName: string;
-    violations: Array<{
-      ruleName: string;
-      description: string;
-      violatingConstructs: Array<{ constructPath: string }>;
-    }>;
-  }>;
-}
-
-/**
- * Synthesizes `app` with aws-cdk-lib's built-in CloudFormation validation on (the test run turns it off:
- * test/support/cdk-validation.ts) and returns every violation it reported, one line each
- * (`plugin rule construct-path: description`). Throws when the validation did not run (no report written).
- */
-export function cdkValidationViolations(app: App): string[] {
-  vi.stubEnv(CDK_VALIDATION_ENV, 'true');
-  try {
-    const assembly = app.synth();
-    const report = JSON.parse(
-      readFileSync(join(assembly.directory, VALIDATION_REPORT_FILE), 'utf8'),
-    ) as ValidationReport;
-    return report.pluginReports.flatMap((plugin) =>
-      plugin.violations.flatMap((violation) =>
-        violation.violatingConstructs.map(
-          (construct) =>
-            `${plugin.pluginName} ${violation.ruleName} ${construct.constructPath}: ${violation.description}`,
-        ),
-      ),
-    );
-  } finally {
-    vi.unstubAllEnvs();
-  }
 }

@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { App, CfnResource, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { describe, expect, it, vi } from 'vitest';
-import { buildCanaryApp } from '../../lib/canary-app.ts';
-import { EXAMPLE_CONFIG_FILE } from '../../lib/config/locate.ts';
+import { describe, expect, it } from 'vitest';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
-import { validateConfig } from '../../lib/config/validate.ts';
-import { buildOrganizationApp } from '../../lib/organization/organization-app.ts';
-import { ACCOUNT, cdkValidationViolations, synthApp } from './helpers.ts';
+import { ACCOUNT, synthApp } from './helpers.ts';
 
 const CONFIGS: Array<[string, CanaryConfigFile]> = [
   ['the defaults', { regions: ['eu-west-1'] }],
@@ -106,50 +100,5 @@ describe('cdk-nag AwsSolutions', () => {
       .validateScope(app)
       .violations.map((violation) => violation.ruleName);
     expect(rules).toContain('AwsSolutions-IAM5[Action::s3:*]');
-  });
-});
-
-/**
- * The validation aws-cdk-lib runs on every `cdk synth` of a user (the test run turns it off elsewhere, for time:
- * test/support/cdk-validation.ts): the CloudFormation resource schemas and CDK's default rules.
- */
-const ORGANIZATION_EXAMPLE = fileURLToPath(new URL('../../canary.org.example.json', import.meta.url));
-
-/** In this one file, so that the engine starts once per run (in one worker), not once per file that uses it. */
-describe("CDK's built-in CloudFormation validation", () => {
-  it('finds nothing in any stack of these configurations, the shipped example and the organization example', () => {
-    // One app holding them all, each under a name of its own: the engine starts once (about 2.5 s) for every
-    // resource type they use, where an app per configuration restarted it for each new set of types.
-    // Bundling skipped, as in organization.test.ts: the organization member's assets are staged as they are.
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const files: Array<[string, CanaryConfigFile]> = [
-      ...CONFIGS,
-      ['the shipped example', JSON.parse(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'))],
-      ['the shipped organization example', JSON.parse(readFileSync(ORGANIZATION_EXAMPLE, 'utf8'))],
-    ];
-    const names = files.map(([what, file], index) => {
-      const { config, problems } = validateConfig({ ...file, name: `validated-${index}` });
-      if (!config) throw new Error(`${what}: ${problems.join('; ')}`);
-      if (config.organization) buildOrganizationApp(app, { ...config, organization: config.organization });
-      else buildCanaryApp(app, config, { defaultAccount: ACCOUNT });
-      return `${config.name}: ${what}`;
-    });
-    expect(cdkValidationViolations(app), names.join('\n')).toEqual([]);
-  });
-
-  it('does report what is wrong (the check is live)', () => {
-    const { app, canaries } = synthApp({ regions: ['eu-west-1'] });
-    const stack = canaries[0] as NonNullable<(typeof canaries)[0]>;
-    new CfnResource(stack, 'Unchecked', { type: 'AWS::SNS::Topic', properties: { NoSuchProperty: 1 } });
-    // What a user's `cdk synth` prints, kept out of the test output.
-    const warned = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      expect(cdkValidationViolations(app)).toEqual([
-        expect.stringMatching(/^CloudFormation Validate \w+ .*\/Unchecked: .*NoSuchProperty/),
-      ]);
-      expect(warned.mock.calls.join('\n')).toContain('NoSuchProperty');
-    } finally {
-      warned.mockRestore();
-    }
   });
 });
