@@ -34,8 +34,8 @@ export default defineConfig({
   test: {
     pool: 'forks',
     // One worker per core, where vitest's default leaves one core to itself (a single worker on a 2-core machine).
-    // Much of a test file's time is spent waiting on child processes, sockets and deadlines, and the two
-    // projects' files share the workers: on 2 cores the run went from 105 s to 75 s.
+    // Much of a test file's time is spent waiting on child processes, sockets and deadlines: on 2 cores the run
+    // took about 30% less wall time. Three workers on 2 cores were no faster.
     maxWorkers: availableParallelism(),
     // Test files that create SDK clients in process would each print the SDK's Node.js support warning.
     // aws-cdk-lib's built-in template validation: off, for time (test/support/cdk-validation.ts).
