@@ -83,13 +83,10 @@ export function formatNotification(
       'Likely causes, most likely first:',
       ...runbook.causes.map((cause) => `  - ${cause}`),
       '',
-      'Checks (from the same network and identity as the failing workload):',
-      ...runbook.checks.map((check) => `  $ ${check}`),
+      ...checkLines(runbook.checks),
     );
   }
-  lines.push('');
-  if (context.dashboardUrl) lines.push(`Dashboard: ${context.dashboardUrl}`);
-  if (context.logsUrl) lines.push(`Logs:      ${context.logsUrl}`);
+  lines.push('', ...linkLines(context));
   return {
     subject,
     message: `${lines.join('\n').trimEnd()}\n`,
@@ -120,4 +117,23 @@ export function consoleUrls(
 
 function truncate(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 3)}...`;
+}
+
+/** The runbook's checks as a message lists them; the canary's and the workload watcher's messages share it. */
+export function checkLines(checks: readonly string[]): string[] {
+  return [
+    'Checks (from the same network and identity as the failing workload):',
+    ...checks.map((check) => `  $ ${check}`),
+  ];
+}
+
+/** The dashboard and logs links that end every message, each only when known. */
+export function linkLines(context: {
+  dashboardUrl?: string | null | undefined;
+  logsUrl?: string | null | undefined;
+}): string[] {
+  return [
+    ...(context.dashboardUrl ? [`Dashboard: ${context.dashboardUrl}`] : []),
+    ...(context.logsUrl ? [`Logs:      ${context.logsUrl}`] : []),
+  ];
 }

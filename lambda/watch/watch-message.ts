@@ -6,7 +6,7 @@ import { DIAGNOSIS_KIND_ATTRIBUTE } from '../model/contract.ts';
 import { RUNBOOKS } from '../model/runbooks.ts';
 import type { Category } from '../model/types.ts';
 import { WATCH_METRIC } from '../model/watch-contract.ts';
-import { severityOf } from '../outputs/notification.ts';
+import { checkLines, linkLines, severityOf } from '../outputs/notification.ts';
 import type { WorkloadFailure } from './workload-event.ts';
 
 /** The canary's latest verdict in the region, from its per-target state items. */
@@ -84,14 +84,12 @@ export function formatWatchNotification(
     '',
     `Fix: ${runbook.fix}`,
     '',
-    'Checks (from the same network and identity as the failing workload):',
-    ...runbook.checks.map((check) => `  $ ${check}`),
+    ...checkLines(runbook.checks),
     '',
     `One message per workload and category; repeats are counted in the ${WATCH_METRIC.pullFailures} metric.`,
     `Canary: ${context.canaryName}`,
+    ...linkLines(context),
   ];
-  if (context.dashboardUrl) lines.push(`Dashboard: ${context.dashboardUrl}`);
-  if (context.logsUrl) lines.push(`Logs:      ${context.logsUrl}`);
   return {
     subject,
     message: `${lines.join('\n').trimEnd()}\n`,
