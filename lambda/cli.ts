@@ -11,7 +11,6 @@ import {
 import { IAM_ROLE_ARN, PRINCIPAL_ARN } from './model/arn.ts';
 import {
   ImageReferenceError,
-  isRegion,
   isRegistryUrlAllowed,
   parseImageReference,
   REGISTRY_URL_ALLOWED,
@@ -25,6 +24,7 @@ import {
   TARGET_NAME_PATTERN,
 } from './model/limits.ts';
 import { parsePlatform } from './model/platform.ts';
+import { isKnownRegion, knownRegionAllowed } from './model/regions.ts';
 import { resolveTarget, TargetConfigError } from './model/target.ts';
 import type { ProbeTarget } from './model/types.ts';
 import { createAwsClientFactory } from './probe/aws-clients.ts';
@@ -195,8 +195,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
     );
   }
   const image = positionals[0] as string;
-  if (values.region !== undefined && !isRegion(values.region)) {
-    throw new UsageError(`--region "${values.region}" is not a region name such as eu-west-1`);
+  if (values.region !== undefined && !isKnownRegion(values.region)) {
+    throw new UsageError(
+      `--region "${values.region}" is not allowed; allowed: ${knownRegionAllowed(values.region)}`,
+    );
   }
   // The configuration file's rules for assumeRoleArn and expectedPrincipal.
   const arns = [
@@ -295,7 +297,7 @@ function metricsRequest(values: ParsedOptions['values']): MetricsRequest {
     if (emit === undefined && !values.publish) {
       throw new UsageError('--namespace applies only with --emit emf or --publish');
     }
-    if (!NAMESPACE_PATTERN.test(namespace) || /^aws\//i.test(namespace)) {
+    if (!NAMESPACE_PATTERN.test(namespace)) {
       throw new UsageError(
         `--namespace "${namespace}" is not allowed; allowed: 1-255 characters of letters, digits and . _ - / # :, not starting with "AWS/"`,
       );

@@ -41,6 +41,13 @@ export interface NotificationOptions {
    * @default false
    */
   readonly encryption?: boolean;
+  /**
+   * With `topicArn`: create the `emails` and `httpsEndpoints` subscriptions on that existing topic. Opt-in, since
+   * SNS refuses an endpoint already subscribed with other attributes, and deleting the stack would remove a
+   * subscription the team relies on.
+   * @default false
+   */
+  readonly subscribeExistingTopic?: boolean;
 }
 
 export interface AlarmTopicProps extends NotificationOptions {

@@ -24,6 +24,7 @@ import {
   METRIC,
   STATE_TABLE,
 } from '../lambda/model/contract.ts';
+import { CONFIG_FIELDS } from '../lambda/model/fields.ts';
 import { parseImageReference } from '../lambda/model/image-ref.ts';
 import {
   ALARM_DEFAULTS,
@@ -43,7 +44,13 @@ import {
 } from './canary-alarms.ts';
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import { KnownGoodImage } from './known-good-image.ts';
-import { checkCanarySettings, checkRegionalSettings, Problems, type SettingPaths } from './validation.ts';
+import {
+  checkCanarySettings,
+  checkField,
+  checkRegionalSettings,
+  Problems,
+  type SettingPaths,
+} from './validation.ts';
 
 export interface EcrPullCanaryProps {
   /**
@@ -615,6 +622,10 @@ function validate(
     },
     PROP_PATHS,
   );
+  // The subscriptions and switches as declared for the file's `notifications`; the topic and its key below.
+  if (props.notifications !== undefined) {
+    checkField(p, 'notifications', props.notifications, CONFIG_FIELDS.notifications);
+  }
   const targets = checkRegionalSettings(
     p,
     {

@@ -1,25 +1,22 @@
 import { Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { IAM_ROLE_ARN, KMS_KEY_ARN, PRINCIPAL_ARN, parseTopicArn } from '../lambda/model/arn.ts';
+import { KMS_KEY_ARN, parseTopicArn } from '../lambda/model/arn.ts';
 import type { HandlerTarget } from '../lambda/model/contract.ts';
+import { closest } from '../lambda/model/did-you-mean.ts';
 import {
-  isDigest,
-  isRegistryUrlAllowed,
-  needsExplicitRegistry,
-  parseImageReference,
-  REGISTRY_URL_ALLOWED,
-  tokenHostAllowed,
-} from '../lambda/model/image-ref.ts';
-import {
-  ALARM_DEFAULTS,
-  CANARY_DEFAULTS,
-  CANARY_NAME_PATTERN,
-  LATENCY_STATISTICS,
-  LIMITS,
-  maxTimeoutSeconds,
-  NAMESPACE_PATTERN,
-} from '../lambda/model/limits.ts';
-import { parsePlatform } from '../lambda/model/platform.ts';
+  ALARM_FIELDS,
+  accepts,
+  allowedText,
+  CONFIG_FIELDS,
+  type Field,
+  type Fields,
+  NOTIFICATION_FIELDS,
+  numberAllowed,
+  TARGET_FIELDS,
+} from '../lambda/model/fields.ts';
+import { needsExplicitRegistry, parseImageReference, tokenHostAllowed } from '../lambda/model/image-ref.ts';
+import { ALARM_DEFAULTS, CANARY_DEFAULTS, LIMITS, maxTimeoutSeconds } from '../lambda/model/limits.ts';
+import { isKnownRegion, knownRegionAllowed } from '../lambda/model/regions.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/model/seed-contract.ts';
 import { resolveTarget } from '../lambda/model/target.ts';
 import type { ProbeTarget } from '../lambda/model/types.ts';
@@ -79,30 +76,57 @@ export function checkKeys(
   }
 }
 
-export function closest(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
+/**
+ * Checks a value against its declaration (lambda/model/fields.ts) and reports what the declaration allows: a
+ * list's size and each item, an object's keys (with "did you mean") and each of its fields that the declaration
+ * does not leave to code (`custom`). A string the CDK resolves only at deploy time (a token) is not checked.
+ * True when it found no problem.
+ */
+export function checkField(p: Problems, path: string, value: unknown, field: Field): boolean {
+  const before = p.found;
+  const fail = () => p.add(path, value, `allowed: ${allowedText(field, value)}`);
+  switch (field.type) {
+    case 'list':
+      if (
+        !Array.isArray(value) ||
+        value.length < (field.minItems ?? 0) ||
+        value.length > (field.maxItems ?? Number.POSITIVE_INFINITY)
+      ) {
+        fail();
+        break;
+      }
+      value.forEach((item, i) => {
+        checkField(p, `${path}[${i}]`, item, field.items);
+      });
+      break;
+    case 'object':
+      if (value === null && field.nullable) break;
+      if (!isObject(value)) {
+        fail();
+        break;
+      }
+      checkKeys(p, path, value, Object.keys(field.fields));
+      for (const [key, inner] of Object.entries(field.fields)) {
+        const here = `${path}.${key}`;
+        if (value[key] === undefined) {
+          if (inner.required) p.add(here, undefined, `allowed: ${allowedText(inner, undefined)}`);
+        } else if (!inner.custom) {
+          checkField(p, here, value[key], inner);
+        }
+      }
+      break;
+    case 'regionMap':
+      if (!isObject(value)) {
+        fail();
+        break;
+      }
+      for (const [key, inner] of Object.entries(value)) checkField(p, `${path}.${key}`, inner, field.values);
+      break;
+    default:
+      if (typeof value === 'string' && Token.isUnresolved(value)) break;
+      if (!accepts(field, value)) fail();
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+  return p.found === before;
 }
 
 export function checkNumber(
@@ -119,13 +143,7 @@ export function checkNumber(
     (!integer || Number.isInteger(value)) &&
     value >= range.min &&
     value <= range.max;
-  if (!ok) {
-    p.add(
-      path,
-      value,
-      `allowed: ${integer ? 'a whole number' : 'a number'} from ${range.min} to ${range.max}${opts.unit ? ` ${opts.unit}` : ''}`,
-    );
-  }
+  if (!ok) p.add(path, value, `allowed: ${numberAllowed(range, { integer, unit: opts.unit })}`);
   return ok;
 }
 
@@ -133,33 +151,6 @@ export function checkBoolean(p: Problems, path: string, value: unknown): value i
   if (typeof value === 'boolean') return true;
   p.add(path, value, 'allowed: true or false');
   return false;
-}
-
-export function checkCanaryName(p: Problems, path: string, value: unknown): void {
-  if (typeof value === 'string' && Token.isUnresolved(value)) return;
-  if (
-    typeof value !== 'string' ||
-    value.length < 2 ||
-    value.length > LIMITS.nameMaxLength ||
-    !CANARY_NAME_PATTERN.test(value)
-  ) {
-    p.add(
-      path,
-      value,
-      `allowed: 2-${LIMITS.nameMaxLength} lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
-    );
-  }
-}
-
-export function checkNamespace(p: Problems, path: string, value: unknown): void {
-  if (typeof value === 'string' && Token.isUnresolved(value)) return;
-  if (typeof value !== 'string' || !NAMESPACE_PATTERN.test(value) || /^aws\//i.test(value)) {
-    p.add(
-      path,
-      value,
-      'allowed: 1-255 characters of letters, digits and . _ - / # :, not starting with "AWS/" (reserved for AWS)',
-    );
-  }
 }
 
 /**
@@ -179,87 +170,31 @@ export function checkTarget(
   checkKeys(p, path, target, TARGET_KEYS);
   const before = p.found;
   if (typeof target.image !== 'string') {
-    p.add(
-      `${path}.image`,
-      target.image,
-      'allowed: an image reference, e.g. "app:1.0" or "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0"',
-    );
+    p.add(`${path}.image`, target.image, `allowed: ${allowedText(TARGET_FIELDS.image, target.image)}`);
     return null;
   }
-  const optionalString = (key: string) => {
-    const value = target[key];
-    if (value !== undefined && typeof value !== 'string') p.add(`${path}.${key}`, value, 'allowed: a string');
-  };
-  for (const key of ['name', 'region']) optionalString(key);
-  const registryUrl = target.registryUrl;
-  if (
-    registryUrl !== undefined &&
-    (typeof registryUrl !== 'string' || !isRegistryUrlAllowed(registryUrl, 'deployed'))
-  ) {
-    p.add(`${path}.registryUrl`, registryUrl, `allowed: ${REGISTRY_URL_ALLOWED.deployed}`);
+  // Each key as declared; the image, which only the probe's parser can judge, below.
+  for (const [key, field] of Object.entries(TARGET_FIELDS as Fields)) {
+    if (!field.custom && target[key] !== undefined) checkField(p, `${path}.${key}`, target[key], field);
   }
   try {
     const ref = parseImageReference(target.image);
+    const registryUrl = target.registryUrl;
     // The ECR token goes only to ECR or to a registry the user named: another host is refused here, before
     // anything is built (the probe refuses it again at run time).
     if (needsExplicitRegistry(ref, registryUrl === undefined ? undefined : String(registryUrl))) {
       p.add(`${path}.image`, target.image, `allowed: ${tokenHostAllowed(`set ${path}.registryUrl`)}`);
     }
+    // A well-formed host in no region (`…dkr.ecr.eu-wset-1.amazonaws.com`) would get pulls granted there.
+    if (ref.region !== null && !isKnownRegion(ref.region)) {
+      p.add(
+        `${path}.image`,
+        target.image,
+        `allowed: an ECR registry host in ${knownRegionAllowed(ref.region)}`,
+      );
+    }
   } catch (error) {
     p.add(`${path}.image`, target.image, `allowed: a valid image reference (${(error as Error).message})`);
-  }
-  if (typeof target.name === 'string' && !/^[\x21-\x7e]{1,255}$/.test(target.name)) {
-    p.add(
-      `${path}.name`,
-      target.name,
-      'allowed: 1-255 printable ASCII characters without spaces (it is a metric dimension)',
-    );
-  }
-  if (
-    target.assumeRoleArn !== undefined &&
-    (typeof target.assumeRoleArn !== 'string' || !IAM_ROLE_ARN.test(target.assumeRoleArn))
-  ) {
-    p.add(
-      `${path}.assumeRoleArn`,
-      target.assumeRoleArn,
-      'allowed: an IAM role ARN, arn:aws:iam::123456789012:role/name',
-    );
-  }
-  if (
-    target.expectedPrincipal !== undefined &&
-    (typeof target.expectedPrincipal !== 'string' || !PRINCIPAL_ARN.test(target.expectedPrincipal))
-  ) {
-    p.add(
-      `${path}.expectedPrincipal`,
-      target.expectedPrincipal,
-      'allowed: an IAM role or user ARN, or an STS assumed-role ARN',
-    );
-  }
-  if (
-    target.expectedDigest !== undefined &&
-    (typeof target.expectedDigest !== 'string' || !isDigest(target.expectedDigest))
-  ) {
-    p.add(
-      `${path}.expectedDigest`,
-      target.expectedDigest,
-      'allowed: sha256: followed by 64 lower-case hex digits',
-    );
-  }
-  if (target.layerCheck !== undefined) checkBoolean(p, `${path}.layerCheck`, target.layerCheck);
-  if (target.platforms !== undefined) {
-    if (!Array.isArray(target.platforms)) {
-      p.add(`${path}.platforms`, target.platforms, 'allowed: a list like ["linux/amd64", "linux/arm64"]');
-    } else {
-      target.platforms.forEach((platform, i) => {
-        if (typeof platform !== 'string' || !parsePlatform(platform)) {
-          p.add(
-            `${path}.platforms[${i}]`,
-            platform,
-            'allowed: os/architecture[/variant], e.g. "linux/arm64"',
-          );
-        }
-      });
-    }
   }
   if (p.found > before) return null;
   try {
@@ -294,43 +229,18 @@ export function checkTargetNames(p: Problems, targets: Array<{ path: string; nam
   }
 }
 
-const TUNING_KEYS = ['enabled', 'datapointsToAlarm', 'evaluationPeriods'] as const;
-const ALARM_EXTRA_KEYS: Record<keyof typeof ALARM_DEFAULTS, readonly string[]> = {
-  auth: ['threshold'],
-  throttle: ['threshold'],
-  availability: ['threshold'],
-  clockSkew: ['thresholdSeconds'],
-  heartbeat: ['periodMultiplier'],
-  latency: ['thresholdMs', 'statistic'],
-};
-
 /** Alarm tuning, including the CloudWatch rules that only show at deploy time (M ≤ N, N × period ≤ one day). */
 export function checkAlarmOptions(p: Problems, path: string, value: unknown, scheduleMinutes: number): void {
   if (value === undefined) return;
-  if (!isObject(value)) {
-    p.add(path, value, `allowed: an object with any of ${Object.keys(ALARM_DEFAULTS).join(', ')}`);
-    return;
-  }
-  checkKeys(p, path, value, Object.keys(ALARM_DEFAULTS));
-  for (const kind of Object.keys(ALARM_DEFAULTS) as Array<keyof typeof ALARM_DEFAULTS>) {
+  // Each alarm's keys, switch and threshold as declared (ALARM_FIELDS); M of N, which depends on the period, below.
+  checkField(p, path, value, CONFIG_FIELDS.alarms);
+  if (!isObject(value)) return;
+  for (const kind of Object.keys(ALARM_FIELDS) as Array<keyof typeof ALARM_FIELDS>) {
     const tuning = value[kind];
-    if (tuning === undefined) continue;
+    if (!isObject(tuning)) continue;
     const here = `${path}.${kind}`;
-    if (!isObject(tuning)) {
-      p.add(
-        here,
-        tuning,
-        `allowed: an object with any of ${[...TUNING_KEYS, ...ALARM_EXTRA_KEYS[kind]].join(', ')}`,
-      );
-      continue;
-    }
-    checkKeys(p, here, tuning, [...TUNING_KEYS, ...ALARM_EXTRA_KEYS[kind]]);
     const merged: Record<string, unknown> = { ...ALARM_DEFAULTS[kind], ...tuning };
-    if (tuning.enabled !== undefined) checkBoolean(p, `${here}.enabled`, tuning.enabled);
     const multiplier = kind === 'heartbeat' ? merged.periodMultiplier : 1;
-    if (kind === 'heartbeat' && tuning.periodMultiplier !== undefined) {
-      checkNumber(p, `${here}.periodMultiplier`, tuning.periodMultiplier, LIMITS.heartbeatPeriodMultiplier);
-    }
     const periodSeconds = scheduleMinutes * 60 * (typeof multiplier === 'number' ? multiplier : 1);
     const maxPeriods = Math.max(1, Math.floor(LIMITS.maxEvaluationSeconds / periodSeconds));
     const nOk =
@@ -360,49 +270,13 @@ export function checkAlarmOptions(p: Problems, path: string, value: unknown, sch
         );
       }
     }
-    if (tuning.threshold !== undefined)
-      checkNumber(p, `${here}.threshold`, tuning.threshold, LIMITS.countThreshold);
-    if (tuning.thresholdSeconds !== undefined) {
-      checkNumber(p, `${here}.thresholdSeconds`, tuning.thresholdSeconds, LIMITS.clockSkewSeconds, {
-        unit: 'seconds',
-      });
-    }
-    if (tuning.thresholdMs !== undefined) {
-      checkNumber(p, `${here}.thresholdMs`, tuning.thresholdMs, LIMITS.latencyMs, { unit: 'ms' });
-    }
-    if (
-      tuning.statistic !== undefined &&
-      !(LATENCY_STATISTICS as readonly unknown[]).includes(tuning.statistic)
-    ) {
-      p.add(`${here}.statistic`, tuning.statistic, `allowed: one of ${LATENCY_STATISTICS.join(', ')}`);
-    }
   }
 }
 
-const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
-
+/** A VPC placement: both lists, IDs of the right form (tokens pass), within Lambda's limits. */
 export function checkVpc(p: Problems, path: string, value: unknown): void {
   if (value === undefined || value === null) return;
-  if (!isObject(value)) {
-    p.add(path, value, 'allowed: {"subnetIds": ["subnet-…"], "securityGroupIds": ["sg-…"]}');
-    return;
-  }
-  checkKeys(p, path, value, ['subnetIds', 'securityGroupIds']);
-  const list = (key: string, pattern: RegExp, example: string, max: number) => {
-    const ids = value[key];
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > max) {
-      p.add(`${path}.${key}`, ids, `allowed: a list of 1-${max} IDs like "${example}"`);
-      return;
-    }
-    ids.forEach((id, i) => {
-      if (typeof id !== 'string' || (!Token.isUnresolved(id) && !pattern.test(id))) {
-        p.add(`${path}.${key}[${i}]`, id, `allowed: an ID like "${example}" (8 or 17 hex digits)`);
-      }
-    });
-  };
-  list('subnetIds', SUBNET_ID, 'subnet-0123456789abcdef0', LIMITS.subnetsPerFunction);
-  list('securityGroupIds', SECURITY_GROUP_ID, 'sg-0123456789abcdef0', LIMITS.securityGroupsPerFunction);
+  checkField(p, path, value, CONFIG_FIELDS.vpc);
 }
 
 /**
@@ -428,11 +302,7 @@ export function checkTopicKmsKey(
   }
   const key = typeof keyArn === 'string' ? KMS_KEY_ARN.exec(keyArn) : null;
   if (!key) {
-    p.add(
-      path,
-      keyArn,
-      'allowed: a KMS key ARN, arn:aws:kms:REGION:123456789012:key/KEY-ID (not an alias, which IAM cannot grant key use on)',
-    );
+    p.add(path, keyArn, `allowed: ${allowedText(NOTIFICATION_FIELDS.topicKmsKeyArn, keyArn)}`);
     return;
   }
   if (typeof topicArn !== 'string' || Token.isUnresolved(topicArn)) return;
@@ -472,20 +342,20 @@ export interface CanarySettings {
 
 /** Checks the settings every region of a canary shares. Returns the schedule to derive periods from. */
 export function checkCanarySettings(p: Problems, settings: CanarySettings, paths: SettingPaths): number {
-  const scheduleOk = checkNumber(p, paths.scheduleMinutes, settings.scheduleMinutes, LIMITS.scheduleMinutes, {
-    unit: 'minutes',
-  });
+  const scheduleOk = checkField(
+    p,
+    paths.scheduleMinutes,
+    settings.scheduleMinutes,
+    CONFIG_FIELDS.scheduleMinutes,
+  );
   const scheduleMinutes = scheduleOk ? (settings.scheduleMinutes as number) : CANARY_DEFAULTS.scheduleMinutes;
-  checkCanaryName(p, paths.canaryName, settings.canaryName);
-  checkNamespace(p, paths.namespace, settings.namespace);
+  checkField(p, paths.canaryName, settings.canaryName, CONFIG_FIELDS.name);
+  checkField(p, paths.namespace, settings.namespace, CONFIG_FIELDS.namespace);
   if (settings.memoryMiB !== undefined) {
-    checkNumber(p, paths.memoryMiB, settings.memoryMiB, LIMITS.memoryMiB, { unit: 'MiB' });
+    checkField(p, paths.memoryMiB, settings.memoryMiB, CONFIG_FIELDS.memoryMiB);
   }
   if (settings.reminderHours !== undefined) {
-    checkNumber(p, paths.reminderHours, settings.reminderHours, LIMITS.reminderHours, {
-      integer: false,
-      unit: 'hours',
-    });
+    checkField(p, paths.reminderHours, settings.reminderHours, CONFIG_FIELDS.reminderHours);
   }
   if (settings.timeoutSeconds !== undefined) {
     checkNumber(
@@ -496,7 +366,7 @@ export function checkCanarySettings(p: Problems, settings: CanarySettings, paths
       { unit: 'seconds (a run must end before the next one starts)' },
     );
   }
-  checkBoolean(p, paths.knownGoodImage, settings.knownGoodImage);
+  checkField(p, paths.knownGoodImage, settings.knownGoodImage, CONFIG_FIELDS.knownGoodImage);
   checkAlarmOptions(p, paths.alarms, settings.alarms, scheduleMinutes);
   return scheduleMinutes;
 }
@@ -604,7 +474,7 @@ export function checkTargetList(
 export function checkTopicArn(p: Problems, path: string, topicArn: unknown): boolean {
   if (topicArn === undefined || (typeof topicArn === 'string' && Token.isUnresolved(topicArn))) return false;
   if (typeof topicArn === 'string' && parseTopicArn(topicArn)) return true;
-  p.add(path, topicArn, 'allowed: a standard (not FIFO) SNS topic ARN, arn:aws:sns:REGION:123456789012:name');
+  p.add(path, topicArn, `allowed: ${allowedText(NOTIFICATION_FIELDS.topicArn, topicArn)}`);
   return false;
 }
 

@@ -6,7 +6,6 @@
  */
 
 const REGION_SOURCE = '[a-z]{2}(?:-[a-z]+)+-\\d';
-const REGION = new RegExp(`^${REGION_SOURCE}$`);
 
 /**
  * The registry hosts an ECR authorization token is issued for (docker/OCI clients, not the API endpoints):
@@ -62,10 +61,6 @@ export interface ImageReference {
 
 export class ImageReferenceError extends Error {
   override name = 'ImageReferenceError';
-}
-
-export function isRegion(value: string): boolean {
-  return REGION.test(value);
 }
 
 export function isDigest(value: string): boolean {

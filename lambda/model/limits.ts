@@ -100,15 +100,18 @@ export const CANARY_DEFAULTS = {
   firstRunServiceTimeoutMinutes: 5,
 } as const;
 
-/** The workload watcher (`workloadWatch` in the configuration, lib/workload-watch.ts). */
+/** A probe target's switches (`ProbeTarget`). */
 export const TARGET_DEFAULTS = {
   /**
    * Download the first byte of the smallest layer through the registry's storage redirect (the `layer` phase).
    * Off for a registry that bills per request, or one whose blobs the canary must not read.
    */
   layerCheck: true,
+  /** A pull-through-cache repository: the probe role also gets the cache's import and create actions on it. */
+  pullThroughCache: false,
 } as const;
 
+/** The workload watcher (`workloadWatch` in the configuration, lib/workload-watch.ts). */
 export const WORKLOAD_WATCH_DEFAULTS = {
   /** ECS task state changes are AWS service events on the default bus: free, and the rule is narrow. */
   ecsTasks: true,
@@ -125,8 +128,8 @@ export const CANARY_NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
  */
 export const TARGET_NAME_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-/** CloudWatch namespace characters; `AWS/` is reserved for AWS services. */
-export const NAMESPACE_PATTERN = /^[A-Za-z0-9._/#:-]{1,255}$/;
+/** CloudWatch namespace characters, not starting with `AWS/` (any case), which is reserved for AWS services. */
+export const NAMESPACE_PATTERN = /^(?![Aa][Ww][Ss]\/)[A-Za-z0-9._/#:-]{1,255}$/;
 
 /** Statistics the latency alarm may use. */
 export const LATENCY_STATISTICS = ['p50', 'p90', 'p95', 'p99', 'Average', 'Maximum'] as const;

@@ -7,10 +7,13 @@ export interface Platform {
   variant?: string;
 }
 
+/** `os/arch[/variant]`, each part lower-case letters, digits and `._-`. */
+export const PLATFORM_PATTERN = /^[a-z0-9._-]+\/[a-z0-9._-]+(?:\/[a-z0-9._-]+)?$/;
+
 /** Parses `os/arch[/variant]`. */
 export function parsePlatform(text: string): Platform | null {
+  if (!PLATFORM_PATTERN.test(text)) return null;
   const parts = text.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((part) => !/^[a-z0-9._-]+$/.test(part))) return null;
   const [os, architecture, variant] = parts as [string, string, string | undefined];
   return variant ? { os, architecture, variant } : { os, architecture };
 }

@@ -7,6 +7,7 @@ import {
   tokenHostProblem,
 } from './image-ref.ts';
 import { parsePlatform } from './platform.ts';
+import { isKnownRegion, knownRegionAllowed } from './regions.ts';
 import type { ProbeTarget } from './types.ts';
 
 /** A target with its reference parsed and region settled. */
@@ -23,6 +24,17 @@ export class TargetConfigError extends Error {
 
 export function resolveTarget(target: ProbeTarget, defaultRegion: string | undefined): ResolvedTarget {
   const ref = parseImageReference(target.image);
+  // A well-formed name that is no region (`eu-wset-1`) would send the probe, and the construct's grants, nowhere.
+  for (const [what, named] of [
+    ['region', target.region],
+    ['region in the registry host', ref.region],
+  ] as const) {
+    if (named && !isKnownRegion(named)) {
+      throw new TargetConfigError(
+        `target "${target.image}": ${what} "${named}" is not allowed; allowed: ${knownRegionAllowed(named)}`,
+      );
+    }
+  }
   if (target.region && ref.region && target.region !== ref.region) {
     throw new TargetConfigError(
       `target "${target.image}": region "${target.region}" differs from the region "${ref.region}" in the image URI`,

@@ -49,6 +49,11 @@ export interface ProbeTarget {
    * its storage host (the `layer` phase). Off for a registry that bills per request. @default true
    */
   layerCheck?: boolean;
+  /**
+   * The image is in a pull-through-cache repository: the probe role also gets `ecr:BatchImportUpstreamImage` and
+   * `ecr:CreateRepository` on it, which a pull through the cache needs. @default false
+   */
+  pullThroughCache?: boolean;
 }
 
 export interface PhaseTimings {

@@ -1,61 +1,37 @@
+import {
+  type ALARM_FIELDS,
+  CONFIG_FIELDS,
+  type Declared,
+  type Field,
+  keysOf,
+  NOTIFICATION_FIELDS,
+  ORGANIZATION_FIELDS,
+  REGION_OVERRIDE_FIELDS,
+  TARGET_FIELDS,
+  type VPC_FIELDS,
+  WORKLOAD_WATCH_FIELDS,
+} from '../../lambda/model/fields.ts';
 import type { ProbeTarget } from '../../lambda/model/types.ts';
 import type { NotificationOptions } from '../alarm-topic.ts';
-import type { CanaryAlarmOptions } from '../canary-alarms.ts';
+import type {
+  CanaryAlarmOptions,
+  ClockSkewAlarmTuning,
+  CountAlarmTuning,
+  HeartbeatAlarmTuning,
+  LatencyAlarmTuning,
+} from '../canary-alarms.ts';
 import type { VpcPlacement } from '../canary-function.ts';
+import type { EcrPullCanaryProps } from '../ecr-pull-canary.ts';
 
 /**
- * The shape of `canary.config.json`. Every key but `regions` is optional; defaults live in lambda/model/limits.ts
- * and are documented in the README's configuration reference. Unknown keys are rejected at every level, so a
- * typo never silently falls back to a default.
+ * The shape of `canary.config.json`, derived from the declarations in lambda/model/fields.ts (types, defaults,
+ * ranges and the reference text live there). Every key but `regions` is optional. Unknown keys are rejected at every
+ * level, so a typo never silently falls back to a default.
  */
-export interface CanaryConfigFile {
-  /** Names the stacks, alarms, dashboard and seeded repository. @default 'ecr-pull-canary' */
-  name?: string;
-  /** 12-digit account. @default the CLI's account (CDK_DEFAULT_ACCOUNT), else environment-agnostic stacks */
-  account?: string;
-  /** Regions that get a canary stack, in order; the first also holds the dashboard stack. */
-  regions: string[];
-  /** @default 'EcrPullCanary' */
-  namespace?: string;
-  /** @default 5 */
-  scheduleMinutes?: number;
-  /** @default 256 */
-  memoryMiB?: number;
-  /** @default 30 */
-  logRetentionDays?: number;
-  /** @default 6 */
-  reminderHours?: number;
-  /** @default true */
-  knownGoodImage?: boolean;
-  /** @default true */
-  dashboard?: boolean;
-  /** @default [] */
-  targets?: ProbeTarget[];
-  /** @default not in a VPC */
-  vpc?: VpcPlacement;
-  /** @default a new unencrypted topic per region, no subscriptions */
-  notifications?: NotificationsConfig;
-  /** @default the defaults in lambda/model/limits.ts */
-  alarms?: CanaryAlarmOptions;
-  /** @default {} */
-  regionOverrides?: Record<string, RegionOverride>;
-  /** @default { ecsTasks: true, ecrApiCalls: false } (lib/defaults.ts WORKLOAD_WATCH_DEFAULTS) */
-  workloadWatch?: WorkloadWatchConfig;
-  /** @default none: one account, `cdk deploy` per region (README, Across an organization) */
-  organization?: OrganizationConfigFile;
-}
+export type CanaryConfigFile = Declared<typeof CONFIG_FIELDS>;
 
 /** The workload watcher (lib/workload-watch.ts), in every configured region. */
-export interface WorkloadWatchConfig {
-  /** ECS tasks stopped by pull or registry-auth failures. @default true */
-  ecsTasks?: boolean;
-  /** Failed ECR API calls from CloudTrail; needs a trail that records read management events. @default false */
-  ecrApiCalls?: boolean;
-}
-
-export const WORKLOAD_WATCH_KEYS = ['ecsTasks', 'ecrApiCalls'] as const satisfies ReadonlyArray<
-  keyof WorkloadWatchConfig
->;
+export type WorkloadWatchConfig = Declared<typeof WORKLOAD_WATCH_FIELDS>;
 
 export type NotificationsConfig = NotificationOptions;
 
@@ -63,56 +39,47 @@ export type NotificationsConfig = NotificationOptions;
  * For one region: `targets` and `vpc` replace the top-level value (`vpc: null` removes a top-level VPC
  * placement); `notifications` is merged key by key over the top-level one.
  */
-export interface RegionOverride {
-  targets?: ProbeTarget[];
-  vpc?: VpcPlacement | null;
-  notifications?: NotificationsConfig;
-}
+export type RegionOverride = Declared<typeof REGION_OVERRIDE_FIELDS>;
 
-export const CONFIG_KEYS = [
-  'name',
-  'account',
-  'regions',
-  'namespace',
-  'scheduleMinutes',
-  'memoryMiB',
-  'logRetentionDays',
-  'reminderHours',
-  'knownGoodImage',
-  'dashboard',
-  'targets',
-  'vpc',
-  'notifications',
-  'alarms',
-  'regionOverrides',
-  'workloadWatch',
-  'organization',
-] as const satisfies ReadonlyArray<keyof CanaryConfigFile>;
-
-export const NOTIFICATION_KEYS = [
-  'topicArn',
-  'topicKmsKeyArn',
-  'emails',
-  'httpsEndpoints',
-  'encryption',
-] as const satisfies ReadonlyArray<keyof NotificationsConfig>;
-
-export const REGION_OVERRIDE_KEYS = ['targets', 'vpc', 'notifications'] as const satisfies ReadonlyArray<
-  keyof RegionOverride
->;
-
+export const CONFIG_KEYS = keysOf(CONFIG_FIELDS);
+export const NOTIFICATION_KEYS = keysOf(NOTIFICATION_FIELDS);
+export const REGION_OVERRIDE_KEYS = keysOf(REGION_OVERRIDE_FIELDS);
 /** Keys of a target in the configuration: exactly the probe's {@link ProbeTarget}. */
-export const TARGET_KEYS = [
-  'image',
-  'name',
-  'region',
-  'platforms',
-  'assumeRoleArn',
-  'expectedPrincipal',
-  'registryUrl',
-  'expectedDigest',
-  'layerCheck',
-] as const satisfies ReadonlyArray<keyof ProbeTarget>;
+export const TARGET_KEYS = keysOf(TARGET_FIELDS);
+export const WORKLOAD_WATCH_KEYS = keysOf(WORKLOAD_WATCH_FIELDS);
+
+// The construct's own interfaces keep their documentation for TypeScript users; these checks fail the build when
+// one of them and its declaration disagree on a key, a type or whether it is optional.
+type Same<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
+      ? true
+      : false
+    : false
+  : false;
+function same<_ extends true>(): void {}
+same<Same<ProbeTarget, Declared<typeof TARGET_FIELDS>>>();
+same<Same<NotificationOptions, Declared<typeof NOTIFICATION_FIELDS>>>();
+same<Same<VpcPlacement, Declared<typeof VPC_FIELDS>>>();
+same<Same<CanaryAlarmOptions, Declared<typeof ALARM_FIELDS>>>();
+same<Same<CountAlarmTuning, Declared<typeof ALARM_FIELDS.auth.fields>>>();
+same<Same<ClockSkewAlarmTuning, Declared<typeof ALARM_FIELDS.clockSkew.fields>>>();
+same<Same<HeartbeatAlarmTuning, Declared<typeof ALARM_FIELDS.heartbeat.fields>>>();
+same<Same<LatencyAlarmTuning, Declared<typeof ALARM_FIELDS.latency.fields>>>();
+
+/** The construct prop each key of the file maps to (`prop` in its declaration, else its own name). */
+type PropOf<K, F> = F extends { prop: null } ? never : F extends { prop: infer P extends string } ? P : K;
+/** Keys of the file that the construct takes as props: each must be one, under its declared name. */
+export type DeclaredProp = {
+  [K in keyof typeof CONFIG_FIELDS]: PropOf<K, (typeof CONFIG_FIELDS)[K]>;
+}[keyof typeof CONFIG_FIELDS];
+same<DeclaredProp extends keyof EcrPullCanaryProps ? true : false>();
+
+/** The construct prop of a key of the file, or null for a key of the file only. */
+export function propOf(key: keyof typeof CONFIG_FIELDS): string | null {
+  const field: Field = CONFIG_FIELDS[key];
+  return field.prop === undefined ? key : field.prop;
+}
 
 /** The validated configuration, with every default applied and overrides resolved per region. */
 export interface CanaryConfig {
@@ -145,49 +112,11 @@ export interface RegionConfig {
  * `organization`: deploy the per-region canary to every account of some organizational units through one
  * service-managed CloudFormation StackSet, from the management (or a delegated administrator) account named by
  * the top-level `account`, in the top-level `regions`; optionally link every member to a monitoring account.
- * Defaults in lambda/model/limits.ts ORGANIZATION_DEFAULTS.
+ * Declared in lambda/model/fields.ts ORGANIZATION_FIELDS; defaults in lambda/model/limits.ts ORGANIZATION_DEFAULTS.
  */
-export interface OrganizationConfigFile {
-  /** `o-` + 10–32 characters: the bucket policies of the code buckets admit this organization only. */
-  organizationId: string;
-  /** OU IDs (`ou-xxxx-xxxxxxxx`) or the root (`r-xxxx`) to deploy to; at least one. */
-  organizationalUnits: string[];
-  /** 12-digit accounts that narrow (or widen) the OUs, as `accountFilter` says. @default none: every account of the OUs */
-  accounts?: string[];
-  /** How `accounts` combine with the OUs. @default 'INTERSECTION' */
-  accountFilter?: 'INTERSECTION' | 'DIFFERENCE' | 'UNION';
-  /** Accounts that join a targeted OU get the canary; accounts that leave lose it. @default true */
-  autoDeployment?: boolean;
-  /** `SELF` from the management account, `DELEGATED_ADMIN` from a registered delegated administrator. @default 'SELF' */
-  callAs?: 'SELF' | 'DELEGATED_ADMIN';
-  /** Accounts deployed at once per region: a count (≥ 1) or a percentage ("25%"). @default '25%' */
-  maxConcurrent?: number | string;
-  /** Failed accounts per region before the operation stops: a count (≥ 0) or a percentage. @default '10%' */
-  failureTolerance?: number | string;
-  /** Regions one after another or all at once. @default 'PARALLEL' */
-  regionConcurrency?: 'PARALLEL' | 'SEQUENTIAL';
-  /** 12-digit account that gets an OAM sink per region and the cross-account dashboard. @default none: no central view */
-  monitoringAccount?: string;
-  /** Say `true` when the monitoring account is one of `accounts` on purpose. @default false */
-  monitoringAccountIsMember?: boolean;
-  /** Sink ARN per region, from the monitoring stacks' outputs; members link to them. @default none: no links yet */
-  sinkArns?: Record<string, string>;
-}
+export type OrganizationConfigFile = Declared<typeof ORGANIZATION_FIELDS>;
 
-export const ORGANIZATION_KEYS = [
-  'organizationId',
-  'organizationalUnits',
-  'accounts',
-  'accountFilter',
-  'autoDeployment',
-  'callAs',
-  'maxConcurrent',
-  'failureTolerance',
-  'regionConcurrency',
-  'monitoringAccount',
-  'monitoringAccountIsMember',
-  'sinkArns',
-] as const satisfies ReadonlyArray<keyof OrganizationConfigFile>;
+export const ORGANIZATION_KEYS = keysOf(ORGANIZATION_FIELDS);
 
 /** A StackSet operation preference: a count or a percentage of the targets. */
 export type CountOrPercentage = { count: number } | { percentage: number };

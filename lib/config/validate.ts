@@ -1,17 +1,17 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { ACCOUNT_ID } from '../../lambda/model/arn.ts';
-import { isRegion } from '../../lambda/model/image-ref.ts';
-import { CANARY_DEFAULTS, LOG_RETENTION_DAYS } from '../../lambda/model/limits.ts';
+import { closest } from '../../lambda/model/did-you-mean.ts';
+import { CONFIG_FIELDS } from '../../lambda/model/fields.ts';
+import { CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../../lambda/model/limits.ts';
+import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed } from '../../lambda/model/regions.ts';
 import type { ProbeTarget } from '../../lambda/model/types.ts';
 import {
-  checkBoolean,
   checkCanarySettings,
+  checkField,
   checkKeys,
   checkRegionalSettings,
   checkTargetList,
   checkTopicArn,
   checkVpc,
-  closest,
   isObject,
   Problems,
   type SettingPaths,
@@ -24,12 +24,14 @@ import {
   type NotificationsConfig,
   REGION_OVERRIDE_KEYS,
   type RegionConfig,
+  type WorkloadWatchConfig,
 } from './schema.ts';
-import { checkWorkloadWatch } from './workload-watch.ts';
 
-const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((region) => region.name).filter(isRegion);
-// Deliberately loose: SNS itself is the judge of deliverability; this catches typos like a missing @ or domain.
-const EMAIL = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[A-Za-z]{2,}$/;
+/**
+ * A key the file may carry for editors only: the JSON Schema it follows (schema/canary.config.schema.json). Its
+ * value is not read.
+ */
+export const SCHEMA_KEY = '$schema';
 
 /** The file's key names for the settings the construct checks under its prop names. */
 const FILE_PATHS: SettingPaths = {
@@ -59,25 +61,24 @@ export function validateConfig(raw: unknown): ValidationResult {
     p.add('(root)', raw, 'allowed: a JSON object with at least "regions"');
     return { problems: p.lines };
   }
-  checkKeys(p, '', raw, CONFIG_KEYS);
+  checkKeys(p, '', raw, [...CONFIG_KEYS, SCHEMA_KEY]);
 
   // What only the file has: the account, the regions, log retention, the dashboard and the per-region overrides.
-  if (raw.account !== undefined && (typeof raw.account !== 'string' || !ACCOUNT_ID.test(raw.account))) {
-    p.add('account', raw.account, 'allowed: a 12-digit AWS account ID as a string');
-  }
+  if (raw.account !== undefined) checkField(p, 'account', raw.account, CONFIG_FIELDS.account);
   const account = typeof raw.account === 'string' ? raw.account : undefined;
   const regions = checkRegions(p, raw.regions);
   const logRetentionDays = raw.logRetentionDays ?? CANARY_DEFAULTS.logRetentionDays;
-  if (typeof logRetentionDays !== 'number' || !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    p.add(
-      'logRetentionDays',
-      logRetentionDays,
-      `allowed: one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs values)`,
-    );
-  }
+  checkField(p, 'logRetentionDays', logRetentionDays, CONFIG_FIELDS.logRetentionDays);
   const dashboard = raw.dashboard ?? CANARY_DEFAULTS.dashboard;
-  checkBoolean(p, 'dashboard', dashboard);
-  const workloadWatch = checkWorkloadWatch(p, 'workloadWatch', raw.workloadWatch);
+  checkField(p, 'dashboard', dashboard, CONFIG_FIELDS.dashboard);
+  if (raw.workloadWatch !== undefined) {
+    checkField(p, 'workloadWatch', raw.workloadWatch, CONFIG_FIELDS.workloadWatch);
+  }
+  const watch = isObject(raw.workloadWatch) ? raw.workloadWatch : {};
+  const workloadWatch: Required<WorkloadWatchConfig> = {
+    ecsTasks: (watch.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks) === true,
+    ecrApiCalls: (watch.ecrApiCalls ?? WORKLOAD_WATCH_DEFAULTS.ecrApiCalls) === true,
+  };
   const organization = checkOrganization(p, raw, regions);
 
   // The settings every region shares: the construct's own checks, under the file's key names.
@@ -172,18 +173,13 @@ export function validateConfig(raw: unknown): ValidationResult {
 
 function checkRegions(p: Problems, value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0) {
-    p.add('regions', value, 'allowed: a non-empty list of AWS region names, e.g. ["eu-west-1"]');
+    p.add('regions', value, `allowed: ${CONFIG_FIELDS.regions.allowed}`);
     return [];
   }
   const regions: string[] = [];
   value.forEach((region, i) => {
-    if (typeof region !== 'string' || !KNOWN_REGIONS.includes(region)) {
-      const guess = typeof region === 'string' ? closest(region, KNOWN_REGIONS) : null;
-      p.add(
-        `regions[${i}]`,
-        region,
-        `allowed: a known AWS region${guess ? ` (did you mean "${guess}"?)` : ''}, e.g. us-east-1, eu-west-1, ap-southeast-2`,
-      );
+    if (!isKnownRegion(region)) {
+      p.add(`regions[${i}]`, region, `allowed: ${knownRegionAllowed(region)}`);
     } else if (regions.includes(region)) {
       p.add(`regions[${i}]`, region, 'allowed: each region once (one canary stack per region)');
     } else {
@@ -248,43 +244,16 @@ function didYouMeanRegion(key: string, regions: string[]): string {
 
 function checkNotifications(p: Problems, path: string, value: unknown): NotificationsConfig {
   if (value === undefined) return {};
-  if (!isObject(value)) {
-    p.add(path, value, `allowed: an object with any of ${NOTIFICATION_KEYS.join(', ')}`);
-    return {};
+  // The keys as declared; the topic here, and its key per region once overrides are merged (checkTopicKmsKey).
+  if (!checkField(p, path, value, CONFIG_FIELDS.notifications) && !isObject(value)) return {};
+  const given = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of NOTIFICATION_KEYS) {
+    if (given[key] === undefined) continue;
+    if (key === 'topicArn' && !checkTopicArn(p, `${path}.topicArn`, given.topicArn)) continue;
+    out[key] = given[key];
   }
-  checkKeys(p, path, value, NOTIFICATION_KEYS);
-  const out: NotificationsConfig = {};
-  if (value.topicArn !== undefined && checkTopicArn(p, `${path}.topicArn`, value.topicArn)) {
-    Object.assign(out, { topicArn: value.topicArn });
-  }
-  // Its shape and its topic are checked per region, once overrides are merged (checkTopicKmsKey).
-  if (value.topicKmsKeyArn !== undefined) Object.assign(out, { topicKmsKeyArn: value.topicKmsKeyArn });
-  const list = (key: 'emails' | 'httpsEndpoints', check: (item: unknown) => boolean, allowed: string) => {
-    const items = value[key];
-    if (items === undefined) return;
-    if (!Array.isArray(items)) {
-      p.add(`${path}.${key}`, items, `allowed: a list of ${allowed}`);
-      return;
-    }
-    items.forEach((item, i) => {
-      if (!check(item)) p.add(`${path}.${key}[${i}]`, item, `allowed: ${allowed}`);
-    });
-    Object.assign(out, { [key]: items });
-  };
-  list(
-    'emails',
-    (item) => typeof item === 'string' && EMAIL.test(item),
-    'e-mail addresses like oncall@example.com',
-  );
-  list(
-    'httpsEndpoints',
-    isHttpsUrl,
-    'https:// URLs, e.g. a PagerDuty or Opsgenie CloudWatch integration URL',
-  );
-  if (value.encryption !== undefined && checkBoolean(p, `${path}.encryption`, value.encryption)) {
-    Object.assign(out, { encryption: value.encryption });
-  }
-  return out;
+  return out as NotificationsConfig;
 }
 
 /**
@@ -306,14 +275,4 @@ function checkSharedVpc(
     vpc,
     `allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but ${names} would ${inheriting.length === 2 ? 'both' : 'all'} use it; set regionOverrides.<region>.vpc for each region (null for no VPC)`,
   );
-}
-
-function isHttpsUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }
