@@ -77,11 +77,17 @@ describe('the npm package', () => {
   it('ships only the built files: the command, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/runbooks\.md$|README\.md$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/runbooks\.md$|schema\/canary\.config\.schema\.json$|README\.md$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
-      expect.arrayContaining(['dist/cli.mjs', 'dist/lib/index.js', 'dist/lib/index.d.ts']),
+      expect.arrayContaining([
+        'dist/cli.mjs',
+        'dist/lib/index.js',
+        'dist/lib/index.d.ts',
+        // The JSON Schema a user's canary.config.json names in "$schema", from node_modules.
+        'schema/canary.config.schema.json',
+      ]),
     );
     // No TypeScript sources: only their declarations.
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);

@@ -352,7 +352,7 @@ export const NOTIFICATION_FIELDS = {
     custom: true,
     typeText: 'KMS key ARN in the topic’s region',
     defaultText: 'none',
-    example: 'arn:aws:kms:eu-west-1:123456789012:key/KEY-ID',
+    example: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     allowed:
       'a KMS key ARN, arn:aws:kms:REGION:123456789012:key/KEY-ID (not an alias, which IAM cannot grant key use on)',
     doc: 'only with `topicArn`, when that topic is encrypted with a customer-managed key: the function gets `kms:GenerateDataKey` and `kms:Decrypt` on it, or every diagnosis fails to publish. The key policy must also let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications are dropped',
@@ -570,7 +570,7 @@ export const ORGANIZATION_FIELDS = {
     type: 'enum',
     values: STACK_SET_ACCOUNT_FILTERS,
     default: ORGANIZATION_DEFAULTS.accountFilter,
-    doc: 'only with `accounts`: how they combine with the OUs',
+    doc: 'only with `accounts`: only those accounts of the OUs, all but them, or the OUs plus them',
   },
   autoDeployment: {
     type: 'boolean',
@@ -595,7 +595,7 @@ export const ORGANIZATION_FIELDS = {
     min: 0,
     default: ORGANIZATION_DEFAULTS.failureTolerance,
     typeText: 'whole number ≥ 0, or `"1%"`–`"100%"`',
-    doc: 'failed accounts per region before the operation stops',
+    doc: 'failed accounts per region before the operation stops (`SOFT_FAILURE_TOLERANCE`, so it does not cap the concurrency)',
   },
   regionConcurrency: {
     type: 'enum',
@@ -809,6 +809,12 @@ export const CONFIG_FIELDS = {
     doc: 'deploy to every account of some OUs through one StackSet, with a monitoring account; its keys are in the table below',
   },
 } as const satisfies Fields;
+
+/**
+ * A key the file may carry for editors only: the JSON Schema it follows (schema/canary.config.schema.json). Its
+ * value is not read.
+ */
+export const SCHEMA_KEY = '$schema';
 
 /** The keys of a table of declarations, in order. */
 export function keysOf<S extends Fields>(fields: S): Array<keyof S & string> {

@@ -1,6 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { closest } from '../../lambda/model/did-you-mean.ts';
-import { CONFIG_FIELDS } from '../../lambda/model/fields.ts';
+import { CONFIG_FIELDS, SCHEMA_KEY } from '../../lambda/model/fields.ts';
 import { CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../../lambda/model/limits.ts';
 import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed } from '../../lambda/model/regions.ts';
 import type { ProbeTarget } from '../../lambda/model/types.ts';
@@ -26,12 +26,6 @@ import {
   type RegionConfig,
   type WorkloadWatchConfig,
 } from './schema.ts';
-
-/**
- * A key the file may carry for editors only: the JSON Schema it follows (schema/canary.config.schema.json). Its
- * value is not read.
- */
-export const SCHEMA_KEY = '$schema';
 
 /** The file's key names for the settings the construct checks under its prop names. */
 const FILE_PATHS: SettingPaths = {
