@@ -72,6 +72,7 @@ const base = (extra: Record<string, unknown>) => ({ regions: [REGION], ...extra 
 /** Accepted by both: every key, at the edges of its range. */
 const VALID: Array<[string, unknown]> = [
   ['the least file', { regions: [REGION] }],
+  ['a top-level vpc of null (no VPC, as when absent)', base({ vpc: null })],
   ['a $schema key', base({ $schema: './schema/canary.config.schema.json' })],
   [
     'every top-level key at an edge',
@@ -169,6 +170,9 @@ const INVALID: Array<[string, unknown]> = [
   ['a retention CloudWatch does not offer', base({ logRetentionDays: 2 })],
   ['a reminder too often', base({ reminderHours: 0.1 })],
   ['a dashboard "yes"', base({ dashboard: 'yes' })],
+  // Not a way to ask for the default: a typo never silently falls back to one.
+  ['a schedule of null', base({ scheduleMinutes: null })],
+  ['a name of null', base({ name: null })],
   ['a target without image', base({ targets: [{ name: 'x' }] })],
   ['an unknown target key', base({ targets: [{ image: 'a:1', tag: '1' }] })],
   ['a target region misspelled', base({ targets: [{ image: 'a:1', region: 'eu-wset-1' }] })],

@@ -641,6 +641,8 @@ const TARGETS = {
 const VPC = {
   type: 'object',
   fields: VPC_FIELDS,
+  // `null` is no VPC, as when absent; in a region override it removes the top-level placement.
+  nullable: true,
   custom: true,
   prop: 'vpcPlacement',
   allowed: '{"subnetIds": ["subnet-…"], "securityGroupIds": ["sg-…"]}',
@@ -659,7 +661,7 @@ const NOTIFICATIONS = {
 
 export const REGION_OVERRIDE_FIELDS = {
   targets: { ...TARGETS, doc: 'replaces the top-level `targets` in this region' },
-  vpc: { ...VPC, nullable: true, doc: 'replaces the top-level `vpc` in this region; `null` removes it' },
+  vpc: { ...VPC, doc: 'replaces the top-level `vpc` in this region; `null` removes it' },
   notifications: { ...NOTIFICATIONS, doc: 'merged key by key over the top-level `notifications`' },
 } as const satisfies Fields;
 

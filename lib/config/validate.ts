@@ -1,7 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { closest } from '../../lambda/model/did-you-mean.ts';
-import { CONFIG_FIELDS, SCHEMA_KEY } from '../../lambda/model/fields.ts';
-import { CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../../lambda/model/limits.ts';
+import { CONFIG_FIELDS, type Field, SCHEMA_KEY } from '../../lambda/model/fields.ts';
+import { WORKLOAD_WATCH_DEFAULTS } from '../../lambda/model/limits.ts';
 import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed } from '../../lambda/model/regions.ts';
 import type { ProbeTarget } from '../../lambda/model/types.ts';
 import {
@@ -56,14 +56,19 @@ export function validateConfig(raw: unknown): ValidationResult {
     return { problems: p.lines };
   }
   checkKeys(p, '', raw, [...CONFIG_KEYS, SCHEMA_KEY]);
+  // A key's value, or its declared default when the key is absent; `null` is a value (a wrong one), not absence.
+  const given = (key: keyof typeof CONFIG_FIELDS): unknown => {
+    const field: Field = CONFIG_FIELDS[key];
+    return raw[key] === undefined && 'default' in field ? field.default : raw[key];
+  };
 
   // What only the file has: the account, the regions, log retention, the dashboard and the per-region overrides.
   if (raw.account !== undefined) checkField(p, 'account', raw.account, CONFIG_FIELDS.account);
   const account = typeof raw.account === 'string' ? raw.account : undefined;
   const regions = checkRegions(p, raw.regions);
-  const logRetentionDays = raw.logRetentionDays ?? CANARY_DEFAULTS.logRetentionDays;
+  const logRetentionDays = given('logRetentionDays');
   checkField(p, 'logRetentionDays', logRetentionDays, CONFIG_FIELDS.logRetentionDays);
-  const dashboard = raw.dashboard ?? CANARY_DEFAULTS.dashboard;
+  const dashboard = given('dashboard');
   checkField(p, 'dashboard', dashboard, CONFIG_FIELDS.dashboard);
   if (raw.workloadWatch !== undefined) {
     checkField(p, 'workloadWatch', raw.workloadWatch, CONFIG_FIELDS.workloadWatch);
@@ -76,12 +81,12 @@ export function validateConfig(raw: unknown): ValidationResult {
   const organization = checkOrganization(p, raw, regions);
 
   // The settings every region shares: the construct's own checks, under the file's key names.
-  const name = raw.name ?? CANARY_DEFAULTS.name;
-  const namespace = raw.namespace ?? CANARY_DEFAULTS.namespace;
-  const scheduleMinutes = raw.scheduleMinutes ?? CANARY_DEFAULTS.scheduleMinutes;
-  const memoryMiB = raw.memoryMiB ?? CANARY_DEFAULTS.memoryMiB;
-  const reminderHours = raw.reminderHours ?? CANARY_DEFAULTS.reminderHours;
-  const knownGoodImage = raw.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
+  const name = given('name');
+  const namespace = given('namespace');
+  const scheduleMinutes = given('scheduleMinutes');
+  const memoryMiB = given('memoryMiB');
+  const reminderHours = given('reminderHours');
+  const knownGoodImage = given('knownGoodImage');
   checkCanarySettings(
     p,
     {
