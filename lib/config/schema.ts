@@ -2,7 +2,6 @@ import {
   type ALARM_FIELDS,
   CONFIG_FIELDS,
   type Declared,
-  type Field,
   keysOf,
   NOTIFICATION_FIELDS,
   ORGANIZATION_FIELDS,
@@ -74,12 +73,6 @@ export type DeclaredProp = {
   [K in keyof typeof CONFIG_FIELDS]: PropOf<K, (typeof CONFIG_FIELDS)[K]>;
 }[keyof typeof CONFIG_FIELDS];
 same<DeclaredProp extends keyof EcrPullCanaryProps ? true : false>();
-
-/** The construct prop of a key of the file, or null for a key of the file only. */
-export function propOf(key: keyof typeof CONFIG_FIELDS): string | null {
-  const field: Field = CONFIG_FIELDS[key];
-  return field.prop === undefined ? key : field.prop;
-}
 
 /** The validated configuration, with every default applied and overrides resolved per region. */
 export interface CanaryConfig {
