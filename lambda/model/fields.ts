@@ -775,7 +775,7 @@ export const CONFIG_FIELDS = {
     fields: ALARM_FIELDS,
     custom: true,
     typeText: 'object',
-    defaultText: 'see [Alarms](alarms.md)',
+    defaultText: 'the documented defaults of each alarm',
     example: { latency: { thresholdMs: 5000 } },
     doc: `per alarm (${Object.keys(ALARM_FIELDS).join(', ')}): \`enabled\`, \`datapointsToAlarm\`, \`evaluationPeriods\`, and \`threshold\` (auth, throttle, availability; ${LIMITS.countThreshold.min}–${LIMITS.countThreshold.max}), \`thresholdSeconds\` (clockSkew; ${LIMITS.clockSkewSeconds.min}–${LIMITS.clockSkewSeconds.max}, also the probe’s skew threshold), \`periodMultiplier\` (heartbeat; ${LIMITS.heartbeatPeriodMultiplier.min}–${LIMITS.heartbeatPeriodMultiplier.max}), \`thresholdMs\` (latency; ${LIMITS.latencyMs.min}–${LIMITS.latencyMs.max}), \`statistic\` (latency: ${LATENCY_STATISTICS.join(', ')})`,
   },
