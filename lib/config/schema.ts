@@ -154,15 +154,15 @@ export interface OrganizationConfigFile {
   organizationalUnits: string[];
   /** 12-digit accounts that narrow (or widen) the OUs, as `accountFilter` says. @default none: every account of the OUs */
   accounts?: string[];
-  /** How `accounts` combine with the OUs. @default 'INTERSECTION' */
-  accountFilter?: 'INTERSECTION' | 'DIFFERENCE' | 'UNION';
+  /** How `accounts` combine with the OUs: only them, or all but them (UNION is refused). @default 'INTERSECTION' */
+  accountFilter?: 'INTERSECTION' | 'DIFFERENCE';
   /** Accounts that join a targeted OU get the canary; accounts that leave lose it. @default true */
   autoDeployment?: boolean;
   /** `SELF` from the management account, `DELEGATED_ADMIN` from a registered delegated administrator. @default 'SELF' */
   callAs?: 'SELF' | 'DELEGATED_ADMIN';
   /** Accounts deployed at once per region: a count (≥ 1) or a percentage ("25%"). @default '25%' */
   maxConcurrent?: number | string;
-  /** Failed accounts per region before the operation stops: a count (≥ 0) or a percentage. @default '10%' */
+  /** Failed accounts per region before the operation stops: a count (≥ 0) or a percentage (rounded down). @default 1 */
   failureTolerance?: number | string;
   /** Regions one after another or all at once. @default 'PARALLEL' */
   regionConcurrency?: 'PARALLEL' | 'SEQUENTIAL';
@@ -199,7 +199,7 @@ export interface OrganizationConfig {
   managementAccount: string;
   organizationalUnits: string[];
   accounts: string[];
-  accountFilter: 'INTERSECTION' | 'DIFFERENCE' | 'UNION';
+  accountFilter: 'INTERSECTION' | 'DIFFERENCE';
   autoDeployment: boolean;
   callAs: 'SELF' | 'DELEGATED_ADMIN';
   maxConcurrent: CountOrPercentage;
