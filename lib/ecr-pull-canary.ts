@@ -306,8 +306,12 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
    * Lets `grantee` pull this canary's targets as the probe does: an ECR token, the manifests of the targets
    * it pulls with its own credentials and their blobs (`ecr:GetDownloadUrlForLayer`, for the layer phase, or a
    * platform check that needs the config blob; none for a target with `layerCheck: false` and no platforms),
-   * and AssumeRole on the roles of targets pulled as another role. Nothing when every target is pulled as
-   * another role.
+   * and AssumeRole on the roles of targets pulled as another role. For a target with `pullThroughCache`, also
+   * `ecr:BatchImportUpstreamImage` (a pull of an image not cached yet imports it from the upstream registry) and
+   * `ecr:CreateRepository` (the first pull creates the cached repository) on its repository: "the following
+   * additional permissions are needed to use pull through cache rules"
+   * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html). Nothing when every
+   * target is pulled as another role.
    */
   grantPullTargets(grantee: iam.IGrantable): iam.Grant {
     let grant = iam.Grant.drop(grantee, 'pull the canary targets');
@@ -337,6 +341,20 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
             grantee,
             actions: ['ecr:GetDownloadUrlForLayer'],
             resourceArns: blobArns,
+          }),
+        );
+      }
+      const cachedArns = unique(
+        own
+          .filter((target) => target.pullThroughCache ?? TARGET_DEFAULTS.pullThroughCache)
+          .map((target) => this.repositoryArn(target)),
+      );
+      if (cachedArns.length > 0) {
+        grant = grant.combine(
+          iam.Grant.addToPrincipal({
+            grantee,
+            actions: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+            resourceArns: cachedArns,
           }),
         );
       }

@@ -246,6 +246,9 @@ export function checkTarget(
     );
   }
   if (target.layerCheck !== undefined) checkBoolean(p, `${path}.layerCheck`, target.layerCheck);
+  if (target.pullThroughCache !== undefined) {
+    checkBoolean(p, `${path}.pullThroughCache`, target.pullThroughCache);
+  }
   if (target.platforms !== undefined) {
     if (!Array.isArray(target.platforms)) {
       p.add(`${path}.platforms`, target.platforms, 'allowed: a list like ["linux/amd64", "linux/arm64"]');

@@ -107,6 +107,8 @@ export const TARGET_DEFAULTS = {
    * Off for a registry that bills per request, or one whose blobs the canary must not read.
    */
   layerCheck: true,
+  /** A target's repository is an ordinary one unless it says it is a pull-through-cache repository. */
+  pullThroughCache: false,
 } as const;
 
 export const WORKLOAD_WATCH_DEFAULTS = {

@@ -49,6 +49,13 @@ export interface ProbeTarget {
    * its storage host (the `layer` phase). Off for a registry that bills per request. @default true
    */
   layerCheck?: boolean;
+  /**
+   * The repository is a pull-through-cache repository (an ECR prefix with a cache rule for an upstream registry):
+   * the probe's role also gets `ecr:BatchImportUpstreamImage` (fetch a tag or digest not cached yet) and
+   * `ecr:CreateRepository` (the first pull creates the cached repository) on it, per the ECR pull-through-cache
+   * IAM page. With `assumeRoleArn`, that role needs them instead. @default false
+   */
+  pullThroughCache?: boolean;
 }
 
 export interface PhaseTimings {

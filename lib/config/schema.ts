@@ -112,6 +112,7 @@ export const TARGET_KEYS = [
   'registryUrl',
   'expectedDigest',
   'layerCheck',
+  'pullThroughCache',
 ] as const satisfies ReadonlyArray<keyof ProbeTarget>;
 
 /** The validated configuration, with every default applied and overrides resolved per region. */
