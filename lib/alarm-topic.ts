@@ -16,9 +16,12 @@ export interface NotificationOptions {
   /**
    * The customer-managed KMS key of the existing topic (`topicArn`) when that topic is encrypted (SSE-KMS): the
    * function may then use it to publish (`kms:GenerateDataKey`, `kms:Decrypt`); without it every diagnosis
-   * fails with a KMS access error. A key ARN in the topic's region, not an alias. Its key policy must also let
-   * `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications are
-   * dropped; the canary changes no policy of a key it does not own.
+   * fails with a KMS access error. A key ARN in the topic's region, not an alias. The canary changes no policy
+   * of a key it does not own, so the key policy must already (1) delegate to IAM — the default key policy's
+   * statement allowing `arn:aws:iam::ACCOUNT:root` `kms:*` — or the function role's IAM grant has no effect
+   * ("IAM policies by themselves are not sufficient to allow access to a KMS key", KMS key policies), and
+   * (2) let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications
+   * are dropped; scope that statement as the canary's own key does ({@link alarmPublisherConditions}).
    * @default - the existing topic is not encrypted with a customer-managed key
    */
   readonly topicKmsKeyArn?: string;
@@ -81,6 +84,27 @@ export function pagerFilterPolicy(alarmNamePrefix: string): Record<string, sns.F
   };
 }
 
+/**
+ * Who may act as CloudWatch for this canary's alarms: the service principal calling on behalf of an alarm of this
+ * account and region whose name starts with the canary's prefix. The confused-deputy conditions AWS documents for
+ * service principals (aws:SourceAccount, aws:SourceArn: IAM "The confused deputy problem"; SNS "Enable
+ * compatibility between event sources from AWS services and encrypted topics" shows aws:SourceArn in the key
+ * policy). Written once: the topic policy and the key policy both use it, so they cannot disagree.
+ */
+export function alarmPublisherConditions(stack: Stack, alarmNamePrefix: string): Record<string, unknown> {
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: {
+      'aws:SourceArn': stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: `${alarmNamePrefix}*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    },
+  };
+}
+
 /** The region's notification topic: alarms and the canary's own diagnoses go here. */
 export class AlarmTopic extends Construct {
   readonly topic: sns.ITopic;
@@ -97,7 +121,7 @@ export class AlarmTopic extends Construct {
         this.publishKey = kms.Key.fromKeyArn(this, 'TopicKey', props.topicKmsKeyArn);
       }
     } else {
-      if (props.encryption) this.key = this.createKey();
+      if (props.encryption) this.key = this.createKey(props.alarmNamePrefix);
       this.topic = this.createTopic(props.alarmNamePrefix);
       this.publishKey = this.key;
     }
@@ -131,7 +155,7 @@ export class AlarmTopic extends Construct {
     });
   }
 
-  private createKey(): kms.Key {
+  private createKey(alarmNamePrefix: string): kms.Key {
     const key = new kms.Key(this, 'Key', {
       description: 'Encrypts the ecr-pull-canary notification topic; CloudWatch may use it to publish alarms',
       enableKeyRotation: true,
@@ -144,9 +168,10 @@ export class AlarmTopic extends Construct {
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        // The statement AWS documents for alarm actions to encrypted topics; a source-account condition is
-        // not documented as set on these calls, and a condition that never matches drops every alarm.
         resources: ['*'],
+        // Only for this canary's alarms: another account's alarm (a confused deputy) or another alarm of this
+        // account cannot have CloudWatch use the key. The same conditions as the topic policy's.
+        conditions: alarmPublisherConditions(Stack.of(this), alarmNamePrefix),
       }),
     );
     return key;
@@ -166,17 +191,7 @@ export class AlarmTopic extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${alarmNamePrefix}*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        conditions: alarmPublisherConditions(stack, alarmNamePrefix),
       }),
     );
     if (!this.key) {

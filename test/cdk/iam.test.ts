@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { evaluateIdentity, type PolicyStatement } from '../support/iam-policy.ts';
-import { ACCOUNT, canaryTemplate, logicalIdByPath } from './helpers.ts';
+import { ACCOUNT, canaryTemplate, logicalIdByPath, resolveJoins } from './helpers.ts';
 
 const REGION = 'eu-west-1';
 
@@ -177,14 +177,8 @@ describe('probe role: exactly what the probe calls', () => {
       ],
     });
     // CDK writes repository ARNs as Fn::Join over the partition; resolve them for the aws partition.
-    const statements = JSON.parse(
-      JSON.stringify(statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource')),
-      (_key, value) =>
-        Array.isArray(value?.['Fn::Join'])
-          ? (value['Fn::Join'][1] as unknown[])
-              .map((part) => ((part as { Ref?: string })?.Ref === 'AWS::Partition' ? 'aws' : part))
-              .join(value['Fn::Join'][0])
-          : value,
+    const statements = resolveJoins(
+      statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource'),
     ) as PolicyStatement[];
     const decide = (action: string, repository: string) =>
       evaluateIdentity(statements, {
