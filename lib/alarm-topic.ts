@@ -4,7 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { checkTopicArn, checkTopicPlacement, Problems } from './validation.ts';
+import {
+  checkExistingTopicSubscriptions,
+  checkTopicArn,
+  checkTopicPlacement,
+  Problems,
+} from './validation.ts';
 
 export interface NotificationOptions {
   /**
@@ -30,6 +35,17 @@ export interface NotificationOptions {
    * @default - none
    */
   readonly emails?: string[];
+  /**
+   * With `topicArn`: subscribe `emails` and `httpsEndpoints` to that existing topic too. Off by default, and
+   * giving subscriptions with `topicArn` without it is an error, because of what SNS does with a topic that is
+   * not the canary's: Subscribe refuses an endpoint the topic already has with other attributes ("Invalid
+   * parameter: Attributes Reason: Subscription already exists with different attributes"), which fails the
+   * deploy; with identical attributes SNS returns the existing subscription, which the stack then owns, so
+   * deleting the stack (or removing the endpoint here) unsubscribes the team's own subscription. Say `true`
+   * only for endpoints the topic does not have yet and that may go with the stack.
+   * @default false
+   */
+  readonly subscribeExistingTopic?: boolean;
   /**
    * HTTPS endpoints to subscribe, e.g. a PagerDuty or Opsgenie CloudWatch integration URL. They receive this
    * canary's alarm notifications only (ALARM and OK, so incidents resolve themselves), not the function's
@@ -204,8 +220,14 @@ export class AlarmTopic extends Construct {
     return topic;
   }
 
-  /** E-mail gets everything; pagers get this canary's alarm notifications only ({@link pagerFilterPolicy}). */
+  /**
+   * E-mail gets everything; pagers get this canary's alarm notifications only ({@link pagerFilterPolicy}). On an
+   * existing topic only when `subscribeExistingTopic` says so (the validator refuses subscriptions otherwise).
+   */
   private subscribe(props: AlarmTopicProps): void {
+    const p = new Problems();
+    checkExistingTopicSubscriptions(p, props, (key) => key);
+    if (!p.empty) throw new Error(`Invalid AlarmTopic properties:\n  ${p.lines.join('\n  ')}`);
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }

@@ -95,6 +95,7 @@ export const NOTIFICATION_KEYS = [
   'emails',
   'httpsEndpoints',
   'encryption',
+  'subscribeExistingTopic',
 ] as const satisfies ReadonlyArray<keyof NotificationsConfig>;
 
 export const REGION_OVERRIDE_KEYS = ['targets', 'vpc', 'notifications'] as const satisfies ReadonlyArray<

@@ -284,6 +284,10 @@ function checkNotifications(p: Problems, path: string, value: unknown): Notifica
   if (value.encryption !== undefined && checkBoolean(p, `${path}.encryption`, value.encryption)) {
     Object.assign(out, { encryption: value.encryption });
   }
+  // Checked per region with topicArn, once overrides are merged (checkExistingTopicSubscriptions).
+  if (value.subscribeExistingTopic !== undefined) {
+    Object.assign(out, { subscribeExistingTopic: value.subscribeExistingTopic });
+  }
   return out;
 }
 

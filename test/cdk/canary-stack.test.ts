@@ -336,6 +336,24 @@ describe('notifications', () => {
       AlarmActions: [topicArn],
       OKActions: [topicArn],
     });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('subscribes to an existing topic only when told to, and refuses subscriptions it was not told to make', () => {
+    const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:pager`;
+    const emails = ['oncall@example.com'];
+    expect(() => synthApp({ regions: [REGION], notifications: { topicArn, emails } })).toThrow(
+      /notifications\.emails: got \["oncall@example\.com"\]; allowed: none with notifications\.topicArn, unless notifications\.subscribeExistingTopic is true/,
+    );
+    const opted = canaryTemplate({
+      regions: [REGION],
+      notifications: { topicArn, emails, subscribeExistingTopic: true },
+    });
+    opted.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: topicArn,
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
   });
 });
 
