@@ -12,9 +12,10 @@ import {
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import {
   DIMENSION,
@@ -195,7 +196,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     this.probe = this.createProbe(props, scheduleMinutes);
     const probeGrants = this.grantProbe(props);
     this.createSchedule();
-    const firstRun = this.createFirstRun(probeGrants);
+    const firstRun = this.createFirstRun(probeGrants, props);
     this.alarms = this.createAlarms(props, firstRun);
   }
 
@@ -504,14 +505,23 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   /**
    * One run during the deployment, before the heartbeat alarm exists: the alarm's first evaluation then finds
    * a datapoint, and with 3 of 3 (missing data breaching) one datapoint keeps it OK until the schedule's runs
-   * take over, so a fresh deployment does not page. Served by the probe function itself: no other function.
+   * take over, so a fresh deployment does not page. Outside a VPC the probe function serves it and answers
+   * CloudFormation itself: no other function. In a VPC the answer, a PUT to CloudFormation's presigned S3 URL,
+   * would go through the subnets' S3 gateway endpoint, whose policy as ECR's guide recommends it admits only the
+   * layer bucket: the stack would wait out the resource's timeout and fail (its rollback too). There a relay
+   * outside the VPC ({@link createFirstRunRelay}) is the service token and answers; the probe returns its verdict
+   * to it ({@link FIRST_RUN}).
    */
-  private createFirstRun(probeGrants: iam.Grant): CustomResource {
+  private createFirstRun(probeGrants: iam.Grant, props: EcrPullCanaryProps): CustomResource {
+    const relay = props.vpcPlacement === undefined ? undefined : this.createFirstRunRelay(props);
     const firstRun = new CustomResource(this, 'FirstRun', {
-      serviceToken: this.probe.function.functionArn,
+      serviceToken: relay?.serviceToken ?? this.probe.function.functionArn,
       resourceType: FIRST_RUN.resourceType,
       serviceTimeout: Duration.minutes(CANARY_DEFAULTS.firstRunServiceTimeoutMinutes),
-      properties: { [FIRST_RUN.properties.targets]: JSON.stringify(this.targets) },
+      properties: {
+        [FIRST_RUN.properties.targets]: JSON.stringify(this.targets),
+        ...(relay ? { [FIRST_RUN.properties.answer]: FIRST_RUN.answerByReturn } : {}),
+      },
     });
     // The first run must find the seeded image, like the schedule's.
     if (this.knownGoodImage) firstRun.node.addDependency(this.knownGoodImage.seed);
@@ -521,6 +531,42 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     firstRun.node.addDependency(this.probe);
     probeGrants.applyBefore(firstRun);
     return firstRun;
+  }
+
+  /**
+   * The CDK Provider framework's onEvent function, not in any VPC, with the probe function as its handler: it
+   * invokes the probe synchronously (`lambda:InvokeFunction` and `lambda:GetFunction` on it, granted by the
+   * Provider to this role) and PUTs the answer through the public S3 endpoint. Only with VPC placement: one more
+   * function invoked once per deployment, with its own role that may write to its own log group.
+   */
+  private createFirstRunRelay(props: EcrPullCanaryProps): cr.Provider {
+    const logGroup = new logs.LogGroup(this, 'FirstRunRelayLogs', {
+      retention: props.logRetention ?? CANARY_DEFAULTS.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'FirstRunRelayRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Relays the deploy-time first run of ecr-pull-canary ${this.canaryName} to CloudFormation`,
+    });
+    logGroup.grantWrite(role);
+    const provider = new cr.Provider(this, 'FirstRunRelay', {
+      onEventHandler: this.probe.function,
+      frameworkOnEventRole: role,
+      logGroup,
+    });
+    const stack = Stack.of(this);
+    const relayFunction = provider.node.findChild('framework-onEvent') as IConstruct;
+    Validations.of(relayFunction).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        "The CDK Provider framework's own function, on the Node.js runtime that CDK version chooses for it; it runs once per deployment and only relays the probe's answer.",
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.probe.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason:
+        "Added by the CDK Provider framework's grantInvoke: the probe function's versions and aliases; the role can invoke this one function only.",
+    });
+    return provider;
   }
 
   private createAlarms(props: EcrPullCanaryProps, firstRun: CustomResource): CanaryAlarm[] {

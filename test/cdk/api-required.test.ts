@@ -37,6 +37,7 @@ const WIDEST: CanaryConfigFile = {
       notifications: {
         topicArn: 'arn:aws:sns:us-east-1:111122223333:pager',
         encryption: false,
+        subscribeExistingTopic: true,
         topicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-4e5f-8a9b-000000000001',
       },
     },
