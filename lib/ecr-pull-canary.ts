@@ -88,7 +88,9 @@ export interface EcrPullCanaryProps {
   readonly logRetention?: logs.RetentionDays;
   /**
    * Run the probe in these subnets with these security groups, so it uses the same ECR interface endpoints,
-   * DNS and S3 gateway as the workloads.
+   * DNS and S3 gateway as the workloads. The deploy-time first run is then answered to CloudFormation by one
+   * more function outside the VPC (a CDK Provider relay that invokes the probe), so the subnets need no path to
+   * CloudFormation's S3 response bucket.
    * @default - not in a VPC
    */
   readonly vpcPlacement?: VpcPlacement;
