@@ -79,16 +79,33 @@ describe('every emitted resource has what its create API requires', () => {
     expect(problems).toEqual([]);
   });
 
-  it('names a missing member and a type nobody has checked', () => {
+  it('names a missing member, a refused combination and a type nobody has checked', () => {
     expect(
       missingRequired({
         Resources: {
           Link: { Type: 'AWS::Oam::Link', Properties: { ResourceTypes: [], SinkIdentifier: 'x' } },
+          Set: {
+            Type: 'AWS::CloudFormation::StackSet',
+            Properties: {
+              StackSetName: 's',
+              PermissionModel: 'SERVICE_MANAGED',
+              TemplateURL: 'https://example.com/t',
+              StackInstancesGroup: [
+                {
+                  DeploymentTargets: {
+                    OrganizationalUnitIds: ['ou-ab12-cdef3456'],
+                    AccountFilterType: 'UNION',
+                  },
+                },
+              ],
+            },
+          },
           Thing: { Type: 'AWS::Example::Thing', Properties: {} },
         },
       }),
     ).toEqual([
       'Link (AWS::Oam::Link): oam:CreateLink requires LabelTemplate (https://docs.aws.amazon.com/OAM/latest/APIReference/API_CreateLink.html)',
+      'Set (AWS::CloudFormation::StackSet): refused: "UNION is not supported for create operations when using StackSet as a resource" (DeploymentTargets; resource-providers-cloudformation#100)',
       "Thing (AWS::Example::Thing): no entry; read its create API's required members first",
     ]);
   });

@@ -16,6 +16,8 @@ export interface ApiRequirement {
   readonly oneOf?: ReadonlyArray<readonly string[]>;
   /** Where the requirement is written. */
   readonly source: string;
+  /** Property combinations the service refuses although the schema takes them: a test and what it says. */
+  readonly refuses?: ReadonlyArray<{ when: (properties: Record<string, unknown>) => boolean; says: string }>;
 }
 
 export const API_REQUIREMENTS: Readonly<Record<string, ApiRequirement>> = {
@@ -36,6 +38,13 @@ export const API_REQUIREMENTS: Readonly<Record<string, ApiRequirement>> = {
     // service-managed permissions DeploymentTargets with OrganizationalUnitIds on create.
     required: ['StackSetName', 'PermissionModel', 'StackInstancesGroup'],
     oneOf: [['TemplateBody', 'TemplateURL']],
+    refuses: [
+      {
+        when: (properties) =>
+          JSON.stringify(properties.StackInstancesGroup ?? []).includes('"AccountFilterType":"UNION"'),
+        says: '"UNION is not supported for create operations when using StackSet as a resource" (DeploymentTargets; resource-providers-cloudformation#100)',
+      },
+    ],
     source:
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html, API_CreateStackInstances.html, API_DeploymentTargets.html',
   },
@@ -119,6 +128,14 @@ export const API_REQUIREMENTS: Readonly<Record<string, ApiRequirement>> = {
     // A rule needs a pattern or a schedule.
     required: [],
     oneOf: [['EventPattern', 'ScheduleExpression']],
+    refuses: [
+      {
+        when: (properties) =>
+          properties.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' &&
+          properties.ScheduleExpression !== undefined,
+        says: '"ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS rule state is not supported with scheduled rule expressions" (PutRule ValidationException; hashicorp/terraform-provider-aws#34988)',
+      },
+    ],
     source: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html',
   },
   'AWS::Scheduler::Schedule': {
@@ -176,6 +193,9 @@ export function missingRequired(template: TemplateJson): string[] {
           `${id} (${resource.Type}): ${requirement.api} requires ${name} (${requirement.source})`,
         );
       }
+    }
+    for (const refusal of requirement.refuses ?? []) {
+      if (refusal.when(properties)) problems.push(`${id} (${resource.Type}): refused: ${refusal.says}`);
     }
     for (const group of requirement.oneOf ?? []) {
       if (!group.some((name) => properties[name] !== undefined)) {
