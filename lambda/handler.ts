@@ -21,6 +21,9 @@ import { dynamoDbStateStore } from './outputs/state-store.ts';
 import { type AwsClientFactory, createAwsClientFactory } from './probe/aws-clients.ts';
 import { probeTargets } from './probe/probe.ts';
 
+/** Time kept back from a relayed first run for returning its answer and the logging around it. */
+const RELAY_MARGIN_MS = 2000;
+
 /** The part of the Lambda context the canary uses. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
@@ -55,7 +58,10 @@ function clients(): WarmClients {
  * first run when CloudFormation invokes the function as a custom resource ({@link firstRun}). It reads the
  * configuration and builds the SDK-backed outputs; everything else is in `runCanary`.
  */
-export async function handler(event: unknown, context: InvocationContext): Promise<RunSummary | null> {
+export async function handler(
+  event: unknown,
+  context: InvocationContext,
+): Promise<RunSummary | RelayedAnswer | null> {
   if (isCustomResourceEvent(event)) return firstRun(event, context);
   return run(context.getRemainingTimeInMillis());
 }
@@ -75,12 +81,29 @@ function run(remainingMs: number): Promise<RunSummary> {
 }
 
 /**
+ * What the first run returns to a relay outside the VPC (the CDK Provider framework's onEvent contract: the
+ * physical ID and the attributes; a failure is thrown, and the relay answers FAILED with its message).
+ */
+export interface RelayedAnswer {
+  PhysicalResourceId: string;
+  Data?: Record<string, string>;
+}
+
+/**
  * The deploy-time first run ({@link FIRST_RUN}): one ordinary run, so its metrics exist before the heartbeat
  * alarm does, then the answer to CloudFormation within the time the reply may need. A failed probe is a
  * verdict and still SUCCESS; only a canary that cannot run at all fails the deployment. Delete runs nothing.
- * Never throws: a lost answer would leave the stack waiting for the resource's service timeout.
+ * Asked to return the answer (`answer: "return"`, a relay outside the VPC sends it), it returns it, or throws
+ * the failure's reason; otherwise it PUTs the answer and never throws: a lost answer would leave the stack
+ * waiting for the resource's service timeout.
  */
-async function firstRun(event: CustomResourceEvent, context: InvocationContext): Promise<RunSummary | null> {
+async function firstRun(
+  event: CustomResourceEvent,
+  context: InvocationContext,
+): Promise<RunSummary | RelayedAnswer | null> {
+  const relayed = event.ResourceProperties?.[FIRST_RUN.properties.answer] === FIRST_RUN.answerByReturn;
+  // A relay sends the answer itself: no PUT to keep time for.
+  const margin = relayed ? RELAY_MARGIN_MS : RESPONSE_MARGIN_MS;
   const physicalId = event.PhysicalResourceId ?? event.LogicalResourceId;
   let summary: RunSummary | null = null;
   let response: CustomResourceResponse;
@@ -94,7 +117,7 @@ async function firstRun(event: CustomResourceEvent, context: InvocationContext):
     });
   } else {
     try {
-      summary = await run(Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS));
+      summary = await run(Math.max(0, context.getRemainingTimeInMillis() - margin));
       response = responseFor(event, {
         Status: 'SUCCESS',
         PhysicalResourceId: physicalId,
@@ -121,7 +144,16 @@ async function firstRun(event: CustomResourceEvent, context: InvocationContext):
     requestType: event.RequestType,
     status: response.Status,
     reason: response.Reason,
+    ...(relayed ? { answeredBy: 'relay' } : {}),
   };
+  if (relayed) {
+    process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (response.Status === 'FAILED') throw new Error(response.Reason ?? 'the first run failed');
+    return {
+      PhysicalResourceId: response.PhysicalResourceId,
+      ...(response.Data === undefined ? {} : { Data: response.Data }),
+    };
+  }
   try {
     await sendResponse(event.ResponseURL, response);
     process.stdout.write(`${JSON.stringify(record)}\n`);

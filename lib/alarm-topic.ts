@@ -4,7 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { checkTopicArn, checkTopicPlacement, Problems } from './validation.ts';
+import {
+  checkExistingTopicSubscriptions,
+  checkTopicArn,
+  checkTopicPlacement,
+  Problems,
+} from './validation.ts';
 
 export interface NotificationOptions {
   /**
@@ -16,9 +21,12 @@ export interface NotificationOptions {
   /**
    * The customer-managed KMS key of the existing topic (`topicArn`) when that topic is encrypted (SSE-KMS): the
    * function may then use it to publish (`kms:GenerateDataKey`, `kms:Decrypt`); without it every diagnosis
-   * fails with a KMS access error. A key ARN in the topic's region, not an alias. Its key policy must also let
-   * `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications are
-   * dropped; the canary changes no policy of a key it does not own.
+   * fails with a KMS access error. A key ARN in the topic's region, not an alias. The canary changes no policy
+   * of a key it does not own, so the key policy must already (1) delegate to IAM — the default key policy's
+   * statement allowing `arn:aws:iam::ACCOUNT:root` `kms:*` — or the function role's IAM grant has no effect
+   * ("IAM policies by themselves are not sufficient to allow access to a KMS key", KMS key policies), and
+   * (2) let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications
+   * are dropped; scope that statement as the canary's own key does ({@link alarmPublisherConditions}).
    * @default - the existing topic is not encrypted with a customer-managed key
    */
   readonly topicKmsKeyArn?: string;
@@ -27,6 +35,17 @@ export interface NotificationOptions {
    * @default - none
    */
   readonly emails?: string[];
+  /**
+   * With `topicArn`: subscribe `emails` and `httpsEndpoints` to that existing topic too. Off by default, and
+   * giving subscriptions with `topicArn` without it is an error, because of what SNS does with a topic that is
+   * not the canary's: Subscribe refuses an endpoint the topic already has with other attributes ("Invalid
+   * parameter: Attributes Reason: Subscription already exists with different attributes"), which fails the
+   * deploy; with identical attributes SNS returns the existing subscription, which the stack then owns, so
+   * deleting the stack (or removing the endpoint here) unsubscribes the team's own subscription. Say `true`
+   * only for endpoints the topic does not have yet and that may go with the stack.
+   * @default false
+   */
+  readonly subscribeExistingTopic?: boolean;
   /**
    * HTTPS endpoints to subscribe, e.g. a PagerDuty or Opsgenie CloudWatch integration URL. They receive this
    * canary's alarm notifications only (ALARM and OK, so incidents resolve themselves), not the function's
@@ -41,13 +60,6 @@ export interface NotificationOptions {
    * @default false
    */
   readonly encryption?: boolean;
-  /**
-   * With `topicArn`: create the `emails` and `httpsEndpoints` subscriptions on that existing topic. Opt-in, since
-   * SNS refuses an endpoint already subscribed with other attributes, and deleting the stack would remove a
-   * subscription the team relies on.
-   * @default false
-   */
-  readonly subscribeExistingTopic?: boolean;
 }
 
 export interface AlarmTopicProps extends NotificationOptions {
@@ -88,6 +100,27 @@ export function pagerFilterPolicy(alarmNamePrefix: string): Record<string, sns.F
   };
 }
 
+/**
+ * Who may act as CloudWatch for this canary's alarms: the service principal calling on behalf of an alarm of this
+ * account and region whose name starts with the canary's prefix. The confused-deputy conditions AWS documents for
+ * service principals (aws:SourceAccount, aws:SourceArn: IAM "The confused deputy problem"; SNS "Enable
+ * compatibility between event sources from AWS services and encrypted topics" shows aws:SourceArn in the key
+ * policy). Written once: the topic policy and the key policy both use it, so they cannot disagree.
+ */
+export function alarmPublisherConditions(stack: Stack, alarmNamePrefix: string): Record<string, unknown> {
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: {
+      'aws:SourceArn': stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: `${alarmNamePrefix}*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    },
+  };
+}
+
 /** The region's notification topic: alarms and the canary's own diagnoses go here. */
 export class AlarmTopic extends Construct {
   readonly topic: sns.ITopic;
@@ -104,7 +137,7 @@ export class AlarmTopic extends Construct {
         this.publishKey = kms.Key.fromKeyArn(this, 'TopicKey', props.topicKmsKeyArn);
       }
     } else {
-      if (props.encryption) this.key = this.createKey();
+      if (props.encryption) this.key = this.createKey(props.alarmNamePrefix);
       this.topic = this.createTopic(props.alarmNamePrefix);
       this.publishKey = this.key;
     }
@@ -138,7 +171,7 @@ export class AlarmTopic extends Construct {
     });
   }
 
-  private createKey(): kms.Key {
+  private createKey(alarmNamePrefix: string): kms.Key {
     const key = new kms.Key(this, 'Key', {
       description: 'Encrypts the ecr-pull-canary notification topic; CloudWatch may use it to publish alarms',
       enableKeyRotation: true,
@@ -151,9 +184,10 @@ export class AlarmTopic extends Construct {
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        // The statement AWS documents for alarm actions to encrypted topics; a source-account condition is
-        // not documented as set on these calls, and a condition that never matches drops every alarm.
         resources: ['*'],
+        // Only for this canary's alarms: another account's alarm (a confused deputy) or another alarm of this
+        // account cannot have CloudWatch use the key. The same conditions as the topic policy's.
+        conditions: alarmPublisherConditions(Stack.of(this), alarmNamePrefix),
       }),
     );
     return key;
@@ -173,17 +207,7 @@ export class AlarmTopic extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${alarmNamePrefix}*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        conditions: alarmPublisherConditions(stack, alarmNamePrefix),
       }),
     );
     if (!this.key) {
@@ -196,8 +220,14 @@ export class AlarmTopic extends Construct {
     return topic;
   }
 
-  /** E-mail gets everything; pagers get this canary's alarm notifications only ({@link pagerFilterPolicy}). */
+  /**
+   * E-mail gets everything; pagers get this canary's alarm notifications only ({@link pagerFilterPolicy}). On an
+   * existing topic only when `subscribeExistingTopic` says so (the validator refuses subscriptions otherwise).
+   */
   private subscribe(props: AlarmTopicProps): void {
+    const p = new Problems();
+    checkExistingTopicSubscriptions(p, props, (key) => key);
+    if (!p.empty) throw new Error(`Invalid AlarmTopic properties:\n  ${p.lines.join('\n  ')}`);
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }

@@ -12,9 +12,10 @@ import {
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import {
   DIMENSION,
@@ -94,7 +95,9 @@ export interface EcrPullCanaryProps {
   readonly logRetention?: logs.RetentionDays;
   /**
    * Run the probe in these subnets with these security groups, so it uses the same ECR interface endpoints,
-   * DNS and S3 gateway as the workloads.
+   * DNS and S3 gateway as the workloads. The deploy-time first run is then answered to CloudFormation by one
+   * more function outside the VPC (a CDK Provider relay that invokes the probe), so the subnets need no path to
+   * CloudFormation's S3 response bucket.
    * @default - not in a VPC
    */
   readonly vpcPlacement?: VpcPlacement;
@@ -202,7 +205,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     this.probe = this.createProbe(props, scheduleMinutes);
     const probeGrants = this.grantProbe(props);
     this.createSchedule();
-    const firstRun = this.createFirstRun(probeGrants);
+    const firstRun = this.createFirstRun(probeGrants, props);
     this.alarms = this.createAlarms(props, firstRun);
   }
 
@@ -313,8 +316,12 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
    * Lets `grantee` pull this canary's targets as the probe does: an ECR token, the manifests of the targets
    * it pulls with its own credentials and their blobs (`ecr:GetDownloadUrlForLayer`, for the layer phase, or a
    * platform check that needs the config blob; none for a target with `layerCheck: false` and no platforms),
-   * and AssumeRole on the roles of targets pulled as another role. Nothing when every target is pulled as
-   * another role.
+   * and AssumeRole on the roles of targets pulled as another role. For a target with `pullThroughCache`, also
+   * `ecr:BatchImportUpstreamImage` (a pull of an image not cached yet imports it from the upstream registry) and
+   * `ecr:CreateRepository` (the first pull creates the cached repository) on its repository: "the following
+   * additional permissions are needed to use pull through cache rules"
+   * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html). Nothing when every
+   * target is pulled as another role.
    */
   grantPullTargets(grantee: iam.IGrantable): iam.Grant {
     let grant = iam.Grant.drop(grantee, 'pull the canary targets');
@@ -344,6 +351,20 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
             grantee,
             actions: ['ecr:GetDownloadUrlForLayer'],
             resourceArns: blobArns,
+          }),
+        );
+      }
+      const cachedArns = unique(
+        own
+          .filter((target) => target.pullThroughCache ?? TARGET_DEFAULTS.pullThroughCache)
+          .map((target) => this.repositoryArn(target)),
+      );
+      if (cachedArns.length > 0) {
+        grant = grant.combine(
+          iam.Grant.addToPrincipal({
+            grantee,
+            actions: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+            resourceArns: cachedArns,
           }),
         );
       }
@@ -493,14 +514,23 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   /**
    * One run during the deployment, before the heartbeat alarm exists: the alarm's first evaluation then finds
    * a datapoint, and with 3 of 3 (missing data breaching) one datapoint keeps it OK until the schedule's runs
-   * take over, so a fresh deployment does not page. Served by the probe function itself: no other function.
+   * take over, so a fresh deployment does not page. Outside a VPC the probe function serves it and answers
+   * CloudFormation itself: no other function. In a VPC the answer, a PUT to CloudFormation's presigned S3 URL,
+   * would go through the subnets' S3 gateway endpoint, whose policy as ECR's guide recommends it admits only the
+   * layer bucket: the stack would wait out the resource's timeout and fail (its rollback too). There a relay
+   * outside the VPC ({@link createFirstRunRelay}) is the service token and answers; the probe returns its verdict
+   * to it ({@link FIRST_RUN}).
    */
-  private createFirstRun(probeGrants: iam.Grant): CustomResource {
+  private createFirstRun(probeGrants: iam.Grant, props: EcrPullCanaryProps): CustomResource {
+    const relay = props.vpcPlacement === undefined ? undefined : this.createFirstRunRelay(props);
     const firstRun = new CustomResource(this, 'FirstRun', {
-      serviceToken: this.probe.function.functionArn,
+      serviceToken: relay?.serviceToken ?? this.probe.function.functionArn,
       resourceType: FIRST_RUN.resourceType,
       serviceTimeout: Duration.minutes(CANARY_DEFAULTS.firstRunServiceTimeoutMinutes),
-      properties: { [FIRST_RUN.properties.targets]: JSON.stringify(this.targets) },
+      properties: {
+        [FIRST_RUN.properties.targets]: JSON.stringify(this.targets),
+        ...(relay ? { [FIRST_RUN.properties.answer]: FIRST_RUN.answerByReturn } : {}),
+      },
     });
     // The first run must find the seeded image, like the schedule's.
     if (this.knownGoodImage) firstRun.node.addDependency(this.knownGoodImage.seed);
@@ -510,6 +540,42 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     firstRun.node.addDependency(this.probe);
     probeGrants.applyBefore(firstRun);
     return firstRun;
+  }
+
+  /**
+   * The CDK Provider framework's onEvent function, not in any VPC, with the probe function as its handler: it
+   * invokes the probe synchronously (`lambda:InvokeFunction` and `lambda:GetFunction` on it, granted by the
+   * Provider to this role) and PUTs the answer through the public S3 endpoint. Only with VPC placement: one more
+   * function invoked once per deployment, with its own role that may write to its own log group.
+   */
+  private createFirstRunRelay(props: EcrPullCanaryProps): cr.Provider {
+    const logGroup = new logs.LogGroup(this, 'FirstRunRelayLogs', {
+      retention: props.logRetention ?? CANARY_DEFAULTS.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'FirstRunRelayRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Relays the deploy-time first run of ecr-pull-canary ${this.canaryName} to CloudFormation`,
+    });
+    logGroup.grantWrite(role);
+    const provider = new cr.Provider(this, 'FirstRunRelay', {
+      onEventHandler: this.probe.function,
+      frameworkOnEventRole: role,
+      logGroup,
+    });
+    const stack = Stack.of(this);
+    const relayFunction = provider.node.findChild('framework-onEvent') as IConstruct;
+    Validations.of(relayFunction).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        "The CDK Provider framework's own function, on the Node.js runtime that CDK version chooses for it; it runs once per deployment and only relays the probe's answer.",
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.probe.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason:
+        "Added by the CDK Provider framework's grantInvoke: the probe function's versions and aliases; the role can invoke this one function only.",
+    });
+    return provider;
   }
 
   private createAlarms(props: EcrPullCanaryProps, firstRun: CustomResource): CanaryAlarm[] {

@@ -371,7 +371,13 @@ export function checkCanarySettings(p: Problems, settings: CanarySettings, paths
   return scheduleMinutes;
 }
 
-export type NotificationKey = 'topicArn' | 'topicKmsKeyArn' | 'encryption';
+export type NotificationKey =
+  | 'topicArn'
+  | 'topicKmsKeyArn'
+  | 'encryption'
+  | 'emails'
+  | 'httpsEndpoints'
+  | 'subscribeExistingTopic';
 
 /** Where each setting of one region was written. */
 export interface RegionalPaths {
@@ -429,7 +435,32 @@ export function checkRegionalSettings(
     topicArn,
     paths.notification('topicArn'),
   );
+  checkExistingTopicSubscriptions(p, notifications, paths.notification);
   return targets;
+}
+
+/**
+ * Subscriptions on a topic the canary does not own only when asked for (`subscribeExistingTopic`): SNS refuses an
+ * endpoint the topic already has with other attributes, and with the same attributes the stack takes over the
+ * team's subscription and unsubscribes it on delete (lib/alarm-topic.ts NotificationOptions.subscribeExistingTopic).
+ */
+export function checkExistingTopicSubscriptions(
+  p: Problems,
+  notifications: Partial<Record<NotificationKey, unknown>>,
+  path: (key: NotificationKey) => string,
+): void {
+  const opted = notifications.subscribeExistingTopic;
+  if (opted !== undefined) checkBoolean(p, path('subscribeExistingTopic'), opted);
+  if (notifications.topicArn === undefined || opted === true) return;
+  for (const key of ['emails', 'httpsEndpoints'] as const) {
+    const endpoints = notifications[key];
+    if (!Array.isArray(endpoints) || endpoints.length === 0) continue;
+    p.add(
+      path(key),
+      endpoints,
+      `allowed: none with ${path('topicArn')}, unless ${path('subscribeExistingTopic')} is true: SNS refuses an endpoint the existing topic already has with other attributes, and deleting the stack would unsubscribe one it has with the same; subscribe them to your topic yourself, or set subscribeExistingTopic to true for endpoints it does not have yet`,
+    );
+  }
 }
 
 /** A region's target list: its size, each target, their names, and that there is something to probe. */

@@ -30,31 +30,63 @@ export interface Scale {
   regions: number;
 }
 
+export type CountOrPercentage = { count: number } | { percentage: number };
+
 export interface RolloutPreferences {
   /** Accounts at once per region: a count or a percentage of the accounts. */
-  maxConcurrent: { count: number } | { percentage: number };
+  maxConcurrent: CountOrPercentage;
+  /** Failed accounts per region before the operation stops there: a count or a percentage. */
+  failureTolerance: CountOrPercentage;
   regionConcurrency: 'PARALLEL' | 'SEQUENTIAL';
+}
+
+/** A count, or the percentage form of the defaults (lambda/model/limits.ts) as the model reads it. */
+function preference(value: number | string): CountOrPercentage {
+  return typeof value === 'number' ? { count: value } : { percentage: Number(value.replace('%', '')) };
 }
 
 /** The defaults of `organization` (lambda/model/limits.ts), as the rollout model reads them. */
 export function defaultPreferences(): RolloutPreferences {
-  const percent = Number(String(ORGANIZATION_DEFAULTS.maxConcurrent).replace('%', ''));
   return {
-    maxConcurrent: { percentage: percent },
+    maxConcurrent: preference(ORGANIZATION_DEFAULTS.maxConcurrent),
+    failureTolerance: preference(ORGANIZATION_DEFAULTS.failureTolerance),
     regionConcurrency: ORGANIZATION_DEFAULTS.regionConcurrency,
   };
 }
 
 /**
- * Minutes to roll out to every account of every region. StackSets deploys each region's accounts in batches of
- * at most `maxConcurrent` (a percentage rounds down, and is at least one account), and regions one after another
+ * Accounts StackSets deploys at once in a region of `accounts` accounts: a percentage "rounds down to the next
+ * whole number ... except in cases where rounding down would result is zero. In this case, CloudFormation sets
+ * the number as one instead" (MaxConcurrentPercentage,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html).
+ */
+export function accountsAtOnce(accounts: number, maxConcurrent: CountOrPercentage): number {
+  return 'count' in maxConcurrent
+    ? maxConcurrent.count
+    : Math.max(1, Math.floor((accounts * maxConcurrent.percentage) / 100));
+}
+
+/**
+ * Failed accounts a region tolerates before the operation stops there: a percentage "rounds down to the next
+ * whole number" (FailureTolerancePercentage, same page), with no floor: 10% of fewer than ten accounts is zero.
+ */
+export function toleratedFailures(accounts: number, failureTolerance: CountOrPercentage): number {
+  return 'count' in failureTolerance
+    ? failureTolerance.count
+    : Math.floor((accounts * failureTolerance.percentage) / 100);
+}
+
+/**
+ * Minutes to roll out to every account of every region (the StackSet's create or update operation; an account
+ * that joins a targeted OU later is deployed by auto-deployment, to which these preferences do not apply).
+ * StackSets deploys each region's accounts in batches of {@link accountsAtOnce}, and regions one after another
  * or all at once.
  */
-export function rolloutMinutes(scale: Scale, prefs: RolloutPreferences): number {
-  const perBatch =
-    'count' in prefs.maxConcurrent
-      ? prefs.maxConcurrent.count
-      : Math.max(1, Math.floor((scale.accounts * prefs.maxConcurrent.percentage) / 100));
+export function rolloutMinutes(
+  scale: Scale,
+  prefs: Pick<RolloutPreferences, 'maxConcurrent' | 'regionConcurrency'>,
+): number {
+  const perBatch = accountsAtOnce(scale.accounts, prefs.maxConcurrent);
   const batches = Math.ceil(scale.accounts / Math.min(perBatch, scale.accounts));
   const perRegion = batches * (ROLLOUT_ASSUMED.instanceMinutes + ROLLOUT_ASSUMED.batchOverheadMinutes);
   return prefs.regionConcurrency === 'PARALLEL' ? perRegion : perRegion * scale.regions;
@@ -98,10 +130,10 @@ export function organizationReport(
         ]
       : []),
     `  plus once: the cross-account dashboard ${usd(ORGANIZATION_PRICE.dashboardMonth)}; OAM metric sharing, StackSets and the code buckets ~$0.00`,
-    `  rollout at ${concurrency} per region at once, ${ROLLOUT_ASSUMED.instanceMinutes} min per instance + ${ROLLOUT_ASSUMED.batchOverheadMinutes} min per batch (stated, not measured)`,
+    `  rollout at ${concurrency} per region at once (a percentage rounds down, to at least one), ${ROLLOUT_ASSUMED.instanceMinutes} min per instance + ${ROLLOUT_ASSUMED.batchOverheadMinutes} min per batch (stated, not measured); the StackSet's own create and update only: an account that joins an OU later is deployed by auto-deployment, which these preferences do not govern`,
     ...ORGANIZATION_SCALES.map((scale) => {
       const instances = scale.accounts * scale.regions;
-      return `  ${String(scale.accounts).padStart(3)} accounts × ${scale.regions} regions: ${String(instances).padStart(3)} stack instances, ${usd(organizationMonthlyUsd(perInstanceUsd, scale)).padStart(9)} per month; rollout ${duration(rolloutMinutes(scale, prefs))} (regions ${prefs.regionConcurrency.toLowerCase()}), ${duration(rolloutMinutes(scale, sequential))} sequential`;
+      return `  ${String(scale.accounts).padStart(3)} accounts × ${scale.regions} regions: ${String(instances).padStart(3)} stack instances, ${usd(organizationMonthlyUsd(perInstanceUsd, scale)).padStart(9)} per month; rollout ${duration(rolloutMinutes(scale, prefs))} (regions ${prefs.regionConcurrency.toLowerCase()}), ${duration(rolloutMinutes(scale, sequential))} sequential; ${accountsAtOnce(scale.accounts, prefs.maxConcurrent)} at once, stops in a region after more than ${toleratedFailures(scale.accounts, prefs.failureTolerance)} failed`;
     }),
   ].join('\n');
 }

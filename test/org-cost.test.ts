@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../lib/config/validate.ts';
 import {
+  accountsAtOnce,
   defaultPreferences,
   ORGANIZATION_SCALES,
   organizationMonthlyUsd,
   ROLLOUT_ASSUMED,
   rolloutMinutes,
+  toleratedFailures,
 } from '../scripts/org-cost.ts';
 
 const batch = ROLLOUT_ASSUMED.instanceMinutes + ROLLOUT_ASSUMED.batchOverheadMinutes;
@@ -24,7 +27,7 @@ describe('organization scale model (npm run cost)', () => {
 
   it('rolls out in batches of the concurrent share of accounts, at least one account at a time', () => {
     const prefs = defaultPreferences();
-    expect(prefs).toEqual({ maxConcurrent: { percentage: 25 }, regionConcurrency: 'PARALLEL' });
+    expect(prefs).toMatchObject({ maxConcurrent: { percentage: 25 }, regionConcurrency: 'PARALLEL' });
     // 25% of 10 is 2 accounts at once: 5 batches; of 100, 25: 4 batches. Regions in parallel add nothing.
     expect(rolloutMinutes({ accounts: 10, regions: 3 }, prefs)).toBe(5 * batch);
     expect(rolloutMinutes({ accounts: 100, regions: 4 }, prefs)).toBe(4 * batch);
@@ -38,5 +41,36 @@ describe('organization scale model (npm run cost)', () => {
         { maxConcurrent: { count: 20 }, regionConcurrency: 'PARALLEL' },
       ),
     ).toBe(batch);
+  });
+
+  // API_StackSetOperationPreferences: MaxConcurrentPercentage rounds down but "where rounding down would result is
+  // zero ... sets the number as one"; FailureTolerancePercentage "rounds down to the next whole number", no floor.
+  it('rounds percentages as CloudFormation does: concurrency down to at least one, tolerance down to zero', () => {
+    expect(accountsAtOnce(3, { percentage: 25 })).toBe(1);
+    expect(accountsAtOnce(10, { percentage: 25 })).toBe(2);
+    expect(accountsAtOnce(10, { count: 4 })).toBe(4);
+    expect(toleratedFailures(9, { percentage: 10 })).toBe(0);
+    expect(toleratedFailures(10, { percentage: 10 })).toBe(1);
+    expect(toleratedFailures(19, { percentage: 10 })).toBe(1);
+    expect(toleratedFailures(5, { count: 2 })).toBe(2);
+  });
+
+  // A region stops, and the StackSet's create fails and rolls back every instance, once more accounts fail than the
+  // tolerance: a default that rounds to zero in a small organization makes one odd account (an SCP, a quota) undo
+  // the whole rollout. The default must tolerate the same one account at every size.
+  it('defaults to tolerating one failed account per region whatever the organization’s size', () => {
+    const { config, problems } = validateConfig({
+      name: 'org',
+      account: '111111111111',
+      regions: ['eu-west-1'],
+      organization: { organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['ou-ab12-prod0001'] },
+    });
+    expect(problems).toEqual([]);
+    const tolerance = config?.organization?.failureTolerance;
+    if (!tolerance) throw new Error('no tolerance');
+    for (const accounts of [1, 2, 5, 9, 10, 50, 100, 1000]) {
+      expect(toleratedFailures(accounts, tolerance), `${accounts} accounts`).toBe(1);
+      expect(toleratedFailures(accounts, defaultPreferences().failureTolerance)).toBe(1);
+    }
   });
 });

@@ -69,13 +69,21 @@ export const METRIC = {
 export const STEADY_STATE_METRICS_PER_TARGET = [METRIC.latency] as const;
 
 /**
- * The deploy-time first run: a custom resource served by the probe function itself, which the heartbeat alarm
- * waits for, so the alarm's first evaluation already finds a datapoint (a fresh deployment does not page).
- * Its properties carry the targets, so a change of targets runs it again before the alarm is updated.
+ * The deploy-time first run: a custom resource served by the probe function, which the heartbeat alarm waits for,
+ * so the alarm's first evaluation already finds a datapoint (a fresh deployment does not page). Its properties
+ * carry the targets, so a change of targets runs it again before the alarm is updated.
+ *
+ * Who answers CloudFormation: outside a VPC the probe function PUTs the answer to the presigned S3 URL itself.
+ * In a VPC that PUT goes through the subnets' S3 gateway endpoint, whose policy (as ECR's VPC-endpoint guide
+ * recommends it) admits the layer bucket only, so the answer never arrives and the stack waits out the timeout.
+ * There a CDK Provider function outside the VPC is the service token: it invokes the probe synchronously with
+ * `answer: "return"`, and the probe returns the answer instead of PUTting it (lib/ecr-pull-canary.ts).
  */
 export const FIRST_RUN = {
   resourceType: 'Custom::EcrPullCanaryFirstRun',
-  properties: { targets: 'Targets' },
+  properties: { targets: 'Targets', answer: 'Answer' },
+  /** The `answer` property's value when a relay outside the VPC sends the answer to CloudFormation. */
+  answerByReturn: 'return',
   /** What the run reports back to CloudFormation (resource attributes). */
   attributes: { ok: 'Ok', failed: 'Failed', metricsVia: 'MetricsVia' },
 } as const;

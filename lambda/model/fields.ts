@@ -116,7 +116,7 @@ export interface RegionMapField extends FieldCommon {
 export interface CountOrPercentageField extends FieldCommon {
   readonly type: 'countOrPercentage';
   readonly min: number;
-  readonly default: string;
+  readonly default: string | number;
 }
 
 export type Field =
@@ -570,7 +570,7 @@ export const ORGANIZATION_FIELDS = {
     type: 'enum',
     values: STACK_SET_ACCOUNT_FILTERS,
     default: ORGANIZATION_DEFAULTS.accountFilter,
-    doc: 'only with `accounts`: only those accounts of the OUs, all but them, or the OUs plus them',
+    doc: 'only with `accounts`: only those accounts of the OUs, or all but them (`UNION` is refused on create)',
   },
   autoDeployment: {
     type: 'boolean',
@@ -588,14 +588,14 @@ export const ORGANIZATION_FIELDS = {
     min: 1,
     default: ORGANIZATION_DEFAULTS.maxConcurrent,
     typeText: 'whole number ≥ 1, or `"1%"`–`"100%"`',
-    doc: 'accounts deployed at once per region',
+    doc: 'accounts deployed at once per region; a percentage rounds down, but never below one',
   },
   failureTolerance: {
     type: 'countOrPercentage',
     min: 0,
     default: ORGANIZATION_DEFAULTS.failureTolerance,
     typeText: 'whole number ≥ 0, or `"1%"`–`"100%"`',
-    doc: 'failed accounts per region before the operation stops (`SOFT_FAILURE_TOLERANCE`, so it does not cap the concurrency)',
+    doc: 'failed accounts per region before the operation stops; a percentage rounds down to 0 under ten accounts',
   },
   regionConcurrency: {
     type: 'enum',

@@ -215,20 +215,40 @@ export const PERCENTAGE_PATTERN = /^(100|[1-9][0-9]?)%$/;
 export const OAM_SINK_ARN_PATTERN = /^arn:aws[a-z-]*:oam:([a-z0-9-]+):(\d{12}):sink\/[A-Za-z0-9-]+$/;
 
 export const ORGANIZATION_DEFAULTS = {
-  /** New accounts of the targeted OUs get the canary; an account that leaves loses it (stacks not retained). */
+  /**
+   * New accounts of the targeted OUs get the canary; an account that leaves loses it (stacks not retained).
+   * The operation preferences below do not apply to these automatic deployments ("StackSetOperationPreferences
+   * don't apply to AutoDeployment, even if it's enabled", API_StackSetOperationPreferences).
+   */
   autoDeployment: true,
   callAs: 'SELF',
   /** With explicit accounts: deploy only to those of them inside the OUs. */
   accountFilter: 'INTERSECTION',
-  /** Accounts per region at once; SOFT_FAILURE_TOLERANCE keeps this independent of the tolerance. */
+  /**
+   * Accounts per region at once; SOFT_FAILURE_TOLERANCE keeps this independent of the tolerance. A percentage
+   * rounds down, but never to zero: "where rounding down would result is zero ... CloudFormation sets the
+   * number as one instead" (MaxConcurrentPercentage, API_StackSetOperationPreferences).
+   */
   maxConcurrent: '25%',
-  failureTolerance: '10%',
+  /**
+   * Failed accounts per region before the operation stops, as a count: a percentage rounds down to zero below
+   * 100/p accounts (FailureTolerancePercentage "rounds down to the next whole number"), so "10%" of fewer than
+   * ten accounts stopped the rollout, and failed and rolled back the whole StackSet, at the first account that
+   * could not take the canary. One tolerated account in every organization, whatever its size; a broken
+   * template still stops each region after its first batch (at most `maxConcurrent` accounts).
+   */
+  failureTolerance: 1,
   regionConcurrency: 'PARALLEL',
   monitoringAccountIsMember: false,
 } as const;
 
 export const STACK_SET_CALL_AS = ['SELF', 'DELEGATED_ADMIN'] as const;
-export const STACK_SET_ACCOUNT_FILTERS = ['INTERSECTION', 'DIFFERENCE', 'UNION'] as const;
+/**
+ * UNION is not among them: "UNION is not supported for create operations when using StackSet as a resource"
+ * (AWS::CloudFormation::StackSet DeploymentTargets;
+ * aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#100).
+ */
+export const STACK_SET_ACCOUNT_FILTERS = ['INTERSECTION', 'DIFFERENCE'] as const;
 export const STACK_SET_REGION_CONCURRENCY = ['PARALLEL', 'SEQUENTIAL'] as const;
 
 /** CloudFormation's template size limits (Quotas page): inline TemplateBody and a template read from S3. */

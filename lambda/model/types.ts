@@ -50,8 +50,10 @@ export interface ProbeTarget {
    */
   layerCheck?: boolean;
   /**
-   * The image is in a pull-through-cache repository: the probe role also gets `ecr:BatchImportUpstreamImage` and
-   * `ecr:CreateRepository` on it, which a pull through the cache needs. @default false
+   * The repository is a pull-through-cache repository (an ECR prefix with a cache rule for an upstream registry):
+   * the probe's role also gets `ecr:BatchImportUpstreamImage` (fetch a tag or digest not cached yet) and
+   * `ecr:CreateRepository` (the first pull creates the cached repository) on it, per the ECR pull-through-cache
+   * IAM page. With `assumeRoleArn`, that role needs them instead. @default false
    */
   pullThroughCache?: boolean;
 }

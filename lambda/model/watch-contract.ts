@@ -34,10 +34,28 @@ export const WATCH_METRIC = {
 export const WATCH_STATE_PREFIX = 'watch#';
 
 /**
- * ECS task state change events whose task stopped because it could not pull its image or get registry auth.
+ * The one ResourceInitializationError reason Fargate gives for both the execution role's ECR registry auth and
+ * its secrets: what follows it says which ("Amazon ECS stopped task errors"; forms from public reports below).
+ */
+const RESOURCE_INITIALIZATION = 'ResourceInitializationError: unable to pull secrets or registry auth: ';
+
+/**
+ * ECS task state change events whose task stopped because it could not pull its image or get ECR registry auth.
  * The prefixes are how the ECS agent and Fargate start those reasons ("Amazon ECS stopped task errors":
- * CannotPullContainerError, and ResourceInitializationError for the execution role's registry auth or
- * secrets; older agents say CannotPullECRContainerError, see aws/amazon-ecs-agent#498).
+ * CannotPullContainerError, and ResourceInitializationError for the execution role's registry auth; older agents
+ * say CannotPullECRContainerError, see aws/amazon-ecs-agent#498).
+ *
+ * Only the ECR forms of ResourceInitializationError: the same reason starts Secrets Manager and SSM failures,
+ * which are no ECR pull problem and must not page the ECR alarm with the ECR runbook:
+ * - ECR: "… execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been
+ *   retried 3 time(s): …" (aws/aws-app-mesh-examples#413, doctorray117/minecraft-ondemand#74) and, from newer
+ *   Fargate platform versions, "… The task cannot pull registry auth from Amazon ECR: There is a connection issue
+ *   …" (aws/copilot-cli#5927);
+ * - not ECR: "… execution resource retrieval failed: unable to retrieve secret from asm: …"
+ *   (Releem/releem-agent#195, GiamPy5/terraform-aws-directus#10) and "… unable to retrieve secrets from ssm: …"
+ *   (aws/copilot-cli#2095, #3104).
+ * A form not listed here is not counted: a missed workload failure (the canary still probes the path) rather
+ * than a page for someone else's secret.
  */
 export const ECS_EVENT = {
   source: 'aws.ecs',
@@ -46,7 +64,8 @@ export const ECS_EVENT = {
   reasonPrefixes: [
     'CannotPullContainerError',
     'CannotPullECRContainerError',
-    'ResourceInitializationError: unable to pull secrets or registry auth',
+    `${RESOURCE_INITIALIZATION}execution resource retrieval failed: unable to retrieve ecr registry auth`,
+    `${RESOURCE_INITIALIZATION}The task cannot pull registry auth from Amazon ECR`,
   ],
 } as const;
 

@@ -74,7 +74,10 @@ export function checkOrganization(
   const accounts = checkList(p, 'accounts', value.accounts ?? [], isAccount, {
     allowed: '12-digit account IDs as strings',
   });
-  const accountFilter = checkChoice(p, 'accountFilter', value.accountFilter, STACK_SET_ACCOUNT_FILTERS);
+  const accountFilter =
+    value.accountFilter === 'UNION'
+      ? refuseUnion(p)
+      : checkChoice(p, 'accountFilter', value.accountFilter, STACK_SET_ACCOUNT_FILTERS);
   if (value.accountFilter !== undefined && accounts.length === 0) {
     p.add(`${PATH}.accountFilter`, value.accountFilter, 'allowed: only with organization.accounts');
   }
@@ -95,12 +98,8 @@ export function checkOrganization(
   }
   const isMember = value.monitoringAccountIsMember ?? ORGANIZATION_DEFAULTS.monitoringAccountIsMember;
   checkBoolean(p, `${PATH}.monitoringAccountIsMember`, isMember);
-  if (isAccount(monitoringAccount) && accounts.includes(monitoringAccount) && isMember !== true) {
-    p.add(
-      `${PATH}.monitoringAccount`,
-      monitoringAccount,
-      'allowed: an account that is not also in organization.accounts, unless organization.monitoringAccountIsMember is true (it would run a canary and link to its own sink)',
-    );
+  if (isAccount(monitoringAccount) && accounts.includes(monitoringAccount)) {
+    checkMonitoringMember(p, monitoringAccount, accountFilter, isMember);
   }
   const sinkArns = checkSinkArns(p, value.sinkArns, regions, monitoringAccount);
   if (p.found !== before) return undefined;
@@ -109,7 +108,7 @@ export function checkOrganization(
     managementAccount: raw.account as string,
     organizationalUnits: units,
     accounts,
-    accountFilter,
+    accountFilter: accountFilter as OrganizationConfig['accountFilter'],
     autoDeployment: autoDeployment as boolean,
     callAs,
     maxConcurrent: maxConcurrent as CountOrPercentage,
@@ -118,6 +117,52 @@ export function checkOrganization(
     monitoringAccount: monitoringAccount as string | undefined,
     sinkArns,
   };
+}
+
+/**
+ * `accountFilter: "UNION"`: the StackSet resource refuses it on create ("UNION is not supported for create
+ * operations when using StackSet as a resource", AWS::CloudFormation::StackSet DeploymentTargets;
+ * aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#100), so the first deploy would fail
+ * after the code buckets exist. Named here, with the ways that work.
+ */
+function refuseUnion(p: Problems): undefined {
+  p.add(
+    `${PATH}.accountFilter`,
+    'UNION',
+    'allowed: "INTERSECTION" or "DIFFERENCE"; CloudFormation refuses UNION when it creates a StackSet resource ' +
+      '("UNION is not supported for create operations when using StackSet as a resource"); to reach accounts ' +
+      'outside the OUs, add the OU that holds them to organization.organizationalUnits (with "DIFFERENCE" and ' +
+      'organization.accounts to leave some of its accounts out)',
+  );
+  return undefined;
+}
+
+/**
+ * The monitoring account listed in `accounts`: what the filter makes of it. With INTERSECTION it is deployed to
+ * (a member, which must be said); with DIFFERENCE it is left out, which is how to keep it out of a targeted OU.
+ * The monitoring account of a targeted OU that is not listed is a member too; its link is skipped by a template
+ * condition (lib/organization/organization-stack.ts), since it cannot be known here.
+ */
+function checkMonitoringMember(
+  p: Problems,
+  monitoringAccount: string,
+  accountFilter: string | undefined,
+  isMember: unknown,
+): void {
+  if (accountFilter === 'INTERSECTION' && isMember !== true) {
+    p.add(
+      `${PATH}.monitoringAccount`,
+      monitoringAccount,
+      'allowed: an account that is not also in organization.accounts, unless organization.monitoringAccountIsMember is true (it would run a canary and link to its own sink)',
+    );
+  }
+  if (accountFilter === 'DIFFERENCE' && isMember === true) {
+    p.add(
+      `${PATH}.monitoringAccountIsMember`,
+      isMember,
+      'allowed: false when organization.accounts lists the monitoring account with accountFilter "DIFFERENCE", which leaves it out of the OUs (remove it from accounts to make it a member)',
+    );
+  }
 }
 
 function isUnit(item: unknown): boolean {

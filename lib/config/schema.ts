@@ -121,7 +121,7 @@ export interface OrganizationConfig {
   managementAccount: string;
   organizationalUnits: string[];
   accounts: string[];
-  accountFilter: 'INTERSECTION' | 'DIFFERENCE' | 'UNION';
+  accountFilter: 'INTERSECTION' | 'DIFFERENCE';
   autoDeployment: boolean;
   callAs: 'SELF' | 'DELEGATED_ADMIN';
   maxConcurrent: CountOrPercentage;

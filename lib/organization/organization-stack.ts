@@ -1,4 +1,4 @@
-import { CfnMapping, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnMapping, Fn, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as oam from 'aws-cdk-lib/aws-oam';
@@ -20,6 +20,13 @@ export interface OrganizationStackProps extends StackProps {
 export function linkMetricFilter(namespace: string): string {
   return `Namespace IN ('${namespace}')`;
 }
+
+/**
+ * The name each member's link shows in the monitoring account. OAM's CreateLink requires it ("Invalid request
+ * provided: Missing LabelTemplate", aws/aws-cdk#35367), although the CloudFormation schema says "Required: No";
+ * `$AccountName` is one of the variables CreateLink documents.
+ */
+export const LINK_LABEL_TEMPLATE = '$AccountName';
 
 /** The StackSet operation preference of a count or a percentage, under CloudFormation's property names. */
 function preference(
@@ -49,7 +56,9 @@ export class OrganizationStack extends Stack {
       bucketName: (region) => assetBucketName(props.canaryName, org.managementAccount, region),
     });
     this.member = new CanaryStack(this, 'Member', { ...props.member, synthesizer: this.memberSynthesizer });
-    if (Object.keys(org.sinkArns).length > 0) this.linkMember(props.member.canary.namespace, org.sinkArns);
+    if (Object.keys(org.sinkArns).length > 0 && org.monitoringAccount !== undefined) {
+      this.linkMember(props.member.canary.namespace, org.sinkArns, org.monitoringAccount);
+    }
     this.stackSet = new CfnStackSet(this, 'StackSet', {
       stackSetName: stackSetName(props.canaryName),
       description: `ecr-pull-canary ${props.canaryName}: the ECR pull canary in every account of the OUs`,
@@ -83,20 +92,32 @@ export class OrganizationStack extends Stack {
   /**
    * In each member, a link to its region's sink in the monitoring account, sharing this product's metric
    * namespace only. One template serves every region, so the sink ARN comes from a mapping keyed by region
-   * (the configuration names a sink for every region or for none).
+   * (the configuration names a sink for every region or for none). The monitoring account itself, when it is in
+   * a targeted OU, runs the canary but gets no link: its metrics are already where the sink is, and a link to a
+   * sink in its own account is not a source-to-monitoring link. Which accounts an OU holds is known only at
+   * deploy time, so a condition on the account decides, in the template.
    */
-  private linkMember(namespace: string | undefined, sinkArns: Record<string, string>): void {
+  private linkMember(
+    namespace: string | undefined,
+    sinkArns: Record<string, string>,
+    monitoringAccount: string,
+  ): void {
     const member = this.member;
     const sinks = new CfnMapping(member, 'Sinks', {
       mapping: Object.fromEntries(Object.entries(sinkArns).map(([region, arn]) => [region, { Arn: arn }])),
     });
-    new oam.CfnLink(member, 'MonitoringLink', {
+    const notMonitoring = new CfnCondition(member, 'NotMonitoringAccount', {
+      expression: Fn.conditionNot(Fn.conditionEquals(Aws.ACCOUNT_ID, monitoringAccount)),
+    });
+    const link = new oam.CfnLink(member, 'MonitoringLink', {
+      labelTemplate: LINK_LABEL_TEMPLATE,
       resourceTypes: ['AWS::CloudWatch::Metric'],
       sinkIdentifier: sinks.findInMap(member.region, 'Arn'),
       linkConfiguration: {
         metricConfiguration: { filter: linkMetricFilter(namespace ?? member.canary.namespace) },
       },
     });
+    link.cfnOptions.condition = notMonitoring;
   }
 
   /** CAPABILITY_IAM for the member's roles; CAPABILITY_NAMED_IAM only if one of them is named. */

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ENV, STATE_TABLE } from '../../lambda/model/contract.ts';
 import { buildMultiArchImage } from '../../lambda/model/oci-image.ts';
 import { KNOWN_GOOD_TARGET_NAME, SEED_PROPERTIES } from '../../lambda/model/seed-contract.ts';
+import { evaluate, type PolicyStatement } from '../support/iam-policy.ts';
 import {
   ACCOUNT,
   canaryTemplate,
   logicalIdByPath,
   onlyResource,
+  resolveJoins,
   resourcesOfType,
   synthApp,
 } from './helpers.ts';
@@ -273,16 +275,56 @@ describe('notifications', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          {
+          Match.objectLike({
             Sid: 'AllowCloudWatchAlarmsToPublish',
             Effect: 'Allow',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
-          },
+          }),
         ]),
       },
     });
+  });
+
+  // The key policy evaluated by IAM's rules for the CloudWatch service principal: on behalf of this canary's
+  // alarms it may use the key; on behalf of another account's alarm (the confused deputy, IAM "The confused deputy
+  // problem": aws:SourceAccount / aws:SourceArn) or another alarm of this account it may not.
+  it('lets CloudWatch use the topic key for this canary’s alarms only, not as a confused deputy', () => {
+    const template = canaryTemplate({ regions: [REGION], notifications: { encryption: true } });
+    const key = onlyResource(template, 'AWS::KMS::Key').Properties as {
+      KeyPolicy: { Statement: PolicyStatement[] };
+    };
+    const statements = resolveJoins(key.KeyPolicy.Statement);
+    const alarmNames = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties?.AlarmName as string,
+    );
+    expect(alarmNames.length).toBeGreaterThan(0);
+    const asCloudWatch = (account: string, alarmName: string, action = 'kms:GenerateDataKey') =>
+      evaluate(statements, {
+        principal: 'cloudwatch.amazonaws.com',
+        action,
+        resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/0a1b2c3d-1111-4e5f-8a9b-000000000001`,
+        context: {
+          'aws:SourceAccount': account,
+          'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${account}:alarm:${alarmName}`,
+        },
+      });
+    for (const name of alarmNames) {
+      expect(asCloudWatch(ACCOUNT, name), name).toBe('allow');
+      expect(asCloudWatch(ACCOUNT, name, 'kms:Decrypt'), name).toBe('allow');
+      expect(asCloudWatch('999988887777', name), `${name} of another account`).toBe('implicit-deny');
+    }
+    expect(asCloudWatch(ACCOUNT, 'someone-elses-alarm')).toBe('implicit-deny');
+    // Without the source keys (a request no alarm makes) nothing is allowed either.
+    expect(
+      evaluate(statements, {
+        principal: 'cloudwatch.amazonaws.com',
+        action: 'kms:GenerateDataKey',
+        resource: '*',
+        context: {},
+      }),
+    ).toBe('implicit-deny');
   });
 
   it('uses an existing topic in the region and creates none', () => {
@@ -293,6 +335,24 @@ describe('notifications', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [topicArn],
       OKActions: [topicArn],
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('subscribes to an existing topic only when told to, and refuses subscriptions it was not told to make', () => {
+    const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:pager`;
+    const emails = ['oncall@example.com'];
+    expect(() => synthApp({ regions: [REGION], notifications: { topicArn, emails } })).toThrow(
+      /notifications\.emails: got \["oncall@example\.com"\]; allowed: none with notifications\.topicArn, unless notifications\.subscribeExistingTopic is true/,
+    );
+    const opted = canaryTemplate({
+      regions: [REGION],
+      notifications: { topicArn, emails, subscribeExistingTopic: true },
+    });
+    opted.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: topicArn,
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
     });
   });
 });

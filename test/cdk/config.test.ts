@@ -121,6 +121,39 @@ describe('configuration defaults', () => {
     ]);
   });
 
+  // SNS Subscribe on a topic that is not the canary's: an endpoint it already has with other attributes is refused
+  // ("Subscription already exists with different attributes"), one with the same attributes is returned and then
+  // owned by the stack, whose delete unsubscribes it. So subscriptions on an existing topic are opt-in.
+  it('refuses subscriptions on an existing topic unless subscribeExistingTopic says so, naming both fields', () => {
+    const topicArn = 'arn:aws:sns:us-east-1:111122223333:pager';
+    const { problems } = validateConfig({
+      regions: ['eu-west-1', 'us-east-1'],
+      notifications: { emails: ['oncall@example.com'], httpsEndpoints: ['https://events.example.com/x'] },
+      regionOverrides: { 'us-east-1': { notifications: { topicArn } } },
+    });
+    expect(problems).toEqual([
+      'notifications.emails: got ["oncall@example.com"]; allowed: none with regionOverrides.us-east-1.notifications.topicArn, unless notifications.subscribeExistingTopic is true: SNS refuses an endpoint the existing topic already has with other attributes, and deleting the stack would unsubscribe one it has with the same; subscribe them to your topic yourself, or set subscribeExistingTopic to true for endpoints it does not have yet',
+      'notifications.httpsEndpoints: got ["https://events.example.com/x"]; allowed: none with regionOverrides.us-east-1.notifications.topicArn, unless notifications.subscribeExistingTopic is true: SNS refuses an endpoint the existing topic already has with other attributes, and deleting the stack would unsubscribe one it has with the same; subscribe them to your topic yourself, or set subscribeExistingTopic to true for endpoints it does not have yet',
+    ]);
+    // Emptied for that region, or opted in: accepted.
+    for (const notifications of [
+      { topicArn, emails: [], httpsEndpoints: [] },
+      { topicArn, subscribeExistingTopic: true },
+    ]) {
+      expect(
+        validateConfig({
+          regions: ['eu-west-1', 'us-east-1'],
+          notifications: { emails: ['oncall@example.com'], httpsEndpoints: ['https://events.example.com/x'] },
+          regionOverrides: { 'us-east-1': { notifications } },
+        }).problems,
+      ).toEqual([]);
+    }
+    expect(
+      validateConfig({ regions: ['eu-west-1'], notifications: { subscribeExistingTopic: 'yes' as never } })
+        .problems,
+    ).toEqual(['notifications.subscribeExistingTopic: got "yes"; allowed: true or false']);
+  });
+
   it('accepts the shipped example and the test fixtures', () => {
     for (const file of [EXAMPLE_CONFIG_FILE, MINIMAL_CONFIG_PATH]) {
       expect(() => loadConfig(file), file).not.toThrow();

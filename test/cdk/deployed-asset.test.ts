@@ -241,6 +241,43 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     }
   });
 
+  // In a VPC the relay outside it (the CDK Provider framework) invokes the probe with the event, its ResponseURL
+  // replaced by "...", and answers CloudFormation with what the probe returns: the verdict as attributes, or a
+  // thrown failure (lib/ecr-pull-canary.ts createFirstRunRelay). The probe must PUT nothing then.
+  it('relayed from outside a VPC, the first run returns its verdict and PUTs nothing; a canary that cannot run throws', async () => {
+    const firstRun = Object.values(template.Resources).find((r) => r.Type === FIRST_RUN.resourceType);
+    if (!firstRun) throw new Error('no first-run custom resource');
+    const { ServiceToken: _token, ...properties } = firstRun.Properties;
+    const event = {
+      RequestType: 'Create',
+      ResponseURL: '...',
+      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/ecr-pull-canary/1`,
+      RequestId: 'request-relayed',
+      ResourceType: FIRST_RUN.resourceType,
+      LogicalResourceId: 'FirstRun',
+      ResourceProperties: { ...properties, [FIRST_RUN.properties.answer]: FIRST_RUN.answerByReturn },
+    };
+    const env = { ...hostEnv(), ...templateEnv(functionWithEnv(ENV.targets)) };
+    const callsBefore = cloudwatch.putMetricDataCalls.length;
+    const responsesBefore = responses.length;
+    const relayed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, event);
+    expect(relayed.summary as unknown).toEqual({
+      PhysicalResourceId: 'FirstRun',
+      Data: { Ok: 'true', Failed: '0', MetricsVia: 'PutMetricData' },
+    });
+    expect(cloudwatch.putMetricDataCalls).toHaveLength(callsBefore + 1);
+    expect(responses).toHaveLength(responsesBefore);
+
+    // No targets variable: the canary cannot run, and the relay must hear it as a failure (a thrown error).
+    const { [ENV.targets]: _targets, ...broken } = env;
+    const failed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), broken, 60_000, event).then(
+      () => null,
+      (error: { stderr?: string }) => error,
+    );
+    expect(failed?.stderr).toMatch(/the canary cannot run: /);
+    expect(responses).toHaveLength(responsesBefore);
+  });
+
   it('the workload watcher asset is the tested bundle and, with its template environment, announces a pull failure', async () => {
     const watcher = functionWithEnv(WATCH_ENV.canaryTargets);
     const dir = await mkdtemp(join(tmpdir(), 'canary-compare-'));

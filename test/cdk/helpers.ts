@@ -93,3 +93,18 @@ export function logicalIdByPath(template: Template, pathSuffix: string): string 
 export function maskAssetHashes(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value).replace(/(?<!sha256:)\b[0-9a-f]{64}\b/g, '[ASSET HASH]'));
 }
+
+/**
+ * A template fragment with CDK's ARN joins resolved for the `aws` partition: `Fn::Join` over strings and
+ * `Ref: AWS::Partition` (what CDK writes for ARNs in a stack with a concrete account and region), for policy
+ * evaluation by IAM's rules. Any other intrinsic is left as it is, so a policy that depends on one does not match.
+ */
+export function resolveJoins<T>(fragment: T): T {
+  return JSON.parse(JSON.stringify(fragment), (_key, value) =>
+    Array.isArray(value?.['Fn::Join'])
+      ? (value['Fn::Join'][1] as unknown[])
+          .map((part) => ((part as { Ref?: string })?.Ref === 'AWS::Partition' ? 'aws' : part))
+          .join(value['Fn::Join'][0])
+      : value,
+  ) as T;
+}

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, canaryTemplate, logicalIdByPath } from './helpers.ts';
+import { evaluateIdentity, type PolicyStatement } from '../support/iam-policy.ts';
+import { ACCOUNT, canaryTemplate, logicalIdByPath, resolveJoins } from './helpers.ts';
 
 const REGION = 'eu-west-1';
 
@@ -161,6 +162,48 @@ describe('probe role: exactly what the probe calls', () => {
     expect(kmsActions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     // An imported key: the canary creates none and changes no key policy.
     template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  // "ecr:BatchImportUpstreamImage – Grants permission to retrieve the external image and import it to your private
+  // registry"; "ecr:CreateRepository – ... required if the repository storing the cached images doesn't already
+  // exist" (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html). Evaluated by
+  // IAM's rules on the role's identity policy: allowed on the cached target's repository only.
+  it('for a pull-through-cache target: may import upstream images into, and create, that repository only', () => {
+    const template = canaryTemplate({
+      regions: [REGION],
+      targets: [
+        { image: 'ecr-public/nginx/nginx:stable', pullThroughCache: true, layerCheck: false },
+        { image: 'team/api:1' },
+      ],
+    });
+    // CDK writes repository ARNs as Fn::Join over the partition; resolve them for the aws partition.
+    const statements = resolveJoins(
+      statementsOf(template, '/Canary/Probe/Role/DefaultPolicy/Resource'),
+    ) as PolicyStatement[];
+    const decide = (action: string, repository: string) =>
+      evaluateIdentity(statements, {
+        action,
+        resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${repository}`,
+        context: {},
+      });
+    for (const action of ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository', 'ecr:BatchGetImage']) {
+      expect(decide(action, 'ecr-public/nginx/nginx'), action).toBe('allow');
+    }
+    expect(decide('ecr:BatchImportUpstreamImage', 'team/api')).toBe('implicit-deny');
+    expect(decide('ecr:CreateRepository', 'team/api')).toBe('implicit-deny');
+    expect(decide('ecr:CreateRepository', 'ecr-public/other')).toBe('implicit-deny');
+    // An ordinary target gets neither.
+    const plain = canaryTemplate({ regions: [REGION], targets: [{ image: 'team/api:1' }] });
+    expect(JSON.stringify(plain.toJSON())).not.toMatch(/BatchImportUpstreamImage|ecr:CreateRepository/);
+  });
+
+  it('refuses a pullThroughCache that is not a boolean', () => {
+    expect(() =>
+      canaryTemplate({
+        regions: [REGION],
+        targets: [{ image: 'team/api:1', pullThroughCache: 'yes' as never }],
+      }),
+    ).toThrow(/targets\[0\]\.pullThroughCache: got "yes"; allowed: true or false/);
   });
 
   it('needs no ECR permission of its own when every target is pulled as another role', () => {

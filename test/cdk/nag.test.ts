@@ -77,6 +77,8 @@ describe('cdk-nag AwsSolutions', () => {
       for (const [key, reason] of acknowledgments(synthApp(config).app)) found.set(key, reason);
     }
     expect([...found.keys()].sort()).toEqual([
+      'Canary/FirstRunRelay/framework-onEvent AwsSolutions-L1',
+      'Canary/FirstRunRelayRole AwsSolutions-IAM5[Resource::<CanaryProbeFunction4E563096.Arn>:*]',
       'Canary/KnownGoodImage/SeedFunction/Function AwsSolutions-L1',
       'Canary/KnownGoodImage/SeedFunction/Role AwsSolutions-IAM5[Resource::*]',
       'Canary/Notifications/Topic AwsSolutions-SNS2',

@@ -20,7 +20,7 @@ describe('the organization section', () => {
       accounts: [],
       accountFilter: 'INTERSECTION',
       maxConcurrent: { percentage: 25 },
-      failureTolerance: { percentage: 10 },
+      failureTolerance: { count: 1 },
     });
     expect(ORG.organizationalUnits).toHaveLength(3);
   });
@@ -32,7 +32,7 @@ describe('the organization section', () => {
         ...ORG,
         organizationalUnits: ['r-ab12'],
         accounts: ['333333333333'],
-        accountFilter: 'UNION',
+        accountFilter: 'DIFFERENCE',
         maxConcurrent: 5,
         failureTolerance: 0,
       },
@@ -98,6 +98,40 @@ describe('the organization section', () => {
         ),
       ]),
     );
+  });
+
+  // "UNION is not supported for create operations when using StackSet as a resource" (AWS::CloudFormation::StackSet
+  // DeploymentTargets; aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#100): the first
+  // deploy would fail after the code buckets exist.
+  it('refuses UNION, which the StackSet resource refuses on create, and says what works instead', () => {
+    const { config, problems } = validateConfig({
+      ...EXAMPLE,
+      organization: { ...ORG, accounts: ['333333333333'], accountFilter: 'UNION' } as never,
+    });
+    expect(config).toBeUndefined();
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^organization\.accountFilter: got "UNION"; allowed: "INTERSECTION" or "DIFFERENCE"; CloudFormation refuses UNION .*add the OU that holds them to organization\.organizationalUnits/,
+      ),
+    ]);
+  });
+
+  // DeploymentTargets: "DIFFERENCE: StackSets excludes the accounts specified in Accounts parameter" — listing the
+  // monitoring account there is how it is kept out of a targeted OU, not a member.
+  it('takes the monitoring account listed with DIFFERENCE (left out of the OUs), and refuses calling it a member then', () => {
+    const excluded = { ...ORG, accounts: ['222222222222'], accountFilter: 'DIFFERENCE' as const };
+    expect(validateConfig({ ...EXAMPLE, organization: excluded }).problems).toEqual([]);
+    expect(
+      validateConfig({ ...EXAMPLE, organization: { ...excluded, monitoringAccountIsMember: true } }).problems,
+    ).toEqual([
+      'organization.monitoringAccountIsMember: got true; allowed: false when organization.accounts lists the monitoring account with accountFilter "DIFFERENCE", which leaves it out of the OUs (remove it from accounts to make it a member)',
+    ]);
+    // INTERSECTION deploys to it: a member, which must be said.
+    expect(
+      validateConfig({ ...EXAMPLE, organization: { ...excluded, accountFilter: 'INTERSECTION' } }).problems,
+    ).toEqual([
+      'organization.monitoringAccount: got "222222222222"; allowed: an account that is not also in organization.accounts, unless organization.monitoringAccountIsMember is true (it would run a canary and link to its own sink)',
+    ]);
   });
 
   it('accepts the monitoring account as a member when it says so, and needs the management account', () => {

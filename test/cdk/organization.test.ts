@@ -12,7 +12,7 @@ import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
 import { assetBucketName } from '../../lib/organization/naming.ts';
 import { buildOrganizationApp, type OrganizationAppStacks } from '../../lib/organization/organization-app.ts';
-import { linkMetricFilter } from '../../lib/organization/organization-stack.ts';
+import { LINK_LABEL_TEMPLATE, linkMetricFilter } from '../../lib/organization/organization-stack.ts';
 import { evaluate, type PolicyStatement } from '../support/iam-policy.ts';
 
 const EXAMPLE_PATH = fileURLToPath(new URL('../../canary.org.example.json', import.meta.url));
@@ -36,7 +36,13 @@ const TWENTY_TARGETS: CanaryConfigFile = {
 };
 
 type Resource = { Type: string; Properties: Record<string, unknown>; Condition?: string };
-type Json = { Resources: Record<string, Resource>; Parameters?: object; Rules?: object; Mappings?: object };
+type Json = {
+  Resources: Record<string, Resource>;
+  Parameters?: object;
+  Rules?: object;
+  Mappings?: object;
+  Conditions?: Record<string, unknown>;
+};
 
 let app: App;
 let stacks: OrganizationAppStacks;
@@ -83,7 +89,7 @@ describe('the StackSet in the management account', () => {
   it('rolls out at the configured concurrency and tolerance, regions in parallel', () => {
     expect(stackSet.OperationPreferences).toEqual({
       MaxConcurrentPercentage: 25,
-      FailureTolerancePercentage: 10,
+      FailureToleranceCount: 1,
       RegionConcurrencyType: 'PARALLEL',
       RegionOrder: EXAMPLE.regions,
       ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
@@ -166,6 +172,29 @@ describe('the member template', () => {
         Object.entries(ORG.sinkArns ?? {}).map(([region, arn]) => [region, { Arn: arn }]),
       ),
     });
+  });
+
+  // OAM CreateLink: LabelTemplate "Required: Yes" (https://docs.aws.amazon.com/OAM/latest/APIReference/API_CreateLink.html),
+  // although the CloudFormation schema says "Required: No": without it every stack instance fails with "Invalid
+  // request provided: Missing LabelTemplate" (aws/aws-cdk#35367).
+  it('names the link with a label template, as CreateLink requires', () => {
+    const [link] = ofType(member, 'AWS::Oam::Link');
+    expect(link?.Properties.LabelTemplate).toBe(LINK_LABEL_TEMPLATE);
+    expect(LINK_LABEL_TEMPLATE).toMatch(/^.{1,64}$/);
+  });
+
+  // The monitoring account inside a targeted OU gets a stack instance like any member; its link would point at a
+  // sink of its own account. Which accounts an OU holds is known only at deploy time, so the template decides,
+  // by CloudFormation's condition functions (Fn::Not, Fn::Equals on the AWS::AccountId pseudo parameter,
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html):
+  // a resource whose condition is false is not created.
+  it('creates the link in every member but the monitoring account', () => {
+    const [link] = ofType(member, 'AWS::Oam::Link');
+    const created = (account: string) =>
+      link?.Condition === undefined ||
+      evaluateCondition(member.Conditions?.[link.Condition], { 'AWS::AccountId': account });
+    expect(created(EXPLICIT[0] as string)).toBe(true);
+    expect(created(ORG.monitoringAccount as string)).toBe(false);
   });
 
   it('stays under CloudFormation’s template size limits with 20 targets', () => {
@@ -283,3 +312,31 @@ describe('cdk-nag', () => {
     expect(report.violations.map((v) => `${v.ruleName}: ${v.description}`)).toEqual([]);
   });
 });
+
+/** CloudFormation's condition functions the member template uses: Fn::Not, Fn::Equals, Fn::And, Fn::Or and Ref. */
+function evaluateCondition(expression: unknown, pseudo: Record<string, string>): boolean {
+  const value = (node: unknown): unknown => {
+    if (typeof node !== 'object' || node === null) return node;
+    const [fn, args] = Object.entries(node)[0] as [string, unknown];
+    if (fn === 'Ref') {
+      const resolved = pseudo[args as string];
+      if (resolved === undefined) throw new Error(`unresolved Ref ${String(args)}`);
+      return resolved;
+    }
+    const list = args as unknown[];
+    switch (fn) {
+      case 'Fn::Equals':
+        return value(list[0]) === value(list[1]);
+      case 'Fn::Not':
+        return !value(list[0]);
+      case 'Fn::And':
+        return list.every((item) => value(item) === true);
+      case 'Fn::Or':
+        return list.some((item) => value(item) === true);
+      default:
+        throw new Error(`condition function ${fn} not modelled`);
+    }
+  };
+  if (expression === undefined) throw new Error('no such condition');
+  return value(expression) === true;
+}

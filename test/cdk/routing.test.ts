@@ -201,8 +201,11 @@ afterAll(async () => {
 describe.each([
   ['a topic the canary creates', CONFIG],
   [
-    'an existing topic (notifications.topicArn)',
-    { ...CONFIG, notifications: { ...NOTIFICATIONS, topicArn: EXISTING_TOPIC } },
+    'an existing topic (notifications.topicArn, subscriptions opted in)',
+    {
+      ...CONFIG,
+      notifications: { ...NOTIFICATIONS, topicArn: EXISTING_TOPIC, subscribeExistingTopic: true },
+    },
   ],
 ])('routing on %s', (_, config) => {
   const template = canaryTemplate(config);

@@ -76,6 +76,41 @@ describe('the ECS task rule (workloadWatch.ecsTasks, on by default)', () => {
     }
   });
 
+  // Fargate starts Secrets Manager / SSM failures of the execution role with the same ResourceInitializationError as
+  // its ECR registry-auth failures; only the ECR ones are an ECR pull problem. Reasons as public reports quote them
+  // (lambda/model/watch-contract.ts ECS_EVENT lists the sources); the rule evaluated by EventBridge's documented
+  // matching (prefix, $or), and the function's own filter behind it.
+  describe('ResourceInitializationError: ECR registry auth only, not secrets', () => {
+    const stopped = (reason: string) => {
+      const copy = structuredClone(event('ecs-registry-auth-timeout')) as { detail: Record<string, unknown> };
+      copy.detail.stoppedReason = reason;
+      return copy;
+    };
+    const ecr = [
+      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been retried 3 time(s): RequestError: send request failed caused by: Post "https://api.ecr.us-east-2.amazonaws.com/": dial tcp 10.0.0.1:443: i/o timeout. Please check your task network configuration.',
+      'ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR: There is a connection issue between the task and Amazon ECR. Check your task network configuration. RequestError: send request failed caused by: Post "https://api.ecr.us-east-1.amazonaws.com/": dial tcp 172.40.1.94:443: i/o timeout',
+    ];
+    const secrets = [
+      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 5 time(s): failed to fetch secret arn:aws:secretsmanager:us-west-2:111122223333:secret:DBPasswordSecret-AbCdEf from secrets manager: RequestCanceled: request context canceled caused by: context deadline exceeded. Please check your task network configuration.',
+      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:eu-central-1:111122223333:secret:app-secret-EaPYTy from secrets manager: AccessDeniedException: Access to KMS is not allowed status code: 400',
+      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/exec/abc is not authorized to perform: ssm:GetParameters',
+    ];
+
+    it('matches the ECR registry-auth forms, and the function counts them', () => {
+      for (const reason of ecr) {
+        expect(matchesPattern(rule.EventPattern, stopped(reason)), reason).toBe(true);
+        expect('failure' in parseWorkloadEvent(stopped(reason)), reason).toBe(true);
+      }
+    });
+
+    it('never matches a Secrets Manager or SSM failure, and the function ignores one that gets through', () => {
+      for (const reason of secrets) {
+        expect(matchesPattern(rule.EventPattern, stopped(reason)), reason).toBe(false);
+        expect('ignored' in parseWorkloadEvent(stopped(reason)), reason).toBe(true);
+      }
+    });
+  });
+
   it('is an ordinary enabled rule on the default bus targeting the watcher, with short delivery retries', () => {
     expect(rule.State).toBe('ENABLED');
     expect(rule).not.toHaveProperty('EventBusName');

@@ -1,8 +1,11 @@
 /**
  * A small evaluator of a resource-based policy, by the documented IAM rules, for the statements CDK writes:
- * Effect, Principal (`*`, `{AWS: "*"}`, `{AWS: <account or ARN>}`), Action and Resource with `*`/`?`
- * wildcards, and the condition operators StringEquals, StringLike and Bool (all keys of a block must match; a
- * key missing from the request fails the condition). An explicit Deny wins over any Allow, and a request that
+ * Effect, Principal (`*`, `{AWS: "*"}`, `{AWS: <account or ARN>}`, `{Service: <service principal>}`), Action and
+ * Resource with `*`/`?` wildcards, and the condition operators StringEquals, StringLike, ArnEquals, ArnLike and
+ * Bool (all keys of a block must match; a key missing from the request fails the condition). ARN operators compare
+ * like StringEquals / StringLike here, which is what they do for the ARNs the tests use (six colon-separated
+ * parts; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
+ * An identity-based policy has no Principal: {@link evaluateIdentity} evaluates one for the principal it is attached to. An explicit Deny wins over any Allow, and a request that
  * no statement allows is implicitly denied
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). For a principal
  * of another account the resource policy must allow the request too, whatever its identity policy allows
@@ -17,7 +20,7 @@ export interface PolicyStatement {
 }
 
 export interface PolicyRequest {
-  /** ARN of the calling principal. */
+  /** ARN of the calling principal, or a service principal's name (`cloudwatch.amazonaws.com`). */
   principal: string;
   action: string;
   resource: string;
@@ -39,6 +42,17 @@ export function evaluate(statements: PolicyStatement[], request: PolicyRequest):
   return applies.some((s) => s.Effect === 'Allow') ? 'allow' : 'implicit-deny';
 }
 
+/** An identity-based policy, for the principal it is attached to: no Principal element to match. */
+export function evaluateIdentity(
+  statements: PolicyStatement[],
+  request: Omit<PolicyRequest, 'principal'>,
+): Decision {
+  return evaluate(
+    statements.map((statement) => ({ ...statement, Principal: '*' })),
+    { ...request, principal: 'identity' },
+  );
+}
+
 function list(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
 }
@@ -55,6 +69,8 @@ function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean 
 function principalMatches(principal: unknown, arn: string): boolean {
   if (principal === '*') return true;
   if (typeof principal !== 'object' || principal === null) return false;
+  const service = (principal as { Service?: string | string[] }).Service;
+  if (service !== undefined && list(service).includes(arn)) return true;
   const aws = (principal as { AWS?: string | string[] }).AWS;
   if (aws === undefined) return false;
   const account = arn.split(':')[4];
@@ -74,9 +90,11 @@ function conditionsMatch(
       const values = list(expected as string | string[]).map(String);
       switch (operator) {
         case 'StringEquals':
+        case 'ArnEquals':
         case 'Bool':
           return values.includes(actual);
         case 'StringLike':
+        case 'ArnLike':
           return values.some((v) => wildcard(v, actual, false));
         default:
           throw new Error(`condition operator ${operator} is not modelled`);
