@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileSystem } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMANDS } from '../lambda/commands.ts';
@@ -77,11 +78,11 @@ describe('the npm package', () => {
   it('ships only the built files: the command, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/runbooks\.md$|README\.md$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/runbooks\.md$|README\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
-      expect.arrayContaining(['dist/cli.mjs', 'dist/lib/index.js', 'dist/lib/index.d.ts']),
+      expect.arrayContaining(['dist/cli.mjs', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'LICENSE']),
     );
     // No TypeScript sources: only their declarations.
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
@@ -123,6 +124,17 @@ describe('the npm package', () => {
     });
     expect(explain.code, explain.stderr).toBe(0);
     expect(JSON.parse(explain.stdout)).toMatchObject({ category: 'permission' });
+    const manifest = JSON.parse(readFileSync(join(pkg.installed, 'package.json'), 'utf8'));
+    expect(await run(pkg.command, ['--version'], { env: hostEnv() })).toMatchObject({
+      code: 0,
+      stdout: `ecr-pull-canary ${manifest.version}\n`,
+    });
+    // From a global install the runbook is the installed copy, linked by an absolute file:// URL that opens.
+    const human = await run(pkg.command, ['explain', 'no basic auth credentials'], { env: hostEnv() });
+    const link = /^ {2}runbook: +(\S+)$/m.exec(human.stdout)?.[1] ?? '';
+    const runbooks = join(pkg.installed, 'docs', 'runbooks.md');
+    expect(link).toBe(`${pathToFileURL(runbooks).href}#auth`);
+    expect(readFileSync(fileURLToPath(link), 'utf8')).toContain('\n## auth\n');
   });
 });
 

@@ -27,10 +27,6 @@ export interface CheckResult {
 
 export const STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'skip'];
 
-export function runbookLink(category: Category): string {
-  return `docs/runbooks.md#${category}`;
-}
-
 /** How long ago or ahead a time is, in words: "1 h 2 min ago", "in 11 h 58 min". */
 export function relativeTime(atMs: number, nowMs: number): string {
   const deltaMin = Math.round((atMs - nowMs) / 60_000);
