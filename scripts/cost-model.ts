@@ -61,7 +61,7 @@ export const ASSUMED = {
   layerPhase: { secondsPerTargetRun: 0.1, logBytesPerTargetRun: 400, natBytesPerTargetRun: 8192 },
 } as const;
 
-/** What the typical instance (the seeded image plus one target) must cost at most, per account-region-month (issue 12). */
+/** What the typical instance (the seeded image plus one target) must cost at most, per account-region-month. */
 export const TARGET_USD = 1.5;
 /** NAT gateway data processing, us-east-1: only when the function reaches S3 through NAT, not a gateway endpoint. */
 const NAT_PER_GB = 0.045;
