@@ -417,7 +417,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     return probe;
   }
 
-  /** The construct ↔ function contract (lambda/contract.ts): what the handler reads at cold start. */
+  /** The construct ↔ function contract (lambda/model/contract.ts): what the handler reads at cold start. */
   private probeEnvironment(props: EcrPullCanaryProps): Record<string, string> {
     const clockSkewThreshold =
       props.alarms?.clockSkew?.thresholdSeconds ?? ALARM_DEFAULTS.clockSkew.thresholdSeconds;

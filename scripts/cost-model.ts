@@ -17,7 +17,10 @@ import type { CanaryConfigFile } from '../lib/config/schema.ts';
 import { validateConfig } from '../lib/config/validate.ts';
 import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
 
-/** docs/aws-costs-and-alarms.md (us-east-1, 2026); DynamoDB on-demand from its pricing page. Re-check before quoting. */
+/**
+ * us-east-1 list prices (2026) from the AWS pricing pages: CloudWatch (https://aws.amazon.com/cloudwatch/pricing/),
+ * Lambda, EventBridge Scheduler, SNS, KMS and DynamoDB on demand. Re-check before quoting.
+ */
 export const PRICE = {
   metricMonth: 0.3,
   putMetricDataPer1k: 0.01,

@@ -61,7 +61,8 @@ function hostOfKey(key: string): string {
 
 /**
  * The expiry an ECR login carries in itself: `auth` is base64("AWS:" + password), and the password is base64 of
- * a JSON object with `payload`, `datakey`, `version`, `type` and `expiration` (Unix seconds) (ecr-facts.md).
+ * a JSON object with `payload`, `datakey`, `version`, `type` and `expiration` (Unix seconds): the token that
+ * GetAuthorizationToken returns, valid for 12 hours (ECR API reference, GetAuthorizationToken).
  * Only `expiration` is read; nothing of the token leaves this function, not even in a reason.
  */
 export function ecrLoginExpiry(auth: unknown): { expiresAtMs: number } | { problem: string } {

@@ -39,7 +39,7 @@ export interface CanaryConfigFile {
   alarms?: CanaryAlarmOptions;
   /** @default {} */
   regionOverrides?: Record<string, RegionOverride>;
-  /** @default { ecsTasks: true, ecrApiCalls: false } (lib/defaults.ts WORKLOAD_WATCH_DEFAULTS) */
+  /** @default { ecsTasks: true, ecrApiCalls: false } (WORKLOAD_WATCH_DEFAULTS in lambda/model/limits.ts) */
   workloadWatch?: WorkloadWatchConfig;
   /** @default none: one account, `cdk deploy` per region (README, Across an organization) */
   organization?: OrganizationConfigFile;
