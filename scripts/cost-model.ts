@@ -261,7 +261,7 @@ export function instanceCostLines(m: InstanceModel): CostLine[] {
   ];
 }
 
-/** The layer phase (README "Layer phase"): no metric and no alarm of its own; compute and log bytes only. */
+/** The layer phase (docs/architecture.md, "Layer phase"): no metric and no alarm of its own; compute and log bytes only. */
 function layerPhaseLine(m: InstanceModel): CostLine {
   const { secondsPerTargetRun, logBytesPerTargetRun, natBytesPerTargetRun } = ASSUMED.layerPhase;
   const reads = m.runs * m.layerTargets;
@@ -309,7 +309,7 @@ export function watchLines(watch: NonNullable<InstanceModel['watch']>, canaryTot
     `    per 1,000 failing events: ${usd(perThousand)} (Lambda, PutMetricData, DynamoDB); each failure metric ${usd(PRICE.metricMonth)} per month it exists, prorated by the hour`,
     ...(watch.cloudTrailRule
       ? [
-          '    CloudTrail: the first copy of management events is free; a trail that records read events is required (README)',
+          '    CloudTrail: the first copy of management events is free; a trail that records read events is required (docs/workload-watch.md)',
         ]
       : []),
     `    canary plus workload watch: ${usd(canaryTotal + fixed)} per region-month`,

@@ -78,12 +78,17 @@ describe('the npm package', () => {
   it('ships only the built files: the command, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/runbooks\.md$|README\.md$|LICENSE$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/[a-z-]+\.md$|README\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
       expect.arrayContaining(['dist/cli.mjs', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'LICENSE']),
     );
+    // The pages README.md links to, so its links work in the installed package too.
+    const pages = readdirSync(fileURLToPath(new URL('../docs/', import.meta.url))).filter((f) =>
+      f.endsWith('.md'),
+    );
+    expect(paths).toEqual(expect.arrayContaining(pages.map((page) => `docs/${page}`)));
     // No TypeScript sources: only their declarations.
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(pkg.packed.entryCount).toBe(paths.length);
