@@ -242,4 +242,20 @@ app.synth();
       ).toHaveLength(1);
     }
   }, 240_000);
+
+  it("loads from a CommonJS app (what `cdk init` writes): Node's require of the ESM-only package", async () => {
+    // docs/construct.md says a CommonJS app can use the package on the Node.js versions of `engines`. Uses the
+    // app the test above installed (its node_modules, one directory up).
+    const cjs = join(app, 'cjs');
+    mkdirSync(cjs, { recursive: true });
+    writeFileSync(join(cjs, 'package.json'), JSON.stringify({ private: true, type: 'commonjs' }));
+    writeFileSync(
+      join(cjs, 'app.js'),
+      "const { EcrPullCanary, WorkloadWatch } = require('ecr-pull-canary');\n" +
+        'console.log(typeof EcrPullCanary, typeof WorkloadWatch);\n',
+    );
+    const loaded = await run(process.execPath, ['app.js'], { cwd: cjs, env: hostEnv() });
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(loaded.stdout.trim()).toBe('function function');
+  });
 });
