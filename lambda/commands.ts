@@ -1,6 +1,7 @@
 import { type CliIo, runCli } from './cli.ts';
 import { runDoctor } from './doctor/cli.ts';
 import { type ExplainIo, runExplain } from './explain/cli.ts';
+import { VERSION } from './package-info.ts';
 
 /** The installed command's name (package.json `bin`). */
 export const PROGRAM = 'ecr-pull-canary';
@@ -42,6 +43,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 export const DEFAULT_COMMAND = 'probe';
 
 const HELP_FLAGS = new Set(['-h', '--help', 'help']);
+/** `-V` as well as `--version`: `-v` is left alone, as many tools use it for verbose. */
+const VERSION_FLAGS = new Set(['-V', '--version']);
 
 export function commandsUsage(commands: Readonly<Record<string, Command>> = COMMANDS): string {
   const names = Object.keys(commands);
@@ -52,7 +55,7 @@ export function commandsUsage(commands: Readonly<Record<string, Command>> = COMM
 Commands:
 ${names.map((name) => `  ${name.padEnd(width)}${commands[name]?.summary}`).join('\n')}
 
-Run \`${PROGRAM} COMMAND --help\` for the options of a command.`;
+Run \`${PROGRAM} COMMAND --help\` for the options of a command; \`${PROGRAM} --version\` prints the version.`;
 }
 
 /**
@@ -68,6 +71,10 @@ export async function runCommand(
   if (first === undefined) {
     io.stderr(`${PROGRAM}: missing COMMAND or IMAGE\n${commandsUsage(commands)}\n`);
     return EXIT_USAGE;
+  }
+  if (VERSION_FLAGS.has(first)) {
+    io.stdout(`${PROGRAM} ${VERSION}\n`);
+    return EXIT_OK;
   }
   if (HELP_FLAGS.has(first)) {
     const [topic] = rest;

@@ -56,7 +56,8 @@ import {
 export interface EcrPullCanaryProps {
   /**
    * Names the alarms, the seeded repository and the canary in notifications. Unique per account.
-   * @default - derived from the stack name and the construct path, so it is unique in the account and region
+   * @default - the stack name and the construct's path in the stack, lower-cased (`monitoring-ecrcanary`), so it is
+   * unique in the account and region; with a hash of the path only where that is over 32 characters
    */
   readonly canaryName?: string;
   /**
@@ -444,7 +445,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     return probe;
   }
 
-  /** The construct ↔ function contract (lambda/contract.ts): what the handler reads at cold start. */
+  /** The construct ↔ function contract (lambda/model/contract.ts): what the handler reads at cold start. */
   private probeEnvironment(props: EcrPullCanaryProps): Record<string, string> {
     const clockSkewThreshold =
       props.alarms?.clockSkew?.thresholdSeconds ?? ALARM_DEFAULTS.clockSkew.thresholdSeconds;
@@ -636,12 +637,45 @@ export function probeLogGroupName(canaryName: string): string {
   return `/ecr-pull-canary/${canaryName}/probe`;
 }
 
+/**
+ * The default canary name: the stack's name and the construct's path in the stack, lower-cased, as a person
+ * would write it (`Monitoring` / `EcrCanary` → `monitoring-ecrcanary`), so alarm names read as
+ * `monitoring-ecrcanary-eu-west-1-auth-critical`. A stack name is unique in its account and region, and so is
+ * this name. Only when that does not fit the name rules (over 32 characters, or a stack name not known at
+ * synth) does it fall back to the CDK's unique name with a hash of the path.
+ */
 function defaultCanaryName(scope: Construct): string {
-  return Names.uniqueResourceName(scope, { maxLength: LIMITS.nameMaxLength, separator: '-' })
+  const stack = Stack.of(scope);
+  const inStack = scope.node.scopes.slice(scope.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
+  const readable = canaryNameSlug([stack.stackName, ...inStack].join('-'));
+  if (
+    !Token.isUnresolved(stack.stackName) &&
+    readable.length >= 2 &&
+    readable.length <= LIMITS.nameMaxLength &&
+    claimDefaultName(stack, readable)
+  )
+    return readable;
+  return canaryNameSlug(Names.uniqueResourceName(scope, { maxLength: LIMITS.nameMaxLength, separator: '-' }));
+}
+
+function canaryNameSlug(text: string): string {
+  return text
     .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-{2,}/g, '-')
     .replace(/^[^a-z]+/, '')
     .replace(/-+$/, '');
+}
+
+/** The readable names already given in each stack: a second canary whose path slugs the same gets the hash. */
+const DEFAULT_NAMES = new WeakMap<Stack, Set<string>>();
+
+function claimDefaultName(stack: Stack, name: string): boolean {
+  const taken = DEFAULT_NAMES.get(stack) ?? new Set<string>();
+  DEFAULT_NAMES.set(stack, taken);
+  if (taken.has(name)) return false;
+  taken.add(name);
+  return true;
 }
 
 function unique<T>(values: T[]): T[] {

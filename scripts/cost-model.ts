@@ -17,7 +17,10 @@ import type { CanaryConfigFile } from '../lib/config/schema.ts';
 import { validateConfig } from '../lib/config/validate.ts';
 import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
 
-/** docs/aws-costs-and-alarms.md (us-east-1, 2026); DynamoDB on-demand from its pricing page. Re-check before quoting. */
+/**
+ * us-east-1 list prices (2026) from the AWS pricing pages: CloudWatch (https://aws.amazon.com/cloudwatch/pricing/),
+ * Lambda, EventBridge Scheduler, SNS, KMS and DynamoDB on demand. Re-check before quoting.
+ */
 export const PRICE = {
   metricMonth: 0.3,
   putMetricDataPer1k: 0.01,
@@ -61,7 +64,7 @@ export const ASSUMED = {
   layerPhase: { secondsPerTargetRun: 0.1, logBytesPerTargetRun: 400, natBytesPerTargetRun: 8192 },
 } as const;
 
-/** What the typical instance (the seeded image plus one target) must cost at most, per account-region-month (issue 12). */
+/** What the typical instance (the seeded image plus one target) must cost at most, per account-region-month. */
 export const TARGET_USD = 1.5;
 /** NAT gateway data processing, us-east-1: only when the function reaches S3 through NAT, not a gateway endpoint. */
 const NAT_PER_GB = 0.045;
@@ -258,7 +261,7 @@ export function instanceCostLines(m: InstanceModel): CostLine[] {
   ];
 }
 
-/** The layer phase (README "Layer phase"): no metric and no alarm of its own; compute and log bytes only. */
+/** The layer phase (docs/architecture.md, "Layer phase"): no metric and no alarm of its own; compute and log bytes only. */
 function layerPhaseLine(m: InstanceModel): CostLine {
   const { secondsPerTargetRun, logBytesPerTargetRun, natBytesPerTargetRun } = ASSUMED.layerPhase;
   const reads = m.runs * m.layerTargets;
@@ -306,7 +309,7 @@ export function watchLines(watch: NonNullable<InstanceModel['watch']>, canaryTot
     `    per 1,000 failing events: ${usd(perThousand)} (Lambda, PutMetricData, DynamoDB); each failure metric ${usd(PRICE.metricMonth)} per month it exists, prorated by the hour`,
     ...(watch.cloudTrailRule
       ? [
-          '    CloudTrail: the first copy of management events is free; a trail that records read events is required (README)',
+          '    CloudTrail: the first copy of management events is free; a trail that records read events is required (docs/workload-watch.md)',
         ]
       : []),
     `    canary plus workload watch: ${usd(canaryTotal + fixed)} per region-month`,

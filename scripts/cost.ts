@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Modelled monthly cost per account and region (scripts/cost-model.ts), for fixed configurations, next to a
- * CloudWatch Synthetics canary on the same schedule and next to the same instance before issue 12 (two
- * steady-state metrics per target). List prices, us-east-1, no free tier.
+ * CloudWatch Synthetics canary on the same schedule, ending with the default deployment's figure (the seeded
+ * image plus one target, workload watch on, the dashboard). List prices, us-east-1, no free tier.
  */
 import type { CanaryConfigFile } from '../lib/config/schema.ts';
 import {
@@ -23,14 +23,11 @@ import { leftoverMessage, startRunTmp } from './run-tmp.ts';
 // Everything this script writes to the temp directory goes under one directory, removed at the end.
 const runTmp = startRunTmp('ecr-pull-canary-cost-');
 
-/** Before issue 12 the function sent Success and Latency for every target on every run; the alarms were the same. */
-const STEADY_STATE_METRICS_BEFORE_ISSUE_12 = 2;
-
 /**
  * Prints one scenario. Only scenarios held to the target get a PASS or MISS line; the others print their
  * total against the target as a plain comparison, so no MISS stands beside the target's own PASS.
  */
-function report(m: InstanceModel, before: InstanceModel, dashboards: number, heldToTarget: boolean): boolean {
+function report(m: InstanceModel, dashboards: number, heldToTarget: boolean): boolean {
   const rows = instanceCostLines(m);
   const total = rows.reduce((sum, row) => sum + row.canary, 0);
   const synthetics = rows.reduce((sum, row) => sum + row.synthetics, 0);
@@ -44,7 +41,6 @@ function report(m: InstanceModel, before: InstanceModel, dashboards: number, hel
         `  ${row.item.padEnd(width)}${usd(row.canary).padStart(16)}${usd(row.synthetics).padStart(12)}   ${row.note}`,
     ),
     `  ${'total per region-month'.padEnd(width)}${usd(total).padStart(16)}${usd(synthetics).padStart(12)}`,
-    `  before issue 12: ${usd(instanceMonthlyUsd(before))} (${before.steadyStateMetricsPerTarget * before.targets} steady-state metrics, ${usd(before.steadyStateMetricsPerTarget * before.targets * PRICE.metricMonth)}; the same ${before.alarms} alarms)`,
     `  listed separately: KMS keys ${m.kmsKeys} × ${usd(PRICE.kmsKeyMonth)} = ${usd(m.kmsKeys * PRICE.kmsKeyMonth)}; dashboards ${dashboards} × ${usd(PRICE.dashboardMonth)} = ${usd(dashboards * PRICE.dashboardMonth)} for all regions`,
   ];
   if (m.watch) out.push(...watchLines(m.watch, total));
@@ -80,21 +76,28 @@ process.stdout.write(
 );
 let failed = false;
 let typical: InstanceModel | undefined;
+let typicalDashboards = 0;
 try {
   for (const [name, file, counts] of scenarios) {
     const { canaries, dashboards } = synthesizeConfig(file, runTmp.dir);
     for (const canary of canaries) {
       const now = instanceModel(name, canary.name, canary.template);
-      const before = instanceModel(name, canary.name, canary.template, STEADY_STATE_METRICS_BEFORE_ISSUE_12);
-      const pass = report(now, before, dashboards, counts);
+      const pass = report(now, dashboards, counts);
       if (counts && !pass) failed = true;
-      if (name === TYPICAL) typical = now;
+      if (name === TYPICAL) {
+        typical = now;
+        typicalDashboards = dashboards;
+      }
     }
   }
-  // Across an organization (issue 12): the typical instance's model, times accounts × regions.
+  // Across an organization: the typical instance's model, times accounts × regions.
   if (typical) {
     const watch = (typical.watch?.alarms ?? 0) * PRICE.alarmMetricMonth;
     process.stdout.write(`${organizationReport(instanceMonthlyUsd(typical), watch)}\n`);
+    const synthetics = instanceCostLines(typical).reduce((sum, row) => sum + row.synthetics, 0);
+    process.stdout.write(
+      `\nDefault deployment (one image of yours beside the seeded image, workload watch on, the dashboard): ${usd(instanceMonthlyUsd(typical) + watch)} per region-month, plus ${usd(typicalDashboards * PRICE.dashboardMonth)} a month for the one dashboard of all regions; a CloudWatch Synthetics canary on the same schedule: ${usd(synthetics)} per region-month.\n`,
+    );
   }
 } finally {
   const left = runTmp.finish();

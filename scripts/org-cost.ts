@@ -1,5 +1,5 @@
 /**
- * Organization scale (issue 12): the per-instance monthly cost that scripts/cost.ts models from the synthesized
+ * Organization scale: the per-instance monthly cost that scripts/cost.ts models from the synthesized
  * template, times accounts × regions, plus what the organization adds once; and how long a StackSet rollout
  * takes at the chosen concurrency. Pure: cost.ts passes its own per-instance figure in, so lowering that model
  * lowers these numbers with no second copy of any price.
@@ -123,17 +123,12 @@ export function organizationReport(
   const sequential: RolloutPreferences = { ...prefs, regionConcurrency: 'SEQUENTIAL' };
   return [
     '',
-    `Across an organization (StackSet, README "Across an organization"): ${usd(perInstanceUsd)} per stack instance (one account in one region, the seeded image plus one target, as modelled above)`,
-    ...(watchUsd > 0
-      ? [
-          `  the workload watch (on by default) adds ${usd(watchUsd)} per instance for its alarms: ${ORGANIZATION_SCALES.map((scale) => `${usd(watchUsd * scale.accounts * scale.regions)} at ${scale.accounts} × ${scale.regions}`).join(', ')}`,
-        ]
-      : []),
+    `Across an organization (StackSet, docs/organization.md), as deployed by default: ${usd(perInstanceUsd + watchUsd)} per stack instance (one account in one region: the seeded image plus one target ${usd(perInstanceUsd)}${watchUsd > 0 ? `, the workload watch's alarms ${usd(watchUsd)}` : ''}, as modelled above)`,
     `  plus once: the cross-account dashboard ${usd(ORGANIZATION_PRICE.dashboardMonth)}; OAM metric sharing, StackSets and the code buckets ~$0.00`,
     `  rollout at ${concurrency} per region at once (a percentage rounds down, to at least one), ${ROLLOUT_ASSUMED.instanceMinutes} min per instance + ${ROLLOUT_ASSUMED.batchOverheadMinutes} min per batch (stated, not measured); the StackSet's own create and update only: an account that joins an OU later is deployed by auto-deployment, which these preferences do not govern`,
     ...ORGANIZATION_SCALES.map((scale) => {
       const instances = scale.accounts * scale.regions;
-      return `  ${String(scale.accounts).padStart(3)} accounts × ${scale.regions} regions: ${String(instances).padStart(3)} stack instances, ${usd(organizationMonthlyUsd(perInstanceUsd, scale)).padStart(9)} per month; rollout ${duration(rolloutMinutes(scale, prefs))} (regions ${prefs.regionConcurrency.toLowerCase()}), ${duration(rolloutMinutes(scale, sequential))} sequential; ${accountsAtOnce(scale.accounts, prefs.maxConcurrent)} at once, stops in a region after more than ${toleratedFailures(scale.accounts, prefs.failureTolerance)} failed`;
+      return `  ${String(scale.accounts).padStart(3)} accounts × ${scale.regions} regions: ${String(instances).padStart(3)} stack instances, ${usd(organizationMonthlyUsd(perInstanceUsd + watchUsd, scale)).padStart(9)} per month; rollout ${duration(rolloutMinutes(scale, prefs))} (regions ${prefs.regionConcurrency.toLowerCase()}), ${duration(rolloutMinutes(scale, sequential))} sequential; ${accountsAtOnce(scale.accounts, prefs.maxConcurrent)} at once, stops in a region after more than ${toleratedFailures(scale.accounts, prefs.failureTolerance)} failed`;
     }),
   ].join('\n');
 }

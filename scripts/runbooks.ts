@@ -29,11 +29,11 @@ export function renderRunbooks(): string {
     out.push(
       `## ${category}`,
       '',
-      `**${runbook.title}.** ${runbook.saw}`,
+      ...wrap(`**${runbook.title}.** ${runbook.saw}`),
       '',
       '**Likely causes, most likely first**',
       '',
-      ...runbook.causes.map((cause, i) => `${i + 1}. ${cause}`),
+      ...runbook.causes.flatMap((cause, i) => wrap(`${i + 1}. ${cause}`, '   ')),
       '',
       '**Checks**',
       '',
@@ -41,11 +41,25 @@ export function renderRunbooks(): string {
       ...runbook.checks,
       '```',
       '',
-      `**Fix.** ${runbook.fix}`,
+      ...wrap(`**Fix.** ${runbook.fix}`),
       '',
     );
   }
   return out.join('\n');
+}
+
+/** A paragraph as Markdown source lines of at most `width` characters (a longer word stays whole). */
+function wrap(text: string, indent = '', width = 115): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SYNOPSIS, USAGE } from '../lambda/cli.ts';
 import {
@@ -92,6 +93,15 @@ describe('the ecr-pull-canary command', () => {
     expect(bare.stderr.trimEnd().split('\n').at(-1)).toBe(SYNOPSIS);
     expect(await run(['probe', 'Bad_Image', '--json'])).toEqual(bare);
     expect((await run(['--region', 'eu-west-1'])).stderr).toContain('missing IMAGE');
+  });
+
+  it('--version and -V print the version package.json gives, and nothing else', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) {
+      expect(await run([flag])).toEqual({ code: 0, stdout: `${PROGRAM} ${version}\n`, stderr: '' });
+    }
+    expect((await run(['--help'])).stdout).toContain(`${PROGRAM} --version`);
   });
 
   it('without any argument, or asked for help on a command that does not exist, is a usage error', async () => {

@@ -104,9 +104,10 @@ describe("docker's view", () => {
     expect(check.saw).toContain('kept by the "desktop" helper');
   });
 
-  it('ignores registries that are not ECR, and says when there is nothing for ECR', () => {
+  it('ignores registries that are not ECR, and skips (never passes) when there is nothing for ECR', () => {
     const check = docker({ auths: { 'https://index.docker.io/v1/': { auth: 'dXNlcjpwYXNz' } } });
-    expect(check).toMatchObject({ status: 'pass', details: { logins: [] } });
+    expect(check).toMatchObject({ status: 'skip', details: { logins: [] } });
+    expect(check.saw).toContain('nothing to check');
   });
 
   it("with --registry, fails only that registry's login; another expired login is a warning", () => {
@@ -140,17 +141,18 @@ describe("docker's view", () => {
     expect(check.saw).toContain('the password is not an ECR token');
   });
 
-  it('reads DOCKER_CONFIG, and says a missing config is only a problem for a named registry', () => {
+  it('reads DOCKER_CONFIG, and gives a missing config the same status (skip) with or without --registry', () => {
     expect(dockerConfigPath({ DOCKER_CONFIG: '/etc/ci-docker' }, HOME)).toBe('/etc/ci-docker/config.json');
     expect(dockerConfigPath({}, HOME)).toBe(CONFIG);
     const none = hostFiles({});
     const options = { now: NOW, env: {}, files: none };
-    expect(dockerCheck(readDockerConfig(CONFIG, none), { ...options, registryHost: null }).status).toBe(
-      'pass',
-    );
-    expect(dockerCheck(readDockerConfig(CONFIG, none), { ...options, registryHost: HOST }).status).toBe(
-      'warn',
-    );
+    const unnamed = dockerCheck(readDockerConfig(CONFIG, none), { ...options, registryHost: null });
+    const named = dockerCheck(readDockerConfig(CONFIG, none), { ...options, registryHost: HOST });
+    expect(unnamed.status).toBe('skip');
+    expect(named.status).toBe(unnamed.status);
+    expect(named.saw).toContain(`If this host pulls ${HOST} with docker`);
+    // A config that docker does use, without a login for the named host, is a finding: docker pull fails.
+    expect(docker({ auths: {} }, { registryHost: HOST }).status).toBe('warn');
   });
 
   it('decodes only the expiration of an ECR token', () => {
@@ -215,7 +217,8 @@ describe('instance metadata verdicts', () => {
       token: { kind: 'timeout' as const },
       plainGet: { kind: 'timeout' as const },
     };
-    expect(imdsCheck(silent, LAPTOP).status).toBe('pass');
+    // Not an EC2 instance: the metadata service is no part of the pull path, so nothing passed.
+    expect(imdsCheck(silent, LAPTOP).status).toBe('skip');
     const onEc2 = imdsCheck(silent, EC2_CONTAINER);
     expect(onEc2.status).toBe('warn');
     expect(onEc2.saw).toContain('this is not the hop-limit symptom alone');
@@ -235,7 +238,7 @@ describe('instance metadata verdicts', () => {
   it('asks nothing when disabled', async () => {
     const seen = await observeImds({ endpoint: 'http://127.0.0.1:9', disabled: true }, 50);
     expect(seen).toMatchObject({ token: null, plainGet: null });
-    expect(imdsCheck(seen, LAPTOP).status).toBe('pass');
+    expect(imdsCheck(seen, LAPTOP).status).toBe('skip');
   });
 });
 
@@ -416,6 +419,40 @@ describe('region and endpoints', () => {
     const [hung] = await resolveHosts([{ role: 'api', host: 'x.example' }], () => new Promise(() => {}), 50);
     expect(hung?.error).toBe('DEADLINE_EXCEEDED');
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('says "set AWS_REGION" when no region is configured, even when the guessed API host does not resolve', async () => {
+    const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+    const noRegion = { ...facts, registryHost: null, configuredRegion: null, regionSource: 'none' };
+    const dns = await resolveHosts(
+      [{ role: 'api', host: 'api.ecr.us-east-1.amazonaws.com' }],
+      async () => {
+        throw notFound;
+      },
+      100,
+    );
+    const check = regionCheck(noRegion, dns);
+    expect(check.fix).toMatch(/^Set AWS_REGION/);
+    expect(check.fix).not.toContain(RUNBOOKS.network.fix);
+    expect(check.runbook).toBeNull();
+    const resolved = regionCheck(noRegion, [
+      {
+        role: 'api',
+        host: 'api.ecr.us-east-1.amazonaws.com',
+        addresses: ['52.1.1.1'],
+        kinds: ['public'],
+        error: null,
+      },
+    ]);
+    expect(resolved).toMatchObject({ status: 'warn', runbook: null });
+    expect(resolved.fix).toMatch(/^Set AWS_REGION/);
+    // A registry host that does not resolve is a network problem whatever the region: both fixes, region first.
+    const registryDown = regionCheck(
+      { ...noRegion, registryHost: HOST },
+      await resolve({ 'api.ecr.eu-west-1.amazonaws.com': ['52.1.1.1'], [HOST]: notFound }),
+    );
+    expect(registryDown).toMatchObject({ status: 'fail', runbook: 'network' });
+    expect(registryDown.fix).toMatch(/^Set AWS_REGION=eu-west-1.*Then: /);
   });
 
   it('classifies addresses and finds the API host the SDK would call', () => {

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileSystem } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMANDS } from '../lambda/commands.ts';
@@ -77,7 +78,7 @@ describe('the npm package', () => {
   it('ships only the built files: the command, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/runbooks\.md$|schema\/canary\.config\.schema\.json$|README\.md$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/[a-z-]+\.md$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
@@ -85,10 +86,16 @@ describe('the npm package', () => {
         'dist/cli.mjs',
         'dist/lib/index.js',
         'dist/lib/index.d.ts',
+        'LICENSE',
         // The JSON Schema a user's canary.config.json names in "$schema", from node_modules.
         'schema/canary.config.schema.json',
       ]),
     );
+    // The pages README.md links to, so its links work in the installed package too.
+    const pages = readdirSync(fileURLToPath(new URL('../docs/', import.meta.url))).filter((f) =>
+      f.endsWith('.md'),
+    );
+    expect(paths).toEqual(expect.arrayContaining(pages.map((page) => `docs/${page}`)));
     // No TypeScript sources: only their declarations.
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(pkg.packed.entryCount).toBe(paths.length);
@@ -129,6 +136,17 @@ describe('the npm package', () => {
     });
     expect(explain.code, explain.stderr).toBe(0);
     expect(JSON.parse(explain.stdout)).toMatchObject({ category: 'permission' });
+    const manifest = JSON.parse(readFileSync(join(pkg.installed, 'package.json'), 'utf8'));
+    expect(await run(pkg.command, ['--version'], { env: hostEnv() })).toMatchObject({
+      code: 0,
+      stdout: `ecr-pull-canary ${manifest.version}\n`,
+    });
+    // From a global install the runbook is the installed copy, linked by an absolute file:// URL that opens.
+    const human = await run(pkg.command, ['explain', 'no basic auth credentials'], { env: hostEnv() });
+    const link = /^ {2}runbook: +(\S+)$/m.exec(human.stdout)?.[1] ?? '';
+    const runbooks = join(pkg.installed, 'docs', 'runbooks.md');
+    expect(link).toBe(`${pathToFileURL(runbooks).href}#auth`);
+    expect(readFileSync(fileURLToPath(link), 'utf8')).toContain('\n## auth\n');
   });
 });
 
@@ -231,4 +249,20 @@ app.synth();
       ).toHaveLength(1);
     }
   }, 240_000);
+
+  it("loads from a CommonJS app (what `cdk init` writes): Node's require of the ESM-only package", async () => {
+    // docs/construct.md says a CommonJS app can use the package on the Node.js versions of `engines`. Uses the
+    // app the test above installed (its node_modules, one directory up).
+    const cjs = join(app, 'cjs');
+    mkdirSync(cjs, { recursive: true });
+    writeFileSync(join(cjs, 'package.json'), JSON.stringify({ private: true, type: 'commonjs' }));
+    writeFileSync(
+      join(cjs, 'app.js'),
+      "const { EcrPullCanary, WorkloadWatch } = require('ecr-pull-canary');\n" +
+        'console.log(typeof EcrPullCanary, typeof WorkloadWatch);\n',
+    );
+    const loaded = await run(process.execPath, ['app.js'], { cwd: cjs, env: hostEnv() });
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(loaded.stdout.trim()).toBe('function function');
+  });
 });

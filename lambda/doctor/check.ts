@@ -2,7 +2,9 @@ import type { Category } from '../model/types.ts';
 
 /**
  * One doctor check's verdict. `pass` and `warn` leave the exit status 0 (a warning is something to know, not a
- * broken pull path); any `fail` makes it 1; `skip` is a check that had nothing to look at (no image to pull).
+ * broken pull path); any `fail` makes it 1; `skip` is a check that had nothing to look at or was not asked (no
+ * image to pull, no docker config, the metadata service disabled or not on EC2): never `pass`, which would claim
+ * that something was checked.
  */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -24,10 +26,6 @@ export interface CheckResult {
 }
 
 export const STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'skip'];
-
-export function runbookLink(category: Category): string {
-  return `docs/runbooks.md#${category}`;
-}
 
 /** How long ago or ahead a time is, in words: "1 h 2 min ago", "in 11 h 58 min". */
 export function relativeTime(atMs: number, nowMs: number): string {

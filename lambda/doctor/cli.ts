@@ -2,16 +2,10 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.ts';
 import { ECR_REGISTRY_HOST_FORMS, ecrRegistryHost, parseImageReference } from '../model/image-ref.ts';
 import { resolveTarget } from '../model/target.ts';
+import { runbookLink } from '../package-info.ts';
 import { redact } from '../probe/redact.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
-import {
-  CHECK_IDS,
-  type CheckId,
-  type CheckResult,
-  type CheckStatus,
-  runbookLink,
-  STATUS_ORDER,
-} from './check.ts';
+import { CHECK_IDS, type CheckId, type CheckResult, type CheckStatus, STATUS_ORDER } from './check.ts';
 import { ecrLoginSecrets } from './docker-config.ts';
 import { type DoctorDeps, type DoctorRequest, defaultDoctorDeps, runChecks } from './run.ts';
 

@@ -241,7 +241,7 @@ export function credentialsCheck(observation: CredentialObservation): CheckResul
 
 /**
  * SigV4: a signed request must reach AWS within 5 minutes of its timestamp (IAM user guide, "Elements of an AWS
- * API request signature"), though ECR's API allows 15 (ecr-facts.md). The doctor judges against the stricter one.
+ * API request signature"), though ECR's API allows 15 (its skew error reads "Signature expired: … - 15 min."). The doctor judges against the stricter one.
  */
 export const SIGV4_WINDOW_SECONDS = 300;
 

@@ -61,7 +61,8 @@ function hostOfKey(key: string): string {
 
 /**
  * The expiry an ECR login carries in itself: `auth` is base64("AWS:" + password), and the password is base64 of
- * a JSON object with `payload`, `datakey`, `version`, `type` and `expiration` (Unix seconds) (ecr-facts.md).
+ * a JSON object with `payload`, `datakey`, `version`, `type` and `expiration` (Unix seconds): the token that
+ * GetAuthorizationToken returns, valid for 12 hours (ECR API reference, GetAuthorizationToken).
  * Only `expiration` is read; nothing of the token leaves this function, not even in a reason.
  */
 export function ecrLoginExpiry(auth: unknown): { expiresAtMs: number } | { problem: string } {
@@ -106,13 +107,17 @@ export interface DockerCheckOptions {
 export function dockerCheck(read: DockerConfigRead, options: DockerCheckOptions): CheckResult {
   const base = { id: 'docker' as const };
   if (read.state === 'missing') {
-    const status = options.registryHost ? 'warn' : 'pass';
+    // No config file: docker is not set up on this host (kubelet and containerd hosts have none), so there is
+    // no docker view to check, whether or not --registry named a host: the same status either way.
+    const named = options.registryHost
+      ? ` If this host pulls ${options.registryHost} with docker, configure the ECR credential helper or log in first.`
+      : '';
     return {
       ...base,
-      status,
-      saw: `no docker config at ${read.path}: docker has no login and no credential helper for any registry`,
-      fix: options.registryHost ? loginFix(options.registryHost) : null,
-      runbook: options.registryHost ? 'auth' : null,
+      status: 'skip',
+      saw: `no docker config at ${read.path}: docker has no login and no credential helper for any registry, so there is nothing of docker's to check.${named}`,
+      fix: null,
+      runbook: null,
       details: { path: read.path, logins: [] },
     };
   }
@@ -129,10 +134,11 @@ export function dockerCheck(read: DockerConfigRead, options: DockerCheckOptions)
   const logins = ecrLogins(read.config, options);
   const details = { path: read.path, credsStore: read.config.credsStore, logins };
   if (logins.length === 0) {
+    // Nothing for ECR in it and no registry named: nothing was checked, so nothing passed.
     return {
       ...base,
-      status: 'pass',
-      saw: `${read.path} has no login or helper for an ECR registry`,
+      status: 'skip',
+      saw: `${read.path} has no login or helper for an ECR registry: nothing to check (give --registry HOST to check one)`,
       fix: null,
       runbook: null,
       details,

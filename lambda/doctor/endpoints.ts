@@ -115,12 +115,17 @@ export function regionCheck(facts: RegionFacts, resolutions: HostResolution[]): 
     fix = `Fetch the token in the registry's region: aws ecr get-login-password --region ${registryRegion}, or set AWS_REGION=${registryRegion} for this workload.`;
   }
   if (failed.length > 0) {
+    // With no region configured the API host checked is a guess (us-east-1's unless the registry names one): its
+    // failing to resolve says nothing about VPC endpoints, and the fix is the region. A registry host that does
+    // not resolve is a network problem whatever the region.
+    const guessedApi = !facts.configuredRegion && !registryRegion && !facts.apiOverride;
+    const networkFailed = failed.some((r) => r.role === 'registry' || !guessedApi);
     return {
       ...base,
       status: 'fail',
       saw: [dnsText, ...problems].join('; '),
-      fix: RUNBOOKS.network.fix,
-      runbook: 'network',
+      fix: networkFailed ? [fix, RUNBOOKS.network.fix].filter(Boolean).join(' Then: ') : fix,
+      runbook: networkFailed ? 'network' : null,
     };
   }
   const api = resolutions.find((r) => r.role === 'api');
@@ -144,8 +149,9 @@ export function regionCheck(facts: RegionFacts, resolutions: HostResolution[]): 
       status: 'warn',
       saw: `${problems.join('; ')}. DNS: ${dnsText}${overrideText}`,
       fix,
-      runbook:
-        facts.configuredRegion && registryRegion && registryRegion !== facts.configuredRegion
+      runbook: !facts.configuredRegion
+        ? null
+        : registryRegion && registryRegion !== facts.configuredRegion
           ? 'not-found'
           : 'network',
     };

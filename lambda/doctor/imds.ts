@@ -158,7 +158,7 @@ export function imdsCheck(observation: ImdsObservation, host: HostFacts): CheckR
   if (observation.disabled) {
     return {
       ...base,
-      status: 'pass',
+      status: 'skip',
       saw: `not asked: ${IMDS_ENV.disabled} is set, so the AWS SDK skips the instance metadata service`,
       fix: null,
       runbook: null,
@@ -204,9 +204,10 @@ export function imdsCheck(observation: ImdsObservation, host: HostFacts): CheckR
   const onEc2 = host.onEc2.value === true;
   const unreachable = `no answer from ${where} (token: ${describe(token, observation.timeoutMs)}, plain GET: ${describe(observation.plainGet, observation.timeoutMs)})`;
   if (!onEc2) {
+    // Not an EC2 instance: the metadata service is not part of this host's pull path, so this is no pass.
     return {
       ...base,
-      status: 'pass',
+      status: 'skip',
       saw: `${unreachable}; not needed here: this does not look like an EC2 instance (${host.onEc2.evidence})`,
       fix: null,
       runbook: null,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runbookLink } from '../package-info.ts';
 import { redactCredentials } from '../probe/redact.ts';
 import { classifyText, type ExtractedFields, FIELD_ORDER, type TextClassification } from './classify-text.ts';
 import { type ErrorInput, extractErrorInput } from './input.ts';
@@ -163,7 +164,7 @@ export function formatExplanation(result: TextClassification, input: ErrorInput)
   }
   if (result.category === 'unknown') lines.push(line('text', oneLine(result.text)));
   lines.push(line('fix', result.remediation));
-  lines.push(line('runbook', `docs/runbooks.md#${result.category}`));
+  lines.push(line('runbook', runbookLink(result.category)));
   return `${lines.join('\n')}\n`;
 }
 

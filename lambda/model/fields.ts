@@ -355,7 +355,7 @@ export const NOTIFICATION_FIELDS = {
     example: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     allowed:
       'a KMS key ARN, arn:aws:kms:REGION:123456789012:key/KEY-ID (not an alias, which IAM cannot grant key use on)',
-    doc: 'only with `topicArn`, when that topic is encrypted with a customer-managed key: the function gets `kms:GenerateDataKey` and `kms:Decrypt` on it, or every diagnosis fails to publish. The key policy must also let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`), or alarm notifications are dropped',
+    doc: 'only with `topicArn`, when that topic is encrypted with a customer-managed key: the function gets `kms:GenerateDataKey` and `kms:Decrypt` on it, or every diagnosis fails to publish. The key policy must delegate to IAM (the default `arn:aws:iam::ACCOUNT:root` `kms:*` statement), or that grant has no effect, and let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`, with `aws:SourceAccount` and `aws:SourceArn` conditions as the canary’s own key has), or alarm notifications are dropped',
   },
   emails: {
     type: 'list',

@@ -1,6 +1,7 @@
 /**
  * The one rule of what a registry request may do when the registry sends it elsewhere. ECR answers a blob
- * request with a redirect to a pre-signed URL on its S3 layer storage (docs/ecr-facts.md); a pull follows it
+ * request with a redirect to a pre-signed URL on its S3 layer storage (`prod-<region>-starport-layer-bucket`,
+ * "Amazon ECR interface VPC endpoints", https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html); a pull follows it
  * without the registry's credential. The probe's blob requests and the seeding push both take the rule from here.
  */
 

@@ -2,7 +2,7 @@ import { closest } from './did-you-mean.ts';
 
 /**
  * The AWS regions the canary knows: aws-cdk-lib's region facts (`RegionInfo.regions`) of the commercial, China
- * and GovCloud/ISO naming form (test/regions.test.ts keeps the two lists equal on every aws-cdk-lib update).
+ * and GovCloud/ISO naming form (test/cdk/region-typos.test.ts keeps the two lists equal on every aws-cdk-lib update).
  * Written out rather than read from aws-cdk-lib so the probe, the CLI and the JSON Schema have it without CDK.
  * A region is checked against it wherever one is written: `regions`, a target's `region`, the region in an ECR
  * registry host, the CLI's `--region`; a well-formed name that is no region (`eu-wset-1`) would otherwise pass

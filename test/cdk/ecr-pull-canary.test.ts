@@ -30,6 +30,31 @@ describe('EcrPullCanary embedded in another app', () => {
     ).toEqual([]);
   });
 
+  it('gives readable alarm names by default: the stack name and the construct path, no hash', () => {
+    const { canary } = embed(
+      { targets: [{ image: 'team/api:stable' }] },
+      { account: '111122223333', region: 'eu-west-1' },
+    );
+    expect(canary.canaryName).toBe('platform-ecrcanary');
+    expect(canary.alarms.map((alarm) => alarm.alarmName)).toContain(
+      'platform-ecrcanary-eu-west-1-latency-team-api-stable-warning',
+    );
+    expect(canary.alarms.map((alarm) => alarm.alarmName)).toContain(
+      'platform-ecrcanary-eu-west-1-auth-critical',
+    );
+    // Two canaries whose paths read the same, and a path too long for 32 characters, get the hashed name.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Ops', { stackName: 'ops-prod' });
+    const a = new EcrPullCanary(stack, 'Pull-Canary');
+    const b = new EcrPullCanary(stack, 'pull_canary');
+    expect(a.canaryName).toBe('ops-prod-pull-canary');
+    expect(b.canaryName).not.toBe(a.canaryName);
+    expect(b.canaryName).toMatch(/^[a-z][a-z0-9-]{1,31}$/);
+    const long = new EcrPullCanary(stack, 'AVeryLongConstructIdForTheCanaryOfAllImages');
+    expect(long.canaryName).toMatch(/^[a-z][a-z0-9-]{1,31}$/);
+    expect(long.canaryName).toMatch(/-[0-9a-f]{8}$/);
+  });
+
   it('synthesizes in an environment-agnostic stack', () => {
     const { stack } = embed({ canaryName: 'agnostic', targets: [{ image: 'app:1' }] });
     const template = Template.fromStack(stack);

@@ -20,7 +20,8 @@ export interface EcrLogin {
 
 /**
  * An ECR login as `aws ecr get-login-password | docker login` stores it: the password is base64 of
- * {payload, datakey, version, type, expiration} (ecr-facts.md), the payload and data key random and long.
+ * {payload, datakey, version, type, expiration} (the token GetAuthorizationToken returns), the payload and data
+ * key random and long.
  */
 export function ecrLogin(expirationMs: number): EcrLogin {
   const payload = randomBytes(900).toString('base64');

@@ -7,7 +7,7 @@ import { trackServerSockets } from './close-server.ts';
 
 /**
  * Registry answers the real Distribution server cannot be made to give with htpasswd auth, as ECR gives
- * them (see docs/ecr-facts.md, registry section).
+ * them (each fault below gives the status and body ECR answers with).
  */
 export type RegistryFault =
   /** 403 without Www-Authenticate, ECR's text for a 12-hour token past its expiry. */

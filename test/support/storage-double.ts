@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { trackServerSockets } from './close-server.ts';
 
 /**
- * How the storage host answers a layer read, as ECR's S3 layer bucket would (docs/ecr-facts.md: blobs redirect
- * to a pre-signed URL on `prod-<region>-starport-layer-bucket`).
+ * How the storage host answers a layer read, as ECR's S3 layer bucket would (blobs redirect to a pre-signed URL
+ * on `prod-<region>-starport-layer-bucket`: "Amazon ECR interface VPC endpoints", https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html).
  */
 export type StorageMode =
   /** 206 with the one byte asked for (or 200 with one byte when no Range came). */

@@ -1,0 +1,248 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Issue 19, item 1: the documentation a newcomer follows leads somewhere. Every relative link in README.md and
+ * docs/*.md resolves (a file, and a #fragment to a heading of that file by GitHub's anchor rules), every page is
+ * reachable from README.md, and every repository file that a comment or a page names by its path exists.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAX_LINE = 300;
+
+/** The pages: README.md and everything in docs/. */
+function pages(): string[] {
+  const docs = readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(ROOT, 'docs', name));
+  return [join(ROOT, 'README.md'), ...docs];
+}
+
+/**
+ * Markdown without its fenced code blocks and (unless `keepInlineCode`) inline code spans, where a `[x](y)` is
+ * not a link; line numbers are kept.
+ */
+function proseOf(markdown: string, keepInlineCode = false): string {
+  const out: string[] = [];
+  let fence: string | null = null;
+  for (const line of markdown.split('\n')) {
+    const opener = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (opener?.startsWith(fence)) fence = null;
+      out.push('');
+      continue;
+    }
+    if (opener) {
+      fence = opener;
+      out.push('');
+      continue;
+    }
+    out.push(keepInlineCode ? line : line.replace(/(`+)[\s\S]*?\1/g, ''));
+  }
+  return out.join('\n');
+}
+
+/** The targets of the inline links `[text](target)` and images of a page, code aside. */
+function linkTargets(markdown: string): string[] {
+  const targets: string[] = [];
+  for (const match of proseOf(markdown).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    if (match[1]) targets.push(match[1]);
+  }
+  return targets;
+}
+
+/**
+ * GitHub's anchor for a heading: its text without markup, lower-cased, every character that is not a letter,
+ * digit, space, hyphen or underscore dropped, spaces made hyphens; a repeated anchor gets -1, -2, ….
+ */
+function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fence: string | null = null;
+  for (const line of markdown.split('\n')) {
+    const opener = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (opener?.startsWith(fence)) fence = null;
+      continue;
+    }
+    if (opener) {
+      fence = opener;
+      continue;
+    }
+    const heading = /^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
+    if (heading === undefined) continue;
+    const text = heading
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/<[^>]+>/g, '')
+      .replace(/[`*]/g, '');
+    const slug = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+  }
+  return anchors;
+}
+
+/** What is wrong with one relative link of `page`, or null when it resolves. */
+function brokenLink(page: string, target: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return null; // https:, mailto:, file: …
+  const [path = '', fragment] = target.split('#', 2);
+  const file = path === '' ? page : resolve(dirname(page), decodeURIComponent(path));
+  if (!existsSync(file)) return `${target}: no file ${relative(ROOT, file)}`;
+  if (fragment === undefined || fragment === '') return null;
+  if (!file.endsWith('.md') || statSync(file).isDirectory())
+    return `${target}: a #fragment on a file that is not a page`;
+  return headingAnchors(readFileSync(file, 'utf8')).has(fragment.toLowerCase())
+    ? null
+    : `${target}: no heading with the anchor #${fragment} in ${relative(ROOT, file)}`;
+}
+
+/** The top-level directories whose files are named by path in comments and pages. */
+const TRACKED_DIRS = ['bench', 'bin', 'docs', 'lambda', 'lib', 'scripts', 'test'];
+
+/**
+ * The repository paths a text names: a tracked top-level directory, at least one more segment and a file
+ * extension, standing as a word of its own (after a space, quote, backtick, bracket or the start of a line, so
+ * `../lambda/x.ts` of an import and `dist/lib/x.js` are not matches). Placeholders and globs (`<name>`, `*`) end
+ * the match before the extension, so they are never read as a path.
+ */
+function namedPaths(text: string): string[] {
+  const pattern = new RegExp(
+    `(?<=^|[\\s\`'"(\\[])((?:${TRACKED_DIRS.join('|')})/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\\.(?:ts|mts|mjs|js|json|md|yaml|yml))(?![A-Za-z0-9_/*<-])`,
+    'gm',
+  );
+  return [...text.matchAll(pattern)].map((match) => match[1] as string);
+}
+
+/**
+ * The comments of a TypeScript source, found by the compiler's own parser (so a `//` in a string or a regular
+ * expression is no comment): what a person reads there. Strings are code and test data, not references.
+ */
+function commentsOf(source: string): string {
+  const file = ts.createSourceFile('x.ts', source, ts.ScriptTarget.Latest, false);
+  const ranges = new Map<number, string>();
+  const collect = (pos: number, end: number) => {
+    for (const range of [
+      ...(ts.getLeadingCommentRanges(source, pos) ?? []),
+      ...(ts.getTrailingCommentRanges(source, end) ?? []),
+    ])
+      ranges.set(range.pos, source.slice(range.pos, range.end));
+  };
+  const visit = (node: ts.Node) => {
+    collect(node.pos, node.end);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  collect(file.endOfFileToken.pos, file.endOfFileToken.end);
+  return [...ranges.values()].join('\n');
+}
+
+/** Every .ts and .md file of the repository that a person reads: sources, tests, scripts, pages. */
+function readableFiles(): string[] {
+  const files: string[] = [join(ROOT, 'README.md')];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && entry.name !== '__snapshots__') walk(path);
+      } else if (/\.(ts|md)$/.test(entry.name)) files.push(path);
+    }
+  };
+  for (const dir of TRACKED_DIRS) if (existsSync(join(ROOT, dir))) walk(join(ROOT, dir));
+  return files;
+}
+
+describe('the documentation', () => {
+  it('has no relative link that leads nowhere: every file exists and every #anchor is a heading', () => {
+    const broken: string[] = [];
+    for (const page of pages()) {
+      for (const target of linkTargets(readFileSync(page, 'utf8'))) {
+        const problem = brokenLink(page, target);
+        if (problem) broken.push(`${relative(ROOT, page)}: ${problem}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('reaches every page of docs/ from README.md, through links', () => {
+    const seen = new Set<string>([join(ROOT, 'README.md')]);
+    const queue = [join(ROOT, 'README.md')];
+    for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
+      for (const target of linkTargets(readFileSync(page, 'utf8'))) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+        const path = target.split('#')[0] ?? '';
+        if (!path.endsWith('.md')) continue;
+        const file = resolve(dirname(page), decodeURIComponent(path));
+        if (existsSync(file) && !seen.has(file)) {
+          seen.add(file);
+          queue.push(file);
+        }
+      }
+    }
+    expect(
+      pages()
+        .filter((page) => !seen.has(page))
+        .map((page) => relative(ROOT, page)),
+    ).toEqual([]);
+  });
+
+  it('names only repository files that exist, in the comments of sources, tests and scripts, and in pages', () => {
+    const missing: string[] = [];
+    for (const file of readableFiles()) {
+      const text = readFileSync(file, 'utf8');
+      // A source is parsed for its comments only when its text names a path at all (most name none).
+      const named = namedPaths(text);
+      const inComments = file.endsWith('.ts') && named.length > 0 ? namedPaths(commentsOf(text)) : named;
+      for (const path of new Set(inComments)) {
+        if (!existsSync(join(ROOT, path))) missing.push(`${relative(ROOT, file)}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps README.md a landing page, and lines short enough to read', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+    expect(readme.length).toBeLessThanOrEqual(300);
+    // README: every line. The other pages: prose; a table row cannot wrap, nor a program's output in a code block.
+    const long = pages().flatMap((page) => {
+      const text = readFileSync(page, 'utf8');
+      const lines = page.endsWith('README.md') ? text : proseOf(text, true);
+      return lines
+        .split('\n')
+        .map((line, i) => ({ where: `${relative(ROOT, page)}:${i + 1}`, line }))
+        .filter(({ line }) => line.length > MAX_LINE && (page.endsWith('README.md') || !line.startsWith('|')))
+        .map(({ where, line }) => `${where} (${line.length} characters)`);
+    });
+    expect(long).toEqual([]);
+  });
+});
+
+describe('the link checker itself', () => {
+  it("makes GitHub's anchors, numbering repeats", () => {
+    const anchors = headingAnchors(
+      "# Doctor: the host's own pull path\n## `probe` CLI\n## Notes\n## Notes\n```\n# not a heading\n```\n",
+    );
+    expect([...anchors]).toEqual(['doctor-the-hosts-own-pull-path', 'probe-cli', 'notes', 'notes-1']);
+  });
+
+  it('reads links outside code only, and paths as words of their own', () => {
+    expect(linkTargets('[a](docs/x.md#y) `[b](no.md)`\n```\n[c](no.md)\n```\n![i](img.png "t")')).toEqual([
+      'docs/x.md#y',
+      'img.png',
+    ]);
+    expect(
+      namedPaths(
+        "see lambda/model/limits.ts, `docs/runbooks.md#auth`; import '../lambda/x.ts'; dist/lib/index.js; lib/<name>.ts; test/*.test.ts",
+      ),
+    ).toEqual(['lambda/model/limits.ts', 'docs/runbooks.md']);
+    const source =
+      "// see lib/a.ts\nconst url = 'https://x//lib/b.ts'; /* lib/c.ts */ const re = /\\/\\/ lib\\/d.ts/;\n/** lib/e.ts */\nexport {};\n";
+    expect(namedPaths(commentsOf(source))).toEqual(['lib/a.ts', 'lib/c.ts', 'lib/e.ts']);
+  });
+});
