@@ -183,7 +183,7 @@ const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the AWS credential chain found no credentials (no keys, no profile, no instance or task role reachable)',
     pattern:
-      /unable to locate credentials|NoCredentialProviders|no valid providers in chain|could not load credentials|CredentialsProviderError|no EC2 (?:IMDS )?(?:instance )?role found|EC2RoleRequestError|CredentialsEndpointError|failed to refresh cached credentials|failed to retrieve credentials|loading credentials from the default provider chain/i,
+      /unable to locate credentials|NoCredentialProviders|no valid providers in chain|could not load credentials|CredentialsProviderError|no EC2 (?:IMDS )?(?:instance )?role found|EC2RoleRequestError|CredentialsEndpointError|failed to refresh cached credentials|failed to retrieve credentials|loading credentials from the default provider chain|CredentialsError: Missing credentials/i,
   },
   {
     id: 'credentials/unexpected-identity',
@@ -282,7 +282,7 @@ const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the registry refused without saying why: the repository or tag may not exist (wrong name, account or region) or the client may not be allowed or logged in; the text does not say which',
     pattern:
-      /requested access to the resource is denied|repository does not exist or may require|insufficient_scope|does not exist or no pull access|": denied(?:: denied)?[ \t]*$|\bdenied: denied\b/im,
+      /requested access to the resource is denied|repository does not exist or may require|insufficient_scope|does not exist or no pull access|access to the requested resource is not authorized|": denied(?:: denied)?[ \t]*$|\bdenied: denied\b/im,
     candidates: ['not-found', 'auth', 'permission'],
   },
   {
@@ -457,6 +457,12 @@ const ECR_HOST_REGION = /\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazon
  */
 const REGISTRY_REFERENCE =
   /(?:^|[\s"'([=]|:\/\/)((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?|localhost:\d{1,5})\/([A-Za-z0-9._/:@-]{0,500})/gm;
+/** An image on an ECR host whose account was redacted (`xxxx.dkr.ecr.us-east-1…/repo:tag`): repository and tag. */
+const REDACTED_ECR_IMAGE =
+  /[^\s/"'@[\]]{1,60}\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?\/(?!v2\/)([a-z0-9][a-z0-9._/-]{0,255})(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?/;
+/** podman's and skopeo's words for the registry of a request: `… to /v2/<repo>/blobs/uploads/ in <host>`. */
+const PODMAN_REGISTRY =
+  /\/v2\/\S{0,300} in ((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?)\b/;
 /** Hosts that appear in pull errors without being the registry: code hosts, docs, CDNs, AWS API and storage. */
 const NOT_A_REGISTRY =
   /(?:^|\.)(?:github\.com|githubusercontent\.com|docker\.com|stackoverflow\.com|cloudfront\.net|cloudflarestorage\.com|amazon\.com|amazonaws\.com|amazonaws\.com\.cn|on\.aws|kubernetes\.io|k8s\.io|golang\.org|googleapis\.com)$/;
@@ -467,7 +473,7 @@ const ECR_HOST = /\.dkr[.-]ecr(?:-fips)?\./;
 /** A tag: what the grammar allows (no colon), so punctuation after it in the text is not kept. */
 const TAG_SHAPE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const REPOSITORY_ARN =
-  /\barn:aws[a-z-]{0,20}:ecr:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):repository\/([a-z0-9][a-z0-9._/-]{0,255})/;
+  /\barn:aws[a-z-]{0,20}:ecr:([a-z]{2}(?:-[a-z]+)+-\d):([^\s:/]{1,40}):repository\/([a-z0-9][a-z0-9._/-]{0,255})/;
 const REPOSITORY_NAME =
   /repository with name '([a-z0-9][a-z0-9._/-]{0,255})'(?: does not exist in the registry with id '(\d{12})')?/;
 const PRINCIPAL_ARN = /\barn:aws[a-z-]{0,20}:(?:iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]{1,512}/;
@@ -780,6 +786,18 @@ function extractFields(text: string, errorCode: string, operation: string): Extr
       if (tag) fields.tag ??= tag;
     }
   }
+  if (!fields.repository) {
+    const redactedHost = REDACTED_ECR_IMAGE.exec(text);
+    if (redactedHost?.[1]) {
+      fields.repository = trimName(redactedHost[1]);
+      const tag = redactedHost[2] ? tagOf(redactedHost[2]) : null;
+      if (tag) fields.tag ??= tag;
+    }
+  }
+  if (!fields.registry) {
+    const podman = PODMAN_REGISTRY.exec(text)?.[1];
+    if (podman && !NOT_A_REGISTRY.test(podman.replace(/:\d+$/, ''))) fields.registry = podman;
+  }
   if (!fields.registry) {
     const other = findRegistryReference(text);
     if (other) {
@@ -793,7 +811,8 @@ function extractFields(text: string, errorCode: string, operation: string): Extr
   const repositoryArn = REPOSITORY_ARN.exec(text);
   if (repositoryArn?.[1] && repositoryArn[2] && repositoryArn[3]) {
     fields.region ??= repositoryArn[1];
-    fields.account ??= repositoryArn[2];
+    // The account as written, unless it was redacted (`########`, `<account>`).
+    if (/^\d{12}$/.test(repositoryArn[2])) fields.account ??= repositoryArn[2];
     fields.repository ??= trimName(repositoryArn[3]);
   }
   const named = REPOSITORY_NAME.exec(text);
@@ -973,7 +992,7 @@ function adviceFor(
     case 'auth/ecr-public-forbidden':
       return ADVICE.ecrPublicStaleLogin();
     case 'network/tls-not-valid-now':
-      return ADVICE.tlsNotValidNow();
+      return ADVICE.tlsNotValidNow(context);
     case 'network/tls-untrusted':
       return ADVICE.tlsUntrusted(context);
     case 'throttle/kubelet-qps':

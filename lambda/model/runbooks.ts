@@ -251,8 +251,8 @@ export const ADVICE = {
     title: 'Request not signed',
     fix: 'AWS received the request without any signature (MissingAuthenticationToken): the tool sent no AWS credentials at all, or called a URL that is not an AWS API endpoint. Give the tool credentials (aws configure, a role, or its own AWS credential setting) and check its endpoint URL and region.',
   }),
-  tlsNotValidNow: (): Advice => ({
-    title: 'Certificate expired or not yet valid',
+  tlsNotValidNow: (context: AdviceContext): Advice => ({
+    title: `Certificate ${context.registryKind ? `of ${registryName(context.registryKind, context.registry)} ` : ''}expired or not yet valid`,
     fix: 'Check the host clock first (date -u; chronyc tracking): a clock far off makes every certificate look expired or not yet valid. If the clock is right, a proxy intercepting TLS or an outdated CA bundle presents the certificate: update the CA certificates, or trust the proxy’s CA on the host.',
   }),
   tlsUntrusted: (context: AdviceContext): Advice => ({

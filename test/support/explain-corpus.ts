@@ -42,6 +42,8 @@ export interface CorpusMessage {
   note?: string;
   /** Why an entry the hash put in `heldout` was moved to `tune` (its failure was looked at). */
   movedToTune?: string;
+  /** 2: gathered after the rules were tuned, all held out (a second held-out set). */
+  batch?: 2;
 }
 
 interface ExplainCorpusFile {
@@ -150,9 +152,18 @@ export function accuracyTable(verdicts: Verdict[]): string {
     '| messages | n | category right | verdict right (category, facts, advice) |',
     '|---|---:|---:|---:|',
   ];
-  const splits = (['tune', 'heldout'] as const).map((split) =>
-    row(`split ${split}`, tally(verdicts.filter((verdict) => verdict.entry.split === split))),
-  );
+  const splits = [
+    row('split tune', tally(verdicts.filter((verdict) => verdict.entry.split === 'tune'))),
+    row('split heldout', tally(verdicts.filter((verdict) => verdict.entry.split === 'heldout'))),
+    row(
+      '… of which by hash',
+      tally(verdicts.filter((verdict) => verdict.entry.split === 'heldout' && !verdict.entry.batch)),
+    ),
+    row(
+      '… of which batch 2 (after tuning)',
+      tally(verdicts.filter((verdict) => verdict.entry.split === 'heldout' && verdict.entry.batch === 2)),
+    ),
+  ];
   const sources = [...new Set(verdicts.map((verdict) => verdict.entry.source))].sort();
   const bySource = sources.map((source) =>
     row(`source ${source}`, tally(verdicts.filter((verdict) => verdict.entry.source === source))),
