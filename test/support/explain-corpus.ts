@@ -168,7 +168,32 @@ export function accuracyTable(verdicts: Verdict[]): string {
   const bySource = sources.map((source) =>
     row(`source ${source}`, tally(verdicts.filter((verdict) => verdict.entry.source === source))),
   );
-  return [...header, ...splits, ...bySource, row('**all**', tally(verdicts))].join('\n');
+  const registries = [...new Set(verdicts.map((verdict) => registryNamed(verdict.entry.message)))].sort();
+  const byRegistry = registries.map((registry) =>
+    row(
+      `registry ${registry}`,
+      tally(verdicts.filter((verdict) => registryNamed(verdict.entry.message) === registry)),
+    ),
+  );
+  return [...header, ...splits, ...bySource, ...byRegistry, row('**all**', tally(verdicts))].join('\n');
+}
+
+/**
+ * The registry a message names, for the table only (read by plain words, not by the classifier it measures):
+ * ECR, ECR Public, Docker Hub, GHCR, another registry, or none named.
+ */
+function registryNamed(message: string): string {
+  if (/public\.ecr\.aws/.test(message)) return 'ECR Public';
+  if (/\.dkr\.ecr\.|api\.ecr\.|\becr:|GetAuthorizationToken|arn:aws:ecr:/.test(message)) return 'ECR';
+  if (/\bdocker\.io\b|docker\.com/.test(message)) return 'Docker Hub';
+  if (/\bghcr\.io\b/.test(message)) return 'GHCR';
+  if (
+    /\b(?:quay\.io|gcr\.io|mcr\.microsoft\.com|registry\.gitlab\.com|aliyuncs\.com)\b|[a-z0-9-]+\.[a-z.]{2,}(?::\d+)?\/v2\//.test(
+      message,
+    )
+  )
+    return 'other';
+  return 'none named';
 }
 
 /** The split's share of verdicts that are right. */
