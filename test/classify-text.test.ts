@@ -335,6 +335,10 @@ describe('bounded cost', () => {
     ],
     ['one enormous line of ARN fragments', 'arn:aws:iam::123456789012:'.repeat(megabyte / 26)],
     ['endless status words', 'status code: status code: '.repeat(megabyte / 26)],
+    // Registry host candidates (issue 18): one endless dotted name, and podman's `/v2/… in HOST` without a host.
+    ['one endless dotted host name', 'ab.'],
+    ['endless podman request words', '/v2/x in '],
+    ['an error line after another', 'Error: x\n'],
   ])('finishes on %s (1 MB)', (_, seed) => {
     const text =
       seed.length >= megabyte ? seed.slice(0, megabyte) : seed.repeat(Math.ceil(megabyte / seed.length));
