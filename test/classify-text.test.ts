@@ -150,6 +150,12 @@ describe('structured hints (CloudTrail errorCode, errorMessage, eventName)', () 
       'Invalid parameter at imageTag',
       'unknown',
     ],
+    // A code that names no category leaves the decision to what the text says, its status included.
+    [
+      { errorCode: 'InvalidParameterException', operation: 'BatchGetImage' },
+      'registry answered 404',
+      'not-found',
+    ],
   ] as const)('%o %s → %s', (hints, message, category) => {
     const result = classifyText(message, hints);
     expect(result.category).toBe(category);

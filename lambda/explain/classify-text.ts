@@ -4,10 +4,13 @@
  *
  * Pure: no I/O, no SDK. The CLI's `explain` and the workload watcher call the same function, with free text
  * (an ECS `stoppedReason` or container `reason`, a kubelet event) or with a service's structured error
- * (CloudTrail `errorCode`, `errorMessage`, `eventName`). Rules run most specific first and the first that
- * matches decides; AWS error names and registry statuses are decided by the probe's own tables
- * (`lambda/probe/classify.ts`), so the text classifier and the probe never disagree about a code. Text that no
- * rule explains is `unknown`, kept as given: never a guess.
+ * (CloudTrail `errorCode`, `errorMessage`, `eventName`). The text is cut into errors (output pasted together
+ * holds several); in each, rules run most specific first and the first that matches decides, and the most
+ * specific verdict of all decides the text (a line that is the consequence of another, docker's prompt after a
+ * failed `get-login-password`, only when nothing else is there); the others are listed. AWS error names and
+ * registry statuses are decided by the probe's own tables (`lambda/probe/classify.ts`), so the text classifier
+ * and the probe never disagree about a code. Text that no rule explains is `unknown`, kept as given: never a
+ * guess. The title and fix fit what the text names (`fitAdvice`: the registry, the situation).
  */
 
 import { parseImageReference } from '../model/image-ref.ts';
@@ -507,9 +510,15 @@ export function classifyText(input: string, hints: TextHints = {}): TextClassifi
   const errorCode = hints.errorCode ? redactCredentials(String(hints.errorCode)).trim() : '';
   const operation = hints.operation ? String(hints.operation).trim() : '';
 
+  // A structured error code that names a category decides before the codes and statuses found in the text.
+  const codeCategory = errorCode ? categoryOfCode(errorCode, scanned.slice(0, CODE_MESSAGE_CHARS)) : null;
+  const codeDecides = codeCategory !== null && codeCategory !== 'unknown';
   const segments = errorSegments(scanned);
-  const found = segments.map((segment) => ({ segment, decision: decideSegment(segment.text, errorCode) }));
-  const primary = pickPrimary(found, scanned, errorCode, operation);
+  const found = segments.map((segment) => ({
+    segment,
+    decision: decideSegment(segment.text, codeDecides),
+  }));
+  const primary = pickPrimary(found, codeCategory, errorCode, operation);
   const category = primary?.decision.category ?? 'unknown';
 
   // Other distinct errors: a segment whose own verdict differs from the deciding one. A consequence line
@@ -608,12 +617,11 @@ const RANK_STATUS = TEXT_RULES.length + 2;
 /** The deciding error: the most specific verdict of any segment; a consequence only when nothing else is there. */
 function pickPrimary(
   found: Array<{ segment: Segment; decision: Decision | null }>,
-  text: string,
+  codeCategory: Category | null,
   errorCode: string,
   operation: string,
 ): { segment: Segment | null; decision: Decision } | null {
   // As in the probe: AssumeRole refused for auth or policy reasons means the intended role is out of reach.
-  const codeCategory = errorCode ? categoryOfCode(errorCode, text.slice(0, CODE_MESSAGE_CHARS)) : null;
   if (
     errorCode &&
     /^AssumeRole/.test(operation) &&
@@ -675,7 +683,7 @@ function pickPrimary(
 }
 
 /** The verdict of one error's text: the first text rule that matches, else an error code, else an HTTP status. */
-function decideSegment(text: string, errorCode: string): Decision | null {
+function decideSegment(text: string, codeDecides: boolean): Decision | null {
   let consequence: Decision | null = null;
   for (const [rank, rule] of TEXT_RULES.entries()) {
     const match = rule.pattern.exec(text);
@@ -698,8 +706,8 @@ function decideSegment(text: string, errorCode: string): Decision | null {
     consequence ??= decision;
   }
   if (consequence) return consequence;
-  // The code given with the text decides before codes found in it (see pickPrimary).
-  if (errorCode) return null;
+  // The code given with the text decides before codes and statuses found in it (see pickPrimary).
+  if (codeDecides) return null;
   const cliError = AWS_CLI_ERROR.exec(text);
   const named = cliError?.[1] ? cliError : KNOWN_CODE_PATTERN.exec(text);
   if (named?.[1]) {
