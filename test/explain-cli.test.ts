@@ -108,6 +108,31 @@ describe('explain CLI', () => {
     });
   });
 
+  it('shows each distinct error of pasted output: the cause first, then the others with their own fields and fix', async () => {
+    // ElementTech/kube-arch-scheduler#5: no credentials for the helper, so the registry answered 401.
+    const pasted = [
+      'time="2024-05-04T08:04:25Z" level=error msg="Error retrieving credentials" error="ecr: Failed to get authorization token: operation error ECR: GetAuthorizationToken, get identity: get credentials: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded"',
+      'E0504 08:04:25.125601       1 archfilter.go:167] "failed to get image architectures" err=<',
+      '\tGET https://111122223333.dkr.ecr.eu-west-2.amazonaws.com/v2/app/manifests/latest: unexpected status code 401 Unauthorized: Not Authorized',
+    ].join('\n');
+    const human = await explain([], pasted);
+    expect(human.code).toBe(0);
+    const [cause, other] = human.stdout.split('\nalso 1: ');
+    expect(cause?.split('\n')[0]).toBe(`credentials: ${RUNBOOKS.credentials.title}`);
+    expect(cause).not.toContain('http status');
+    expect(other?.split('\n')[0]).toBe(`auth: ${RUNBOOKS.auth.title}`);
+    expect(other).toMatch(/http status: +401/);
+    expect(other).toMatch(/region: +eu-west-2/);
+    expect(other).toMatch(/fix: +\S/);
+
+    const json = JSON.parse((await explain(['--json'], pasted)).stdout);
+    expect(json).toMatchObject({
+      category: 'credentials',
+      others: [{ category: 'auth', evidence: { rule: 'auth/http-status' }, fields: { httpStatus: 401 } }],
+    });
+    expect(json.fields.httpStatus).toBeUndefined();
+  });
+
   it('reads the stopped reason and container reasons of `aws ecs describe-tasks` from standard input', async () => {
     // The DescribeTasks response shape (ECS API reference, Task and Container data types).
     const describeTasks = {

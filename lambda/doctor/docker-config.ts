@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ecrRegistryHost } from '../model/image-ref.ts';
-import { RUNBOOKS } from '../model/runbooks.ts';
+import { ecrLoginCommand, RUNBOOKS } from '../model/runbooks.ts';
 import { type CheckResult, type CheckStatus, relativeTime } from './check.ts';
 import { findOnPath, type HostFiles } from './host.ts';
 
@@ -250,8 +250,8 @@ function ecrLogin(host: string, config: DockerConfig, options: DockerCheckOption
 }
 
 function loginFix(host: string): string {
-  const region = ecrRegistryHost(host)?.region ?? '<region>';
-  return `Use the ECR credential helper ("credHelpers": {"${host}": "ecr-login"} with docker-credential-ecr-login on PATH), or log in again: aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin ${host}`;
+  const region = ecrRegistryHost(host)?.region ?? undefined;
+  return `Use the ECR credential helper ("credHelpers": {"${host}": "ecr-login"} with docker-credential-ecr-login on PATH), or log in again: ${ecrLoginCommand(region, host)}`;
 }
 
 function fixFor(login: EcrLogin): string {

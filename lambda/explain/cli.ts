@@ -15,7 +15,9 @@ export const EXPLAIN_USAGE = `Usage: ecr-pull-canary explain [--json] [TEXT]
 
 Says which of the canary's failure categories an image pull or registry login error belongs to, which part of
 the text shows it, what the text names (registry, account, region, repository, tag or digest, principal,
-action, HTTP status, error code) and the fix.
+action, HTTP status, error code) and the fix. When the text holds several distinct errors (output pasted
+together), the deciding one is the cause (a line such as docker's "Cannot perform an interactive login" is the
+consequence of the error above it) and the others are listed after it, each with its own verdict.
 
 TEXT is the error message. Without TEXT, the message is read from standard input, so these work:
   kubectl describe pod POD | ecr-pull-canary explain
@@ -24,7 +26,7 @@ From JSON (describe-tasks, an EventBridge or CloudTrail event, the probe's --jso
 container reasons, error messages and error code are read; from kubectl describe, the pull-failure events.
 
 Options:
-  --json      print one JSON object: category, evidence, fields, remediation, title, text, input
+  --json      print one JSON object: category, evidence, fields, remediation, title, others, text, input
   -h, --help  show this help
 
 Exit status: 0 a category was found, 1 unknown (no rule explains the text), 2 usage error.
@@ -115,6 +117,7 @@ export function toExplainDocument(result: TextClassification, input: ErrorInput)
     fields: result.fields,
     remediation: result.remediation,
     title: result.title,
+    others: result.others,
     text: result.text,
     input: { format: input.format, messages: input.messages },
   };
@@ -165,6 +168,19 @@ export function formatExplanation(result: TextClassification, input: ErrorInput)
   if (result.category === 'unknown') lines.push(line('text', oneLine(result.text)));
   lines.push(line('fix', result.remediation));
   lines.push(line('runbook', runbookLink(result.category)));
+  // Each other distinct error of the text, with its own verdict, below the deciding one.
+  for (const [index, other] of result.others.entries()) {
+    lines.push('', `also ${index + 1}: ${other.category}: ${other.title}`);
+    lines.push(line('evidence', `"${other.evidence.match}"`));
+    if (other.evidence.context && other.evidence.context !== other.evidence.match)
+      lines.push(line('in', other.evidence.context));
+    lines.push(line('rule', other.evidence.rule));
+    for (const key of FIELD_ORDER) {
+      const value = other.fields[key];
+      if (value !== undefined) lines.push(line(FIELD_LABELS[key], String(value)));
+    }
+    lines.push(line('fix', other.remediation));
+  }
   return `${lines.join('\n')}\n`;
 }
 

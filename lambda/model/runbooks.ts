@@ -177,3 +177,188 @@ export const RUNBOOKS: Record<Category, Runbook> = {
 export function remediationFor(category: Category): string {
   return RUNBOOKS[category].fix;
 }
+
+/** Who runs the registry an error names: the fix depends on it (issue 18). */
+export type RegistryKind = 'ecr' | 'ecr-public' | 'docker-hub' | 'ghcr' | 'other';
+
+/** What an error text names that a fix can be written around; each only when the text names it. */
+export interface AdviceContext {
+  /** The registry host the text names. */
+  registry?: string;
+  registryKind?: RegistryKind;
+  region?: string;
+  /** For an ECS secret failure: the secret store the agent read from. */
+  secretStore?: 'Secrets Manager' | 'SSM Parameter Store';
+}
+
+/** A title and a one-line fix that fit one situation better than the category's runbook. */
+export interface Advice {
+  title: string;
+  fix: string;
+}
+
+/** The name of a registry in a sentence. */
+export function registryName(kind: RegistryKind, host: string | undefined): string {
+  switch (kind) {
+    case 'ecr':
+      return host ?? 'ECR';
+    case 'ecr-public':
+      return 'ECR Public (public.ecr.aws)';
+    case 'docker-hub':
+      return 'Docker Hub';
+    case 'ghcr':
+      return 'GitHub Container Registry (ghcr.io)';
+    default:
+      return host ?? 'the registry';
+  }
+}
+
+/** The login line for an ECR registry, with the region and host the text names (placeholders otherwise). */
+export function ecrLoginCommand(region: string | undefined, host: string | undefined): string {
+  const r = region ?? '<region>';
+  return `aws ecr get-login-password --region ${r} | docker login --username AWS --password-stdin ${host ?? `<account>.dkr.ecr.${r}.amazonaws.com`}`;
+}
+
+const ECR_PUBLIC_LOGIN =
+  'aws ecr-public get-login-password --region us-east-1 | docker login --username AWS --password-stdin public.ecr.aws';
+
+/**
+ * Situations whose fix differs from the category's runbook: one place for every such title and fix, so `explain`
+ * and anything else that names them agree. Each takes what the error text names.
+ */
+export const ADVICE = {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html: an explicit Deny in
+  // any policy (identity, permissions boundary, SCP, resource, VPC endpoint) overrides every Allow.
+  explicitDeny: (): Advice => ({
+    title: 'Access denied by an explicit Deny',
+    fix: 'An explicit Deny overrides every Allow, so granting more does not help: find the Deny statement (the identity policies and permissions boundary: aws iam simulate-principal-policy names the matching statement; the organization SCPs; the VPC endpoint policy; the repository policy) and narrow it or its condition.',
+  }),
+  ecrLogin: (context: AdviceContext): Advice => ({
+    title: 'No current docker login for this ECR registry',
+    fix: `Log docker in to exactly this registry (account and region): ${ecrLoginCommand(context.region, context.registry)}; the login lasts 12 hours, so on hosts that pull later use the ECR credential helper (docker-credential-ecr-login) instead.`,
+  }),
+  // ECR Public serves pulls without credentials; a stored login for public.ecr.aws is still sent, and refused once
+  // it has expired (aws/containers-roadmap#1296).
+  ecrPublicStaleLogin: (): Advice => ({
+    title: 'Stale ECR Public login',
+    fix: `ECR Public needs no IAM permission to pull: a stored login for public.ecr.aws that expired is sent anyway and refused. Run docker logout public.ecr.aws to pull anonymously, or log in again (${ECR_PUBLIC_LOGIN}); anonymous pulls have a lower rate limit than authenticated ones.`,
+  }),
+  ecrPublicRateLimit: (): Advice => ({
+    title: 'ECR Public rate limit',
+    fix: `ECR Public limits anonymous pulls more than authenticated ones: log in (${ECR_PUBLIC_LOGIN}) to raise the limit, or copy the image into a private ECR repository (or an ECR pull-through cache rule for ECR Public).`,
+  }),
+  unsignedRequest: (): Advice => ({
+    title: 'Request not signed',
+    fix: 'AWS received the request without any signature (MissingAuthenticationToken): the tool sent no AWS credentials at all, or called a URL that is not an AWS API endpoint. Give the tool credentials (aws configure, a role, or its own AWS credential setting) and check its endpoint URL and region.',
+  }),
+  tlsNotValidNow: (context: AdviceContext): Advice => ({
+    title: `Certificate ${context.registryKind ? `of ${registryName(context.registryKind, context.registry)} ` : ''}expired or not yet valid`,
+    fix: 'Check the host clock first (date -u; chronyc tracking): a clock far off makes every certificate look expired or not yet valid. If the clock is right, a proxy intercepting TLS or an outdated CA bundle presents the certificate: update the CA certificates, or trust the proxy’s CA on the host.',
+  }),
+  tlsUntrusted: (context: AdviceContext): Advice => ({
+    title: 'Certificate not trusted',
+    fix: `The certificate ${context.registry ? `of ${context.registry} ` : ''}is signed by an authority this host does not trust: usually a proxy intercepting TLS. Add that proxy’s CA to the host’s trust store (and docker’s certs.d for the registry), or exempt the registry from the proxy; do not turn off verification.`,
+  }),
+  // https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/ (registryPullQPS default 5,
+  // registryBurst default 10).
+  kubeletPullQps: (): Advice => ({
+    title: 'kubelet pull rate limit (registryPullQPS)',
+    fix: 'The kubelet refused the pull itself, before asking any registry: this node started more pulls per second than registryPullQPS (default 5, burst registryBurst 10). Raise registryPullQPS and registryBurst in the kubelet configuration, or use imagePullPolicy: IfNotPresent so restarts do not pull again.',
+  }),
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html (trust policy for
+  // ecs-tasks.amazonaws.com) and iam:PassRole for the identity that registers or runs the task.
+  ecsAssumeRole: (): Advice => ({
+    title: 'ECS could not assume the task role',
+    fix: 'Make the role assumable by ECS: it must exist (not "null"), its trust policy must allow ecs-tasks.amazonaws.com to sts:AssumeRole (check any aws:SourceAccount / aws:SourceArn condition), and the identity that creates or updates the service needs iam:PassRole on it.',
+  }),
+  ecsSecret: (category: Category, context: AdviceContext): Advice => {
+    const store = context.secretStore ?? 'Secrets Manager';
+    const endpoint = store === 'Secrets Manager' ? 'secretsmanager' : 'ssm';
+    const action = store === 'Secrets Manager' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameters';
+    const region = context.region ?? '<region>';
+    const fixes: Partial<Record<Category, string>> = {
+      network: `The task cannot reach ${store}: give its subnets a route to ${endpoint}.${region}.amazonaws.com (a NAT gateway, or an interface endpoint com.amazonaws.${region}.${endpoint} with private DNS) and allow HTTPS out in its security group.`,
+      permission: `Let the task execution role read the secret: allow ${action} on its ARN (and kms:Decrypt for a customer managed key).`,
+      'not-found': `The secret or parameter the task definition names does not exist in this account and region: fix its ARN or name.`,
+    };
+    return {
+      title: `ECS could not read a secret from ${store} (not an image pull)`,
+      fix:
+        fixes[category] ??
+        `Read the cut-off cause in the task's stoppedReason, then check in turn: the ARN exists in the task's region, the task execution role may call ${action} (and kms:Decrypt), and the task's subnets reach ${endpoint}.${region}.amazonaws.com.`,
+    };
+  },
+  deniedChecks: (context: AdviceContext): Advice => {
+    const kind = context.registryKind;
+    if (kind && kind !== 'ecr') {
+      const name = registryName(kind, context.registry);
+      const host =
+        kind === 'docker-hub' ? '' : ` ${context.registry ?? (kind === 'ghcr' ? 'ghcr.io' : '<host>')}`;
+      return {
+        title: `Denied by ${name}: not found, not logged in, or not allowed`,
+        fix: `${name} answers the same for a missing image, a missing or stale login and a missing permission. Check in turn: the repository and tag exist (docker manifest inspect <image>); a stored login that expired is sent even for public images (docker logout${host}, then pull again or log in with a current token${kind === 'ghcr' ? ' with read:packages' : ''}); the account may read the repository.`,
+      };
+    }
+    const region = context.region ?? '<region>';
+    return {
+      title: 'Denied: not found, not logged in, or not allowed',
+      fix: `The registry answers the same for a missing repository, a missing login and a missing permission. Check in turn: the repository and tag exist in this account and region (aws ecr describe-images --repository-name <repo> --image-ids imageTag=<tag> --region ${region}); docker is logged in to this exact host (${ecrLoginCommand(context.region, context.registry)}); the identity may pull (aws sts get-caller-identity, then aws iam simulate-principal-policy --action-names ecr:BatchGetImage).`,
+    };
+  },
+  unnamedRegistryServerError: (): Advice => ({
+    title: 'Registry server error',
+    fix: 'The registry answered with a server error (5xx) and the text does not say which registry: for ECR, check AWS Health for ECR in the region; for another registry, its status page. Retry later, and pull from a mirror meanwhile.',
+  }),
+  consequenceOnly: (): Advice => ({
+    title: 'The cause is the error above docker’s prompt',
+    fix: 'docker asked for a password because the command before the pipe (aws ecr get-login-password) printed none: the error that command printed above this line is the cause; explain that line.',
+  }),
+  integrityTransfer: (): Advice => ({
+    title: 'Download does not match its size or digest',
+    fix: 'The bytes received are not the size or digest the manifest announces: a connection cut short, a proxy that alters or truncates responses, or a partial download left in the local content store. Pull again; if it repeats, pull without the proxy and remove the partial content (restart containerd or docker after ctr content prune / docker builder prune).',
+  }),
+  /** A registry other than ECR, named by the text: the category's fix in that registry's terms. */
+  otherRegistry: (category: Category, context: AdviceContext): Advice | null => {
+    const kind = context.registryKind ?? 'other';
+    const name = registryName(kind, context.registry);
+    const host =
+      context.registry ?? (kind === 'ghcr' ? 'ghcr.io' : kind === 'docker-hub' ? 'docker.io' : '<host>');
+    switch (category) {
+      case 'auth':
+        return {
+          title: `Authentication rejected by ${name}`,
+          fix: `Log in to ${host} again with a current credential (docker logout ${host}; docker login ${host}${kind === 'ghcr' ? ' with a token that has read:packages' : ''}); a stored login that expired is sent even for public images, so for a public image docker logout alone is enough.`,
+        };
+      case 'permission':
+        return {
+          title: `Access denied by ${name}`,
+          fix: `The credential ${name} accepted may not read this repository: get read access to it, or use a credential that has it.`,
+        };
+      case 'throttle':
+        return {
+          title: `${name} rate limit`,
+          fix:
+            kind === 'docker-hub'
+              ? 'Docker Hub limits pulls per IP address for anonymous clients and per account: authenticate the pulls (docker login, imagePullSecrets), pull less often (imagePullPolicy: IfNotPresent), or mirror the image into ECR (a pull-through cache rule for Docker Hub).'
+              : `${name} throttled the pulls: authenticate them, pull less often, or mirror the image into ECR (a pull-through cache rule).`,
+        };
+      case 'service':
+        return {
+          title: `${name} server error`,
+          fix: `${name} answered with a server error: check its status page${kind === 'docker-hub' ? ' (dockerstatus.com)' : kind === 'ghcr' ? ' (githubstatus.com)' : ''} and retry later; meanwhile pull from a mirror or a copy in ECR.`,
+        };
+      case 'network':
+        return {
+          title: `Network path to ${name}`,
+          fix: `The request to ${host} never got an answer: check that the host name is right and resolves (dig +short ${host}), and that the firewall, proxy or NAT lets HTTPS through to it.`,
+        };
+      case 'not-found':
+        return {
+          title: `Image not found on ${name}`,
+          fix: `Check the repository and tag on ${name} (docker manifest inspect <image>): the name may be misspelled or the tag may not exist (yet).`,
+        };
+      default:
+        return null;
+    }
+  },
+} as const;

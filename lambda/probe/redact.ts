@@ -35,6 +35,13 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     /\b((?:aws_)?secret_?access_?key|(?:aws_)?session_?token|aws_security_token|authorization_?token|password|passwd)(["']?[ \t]*[:=][ \t]*["']?)[^\s"',;&]+/gi,
     `$1$2${REDACTED}`,
   ],
+  // A bare AWS secret access key: exactly 40 characters of its alphabet (base64 without `=`), not part of a longer
+  // run, mixing upper case, lower case and digits as random keys do (so a 40-hex git SHA or a word is not one).
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html (secret keys are 40 characters).
+  [
+    /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    REDACTED,
+  ],
   // `docker login --password …` and `--password=…` (the value can be anything but an option).
   [/(--password(?:=|[ \t]+))(?!-)[^\s"']+/g, `$1${REDACTED}`],
   // `docker login -u AWS -p …`: only on a docker login line, where -p is the password.
