@@ -46,7 +46,10 @@ const WIDEST: CanaryConfigFile = {
 };
 
 const ORG_EXAMPLE = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../canary.org.example.json', import.meta.url)), 'utf8'),
+  readFileSync(
+    fileURLToPath(new URL('../fixtures/organization-linked.config.json', import.meta.url)),
+    'utf8',
+  ),
 ) as CanaryConfigFile;
 
 describe('every emitted resource has what its create API requires', () => {

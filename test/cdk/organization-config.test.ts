@@ -5,12 +5,26 @@ import type { CanaryConfigFile } from '../../lib/config/schema.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
 
 const EXAMPLE = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../canary.org.example.json', import.meta.url)), 'utf8'),
+  readFileSync(
+    fileURLToPath(new URL('../fixtures/organization-linked.config.json', import.meta.url)),
+    'utf8',
+  ),
 ) as CanaryConfigFile;
 const ORG = EXAMPLE.organization as NonNullable<CanaryConfigFile['organization']>;
 
 describe('the organization section', () => {
-  it('accepts the shipped three-OU, four-region example and applies the defaults', () => {
+  it('ships an example a newcomer can synthesize before the sinks exist: no placeholder sink ARNs', () => {
+    const shipped = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../canary.org.example.json', import.meta.url)), 'utf8'),
+    ) as CanaryConfigFile;
+    const { config, problems } = validateConfig(shipped);
+    expect(problems).toEqual([]);
+    // Step 5 of docs/organization.md creates the sinks; ARNs written before then would link to nothing.
+    expect(shipped.organization?.sinkArns).toBeUndefined();
+    expect(config?.organization?.sinkArns).toEqual({});
+  });
+
+  it('accepts a three-OU, four-region configuration with linked sinks and applies the defaults', () => {
     const { config, problems } = validateConfig(EXAMPLE);
     expect(problems).toEqual([]);
     expect(config?.regions.map((r) => r.region)).toHaveLength(4);

@@ -15,13 +15,13 @@ import { buildOrganizationApp, type OrganizationAppStacks } from '../../lib/orga
 import { LINK_LABEL_TEMPLATE, linkMetricFilter } from '../../lib/organization/organization-stack.ts';
 import { evaluate, type PolicyStatement } from '../support/iam-policy.ts';
 
-const EXAMPLE_PATH = fileURLToPath(new URL('../../canary.org.example.json', import.meta.url));
+const EXAMPLE_PATH = fileURLToPath(new URL('../fixtures/organization-linked.config.json', import.meta.url));
 const EXAMPLE = JSON.parse(readFileSync(EXAMPLE_PATH, 'utf8')) as CanaryConfigFile;
 const ORG = EXAMPLE.organization as NonNullable<CanaryConfigFile['organization']>;
 const MANAGEMENT = EXAMPLE.account as string;
 const EXPLICIT = ['333333333333', '444444444444'];
 
-/** The shipped example with the most a member template can hold: 20 targets of every form, explicit accounts. */
+/** The linked-sinks fixture with the most a member template can hold: 20 targets of every form, explicit accounts. */
 const TWENTY_TARGETS: CanaryConfigFile = {
   ...EXAMPLE,
   targets: Array.from({ length: 20 }, (_, i) =>
