@@ -6,6 +6,7 @@ import type { ChecksReport } from '../lambda/doctor/check.ts';
 import type { PreflightCheckId } from '../lambda/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/preflight/cli.ts';
 import { FIRST_RUN_ANSWERED_IN_VPC } from '../lambda/preflight/network.ts';
+import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import {
   type PreflightDouble,
@@ -180,7 +181,7 @@ async function preflight(
   let stdout = '';
   let stderr = '';
   const code = await runPreflightCommand(
-    ['-c', `config=${configFile('canary.config.json', config)}`, '--json', ...extra],
+    ['-c', `config=${configFile('preflight.config.json', config)}`, '--json', ...extra],
     { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env },
     { cwd: dir },
   );
@@ -407,6 +408,12 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     check = only((await preflight(config)).report, 'sink');
     expect(check.status).toBe('pass');
     expect(double.calls).toContain(`oam:GetSinkPolicy@${REGION}`);
+    // A policy for another organization admits none of this one's accounts.
+    const other = JSON.stringify(double.state.sinks[0]?.policy).replace(ORG, 'o-zzzzzzzzzz');
+    double.state.sinks = [{ arn: sink, policy: JSON.parse(other) }];
+    check = only((await preflight(config)).report, 'sink');
+    expect(check.status).toBe('fail');
+    expect(check.saw).toBe(`${sink}'s policy does not admit the accounts of ${ORG}`);
   });
 
   it('refuses bad usage and an invalid configuration with exit 2, before calling AWS', async () => {
@@ -420,7 +427,7 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     expect(await runPreflightCommand([], io, { cwd: empty })).toBe(2);
-    expect(err).toContain('no canary.config.json');
+    expect(err).toContain(`no ${USER_CONFIG_FILE} in ${empty}`);
     expect(double.calls).toEqual([]);
   });
 });
