@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/doctor/check.ts';
-import type { PreflightCheckId } from '../lambda/preflight/check.ts';
+import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/preflight/cli.ts';
 import { FIRST_RUN_ANSWERED_IN_VPC } from '../lambda/preflight/network.ts';
 import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
@@ -429,6 +430,18 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     expect(await runPreflightCommand([], io, { cwd: empty })).toBe(2);
     expect(err).toContain(`no ${USER_CONFIG_FILE} in ${empty}`);
     expect(double.calls).toEqual([]);
+  });
+});
+
+describe('the bootstrap version preflight asks for', () => {
+  it("is the oldest the app's templates accept: their CheckBootstrapVersion rule rejects every version below it", () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: REGION } });
+    new CfnWaitConditionHandle(stack, 'Anything');
+    const rule = app.synth().getStackByName('S').template.Rules.CheckBootstrapVersion;
+    // {"Fn::Not": [{"Fn::Contains": [["1", …, "5"], {"Ref": "BootstrapVersion"}]}]}
+    const rejected: string[] = rule.Assertions[0].Assert['Fn::Not'][0]['Fn::Contains'][0];
+    expect(rejected.map(Number)).toEqual(Array.from({ length: MIN_BOOTSTRAP_VERSION - 1 }, (_, i) => i + 1));
   });
 });
 

@@ -33,6 +33,27 @@ export const PREFLIGHT_TITLES: Readonly<Record<PreflightCheckId, string>> = {
   sink: 'OAM sink',
 };
 
+/**
+ * The oldest bootstrap stack the app's templates accept: the CDK's DefaultStackSynthesizer checks
+ * `/cdk-bootstrap/<qualifier>/version` against it (its CheckBootstrapVersion rule rejects 1 to 5).
+ */
+export const MIN_BOOTSTRAP_VERSION = 6;
+
+/** What each check looks at, for `--help`. */
+export const PREFLIGHT_CHECKS_HELP: Readonly<Record<PreflightCheckId, string>> = {
+  credentials: 'the deployer credentials resolve (STS)',
+  account: 'they are the configured account (or, with organization, the StackSet or monitoring account)',
+  bootstrap: `CDK bootstrap in each account and region, version ${MIN_BOOTSTRAP_VERSION} or later`,
+  subnets: 'the VPC subnets and security groups exist there, in one VPC, HTTPS out',
+  network: 'a path from each subnet to ECR, S3, STS, CloudWatch, SNS, DynamoDB; the S3 endpoint policy',
+  topic: 'an existing topic exists, and takes the subscriptions the app adds',
+  'topic-key': "its KMS key: customer managed, named, usable by CloudWatch and the account's IAM",
+  trail: 'with ecrApiCalls, a trail recording read management events',
+  organization: 'the organization ID, StackSets trusted access',
+  'stackset-admin': 'the account may administer the StackSet (callAs)',
+  sink: 'each OAM sink exists and admits the organization',
+};
+
 /** Per call: short, so a hanging endpoint costs seconds, not the 40 minutes CloudFormation would take. */
 export const PREFLIGHT_TIMEOUT_MS = 5000;
 

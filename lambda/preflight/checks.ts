@@ -14,14 +14,16 @@ import {
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
 import { OAM_LINK_RESOURCE_TYPES } from '../model/limits.ts';
-import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
+import {
+  type CheckContext,
+  call,
+  check,
+  MIN_BOOTSTRAP_VERSION,
+  type Place,
+  type PreflightCheck,
+  unanswered,
+} from './check.ts';
 import { DEFAULT_QUALIFIER } from './config.ts';
-
-/**
- * The oldest bootstrap stack the app's templates accept: the CDK's DefaultStackSynthesizer checks
- * `/cdk-bootstrap/<qualifier>/version` against it (its CheckBootstrapVersion rule rejects 1 to 5).
- */
-export const MIN_BOOTSTRAP_VERSION = 6;
 
 /** The service principal of StackSets with service-managed permissions, in Organizations' trusted-access list. */
 export const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';

@@ -10,7 +10,12 @@ import {
 import { LIMITS } from '../model/limits.ts';
 import { redact } from '../probe/redact.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
-import { PREFLIGHT_CHECK_IDS, PREFLIGHT_TIMEOUT_MS, PREFLIGHT_TITLES } from './check.ts';
+import {
+  PREFLIGHT_CHECK_IDS,
+  PREFLIGHT_CHECKS_HELP,
+  PREFLIGHT_TIMEOUT_MS,
+  PREFLIGHT_TITLES,
+} from './check.ts';
 import {
   bootstrapQualifier,
   type CanaryConfig,
@@ -28,7 +33,7 @@ export const PREFLIGHT_USAGE = `${PREFLIGHT_SYNOPSIS}
 
 Before \`cdk deploy\`: reads, with the deployer's credentials, what CloudFormation would otherwise find out after
 many minutes, in every account and region of the configuration, and says for each check what it saw and the fix:
-${PREFLIGHT_CHECK_IDS.map((id) => `  ${id.padEnd(16)}${PREFLIGHT_TITLES[id]}`).join('\n')}
+${PREFLIGHT_CHECK_IDS.map((id) => `  ${id.padEnd(16)}${PREFLIGHT_CHECKS_HELP[id]}`).join('\n')}
 Read-only: it deploys nothing and changes nothing (docs/preflight.md lists the read permissions it needs).
 
 Options:
