@@ -33,6 +33,7 @@ const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:team-pager`;
 const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'];
 const GROUP = 'sg-0123456789abcdef0';
+const ENDPOINT_GROUP = 'sg-0eeeeeeeeeeeeeeee';
 const VPC = 'vpc-0aaaaaaaaaaaaaaaa';
 const ORG = 'o-a1b2c3d4e5';
 const LAYER_BUCKET_ONLY = {
@@ -74,8 +75,11 @@ function healthy(): PreflightState {
     // us-east-1: the organization trail's home, which answers for its selectors.
     regions: [REGION, 'us-east-1'],
     bootstrap: { [REGION]: '30' },
-    subnets: SUBNETS.map((id) => ({ region: REGION, id, vpcId: VPC })),
-    securityGroups: [{ region: REGION, id: GROUP, vpcId: VPC, httpsOut: true }],
+    subnets: SUBNETS.map((id, i) => ({ region: REGION, id, vpcId: VPC, cidr: `10.0.${i}.0/24` })),
+    securityGroups: [
+      { region: REGION, id: GROUP, vpcId: VPC, httpsOut: true },
+      { region: REGION, id: ENDPOINT_GROUP, vpcId: VPC, httpsOut: true, httpsIn: { groups: [GROUP] } },
+    ],
     routeTables: [
       { region: REGION, id: 'rtb-0aaaaaaaaaaaaaaaa', vpcId: VPC, main: true, subnetIds: SUBNETS },
     ],
@@ -86,6 +90,7 @@ function healthy(): PreflightState {
         vpcId: VPC,
         service,
         type: 'Interface' as const,
+        groups: [ENDPOINT_GROUP],
       })),
       ...['s3', 'dynamodb'].map((service, i) => ({
         region: REGION,
@@ -255,6 +260,28 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     if (table) table.defaultRoute = { natGatewayId: 'nat-0aaaaaaaaaaaaaaaa' };
     network = only((await preflight(CONFIG)).report, 'network');
     expect(network.status).toBe('pass');
+  });
+
+  it("fails interface endpoints whose security group does not let the function's HTTPS in", async () => {
+    // As an endpoint created with the VPC's default security group: it admits its own members only.
+    const endpointGroup = double.state.securityGroups.find((g) => g.id === ENDPOINT_GROUP);
+    if (endpointGroup) endpointGroup.httpsIn = { groups: [ENDPOINT_GROUP] };
+    let network = only((await preflight(CONFIG)).report, 'network');
+    expect(network.status).toBe('fail');
+    expect(network.saw).toBe(
+      `the security groups ${ENDPOINT_GROUP} of vpce-00000000000000000 (ecr.api), vpce-00000000000000001 (ecr.dkr), vpce-00000000000000002 (sts), vpce-00000000000000003 (monitoring), vpce-00000000000000004 (sns) admit no HTTPS from ${GROUP} or ${SUBNETS[0]} (10.0.0.0/24), ${SUBNETS[1]} (10.0.1.0/24)`,
+    );
+    expect(network.fix).toBe(`add an inbound rule for TCP 443 from ${GROUP} to ${ENDPOINT_GROUP}`);
+    // The VPC's range holds both subnets: admitted.
+    if (endpointGroup) endpointGroup.httpsIn = { cidrs: ['10.0.0.0/16'] };
+    network = only((await preflight(CONFIG)).report, 'network');
+    expect(network.status).toBe('pass');
+    // One subnet's range only: the other subnet is not admitted.
+    if (endpointGroup) endpointGroup.httpsIn = { cidrs: ['10.0.0.0/24'] };
+    network = only((await preflight(CONFIG)).report, 'network');
+    expect(network.status).toBe('fail');
+    expect(network.saw).toContain(`${SUBNETS[1]} (10.0.1.0/24)`);
+    expect(network.saw).not.toContain(`${SUBNETS[0]} (10.0.0.0/24)`);
   });
 
   it('fails a region without the CDK bootstrap, with the bootstrap command', async () => {

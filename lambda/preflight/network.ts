@@ -89,7 +89,7 @@ export async function subnetsCheck(
   ctx: CheckContext,
   place: Place,
   vpc: VpcPlacementInput,
-): Promise<{ result: PreflightCheck; vpcId: string | null; groups: SecurityGroup[] }> {
+): Promise<{ result: PreflightCheck; vpcId: string | null; subnetCidrs: Record<string, string> }> {
   const ec2 = ctx.clients.ec2(place.region);
   // Filters, not IDs: a missing ID is then simply absent from the answer, and every missing one is named at once.
   const [subnets, groups] = await Promise.all([
@@ -106,15 +106,20 @@ export async function subnetsCheck(
     ),
   ]);
   if (!subnets.ok)
-    return { result: unanswered('subnets', place, 'ec2:DescribeSubnets', subnets), vpcId: null, groups: [] };
+    return {
+      result: unanswered('subnets', place, 'ec2:DescribeSubnets', subnets),
+      vpcId: null,
+      subnetCidrs: {},
+    };
   if (!groups.ok)
     return {
       result: unanswered('subnets', place, 'ec2:DescribeSecurityGroups', groups),
       vpcId: null,
-      groups: [],
+      subnetCidrs: {},
     };
   const foundSubnets = subnets.value.Subnets ?? [];
   const foundGroups = groups.value.SecurityGroups ?? [];
+  const subnetCidrs = Object.fromEntries(foundSubnets.map((x) => [x.SubnetId ?? '', x.CidrBlock ?? '']));
   const missingSubnets = vpc.subnetIds.filter((id) => !foundSubnets.some((s) => s.SubnetId === id));
   const missingGroups = vpc.securityGroupIds.filter((id) => !foundGroups.some((g) => g.GroupId === id));
   const vpcIds = [...new Set([...foundSubnets, ...foundGroups].map((x) => x.VpcId ?? '?'))];
@@ -138,7 +143,7 @@ export async function subnetsCheck(
         { ...details, missing },
       ),
       vpcId: null,
-      groups: foundGroups,
+      subnetCidrs,
     };
   }
   if (vpcIds.length > 1) {
@@ -152,7 +157,7 @@ export async function subnetsCheck(
         details,
       ),
       vpcId: null,
-      groups: foundGroups,
+      subnetCidrs,
     };
   }
   const vpcId = vpcIds[0] ?? null;
@@ -167,7 +172,7 @@ export async function subnetsCheck(
         { ...details, vpcId },
       ),
       vpcId,
-      groups: foundGroups,
+      subnetCidrs,
     };
   }
   return {
@@ -180,16 +185,12 @@ export async function subnetsCheck(
       { ...details, vpcId },
     ),
     vpcId,
-    groups: foundGroups,
+    subnetCidrs,
   };
 }
 
 function allowsHttpsOut(group: SecurityGroup): boolean {
-  return (group.IpPermissionsEgress ?? []).some(
-    (rule) =>
-      rule.IpProtocol === '-1' ||
-      (rule.IpProtocol === 'tcp' && (rule.FromPort ?? 0) <= 443 && 443 <= (rule.ToPort ?? 65535)),
-  );
+  return (group.IpPermissionsEgress ?? []).some(coversHttps);
 }
 
 type Egress = 'nat' | 'other' | 'igw' | 'none';
@@ -234,6 +235,7 @@ export async function networkCheck(
   place: Place,
   vpc: VpcPlacementInput,
   vpcId: string,
+  subnetCidrs: Record<string, string>,
 ): Promise<PreflightCheck> {
   const ec2 = ctx.clients.ec2(place.region);
   const byVpc = [{ Name: 'vpc-id', Values: [vpcId] }];
@@ -253,9 +255,11 @@ export async function networkCheck(
 
   const missing: string[] = [];
   const unseen: string[] = [];
-  const policyProblems: PolicyProblem[] = [];
+  const policyProblems: PathProblem[] = [];
   const paths: Record<string, Record<string, string>> = {};
   const notes = new Set<string>();
+  /** The interface endpoints a subnet's traffic goes to: their security groups must let it in. */
+  const interfaceUses: Array<{ subnetId: string; service: string; endpoint: VpcEndpoint }> = [];
   for (const subnetId of vpc.subnetIds) {
     const table = tableOf(subnetId, tables.value.RouteTables ?? []);
     const egress = egressOf(table);
@@ -281,7 +285,8 @@ export async function networkCheck(
       if (endpoint) {
         subnetPaths[service] =
           `${endpoint.VpcEndpointType?.toLowerCase()} endpoint ${endpoint.VpcEndpointId}`;
-        if (service === 's3') policyProblems.push(...s3PolicyProblems(endpoint, place));
+        if (service === 's3') policyProblems.push(...s3PathProblems(endpoint, place));
+        if (endpoint === interfaceEndpoint) interfaceUses.push({ subnetId, service, endpoint });
       } else if (egress.kind === 'nat') {
         subnetPaths[service] = `NAT gateway ${egress.via}`;
       } else if (egress.kind === 'other') {
@@ -302,6 +307,9 @@ export async function networkCheck(
     }
     paths[subnetId] = subnetPaths;
   }
+  const ingress = await endpointIngressProblems(ctx, place, interfaceUses, vpc.securityGroupIds, subnetCidrs);
+  if ('unanswered' in ingress) return ingress.unanswered;
+  policyProblems.push(...ingress.problems);
   const details = { vpcId, paths, notes: [...notes] };
   const noteText = notes.size > 0 ? `; ${[...notes].join('; ')}` : '';
   if (missing.length > 0) {
@@ -349,17 +357,100 @@ export async function networkCheck(
   return check('network', place, 'pass', `every subnet reaches ${summary}${noteText}`, null, details);
 }
 
-interface PolicyProblem {
-  /** `warn` when the policy could not be judged, `fail` when it denies. */
+/**
+ * An interface endpoint takes only what its security groups let in: an inbound rule for TCP 443 from one of the
+ * function's security groups, or from an address range holding the function's subnet. An endpoint created with
+ * the VPC's default security group admits only that group's members, and every call through it times out.
+ */
+async function endpointIngressProblems(
+  ctx: CheckContext,
+  place: Place,
+  uses: Array<{ subnetId: string; service: string; endpoint: VpcEndpoint }>,
+  functionGroups: string[],
+  subnetCidrs: Record<string, string>,
+): Promise<{ problems: PathProblem[] } | { unanswered: PreflightCheck }> {
+  const groupIds = [...new Set(uses.flatMap((u) => (u.endpoint.Groups ?? []).map((g) => g.GroupId ?? '')))];
+  if (groupIds.length === 0) return { problems: [] };
+  const answer = await call(ctx, (abortSignal) =>
+    ctx.clients
+      .ec2(place.region)
+      .send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: groupIds }] }), {
+        abortSignal,
+      }),
+  );
+  if (!answer.ok) return { unanswered: unanswered('network', place, 'ec2:DescribeSecurityGroups', answer) };
+  const groups = answer.value.SecurityGroups ?? [];
+  // Endpoints that share their security groups share the verdict: one problem per set of groups.
+  const refused = new Map<
+    string,
+    { groups: string[]; endpoints: Set<string>; subnets: Set<string>; prefixLists: boolean }
+  >();
+  for (const { subnetId, service, endpoint } of uses) {
+    const own = groups.filter((g) => (endpoint.Groups ?? []).some((e) => e.GroupId === g.GroupId));
+    const rules = own.flatMap((g) => g.IpPermissions ?? []).filter(coversHttps);
+    const cidr = subnetCidrs[subnetId] ?? '';
+    const admitted = rules.some(
+      (rule) =>
+        (rule.UserIdGroupPairs ?? []).some((pair) => functionGroups.includes(pair.GroupId ?? '')) ||
+        (rule.IpRanges ?? []).some((range) => cidrContains(range.CidrIp ?? '', cidr)),
+    );
+    if (admitted) continue;
+    const ids = own.map((g) => g.GroupId ?? '');
+    const entry = refused.get(ids.join(',')) ?? {
+      groups: ids,
+      endpoints: new Set<string>(),
+      subnets: new Set<string>(),
+      prefixLists: false,
+    };
+    entry.endpoints.add(`${endpoint.VpcEndpointId} (${service})`);
+    entry.subnets.add(`${subnetId} (${cidr})`);
+    entry.prefixLists ||= rules.some((rule) => (rule.PrefixListIds ?? []).length > 0);
+    refused.set(ids.join(','), entry);
+  }
+  const problems = [...refused.values()].map(
+    (r): PathProblem => ({
+      status: r.prefixLists ? 'warn' : 'fail',
+      saw: `the security groups ${r.groups.join(', ') || '(none)'} of ${[...r.endpoints].join(', ')} admit no HTTPS from ${functionGroups.join(', ')} or ${[...r.subnets].join(', ')}${r.prefixLists ? ' unless a prefix list holds it' : ''}`,
+      fix: `add an inbound rule for TCP 443 from ${functionGroups[0]} to ${r.groups[0] ?? "the endpoints' security group"}`,
+    }),
+  );
+  return { problems };
+}
+
+function coversHttps(rule: { IpProtocol?: string; FromPort?: number; ToPort?: number }): boolean {
+  return (
+    rule.IpProtocol === '-1' ||
+    (rule.IpProtocol === 'tcp' && (rule.FromPort ?? 0) <= 443 && 443 <= (rule.ToPort ?? 65535))
+  );
+}
+
+/** Whether the IPv4 range `outer` holds all of `inner` (both `a.b.c.d/n`). */
+export function cidrContains(outer: string, inner: string): boolean {
+  const parse = (cidr: string) => {
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+    if (!m) return null;
+    const [a, b, c, d, bits] = m.slice(1).map(Number) as [number, number, number, number, number];
+    return { base: ((a << 24) | (b << 16) | (c << 8) | d) >>> 0, bits };
+  };
+  const o = parse(outer);
+  const i = parse(inner);
+  if (!o || !i || i.bits < o.bits) return false;
+  const mask = o.bits === 0 ? 0 : (0xffffffff << (32 - o.bits)) >>> 0;
+  return (i.base & mask) >>> 0 === (o.base & mask) >>> 0;
+}
+
+/** What stands in a path that routes: an endpoint's policy or security groups. */
+interface PathProblem {
+  /** `warn` when it could not be judged, `fail` when it refuses. */
   status: 'fail' | 'warn';
   saw: string;
   fix: string;
 }
 
-function s3PolicyProblems(endpoint: VpcEndpoint, place: Place): PolicyProblem[] {
+function s3PathProblems(endpoint: VpcEndpoint, place: Place): PathProblem[] {
   // No policy document means the default: full access.
   if (!endpoint.PolicyDocument) return [];
-  const problems: PolicyProblem[] = [];
+  const problems: PathProblem[] = [];
   for (const need of s3Needs(place.region, place.account)) {
     let decision: string;
     try {

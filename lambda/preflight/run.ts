@@ -106,10 +106,10 @@ async function regionChecks(
   const vpc = region.vpc;
   if (vpc) {
     work.push(
-      subnetsCheck(ctx, place, vpc).then(async ({ result, vpcId }) => [
+      subnetsCheck(ctx, place, vpc).then(async ({ result, vpcId, subnetCidrs }) => [
         result,
         vpcId
-          ? await networkCheck(ctx, place, vpc, vpcId)
+          ? await networkCheck(ctx, place, vpc, vpcId, subnetCidrs)
           : check(
               'network',
               place,

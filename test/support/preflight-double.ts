@@ -27,8 +27,15 @@ export interface PreflightState {
   /** Bootstrap version per region; a region without one has no `/cdk-bootstrap/<qualifier>/version`. */
   bootstrap: Record<string, string>;
   qualifier?: string;
-  subnets: Array<{ region: string; id: string; vpcId: string }>;
-  securityGroups: Array<{ region: string; id: string; vpcId: string; httpsOut: boolean }>;
+  subnets: Array<{ region: string; id: string; vpcId: string; cidr: string }>;
+  securityGroups: Array<{
+    region: string;
+    id: string;
+    vpcId: string;
+    httpsOut: boolean;
+    /** Inbound TCP 443 rules: from these groups, from these ranges. */
+    httpsIn?: { groups?: string[]; cidrs?: string[] };
+  }>;
   routeTables: Array<{
     region: string;
     id: string;
@@ -44,6 +51,8 @@ export interface PreflightState {
     service: string;
     type: 'Interface' | 'Gateway';
     privateDns?: boolean;
+    /** An interface endpoint's security groups. */
+    groups?: string[];
     routeTableIds?: string[];
     policy?: unknown;
   }>;
@@ -235,6 +244,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
           subnetSet: only(s.subnets, 'subnet-id', (x) => x.id).map((x) => ({
             subnetId: x.id,
             vpcId: x.vpcId,
+            cidrBlock: x.cidr,
             availabilityZone: `${region}a`,
           })),
         });
@@ -245,6 +255,17 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
             vpcId: x.vpcId,
             ipPermissionsEgress: x.httpsOut
               ? [{ ipProtocol: '-1', ipRanges: [{ cidrIp: '0.0.0.0/0' }] }]
+              : [],
+            ipPermissions: x.httpsIn
+              ? [
+                  {
+                    ipProtocol: 'tcp',
+                    fromPort: 443,
+                    toPort: 443,
+                    groups: (x.httpsIn.groups ?? []).map((groupId) => ({ groupId })),
+                    ipRanges: (x.httpsIn.cidrs ?? []).map((cidrIp) => ({ cidrIp })),
+                  },
+                ]
               : [],
           })),
         });
@@ -275,6 +296,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
             state: 'available',
             policyDocument: x.policy === undefined ? undefined : JSON.stringify(x.policy),
             routeTableIdSet: x.routeTableIds ?? [],
+            groupSet: (x.groups ?? []).map((groupId) => ({ groupId })),
             privateDnsEnabled: x.privateDns ?? x.type === 'Interface',
           })),
         });
