@@ -169,6 +169,7 @@ function hostEnv(): Record<string, string> {
 beforeEach(() => {
   double.state = Object.assign(double.state, healthy());
   double.hang.clear();
+  double.deny.clear();
   double.calls.length = 0;
   restoreEnv = applyEnv({ ...hostEnv(), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined });
 });
@@ -352,6 +353,24 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     topicKey = only((await preflight({ ...CONFIG, notifications: withoutKey })).report, 'topic-key');
     expect(topicKey.status).toBe('fail');
     expect(topicKey.fix).toBe(`set notifications.topicKmsKeyArn to ${KEY}`);
+  });
+
+  it('warns, not fails, where the deployer may not read (exit 0), and fails a topic that does not exist', async () => {
+    double.deny.add('kms:GetKeyPolicy');
+    double.deny.add('ec2:DescribeRouteTables');
+    const { code, report } = await preflight(CONFIG);
+    for (const id of ['topic-key', 'network'] as const) {
+      expect(only(report, id).status).toBe('warn');
+      expect(only(report, id).saw).toMatch(
+        /^not checked: (kms:GetKeyPolicy|ec2:DescribeRouteTables) was denied \((AccessDeniedException|UnauthorizedOperation): /,
+      );
+    }
+    expect(code).toBe(0);
+    double.deny.clear();
+    double.state.topics = [];
+    const topic = only((await preflight(CONFIG)).report, 'topic');
+    expect(topic.status).toBe('fail');
+    expect(topic.saw).toBe(`notifications.topicArn ${TOPIC} does not exist`);
   });
 
   it('fails an existing topic that the app would subscribe a URL the team already subscribed', async () => {

@@ -85,6 +85,8 @@ export interface PreflightDouble {
   state: PreflightState;
   /** Services that take the request and never answer. */
   hang: Set<PreflightService>;
+  /** Operations (`kms:GetKeyPolicy`) the deployer may not call: each answers its service's access-denied error. */
+  deny: Set<string>;
   /** Every call, as `service:Operation@region`. */
   calls: string[];
   /** The endpoint variables that send every client preflight makes here. */
@@ -108,6 +110,15 @@ class WireError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The access-denied error each service answers an identity without the permission with (EC2 and SNS name theirs). */
+function accessDenied(service: PreflightService, op: string, account: string): WireError {
+  const message = `User: arn:aws:iam::${account}:user/deployer is not authorized to perform: ${service}:${op} because no identity-based policy allows the ${service}:${op} action`;
+  if (service === 'ec2') return new WireError(403, 'UnauthorizedOperation', message);
+  if (service === 'sns') return new WireError(403, 'AuthorizationError', message);
+  if (service === 'sts') return new WireError(403, 'AccessDenied', message);
+  return new WireError(400, 'AccessDeniedException', message);
 }
 
 const JSON_TARGETS: Partial<Record<PreflightService, string>> = {
@@ -146,6 +157,7 @@ function ec2Filters(form: URLSearchParams): Map<string, string[]> {
 
 export async function startPreflightDouble(keys: Keys, state: PreflightState): Promise<PreflightDouble> {
   const hang = new Set<PreflightService>();
+  const deny = new Set<string>();
   const calls: string[] = [];
 
   function json(
@@ -356,6 +368,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
             ? 'ec2'
             : 'query';
     try {
+      if (deny.has(`${service}:${op}`)) throw accessDenied(service, op ?? '', state.account);
       // Organizations is one global endpoint; every other service answers only for the test's regions.
       if (service !== 'organizations' && !state.regions.includes(region))
         throw new WireError(
@@ -444,6 +457,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
     url,
     state,
     hang,
+    deny,
     calls,
     env: () =>
       Object.fromEntries(
