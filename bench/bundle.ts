@@ -2,12 +2,11 @@
  * The handler bundle as the construct builds it: its size, and its cold import time (a fresh `node` that
  * imports it, as a Lambda cold start does) next to a bare `node` start measured in the same run.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleHandler } from '../lib/handler-bundling.ts';
-import { fmt, median, verdict } from './fixtures.ts';
+import { fmt, median, nodeStart as start, verdict } from './fixtures.ts';
 
 export const COLD_IMPORT_TARGET = 1.6;
 
@@ -41,14 +40,4 @@ export async function benchBundle(runs: number): Promise<string[]> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function start(args: string[]): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 30_000 }, (error) => {
-      if (error) reject(error);
-      else resolve(performance.now() - started);
-    });
-  });
 }
