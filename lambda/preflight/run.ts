@@ -39,13 +39,12 @@ async function runChecks(
   if (!identity.ok) {
     const failed = unanswered('credentials', null, 'sts:GetCallerIdentity', identity);
     // No identity, no account: every other check would fail the same way.
-    return [
-      {
-        ...failed,
-        status: 'fail',
-        fix: 'give the deployer credentials (AWS_PROFILE, aws sso login, …) and run preflight again',
-      },
-    ];
+    // A timeout keeps its own fix (the path to STS); anything else is the credentials themselves.
+    const fix =
+      identity.kind === 'timeout'
+        ? failed.fix
+        : 'give the deployer credentials (AWS_PROFILE, aws sso login, …) and run preflight again';
+    return [{ ...failed, status: 'fail', fix }];
   }
   const caller = identity.value.Account ?? '';
   const credentials = check('credentials', null, 'pass', `${identity.value.Arn} (account ${caller})`, null, {
