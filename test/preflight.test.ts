@@ -8,6 +8,7 @@ import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/prefligh
 import { runPreflightCommand } from '../lambda/preflight/cli.ts';
 import { FIRST_RUN_ANSWERED_IN_VPC } from '../lambda/preflight/network.ts';
 import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
+import { NOTIFICATION_KEYS } from '../lib/config/schema.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import {
   type PreflightDouble,
@@ -122,11 +123,24 @@ function healthy(): PreflightState {
   };
 }
 
+/**
+ * Subscriptions to an existing topic are opt-in once the configuration knows `notifications.subscribeExistingTopic`
+ * (issue 17, item 4); before, the app always added them. The configuration here opts in whenever it can.
+ */
+const SUBSCRIBE_EXISTING = (NOTIFICATION_KEYS as readonly string[]).includes('subscribeExistingTopic')
+  ? { subscribeExistingTopic: true }
+  : {};
+
 const CONFIG = {
   account: ACCOUNT,
   regions: [REGION],
   vpc: { subnetIds: SUBNETS, securityGroupIds: [GROUP] },
-  notifications: { topicArn: TOPIC, topicKmsKeyArn: KEY, emails: ['oncall@example.com'] },
+  notifications: {
+    topicArn: TOPIC,
+    topicKmsKeyArn: KEY,
+    ...SUBSCRIBE_EXISTING,
+    emails: ['oncall@example.com'],
+  },
   workloadWatch: { ecrApiCalls: true },
 };
 
