@@ -2,6 +2,7 @@
  * The benchmark's world: the real registry seeded with the known-good images, the ECR double and the fault
  * proxy in pass-through, all on loopback, started the same way the tests start them.
  */
+import { execFile } from 'node:child_process';
 import { buildMultiArchImage } from '../lambda/model/oci-image.ts';
 import { parseManifest, smallestLayer } from '../lambda/probe/manifest.ts';
 import { seedRegistry } from '../test/support/global-setup.ts';
@@ -55,6 +56,17 @@ export async function timeEach(runs: number, fn: () => Promise<unknown>): Promis
 }
 
 export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/** How long a fresh `node ARGS…` takes from spawn to exit, in ms (a cold start of what it loads). */
+export function nodeStart(args: string[]): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { timeout: 30_000 }, (error) => {
+      if (error) reject(error);
+      else resolve(performance.now() - started);
+    });
+  });
+}
 
 export function verdict(pass: boolean): string {
   return pass ? 'PASS' : 'MISS';

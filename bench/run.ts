@@ -5,6 +5,7 @@
 import { SDK_NODE_WARNING_OPT_OUT } from '../lambda/sdk-node-notice.ts';
 import { leftoverMessage, startRunTmp } from '../scripts/run-tmp.ts';
 import { benchBundle } from './bundle.ts';
+import { benchCliBundle } from './cli-bundle.ts';
 import { benchCliVsAwsCli } from './cli-vs-awscli.ts';
 import { benchCost } from './cost.ts';
 import { benchExplain } from './explain.ts';
@@ -32,6 +33,7 @@ try {
     await world.close();
   }
   lines.push(...(await benchBundle(RUNS)), '');
+  lines.push(...(await benchCliBundle(RUNS)), '');
   lines.push(...(await benchCost()), '');
   lines.push(...benchExplain(RUNS), '');
 } finally {

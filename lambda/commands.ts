@@ -37,6 +37,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       "check this host's own pull path: credential chain, IMDS, clock, docker login, region and DNS, the pull",
     run: runDoctor,
   },
+  preflight: {
+    summary:
+      "before cdk deploy: what CloudFormation would refuse, read with the deployer's credentials in every account and region",
+    // Loaded when run: its SDK clients and the configuration's validation stay out of every other command's start.
+    run: async (argv, io) => (await import('./preflight/cli.ts')).runPreflightCommand(argv, io),
+  },
 };
 
 /** `ecr-pull-canary IMAGE …` with no subcommand, as before there were subcommands. */

@@ -13,17 +13,29 @@ export const VERSION: string = packageJson.version;
 /** The runbooks, as the package ships them (package.json `files`), relative to the package root. */
 export const RUNBOOKS_FILE = 'docs/runbooks.md';
 
+/** How many directories above a module's own the package root may be (dist/cli-chunks/ is two below it). */
+const PACKAGE_ROOT_MAX_DEPTH = 2;
+
 /**
- * Where the runbooks are for the person reading this output: `file://` of the installed copy (the package root
- * is one directory above both this source file, lambda/, and the bundled command, dist/cli.mjs), or, if that
- * copy is missing, the path in the package. package.json names no `homepage` or `repository` today; when it
- * does, a web link derived from it belongs here and nowhere else. `moduleUrl` is injected by tests.
+ * Where the runbooks are for the person reading this output: `file://` of the installed copy, or, if that copy is
+ * missing, the path in the package. The package root is the nearest directory above this module that holds the
+ * runbooks beside a package.json: one level up from this source file (lambda/) and from the bundled command
+ * (dist/cli.mjs), two from the chunks it loads lazily (dist/cli-chunks/). package.json names no `homepage` or
+ * `repository` today; when it does, a web link derived from it belongs here and nowhere else. `moduleUrl` is
+ * injected by tests.
  */
 export function runbooksLocation(moduleUrl: string = import.meta.url): string {
-  const installed = new URL(`../${RUNBOOKS_FILE}`, moduleUrl);
-  return installed.protocol === 'file:' && existsSync(fileURLToPath(installed))
-    ? installed.href
-    : RUNBOOKS_FILE;
+  if (!moduleUrl.startsWith('file:')) return RUNBOOKS_FILE;
+  for (let dir = new URL('..', moduleUrl), depth = 0; depth < PACKAGE_ROOT_MAX_DEPTH; depth++) {
+    const installed = new URL(RUNBOOKS_FILE, dir);
+    if (existsSync(fileURLToPath(installed)) && existsSync(fileURLToPath(new URL('package.json', dir)))) {
+      return installed.href;
+    }
+    const parent = new URL('..', dir);
+    if (parent.href === dir.href) break;
+    dir = parent;
+  }
+  return RUNBOOKS_FILE;
 }
 
 /** The link to one category's runbook: the heading anchor `npm run docs` writes for it. */

@@ -1,5 +1,4 @@
 import { Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { KMS_KEY_ARN, parseTopicArn } from '../lambda/model/arn.ts';
 import type { HandlerTarget } from '../lambda/model/contract.ts';
 import { closest } from '../lambda/model/did-you-mean.ts';
@@ -16,7 +15,7 @@ import {
 } from '../lambda/model/fields.ts';
 import { needsExplicitRegistry, parseImageReference, tokenHostAllowed } from '../lambda/model/image-ref.ts';
 import { ALARM_DEFAULTS, CANARY_DEFAULTS, LIMITS, maxTimeoutSeconds } from '../lambda/model/limits.ts';
-import { isKnownRegion, knownRegionAllowed } from '../lambda/model/regions.ts';
+import { isKnownRegion, knownRegionAllowed, regionPartition } from '../lambda/model/regions.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/model/seed-contract.ts';
 import { resolveTarget } from '../lambda/model/target.ts';
 import type { ProbeTarget } from '../lambda/model/types.ts';
@@ -534,7 +533,7 @@ export function checkTopicPlacement(
   if (account !== undefined && topic.account !== account) {
     p.add(path, topicArn, `allowed: a topic in account ${account}, the account the stacks deploy to`);
   }
-  const partition = region === undefined ? undefined : RegionInfo.get(region).partition;
+  const partition = region === undefined ? undefined : regionPartition(region);
   if (partition !== undefined && topic.partition !== partition) {
     p.add(path, topicArn, `allowed: an ARN in partition ${partition}`);
   }

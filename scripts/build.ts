@@ -1,7 +1,7 @@
 /**
  * Builds what ships in the npm package (package.json `files`), everything under `dist/`:
- * - `dist/cli.mjs`: the `ecr-pull-canary` command (bin/ecr-pull-canary.ts: probe, explain, …) as one file that
- *   plain `node` runs, with no dependency to install;
+ * - `dist/cli.mjs`: the `ecr-pull-canary` command (bin/ecr-pull-canary.ts: probe, explain, …) that plain `node`
+ *   runs, with no dependency to install, and `dist/cli-chunks/`, the parts only `preflight` loads;
  * - `dist/functions/<probe|watch|seed>/index.js`: the Lambda code the constructs deploy (lib/lambda-code.ts);
  * - `dist/lib/`, `dist/lambda/model/`: the construct library compiled to JavaScript with type declarations
  *   (tsconfig.build.json), the package's `exports`.
@@ -13,18 +13,49 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { buildLambdaCode, ESM_REQUIRE_BANNER, MAIN_FIELDS } from '../lib/handler-bundling.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bundles one `bin/` entry into a single ESM file for plain `node`. */
+/**
+ * Esbuild resolves the validation's `import { Token } from 'aws-cdk-lib'` (lib/validation.ts, the only import of
+ * the package's root there) to the module that defines Token: the root would bring in every service module of the
+ * CDK (about 40 MB), while the validation needs the token check alone. `aws-cdk-lib/region-info` is bundled as is.
+ */
+const CDK_TOKEN_ONLY: Plugin = {
+  name: 'cdk-token-only',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^aws-cdk-lib$/ }, (args) => ({
+      // The package's `exports` do not list the file; its directory is where the root's index.js is.
+      path: join(
+        dirname(createRequire(args.importer || `${root}package.json`).resolve('aws-cdk-lib')),
+        'core/lib/token.js',
+      ),
+    }));
+  },
+};
+
+/** Where a command's lazily loaded parts go, next to it (package.json `files`). */
+export const CLI_CHUNK_DIR = 'cli-chunks';
+
+/**
+ * Bundles one `bin/` entry into an ESM file for plain `node`, named `outfile`; what its subcommands load with
+ * `import()` (preflight, with its SDK clients and the configuration's validation) is split into files under
+ * `cli-chunks/` beside it, so the other subcommands neither load nor parse it.
+ */
 async function buildEntry(entry: string, outfile: string): Promise<string> {
+  const outdir = dirname(outfile);
+  rmSync(join(outdir, CLI_CHUNK_DIR), { recursive: true, force: true });
   await build({
-    entryPoints: [`${root}${entry}`],
-    outfile,
+    entryPoints: [{ in: `${root}${entry}`, out: basename(outfile, '.mjs') }],
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: `${CLI_CHUNK_DIR}/[name]-[hash]`,
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
@@ -33,6 +64,7 @@ async function buildEntry(entry: string, outfile: string): Promise<string> {
     target: 'node20',
     minify: true,
     mainFields: MAIN_FIELDS,
+    plugins: [CDK_TOKEN_ONLY],
     // The entry keeps its own shebang line; esbuild puts it first.
     banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'warning',
@@ -40,7 +72,7 @@ async function buildEntry(entry: string, outfile: string): Promise<string> {
   return outfile;
 }
 
-/** The `ecr-pull-canary` command, every subcommand in one file. */
+/** The `ecr-pull-canary` command, every subcommand; preflight's parts in `cli-chunks/` beside it. */
 export function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string> {
   return buildEntry('bin/ecr-pull-canary.ts', outfile);
 }

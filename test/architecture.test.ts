@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
  * silently:
  * - `lambda/model/**` is pure: it imports only `lambda/model/**` and the node builtins below (no SDK, no CDK,
  *   no I/O), so both the constructs and the functions can use it;
- * - `lambda/**` never imports `lib/**` (the deployed bundle must not drag in the CDK);
+ * - `lambda/**` never imports `lib/**` (the deployed bundle must not drag in the CDK), but for one module: the
+ *   `preflight` command reads the app's configuration through its validation (lambda/preflight/config.ts), and
+ *   only the command table loads preflight, so no function bundle reaches it;
  * - `lib/**` imports from `lambda/` only the model (the handlers' file paths for bundling are strings, not imports);
  * - the validation the configuration file goes through (lib/config/**, lib/validation.ts) runs before any construct
  *   exists, so it imports no construct module (type-only imports aside, which are erased);
@@ -130,9 +132,21 @@ function edgesOf(file: string, source: string): Edge[] {
   }));
 }
 
+/** The one module of lambda/ that reads the app's configuration, through the validation and its alarm-name rules. */
+const PREFLIGHT_CONFIG = 'lambda/preflight/config.ts';
+const PREFLIGHT_READS = (to: string) => VALIDATION(to) || to === 'lib/alarm-naming.ts';
+
 /** The rule an edge breaks, or null. */
 function violation(edge: Edge): string | null {
   const { from, to } = edge;
+  if (
+    to.startsWith('lambda/preflight/') &&
+    !from.startsWith('lambda/preflight/') &&
+    from !== 'lambda/commands.ts'
+  ) {
+    return 'only the command table (lambda/commands.ts) loads preflight';
+  }
+  if (from === PREFLIGHT_CONFIG && to.startsWith('lib/') && PREFLIGHT_READS(to)) return null;
   if (from.startsWith(MODEL) && !to.startsWith(MODEL) && !MODEL_BUILTINS.includes(to)) {
     return `the model imports only ${MODEL}** and ${MODEL_BUILTINS.join(', ')}`;
   }
@@ -218,6 +232,9 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
         edge('bin/app.ts', 'test/support/registry.ts'),
         edge('lib/config/validate.ts', 'lib/canary-function.ts'),
         edge('lib/validation.ts', 'aws-cdk-lib/aws-lambda-nodejs'),
+        edge('lambda/preflight/config.ts', 'lib/canary-stack.ts'),
+        edge('lambda/preflight/run.ts', 'lib/config/load.ts'),
+        edge('lambda/handler.ts', 'lambda/preflight/run.ts'),
       ]),
     ).toEqual([
       'lambda/model/x.ts:3 imports lambda/probe/probe.ts: the model imports only lambda/model/** and node:crypto, node:zlib',
@@ -229,6 +246,9 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
       'bin/app.ts:3 imports test/support/registry.ts: product code never imports tests, benchmarks or scripts',
       'lib/config/validate.ts:3 imports lib/canary-function.ts: configuration validation runs before any construct exists: it imports no construct module',
       'lib/validation.ts:3 imports aws-cdk-lib/aws-lambda-nodejs: configuration validation runs before any construct exists: it imports no construct module',
+      'lambda/preflight/config.ts:3 imports lib/canary-stack.ts: lambda/ never imports lib/',
+      'lambda/preflight/run.ts:3 imports lib/config/load.ts: lambda/ never imports lib/',
+      'lambda/handler.ts:3 imports lambda/preflight/run.ts: only the command table (lambda/commands.ts) loads preflight',
     ]);
     expect(
       violations([
@@ -240,6 +260,9 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
         edge('bin/probe.ts', 'lambda/cli.ts'),
         { ...edge('lib/config/schema.ts', 'lib/canary-function.ts'), typeOnly: true },
         edge('lib/config/validate.ts', 'aws-cdk-lib/region-info'),
+        edge('lambda/preflight/config.ts', 'lib/config/load.ts'),
+        edge('lambda/preflight/config.ts', 'lib/alarm-naming.ts'),
+        edge('lambda/commands.ts', 'lambda/preflight/cli.ts'),
       ]),
     ).toEqual([]);
   });

@@ -75,10 +75,10 @@ afterAll(async () => {
 });
 
 describe('the npm package', () => {
-  it('ships only the built files: the command, the prebuilt functions, the compiled library, the docs', () => {
+  it('ships only the built files: the command and its lazily loaded parts, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/[a-z-]+\.md$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/[a-z-]+\.md$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
@@ -129,6 +129,10 @@ describe('the npm package', () => {
     const help = await run(pkg.command, ['--help'], { env: hostEnv() });
     expect(help.code, help.stderr).toBe(0);
     for (const name of Object.keys(COMMANDS)) expect(help.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
+    // preflight lives in the lazily loaded files beside the command: its help proves they shipped and load.
+    const preflight = await run(pkg.command, ['preflight', '--help'], { env: hostEnv() });
+    expect(preflight.code, preflight.stderr).toBe(0);
+    expect(preflight.stdout).toMatch(/^Usage: ecr-pull-canary preflight /);
     const explain = await run(pkg.command, ['explain', '--json'], {
       env: hostEnv(),
       input:

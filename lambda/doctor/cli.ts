@@ -1,15 +1,24 @@
-import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.ts';
 import { ECR_REGISTRY_HOST_FORMS, ecrRegistryHost, parseImageReference } from '../model/image-ref.ts';
 import { resolveTarget } from '../model/target.ts';
-import { runbookLink } from '../package-info.ts';
 import { redact } from '../probe/redact.ts';
 import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
-import { CHECK_IDS, type CheckId, type CheckResult, type CheckStatus, STATUS_ORDER } from './check.ts';
+import {
+  CHECK_IDS,
+  CHECKS_EXIT,
+  type CheckId,
+  type CheckResult,
+  type ChecksReport,
+  checksReport,
+  environmentSecrets,
+  formatChecks,
+  parseCommandOptions,
+  UsageError,
+} from './check.ts';
 import { ecrLoginSecrets } from './docker-config.ts';
 import { type DoctorDeps, type DoctorRequest, defaultDoctorDeps, runChecks } from './run.ts';
 
-export const DOCTOR_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const DOCTOR_EXIT = CHECKS_EXIT;
 
 const TITLES: Readonly<Record<CheckId, string>> = {
   credentials: 'credential chain',
@@ -40,21 +49,16 @@ Nothing secret is printed: no token from docker's config, no key, no session tok
 The instance metadata service, STS and ECR are reached the way the AWS SDK reaches them
 (AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_EC2_METADATA_DISABLED, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ECR, ...).`;
 
-class UsageError extends Error {}
-
 export function parseDoctorArgs(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): (DoctorRequest & { json: boolean }) | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const values = parseCommandOptions(argv, {
+    registry: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values === 'help') return 'help';
   const json = Boolean(values.json);
   const registry = values.registry;
   if (registry === undefined) return { registryHost: null, image: null, json };
@@ -76,66 +80,15 @@ export function parseDoctorArgs(
   return { registryHost: host, image, json };
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      registry: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+export type DoctorReport = ChecksReport<CheckId>;
 
-export interface DoctorReport {
-  ok: boolean;
-  summary: Record<CheckStatus, number>;
-  checks: CheckResult[];
-}
+export const doctorReport = (checks: CheckResult[]): DoctorReport => checksReport(checks);
 
-export function doctorReport(checks: CheckResult[]): DoctorReport {
-  const summary = { pass: 0, warn: 0, fail: 0, skip: 0 };
-  for (const check of checks) summary[check.status] += 1;
-  // The same key order for every check, so the JSON reads alike whichever check built it.
-  const ordered = checks.map(({ id, status, saw, fix, runbook, details }) => ({
-    id,
-    status,
-    saw,
-    fix,
-    runbook,
-    details,
-  }));
-  return { ok: summary.fail === 0, summary, checks: ordered };
-}
-
-/** Human output: the verdict line, then one block per check, failures first. */
-export function formatDoctor(report: DoctorReport): string {
-  const counts = STATUS_ORDER.filter((s) => report.summary[s] > 0)
-    .map((s) => `${report.summary[s]} ${s}`)
-    .join(', ');
-  const lines = [`${report.ok ? 'OK  ' : 'FAIL'}  ecr-pull-canary doctor: ${counts}`];
-  const ordered = [...report.checks].sort(
-    (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status),
-  );
-  for (const check of ordered) {
-    lines.push(`${check.status.toUpperCase().padEnd(4)}  ${TITLES[check.id].padEnd(20)} ${check.saw}`);
-    if (check.fix) lines.push(`      ${'fix:'.padEnd(20)} ${check.fix}`);
-    if (check.runbook) lines.push(`      ${'runbook:'.padEnd(20)} ${runbookLink(check.runbook)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+export const formatDoctor = (report: DoctorReport): string => formatChecks(report, 'doctor', TITLES);
 
 /** Every secret the doctor could have come across on this host, for the last-line redaction of its output. */
 function hostSecrets(env: NodeJS.ProcessEnv, deps: DoctorDeps): string[] {
-  const fromEnv = [
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_SECURITY_TOKEN',
-    'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-  ].flatMap((name) => (env[name] ? [env[name] as string] : []));
-  return [...fromEnv, ...ecrLoginSecrets(env, deps.home, deps.files)];
+  return [...environmentSecrets(env), ...ecrLoginSecrets(env, deps.home, deps.files)];
 }
 
 /** `ecr-pull-canary doctor`: returns the exit status; never throws for a failing endpoint. */

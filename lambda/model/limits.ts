@@ -213,6 +213,8 @@ export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 export const PERCENTAGE_PATTERN = /^(100|[1-9][0-9]?)%$/;
 /** An OAM sink: `arn:<partition>:oam:<region>:<account>:sink/<id>`. */
 export const OAM_SINK_ARN_PATTERN = /^arn:aws[a-z-]*:oam:([a-z0-9-]+):(\d{12}):sink\/[A-Za-z0-9-]+$/;
+/** What each member's OAM link shares with the monitoring account's sink, and so what the sink's policy must admit. */
+export const OAM_LINK_RESOURCE_TYPES = ['AWS::CloudWatch::Metric'] as const;
 
 export const ORGANIZATION_DEFAULTS = {
   /**

@@ -69,3 +69,21 @@ export function knownRegionAllowed(value: unknown): string {
   const guess = typeof value === 'string' ? closest(value, KNOWN_REGIONS) : null;
   return `a known AWS region${guess ? ` (did you mean "${guess}"?)` : ''}, e.g. us-east-1, eu-west-1, ap-southeast-2`;
 }
+
+/**
+ * The partition of a known region, by the prefix of its name (the partitions' region patterns in the SDK's
+ * partitions.json: `cn-` aws-cn, `us-gov-` aws-us-gov, `us-iso-` aws-iso, `us-isob-` aws-iso-b, `eu-isoe-`
+ * aws-iso-e, `us-isof-` aws-iso-f, else aws). test/cdk/region-typos.test.ts keeps it equal to aws-cdk-lib's
+ * region facts for every known region; here so that validation needs no aws-cdk-lib region table.
+ */
+export function regionPartition(region: string): string {
+  const prefixes: ReadonlyArray<readonly [string, string]> = [
+    ['cn-', 'aws-cn'],
+    ['us-gov-', 'aws-us-gov'],
+    ['us-isob-', 'aws-iso-b'],
+    ['us-isof-', 'aws-iso-f'],
+    ['us-iso-', 'aws-iso'],
+    ['eu-isoe-', 'aws-iso-e'],
+  ];
+  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}

@@ -1,8 +1,12 @@
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { closest } from '../../lambda/model/did-you-mean.ts';
 import { CONFIG_FIELDS, type Field, SCHEMA_KEY } from '../../lambda/model/fields.ts';
 import { WORKLOAD_WATCH_DEFAULTS } from '../../lambda/model/limits.ts';
-import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed } from '../../lambda/model/regions.ts';
+import {
+  isKnownRegion,
+  KNOWN_REGIONS,
+  knownRegionAllowed,
+  regionPartition,
+} from '../../lambda/model/regions.ts';
 import type { ProbeTarget } from '../../lambda/model/types.ts';
 import {
   checkCanarySettings,
@@ -186,7 +190,7 @@ function checkRegions(p: Problems, value: unknown): string[] {
     }
   });
   // One `cdk deploy --all` deploys to one account, and an account lives in one partition.
-  const partitions = new Set(regions.map((region) => RegionInfo.get(region).partition));
+  const partitions = new Set(regions.map((region) => regionPartition(region)));
   if (partitions.size > 1) {
     p.add(
       'regions',

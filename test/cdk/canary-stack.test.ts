@@ -302,7 +302,7 @@ describe('notifications', () => {
     expect(alarmNames.length).toBeGreaterThan(0);
     const asCloudWatch = (account: string, alarmName: string, action = 'kms:GenerateDataKey') =>
       evaluate(statements, {
-        principal: 'cloudwatch.amazonaws.com',
+        principal: { service: 'cloudwatch.amazonaws.com' },
         action,
         resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/0a1b2c3d-1111-4e5f-8a9b-000000000001`,
         context: {
@@ -319,7 +319,7 @@ describe('notifications', () => {
     // Without the source keys (a request no alarm makes) nothing is allowed either.
     expect(
       evaluate(statements, {
-        principal: 'cloudwatch.amazonaws.com',
+        principal: { service: 'cloudwatch.amazonaws.com' },
         action: 'kms:GenerateDataKey',
         resource: '*',
         context: {},

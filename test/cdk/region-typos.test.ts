@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../lambda/cli.ts';
 import { HandlerConfigError, readHandlerConfig } from '../../lambda/handler-config.ts';
 import { ENV } from '../../lambda/model/contract.ts';
-import { KNOWN_REGIONS } from '../../lambda/model/regions.ts';
+import { KNOWN_REGIONS, regionPartition } from '../../lambda/model/regions.ts';
 import { validateConfig } from '../../lib/config/validate.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
 
@@ -97,5 +97,13 @@ describe('KNOWN_REGIONS', () => {
       .filter((name) => /^[a-z]{2}(?:-[a-z]+)+-\d$/.test(name))
       .sort();
     expect([...KNOWN_REGIONS].sort()).toEqual(cdk);
+  });
+
+  it('names each known region’s partition as aws-cdk-lib’s region facts do', () => {
+    const differ = KNOWN_REGIONS.filter(
+      (region) => regionPartition(region) !== RegionInfo.get(region).partition,
+    );
+    expect(differ).toEqual([]);
+    expect(regionPartition('cn-north-1')).toBe('aws-cn');
   });
 });

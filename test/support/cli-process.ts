@@ -16,7 +16,9 @@ export const PROBE_FROM_SOURCE: readonly string[] = ['--import', 'tsx', 'bin/pro
  * subcommand: the bundle the global setup built once for the run (test/support/build-shipped-code.ts), so each
  * case starts plain `node` (a fraction of a second) instead of transpiling the sources through tsx again.
  */
-export function cliBundle(command: 'probe' | 'explain' | 'doctor' = 'probe'): readonly string[] {
+export function cliBundle(
+  command: 'probe' | 'explain' | 'doctor' | 'preflight' = 'probe',
+): readonly string[] {
   return [inject('cliBundle'), command];
 }
 

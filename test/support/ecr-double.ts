@@ -783,3 +783,31 @@ export async function startEcrDouble(options: EcrDoubleOptions): Promise<EcrDoub
     },
   };
 }
+
+/**
+ * This double's SigV4 verification for the other doubles (test/support/preflight-double.ts): the credential scope
+ * of a request signed with the secret of a known access key (session token included, date within 15 minutes of
+ * now), or the reason it is not.
+ */
+export function verifySigV4(
+  req: IncomingMessage,
+  body: Buffer,
+  identities: ReadonlyArray<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>,
+  now: number = Date.now(),
+): { ok: true; accessKeyId: string; region: string; service: string } | { ok: false; reason: string } {
+  const header = singleHeader(req, 'authorization');
+  const auth = header === undefined ? null : parseAuthorization(header);
+  const amzDate = singleHeader(req, 'x-amz-date');
+  if (!auth || amzDate === undefined) return { ok: false, reason: 'no SigV4 Authorization and X-Amz-Date' };
+  const identity = identities.find((i) => i.accessKeyId === auth.accessKeyId);
+  if (!identity) return { ok: false, reason: `unknown access key ${auth.accessKeyId}` };
+  if (identity.sessionToken !== singleHeader(req, 'x-amz-security-token'))
+    return { ok: false, reason: 'session token does not match' };
+  const signedAt = parseAmzDate(amzDate);
+  if (signedAt === null || Math.abs(signedAt - now) > ALLOWED_SKEW_MS || auth.date !== amzDate.slice(0, 8))
+    return { ok: false, reason: `X-Amz-Date ${amzDate} is not now` };
+  const expected = computeSignature(req, body, auth, amzDate, identity.secretAccessKey);
+  if (expected === null || !signaturesEqual(expected, auth.signature))
+    return { ok: false, reason: 'signature does not match' };
+  return { ok: true, accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
+}

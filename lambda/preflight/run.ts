@@ -1,0 +1,207 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { PreflightClients } from './aws.ts';
+import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
+import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
+import { alarmNamePrefix, type CanaryConfig, type RegionConfig, subscribesExistingTopic } from './config.ts';
+import { networkCheck, subnetsCheck } from './network.ts';
+import { topicCheck, topicKeyCheck } from './topic.ts';
+
+export interface PreflightRequest {
+  config: CanaryConfig;
+  qualifier: string;
+  timeoutMs: number;
+}
+
+/**
+ * Runs every check that applies to the configuration with the deployer's credentials, concurrently; read-only
+ * (Describe, Get and List calls only), and never throws for a failing endpoint.
+ */
+export async function runPreflight(request: PreflightRequest): Promise<PreflightCheck[]> {
+  const ctx: CheckContext = {
+    clients: new PreflightClients(request.timeoutMs),
+    timeoutMs: request.timeoutMs,
+  };
+  try {
+    return await runChecks(ctx, request);
+  } finally {
+    ctx.clients.destroy();
+  }
+}
+
+async function runChecks(
+  ctx: CheckContext,
+  { config, qualifier }: PreflightRequest,
+): Promise<PreflightCheck[]> {
+  const firstRegion = config.regions[0]?.region ?? 'us-east-1';
+  const identity = await call(ctx, (abortSignal) =>
+    ctx.clients.sts(firstRegion).send(new GetCallerIdentityCommand({}), { abortSignal }),
+  );
+  if (!identity.ok) {
+    const failed = unanswered('credentials', null, 'sts:GetCallerIdentity', identity);
+    // No identity, no account: every other check would fail the same way.
+    // A timeout keeps its own fix (the path to STS); anything else is the credentials themselves.
+    const fix =
+      identity.kind === 'timeout'
+        ? failed.fix
+        : 'give the deployer credentials (AWS_PROFILE, aws sso login, …) and run preflight again';
+    return [{ ...failed, status: 'fail', fix }];
+  }
+  const caller = identity.value.Account ?? '';
+  const credentials = check('credentials', null, 'pass', `${identity.value.Arn} (account ${caller})`, null, {
+    arn: identity.value.Arn,
+    account: caller,
+  });
+  const org = config.organization;
+  if (!org) return [credentials, ...(await singleAccount(ctx, config, qualifier, caller))];
+  return [credentials, ...(await organization(ctx, config, qualifier, caller))];
+}
+
+/** One account (`cdk deploy --all`): a canary stack per region, the dashboard stack in the first. */
+async function singleAccount(
+  ctx: CheckContext,
+  config: CanaryConfig,
+  qualifier: string,
+  caller: string,
+): Promise<PreflightCheck[]> {
+  const account = config.account ?? caller;
+  if (account !== caller) {
+    return [
+      check(
+        'account',
+        null,
+        'fail',
+        `the configuration deploys to account ${account}, but these credentials are account ${caller}: cdk deploy would refuse`,
+        `use credentials of ${account} (AWS_PROFILE=…), or set account to ${caller}`,
+        { configured: account, caller },
+      ),
+    ];
+  }
+  const accountCheck = check(
+    'account',
+    null,
+    'pass',
+    config.account
+      ? `account ${account}, as configured`
+      : `account ${account} (the credentials'; the configuration names none)`,
+    null,
+    { configured: config.account ?? null, caller },
+  );
+  const perRegion = await Promise.all(
+    config.regions.map((region) =>
+      regionChecks(ctx, config, { account, region: region.region }, region, qualifier),
+    ),
+  );
+  return [accountCheck, ...perRegion.flat()];
+}
+
+async function regionChecks(
+  ctx: CheckContext,
+  config: CanaryConfig,
+  place: Place,
+  region: RegionConfig,
+  qualifier: string,
+): Promise<PreflightCheck[]> {
+  const work: Array<Promise<PreflightCheck | PreflightCheck[]>> = [bootstrapCheck(ctx, place, qualifier)];
+  const vpc = region.vpc;
+  if (vpc) {
+    work.push(
+      subnetsCheck(ctx, place, vpc).then(async ({ result, vpcId, subnetCidrs }) => [
+        result,
+        vpcId
+          ? await networkCheck(ctx, place, vpc, vpcId, subnetCidrs)
+          : check(
+              'network',
+              place,
+              'skip',
+              'not checked: the subnets and security groups are not in order',
+              null,
+            ),
+      ]),
+    );
+  }
+  const notifications = region.notifications;
+  if (notifications.topicArn) {
+    const topic = {
+      topicArn: notifications.topicArn,
+      topicKmsKeyArn: notifications.topicKmsKeyArn,
+      emails: notifications.emails ?? [],
+      httpsEndpoints: notifications.httpsEndpoints ?? [],
+      subscribes: subscribesExistingTopic(notifications),
+      alarmNamePrefix: alarmNamePrefix(config.name, place.region),
+    };
+    work.push(
+      topicCheck(ctx, place, topic).then(async ({ result, kmsMasterKeyId }) => [
+        result,
+        kmsMasterKeyId === undefined
+          ? check('topic-key', place, 'skip', 'not checked: the topic was not read', null)
+          : await topicKeyCheck(ctx, place, topic, kmsMasterKeyId),
+      ]),
+    );
+  }
+  if (config.workloadWatch.ecrApiCalls) work.push(trailCheck(ctx, place));
+  return (await Promise.all(work)).flat();
+}
+
+/**
+ * An organization rollout: the management (or delegated-administrator) account's stacks (the StackSet, a code
+ * bucket per region) and the monitoring account's (a sink per region). Each account is checked with its own
+ * credentials: the other's places are named as left to check.
+ */
+async function organization(
+  ctx: CheckContext,
+  config: CanaryConfig,
+  qualifier: string,
+  caller: string,
+): Promise<PreflightCheck[]> {
+  const org = config.organization;
+  if (!org) return [];
+  const regions = config.regions.map((r) => r.region);
+  const admin = org.managementAccount;
+  const monitoring = org.monitoringAccount;
+  const roles = [
+    ...(caller === admin ? ['the StackSet administrator (account)'] : []),
+    ...(caller === monitoring ? ['the monitoring account (organization.monitoringAccount)'] : []),
+  ];
+  if (roles.length === 0) {
+    return [
+      check(
+        'account',
+        null,
+        'fail',
+        `these credentials are account ${caller}, neither account ${admin} (account, the StackSet's)${monitoring ? ` nor ${monitoring} (organization.monitoringAccount)` : ''}`,
+        `run preflight with the credentials of ${admin}${monitoring ? `, then of ${monitoring}` : ''}`,
+        { caller, managementAccount: admin, monitoringAccount: monitoring ?? null },
+      ),
+    ];
+  }
+  const other = caller === admin ? monitoring : admin;
+  const checks: PreflightCheck[] = [
+    check(
+      'account',
+      null,
+      'pass',
+      `account ${caller}: ${roles.join(' and ')}${other && other !== caller ? `; run preflight again as ${other} for its stacks` : ''}`,
+      null,
+      { caller, managementAccount: admin, monitoringAccount: monitoring ?? null },
+    ),
+  ];
+  const work: Array<Promise<PreflightCheck | PreflightCheck[]>> = regions.map((region) =>
+    bootstrapCheck(ctx, { account: caller, region }, qualifier),
+  );
+  if (caller === admin) {
+    const place = { account: caller, region: regions[0] ?? 'us-east-1' };
+    work.push(
+      organizationCheck(ctx, place, org.organizationId).then(async ({ result, managementAccount }) => [
+        result,
+        await stackSetAdminCheck(ctx, place, org.callAs, managementAccount),
+      ]),
+    );
+  }
+  if (caller === monitoring) {
+    for (const region of regions) {
+      const sinkArn = org.sinkArns[region];
+      if (sinkArn) work.push(sinkCheck(ctx, { account: caller, region }, sinkArn, org.organizationId));
+    }
+  }
+  return [...checks, ...(await Promise.all(work)).flat()];
+}
