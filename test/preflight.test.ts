@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
@@ -337,6 +338,21 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     );
     // The other services still answered.
     expect(only(report, 'bootstrap').status).toBe('pass');
+    expect(code).toBe(1);
+  });
+
+  it('says to check the path, not the credentials, when STS cannot be reached (refused here; DNS and TLS alike)', async () => {
+    // A port that was just free and is closed again: the connection is refused, at once.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${port}`;
+    const { code, report } = await preflight(CONFIG);
+    const credentials = only(report, 'credentials');
+    expect(credentials.status).toBe('fail');
+    expect(credentials.saw).toMatch(/^sts:GetCallerIdentity: .*ECONNREFUSED/);
+    expect(credentials.fix).toMatch(/^check the path to the AWS endpoint from here \(DNS, proxy/);
     expect(code).toBe(1);
   });
 

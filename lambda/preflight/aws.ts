@@ -5,6 +5,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { errorCodeOf, NETWORK_CODES } from '../probe/classify.ts';
 import { OamClient } from './oam.ts';
 
 /**
@@ -61,7 +62,7 @@ export interface ClientSettings {
 /** An AWS call's outcome: its answer, or why there is none (the SDK's error name and message, or the deadline). */
 export type Outcome<T> =
   | { ok: true; value: T }
-  | { ok: false; kind: 'timeout' | 'denied' | 'error'; name: string; message: string };
+  | { ok: false; kind: 'timeout' | 'unreachable' | 'denied' | 'error'; name: string; message: string };
 
 /** Error names the services use for "your identity may not call this" (IAM, SCPs, KMS and SNS's own). */
 const DENIED = new Set([
@@ -99,8 +100,11 @@ export async function withDeadline<T>(
     }
     if ('value' in settled) return { ok: true, value: settled.value };
     const error = settled.error as { name?: string; message?: string };
-    const name = error?.name ?? 'Error';
     const message = oneLine(error?.message ?? String(settled.error));
+    // DNS, refused, reset, TLS: the request never got an answer, as with a deadline; the credentials are not at fault.
+    const code = errorCodeOf(settled.error);
+    if (NETWORK_CODES.has(code)) return { ok: false, kind: 'unreachable', name: code, message };
+    const name = error?.name ?? 'Error';
     return { ok: false, kind: DENIED.has(name) ? 'denied' : 'error', name, message };
   } finally {
     clearTimeout(timer);

@@ -119,13 +119,13 @@ export function unanswered(
       details,
     );
   }
-  if (outcome.kind === 'timeout') {
+  if (outcome.kind === 'timeout' || outcome.kind === 'unreachable') {
     return check(
       id,
       place,
       'fail',
       `${action}${place ? ` in ${place.region}` : ''}: ${outcome.message}`,
-      'check the path to the AWS endpoint from here (proxy, firewall, AWS_ENDPOINT_URL_* variables) and run preflight again',
+      'check the path to the AWS endpoint from here (DNS, proxy, firewall, AWS_ENDPOINT_URL_* variables) and run preflight again',
       details,
     );
   }

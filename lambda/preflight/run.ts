@@ -39,9 +39,9 @@ async function runChecks(
   if (!identity.ok) {
     const failed = unanswered('credentials', null, 'sts:GetCallerIdentity', identity);
     // No identity, no account: every other check would fail the same way.
-    // A timeout keeps its own fix (the path to STS); anything else is the credentials themselves.
+    // No answer (a deadline, DNS, refused, TLS) keeps its own fix (the path to STS); anything else is the credentials.
     const fix =
-      identity.kind === 'timeout'
+      identity.kind === 'timeout' || identity.kind === 'unreachable'
         ? failed.fix
         : 'give the deployer credentials (AWS_PROFILE, aws sso login, …) and run preflight again';
     return [{ ...failed, status: 'fail', fix }];
