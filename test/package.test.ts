@@ -101,6 +101,26 @@ describe('the npm package', () => {
     expect(pkg.packed.entryCount).toBe(paths.length);
   });
 
+  it("is the tarball README's Install section names, of about the size it states", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const line = readme.split('\n').find((l) => l.startsWith('npm ci && npm pack'));
+    const stated = line?.match(/# writes (\S+\.tgz) \(about (\d+(?:\.\d+)?) MB\)/);
+    expect(stated, `README's npm pack line: ${line}`).not.toBeNull();
+    expect(stated?.[1]).toBe(pkg.packed.filename);
+    // Within 15%: the code grows a little with every change; a figure off by half misleads.
+    const statedBytes = Number(stated?.[2]) * 1e6;
+    expect(
+      Math.abs(statedBytes - pkg.packed.size) / pkg.packed.size,
+      `${pkg.packed.size} bytes`,
+    ).toBeLessThan(0.15);
+    // Every command in README and docs/ that installs or runs the tarball names the same file.
+    const docs = join(REPO, 'docs');
+    const pages = readdirSync(docs).filter((f) => f.endsWith('.md'));
+    const text = [readme, ...pages.map((page) => readFileSync(join(docs, page), 'utf8'))].join('\n');
+    for (const named of text.match(/ecr-pull-canary-[\d.]+\.tgz/g) ?? [])
+      expect(named).toBe(pkg.packed.filename);
+  });
+
   it('installs into an empty prefix offline, with nothing else: no dependency, no build tool', () => {
     const manifest = JSON.parse(readFileSync(join(pkg.installed, 'package.json'), 'utf8'));
     expect(manifest.private).toBeUndefined();
