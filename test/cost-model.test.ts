@@ -1,5 +1,6 @@
 // The per-instance cost model (scripts/cost-model.ts) that `npm run cost` prints and a fleet model multiplies,
 // read from the synthesized template of the typical instance: the seeded image plus one target.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { STEADY_STATE_METRICS_PER_TARGET } from '../lambda/model/contract.ts';
 import {
@@ -8,8 +9,12 @@ import {
   instanceModel,
   instanceMonthlyUsd,
   PRICE,
+  syntheticsMonthlyUsd,
   TARGET_USD,
+  usd,
+  watchLines,
 } from '../scripts/cost-model.ts';
+import { ORGANIZATION_SCALES, organizationReport } from '../scripts/org-cost.ts';
 import { canaryTemplate } from './cdk/helpers.ts';
 
 const TYPICAL = canaryTemplate({
@@ -37,5 +42,72 @@ describe('instance cost model', () => {
     expect(before.toFixed(2)).toBe('2.05');
     // The whole saving is the Success metric of each target; no alarm was given up for it.
     expect(before - now).toBeCloseTo(2 * PRICE.metricMonth, 10);
+  });
+});
+
+/**
+ * Issue 19: the cost figures README.md and docs/cost.md quote are what the model (and so `npm run cost`) computes
+ * for the same configurations, rounded as `npm run cost` prints them, so a change to the model or the template
+ * that moves a figure fails here until the docs say the new one.
+ */
+describe('the cost figures in the docs', () => {
+  const SEEDED_ALONE = canaryTemplate({
+    regions: ['eu-west-1'],
+    notifications: { emails: ['oncall@example.com'] },
+  }).toJSON() as CfnTemplate;
+
+  /** The canary alone, with the workload watch, and a Synthetics canary for the same targets: as printed. */
+  function printed(template: CfnTemplate) {
+    const m = instanceModel('docs', 'stack', template);
+    const canary = instanceMonthlyUsd(m);
+    if (!m.watch) throw new Error('the default deployment has the workload watch');
+    const withWatch = watchLines(m.watch, canary)
+      .at(-1)
+      ?.match(/canary plus workload watch: (\$[\d.]+) per region-month/)?.[1];
+    return { canary: usd(canary), withWatch, synthetics: usd(syntheticsMonthlyUsd(m)) };
+  }
+  const flat = (path: string) =>
+    readFileSync(new URL(`../${path}`, import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  const dashboard = usd(PRICE.dashboardMonth);
+
+  it("README's headline is the default deployment: the seeded image plus one target, the workload watch, the dashboard", () => {
+    const typical = printed(TYPICAL);
+    expect(flat('README.md')).toContain(
+      `it costs about ${typical.withWatch} per region-month plus ${dashboard} a month for the dashboard, against about ${typical.synthetics} per region-month for a CloudWatch Synthetics canary`,
+    );
+  });
+
+  it("docs/cost.md's headline and table", () => {
+    const typical = printed(TYPICAL);
+    const one = printed(SEEDED_ALONE);
+    const page = flat('docs/cost.md');
+    expect(page).toContain(
+      `costs about **${typical.withWatch} per region-month, plus ${dashboard} a month for the one dashboard of all regions**. A CloudWatch Synthetics canary on the same schedule costs about ${typical.synthetics} per region-month.`,
+    );
+    const row = (label: string, figures: ReturnType<typeof printed>) =>
+      new RegExp(
+        `\\| ${label}[^|]*\\| ${[figures.canary, figures.withWatch, figures.synthetics].map((f) => `\\${f} *`).join('\\| ')}\\|`,
+      );
+    expect(page).toMatch(row('one target', one));
+    expect(page).toMatch(row('two targets', typical));
+    expect(page).toMatch(new RegExp(`\\| dashboard [^|]*\\| \\${dashboard} `));
+    expect(page).toContain(`Of the ${typical.canary} for two targets`);
+  });
+  it("docs/organization.md's fleet table: the same per-instance figure, times accounts × regions, as npm run cost prints", () => {
+    const m = instanceModel('docs', 'stack', TYPICAL);
+    const watch = (m.watch?.alarms ?? 0) * PRICE.alarmMetricMonth;
+    const report = organizationReport(instanceMonthlyUsd(m), watch);
+    const page = flat('docs/organization.md');
+    expect(page).toContain(`At ${printed(TYPICAL).withWatch} per stack instance:`);
+    for (const { accounts, regions } of ORGANIZATION_SCALES) {
+      const line = report.split('\n').find((l) => l.includes(`${accounts} accounts × ${regions} regions:`));
+      const monthly = line?.match(/(\$[\d,.]+) per month/)?.[1];
+      expect(monthly, report).toBeDefined();
+      expect(page).toMatch(
+        new RegExp(
+          `\\| ${accounts} accounts × ${regions} regions *\\| ${accounts * regions} *\\| \\${monthly} `,
+        ),
+      );
+    }
   });
 });
