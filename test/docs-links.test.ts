@@ -223,6 +223,28 @@ describe('the documentation', () => {
   });
 });
 
+describe('the commands the documentation gives', () => {
+  const all = () => pages().map((page) => ({ page: relative(ROOT, page), text: readFileSync(page, 'utf8') }));
+
+  it('names only npm scripts that package.json has', () => {
+    const scripts = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts);
+    const unknown = all().flatMap(({ page, text }) =>
+      [...text.matchAll(/\bnpm run (?:-s |--silent )?([\w:-]+)/g)]
+        .map((match) => match[1] ?? '')
+        .filter((name) => !scripts.includes(name))
+        .map((name) => `${page}: npm run ${name}`),
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  it('runs the command through npx only with --package: a bare `npx ecr-pull-canary` is not found in a clone, and elsewhere fetches whatever a registry has under that name', () => {
+    const bare = all().flatMap(({ page, text }) =>
+      [...text.matchAll(/\bnpx (?:-y |--yes )?ecr-pull-canary\b/g)].map((match) => `${page}: ${match[0]}`),
+    );
+    expect(bare).toEqual([]);
+  });
+});
+
 describe('the link checker itself', () => {
   it("makes GitHub's anchors, numbering repeats", () => {
     const anchors = headingAnchors(
