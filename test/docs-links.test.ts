@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { VERSION } from '../lambda/package-info.ts';
+import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
 
 /**
  * Issue 19, item 1: the documentation a newcomer follows leads somewhere. Every relative link in README.md and
@@ -235,6 +238,25 @@ describe('the commands the documentation gives', () => {
         .map((name) => `${page}: npm run ${name}`),
     );
     expect(unknown).toEqual([]);
+  });
+
+  it('has git ignore every file it tells the user to write in the clone: configurations, outputs, the tarball', () => {
+    const written = new Set<string>([USER_CONFIG_FILE, `ecr-pull-canary-${VERSION}.tgz`]);
+    for (const { text } of all()) {
+      for (const match of text.matchAll(/--outputs-file (\S+)|\bcp \S+ (\S+)/g))
+        written.add(match[1] ?? match[2] ?? '');
+    }
+    expect(written.size).toBeGreaterThan(2);
+    // `git check-ignore` exits 0 for an ignored path, 1 for one git would offer to commit.
+    const tracked = [...written].filter((file) => {
+      try {
+        execFileSync('git', ['check-ignore', '-q', '--no-index', file], { cwd: ROOT, stdio: 'ignore' });
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(tracked).toEqual([]);
   });
 
   it('runs the command through npx only with --package: a bare `npx ecr-pull-canary` is not found in a clone, and elsewhere fetches whatever a registry has under that name', () => {
