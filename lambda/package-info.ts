@@ -16,18 +16,21 @@ export const RUNBOOKS_FILE = 'docs/runbooks.md';
 /** How many directories above a module's own the package root may be (dist/cli-chunks/ is two below it). */
 const PACKAGE_ROOT_MAX_DEPTH = 2;
 
+/** The preflight page, for the read permissions preflight's output points at. */
+export const PREFLIGHT_FILE = 'docs/preflight.md';
+
 /**
- * Where the runbooks are for the person reading this output: `file://` of the installed copy, or, if that copy is
- * missing, the path in the package. The package root is the nearest directory above this module that holds the
- * runbooks beside a package.json: one level up from this source file (lambda/) and from the bundled command
- * (dist/cli.mjs), two from the chunks it loads lazily (dist/cli-chunks/). package.json names no `homepage` or
- * `repository` today; when it does, a web link derived from it belongs here and nowhere else. `moduleUrl` is
- * injected by tests.
+ * Where a page the package ships (`file`, relative to the package root) is for the person reading this output:
+ * `file://` of the installed copy, or, if that copy is missing, the path in the package. The package root is the
+ * nearest directory above this module that holds the page beside a package.json: one level up from this source
+ * file (lambda/) and from the bundled command (dist/cli.mjs), two from the chunks it loads lazily
+ * (dist/cli-chunks/). package.json names no `homepage` or `repository` today; when it does, a web link derived
+ * from it belongs here and nowhere else. `moduleUrl` is injected by tests.
  */
-export function runbooksLocation(moduleUrl: string = import.meta.url): string {
-  if (!moduleUrl.startsWith('file:')) return RUNBOOKS_FILE;
+export function docLocation(file: string, moduleUrl: string = import.meta.url): string {
+  if (!moduleUrl.startsWith('file:')) return file;
   for (let dir = new URL('..', moduleUrl), depth = 0; depth < PACKAGE_ROOT_MAX_DEPTH; depth++) {
-    const installed = new URL(RUNBOOKS_FILE, dir);
+    const installed = new URL(file, dir);
     if (existsSync(fileURLToPath(installed)) && existsSync(fileURLToPath(new URL('package.json', dir)))) {
       return installed.href;
     }
@@ -35,7 +38,12 @@ export function runbooksLocation(moduleUrl: string = import.meta.url): string {
     if (parent.href === dir.href) break;
     dir = parent;
   }
-  return RUNBOOKS_FILE;
+  return file;
+}
+
+/** Where the runbooks are: {@link docLocation} of {@link RUNBOOKS_FILE}. */
+export function runbooksLocation(moduleUrl: string = import.meta.url): string {
+  return docLocation(RUNBOOKS_FILE, moduleUrl);
 }
 
 /** The link to one category's runbook: the heading anchor `npm run docs` writes for it. */

@@ -153,6 +153,10 @@ describe('the npm package', () => {
     const preflight = await run(pkg.command, ['preflight', '--help'], { env: hostEnv() });
     expect(preflight.code, preflight.stderr).toBe(0);
     expect(preflight.stdout).toMatch(/^Usage: ecr-pull-canary preflight /);
+    // Its read permissions: the installed page, not a path relative to wherever the user stands.
+    const permissions = join(pkg.installed, 'docs', 'preflight.md');
+    expect(preflight.stdout).toContain(`${pathToFileURL(permissions).href}#read-permissions`);
+    expect(readFileSync(permissions, 'utf8')).toContain('\n## Read permissions\n');
     const explain = await run(pkg.command, ['explain', '--json'], {
       env: hostEnv(),
       input:

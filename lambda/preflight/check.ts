@@ -1,4 +1,5 @@
 import type { CheckResult, CheckStatus } from '../doctor/check.ts';
+import { docLocation, PREFLIGHT_FILE } from '../package-info.ts';
 import type { PreflightClients } from './aws.ts';
 import { type Outcome, withDeadline } from './aws.ts';
 
@@ -53,6 +54,9 @@ export const PREFLIGHT_CHECKS_HELP: Readonly<Record<PreflightCheckId, string>> =
   'stackset-admin': 'the account may administer the StackSet (callAs)',
   sink: 'each OAM sink exists and admits the organization',
 };
+
+/** The page that lists every read permission preflight needs: the installed copy when there is one. */
+export const READ_PERMISSIONS_LINK = `${docLocation(PREFLIGHT_FILE)}#read-permissions`;
 
 /** Per call: short, so a hanging endpoint costs seconds, not the 40 minutes CloudFormation would take. */
 export const PREFLIGHT_TIMEOUT_MS = 5000;
@@ -115,7 +119,7 @@ export function unanswered(
       place,
       'warn',
       `not checked: ${action} was denied (${outcome.name}: ${outcome.message})`,
-      `let the deployer call ${action} (docs/preflight.md lists every read permission), or check this by hand`,
+      `let the deployer call ${action} (every read permission: ${READ_PERMISSIONS_LINK}), or check this by hand`,
       details,
     );
   }

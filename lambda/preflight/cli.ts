@@ -15,6 +15,7 @@ import {
   PREFLIGHT_CHECKS_HELP,
   PREFLIGHT_TIMEOUT_MS,
   PREFLIGHT_TITLES,
+  READ_PERMISSIONS_LINK,
 } from './check.ts';
 import {
   bootstrapQualifier,
@@ -34,7 +35,8 @@ export const PREFLIGHT_USAGE = `${PREFLIGHT_SYNOPSIS}
 Before \`cdk deploy\`: reads, with the deployer's credentials, what CloudFormation would otherwise find out after
 many minutes, in every account and region of the configuration, and says for each check what it saw and the fix:
 ${PREFLIGHT_CHECK_IDS.map((id) => `  ${id.padEnd(16)}${PREFLIGHT_CHECKS_HELP[id]}`).join('\n')}
-Read-only: it deploys nothing and changes nothing (docs/preflight.md lists the read permissions it needs).
+Read-only: it deploys nothing and changes nothing. The read permissions it needs:
+  ${READ_PERMISSIONS_LINK}
 
 Options:
   -c config=PATH          the configuration file, as for cdk (default ${USER_CONFIG_FILE} in this directory)
