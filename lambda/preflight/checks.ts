@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
-import { OAM_LINK_RESOURCE_TYPES } from '../model/limits.ts';
+import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../model/limits.ts';
 import {
   type CheckContext,
   call,
@@ -311,11 +311,11 @@ export async function sinkCheck(
   const policy = await call(ctx, (abortSignal) => oam.getSinkPolicy(sinkArn, abortSignal));
   if (!policy.ok) return unanswered('sink', place, 'oam:GetSinkPolicy', policy);
   const details = { sinkArn, organizationId, resourceTypes: OAM_LINK_RESOURCE_TYPES };
-  const fix = `set the sink's policy to allow oam:CreateLink and oam:UpdateLink to principal "*" with aws:PrincipalOrgID ${organizationId} for ${OAM_LINK_RESOURCE_TYPES.join(', ')} (the monitoring stack writes it)`;
+  const fix = `set the sink's policy to allow ${OAM_LINK_ACTIONS.join(' and ')} to principal "*" with aws:PrincipalOrgID ${organizationId} for ${OAM_LINK_RESOURCE_TYPES.join(', ')} (the monitoring stack writes it)`;
   try {
     const statements = policyStatements(policy.value.Policy ?? '{}');
     // Any account of the organization: a made-up member, known only by the organization it belongs to.
-    const admitted = ['oam:CreateLink', 'oam:UpdateLink'].every(
+    const admitted = OAM_LINK_ACTIONS.every(
       (action) =>
         evaluate(statements, {
           principal: 'arn:aws:iam::000000000000:root',
