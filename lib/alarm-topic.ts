@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -225,7 +225,7 @@ export class AlarmTopic extends Construct {
    * existing topic only when `subscribeExistingTopic` says so (the validator refuses subscriptions otherwise).
    */
   private subscribe(props: AlarmTopicProps): void {
-    const p = new Problems();
+    const p = new Problems(Token.isUnresolved);
     checkExistingTopicSubscriptions(p, props, (key) => key);
     if (!p.empty) throw new Error(`Invalid AlarmTopic properties:\n  ${p.lines.join('\n  ')}`);
     for (const email of props.emails ?? []) {
@@ -244,7 +244,7 @@ export class AlarmTopic extends Construct {
 
 /** The shared validator's rules (lib/validation.ts): a standard SNS topic, in the alarm's own region and partition. */
 function assertSameRegion(topicArn: string, stack: Stack): void {
-  const p = new Problems();
+  const p = new Problems(Token.isUnresolved);
   if (checkTopicArn(p, 'topicArn', topicArn))
     checkTopicPlacement(p, 'topicArn', topicArn, { region: stack.region });
   if (!p.empty) throw new Error(`Invalid AlarmTopic properties:\n  ${p.lines.join('\n  ')}`);
