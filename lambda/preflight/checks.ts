@@ -26,7 +26,7 @@ import {
 import { DEFAULT_QUALIFIER } from './config.ts';
 
 /** The service principal of StackSets with service-managed permissions, in Organizations' trusted-access list. */
-export const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
+const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
 
 /** `cdk bootstrap` has run in this account and region, recently enough for the app's templates. */
 export async function bootstrapCheck(

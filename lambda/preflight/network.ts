@@ -26,7 +26,7 @@ export interface VpcPlacementInput {
  * service name (`com.amazonaws.<region>.<service>`), and what it is needed for. `gateway`: the service also has
  * a gateway endpoint, which works through the subnet's route table.
  */
-export const VPC_SERVICES = [
+const VPC_SERVICES = [
   { service: 'ecr.api', why: 'the ECR token', gateway: false },
   { service: 'ecr.dkr', why: 'manifests and the layer redirect', gateway: false },
   { service: 's3', why: "image layers from ECR's layer bucket", gateway: true },
@@ -42,7 +42,7 @@ export const VPC_SERVICES = [
  * CloudFormation's response bucket is not among them: the first run's answer is sent by a relay outside the VPC
  * (lib/ecr-pull-canary.ts, test/cdk/first-run.test.ts), so the recommended layer-bucket-only policy is enough.
  */
-export function s3Needs(
+function s3Needs(
   region: string,
   account: string,
 ): Array<{ what: string; request: PolicyRequest; fix: string }> {
@@ -403,7 +403,7 @@ function coversHttps(rule: { IpProtocol?: string; FromPort?: number; ToPort?: nu
 }
 
 /** Whether the IPv4 range `outer` holds all of `inner` (both `a.b.c.d/n`). */
-export function cidrContains(outer: string, inner: string): boolean {
+function cidrContains(outer: string, inner: string): boolean {
   const parse = (cidr: string) => {
     const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
     if (!m) return null;

@@ -83,7 +83,7 @@ export interface OamSink {
 }
 
 /** The SDK's endpoint variables for OAM (service ID "OAM"), else the regional endpoint of the region's partition. */
-export function oamEndpoint(region: string, env: NodeJS.ProcessEnv): string {
+function oamEndpoint(region: string, env: NodeJS.ProcessEnv): string {
   const override = env.AWS_ENDPOINT_URL_OAM || env.AWS_ENDPOINT_URL;
   if (override) return override;
   return `https://oam.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
