@@ -5,6 +5,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { DeadlineError, withDeadline as deadline } from '../probe/deadline.ts';
 import { OamClient } from './oam.ts';
 
 /**
@@ -73,37 +74,23 @@ const DENIED = new Set([
 ]);
 
 /**
- * Runs one AWS call with a deadline: the call is aborted and the outcome is `timeout` when no answer came in
- * `timeoutMs`, whatever the SDK's own retries and socket timeouts do. Never throws.
+ * Runs one AWS call under the probe's deadline (lambda/probe/deadline.ts): the call is aborted and the outcome is
+ * `timeout` when no answer came in `timeoutMs`, whatever the SDK's own retries and socket timeouts do. Never throws.
  */
 export async function withDeadline<T>(
   timeoutMs: number,
   call: (abortSignal: AbortSignal) => Promise<T>,
 ): Promise<Outcome<T>> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
   try {
-    const settled = await Promise.race([
-      call(controller.signal).then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      ),
-      deadline,
-    ]);
-    if (settled === 'timeout') {
-      controller.abort();
+    return { ok: true, value: await deadline(call, timeoutMs, 'the call') };
+  } catch (caught) {
+    if (caught instanceof DeadlineError) {
       return { ok: false, kind: 'timeout', name: 'Timeout', message: `no answer within ${timeoutMs} ms` };
     }
-    if ('value' in settled) return { ok: true, value: settled.value };
-    const error = settled.error as { name?: string; message?: string };
+    const error = caught as { name?: string; message?: string } | undefined;
     const name = error?.name ?? 'Error';
-    const message = oneLine(error?.message ?? String(settled.error));
+    const message = oneLine(error?.message ?? String(caught));
     return { ok: false, kind: DENIED.has(name) ? 'denied' : 'error', name, message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
