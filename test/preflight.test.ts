@@ -391,6 +391,26 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     expect(topic.saw).toContain('Subscription already exists with different attributes');
   });
 
+  it("never prints the password of a subscribed URL's basic-auth credentials", async () => {
+    const password = 'pager-basic-auth-s3cret';
+    const url = `https://canary:${password}@hooks.example.com/sns`;
+    double.state.topics[0]?.subscriptions.push({ protocol: 'https', endpoint: url });
+    const config = { ...CONFIG, notifications: { ...CONFIG.notifications, httpsEndpoints: [url] } };
+    const { report } = await preflight(config);
+    const topic = only(report, 'topic');
+    expect(topic.status).toBe('fail');
+    expect(topic.saw).toContain('https://canary:[REDACTED]@hooks.example.com/sns');
+    expect(JSON.stringify(report)).not.toContain(password);
+    let text = '';
+    await runPreflightCommand(
+      ['-c', `config=${configFile('preflight.config.json', config)}`],
+      { stdout: (t) => (text += t), stderr: (t) => (text += t), env: process.env },
+      { cwd: dir },
+    );
+    expect(text).toContain('canary:[REDACTED]@');
+    expect(text).not.toContain(password);
+  });
+
   it('fails ecrApiCalls when no trail records read management events', async () => {
     const [trail] = double.state.trails;
     if (trail) trail.eventSelectors = [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }];

@@ -5,6 +5,7 @@ import {
   type Subscription,
 } from '@aws-sdk/client-sns';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
+import { REDACTED } from '../probe/redact.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 
 /** The existing topic's part of a region's `notifications`, read by name. */
@@ -24,6 +25,20 @@ export interface ExistingTopicInput {
  * grants them) and CloudWatch for its alarm actions.
  */
 const PUBLISH_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
+
+/**
+ * An endpoint as preflight prints it: without the password of an https:// URL, where SNS takes basic-auth
+ * credentials (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html).
+ */
+function shown(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    if (url.password === '') return endpoint;
+    return `${url.protocol}//${url.username}:${REDACTED}@${url.host}${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return endpoint;
+  }
+}
 
 /**
  * The existing topic is there (`kmsMasterKeyId` is then its key, or null; undefined when the topic was not read), and the subscriptions the app would add do not collide with the team's own: SNS
@@ -94,7 +109,11 @@ export async function topicCheck(
       (s) => s.Protocol === w.protocol && s.Endpoint?.toLowerCase() === w.endpoint.toLowerCase(),
     ),
   );
-  const details = { topicArn: topic.topicArn, subscriptions: subscriptions.length, alreadySubscribed: taken };
+  const details = {
+    topicArn: topic.topicArn,
+    subscriptions: subscriptions.length,
+    alreadySubscribed: taken.map((t) => ({ ...t, endpoint: shown(t.endpoint) })),
+  };
   // The app's HTTPS subscriptions carry a filter policy (lib/alarm-topic.ts pagerFilterPolicy): a team's own
   // subscription of that URL has other attributes, and CloudFormation's Subscribe fails.
   const refused = taken.filter((t) => t.protocol === 'https');
@@ -104,7 +123,7 @@ export async function topicCheck(
         'topic',
         place,
         'fail',
-        `${refused.map((t) => t.endpoint).join(', ')} ${refused.length === 1 ? 'is' : 'are'} already subscribed to ${topic.topicArn}: SNS refuses the app's subscription ("Subscription already exists with different attributes")`,
+        `${refused.map((t) => shown(t.endpoint)).join(', ')} ${refused.length === 1 ? 'is' : 'are'} already subscribed to ${topic.topicArn}: SNS refuses the app's subscription ("Subscription already exists with different attributes")`,
         'remove these endpoints from notifications.httpsEndpoints (the topic already delivers to them), or leave the existing topic alone and let the canary create its own',
         details,
       ),
@@ -117,7 +136,7 @@ export async function topicCheck(
         'topic',
         place,
         'warn',
-        `${taken.map((t) => t.endpoint).join(', ')} already subscribed to ${topic.topicArn}: deleting the canary's stack would unsubscribe the team's own subscription`,
+        `${taken.map((t) => shown(t.endpoint)).join(', ')} already subscribed to ${topic.topicArn}: deleting the canary's stack would unsubscribe the team's own subscription`,
         'remove these addresses from notifications.emails: the topic already delivers to them',
         details,
       ),
