@@ -7,7 +7,6 @@ import type { ChecksReport } from '../lambda/doctor/check.ts';
 import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/preflight/cli.ts';
 import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
-import { NOTIFICATION_KEYS } from '../lib/config/schema.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import {
   type PreflightDouble,
@@ -122,13 +121,8 @@ function healthy(): PreflightState {
   };
 }
 
-/**
- * Subscriptions to an existing topic are opt-in once the configuration knows `notifications.subscribeExistingTopic`
- * (issue 17, item 4); before, the app always added them. The configuration here opts in whenever it can.
- */
-const SUBSCRIBE_EXISTING = (NOTIFICATION_KEYS as readonly string[]).includes('subscribeExistingTopic')
-  ? { subscribeExistingTopic: true }
-  : {};
+/** Subscriptions to an existing topic are opt-in (issue 17, item 4): the configuration here opts in. */
+const SUBSCRIBE_EXISTING = { subscribeExistingTopic: true };
 
 const CONFIG = {
   account: ACCOUNT,

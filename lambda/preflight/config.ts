@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path';
 import { alarmNamePrefix } from '../../lib/alarm-naming.ts';
 import { loadConfig } from '../../lib/config/load.ts';
 import { USER_CONFIG_FILE } from '../../lib/config/locate.ts';
-import { NOTIFICATION_KEYS } from '../../lib/config/schema.ts';
 
 export type { CanaryConfig, NotificationsConfig, RegionConfig } from '../../lib/config/schema.ts';
 export { alarmNamePrefix, loadConfig, USER_CONFIG_FILE };
@@ -42,15 +41,4 @@ export function bootstrapQualifier(given: string | undefined, cwd: string): stri
     // No cdk.json, or one that `cdk` itself would reject: the default applies.
   }
   return DEFAULT_QUALIFIER;
-}
-
-/**
- * Whether the app subscribes `emails`/`httpsEndpoints` to an existing topic (`topicArn`). Opt-in once the
- * configuration has `notifications.subscribeExistingTopic` (issue 17, item 4); before that key existed, it always
- * did. Read by name, so this holds on both sides of that change.
- */
-export function subscribesExistingTopic(notifications: object): boolean {
-  const keys: readonly string[] = NOTIFICATION_KEYS;
-  if (!keys.includes('subscribeExistingTopic')) return true;
-  return (notifications as Record<string, unknown>).subscribeExistingTopic === true;
 }

@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { PreflightClients } from './aws.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
-import { alarmNamePrefix, type CanaryConfig, type RegionConfig, subscribesExistingTopic } from './config.ts';
+import { alarmNamePrefix, type CanaryConfig, type RegionConfig } from './config.ts';
 import { networkCheck, subnetsCheck } from './network.ts';
 import { topicCheck, topicKeyCheck } from './topic.ts';
 
@@ -126,7 +126,6 @@ async function regionChecks(
       topicKmsKeyArn: notifications.topicKmsKeyArn,
       emails: notifications.emails ?? [],
       httpsEndpoints: notifications.httpsEndpoints ?? [],
-      subscribes: subscribesExistingTopic(notifications),
       alarmNamePrefix: alarmNamePrefix(config.name, place.region),
     };
     work.push(

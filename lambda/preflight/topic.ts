@@ -14,8 +14,6 @@ export interface ExistingTopicInput {
   topicKmsKeyArn?: string | undefined;
   emails: string[];
   httpsEndpoints: string[];
-  /** Whether the app adds `emails`/`httpsEndpoints` to this topic (config.ts subscribesExistingTopic). */
-  subscribes: boolean;
   /** What every alarm name of this canary in this region starts with (lib/alarm-naming.ts). */
   alarmNamePrefix: string;
 }
@@ -78,7 +76,9 @@ export async function topicCheck(
     ...topic.emails.map((endpoint) => ({ protocol: 'email', endpoint })),
     ...topic.httpsEndpoints.map((endpoint) => ({ protocol: 'https', endpoint })),
   ];
-  if (!topic.subscribes || wanted.length === 0) {
+  // A validated configuration names endpoints with an existing topic only when it opts in to subscribing them
+  // (lib/validation.ts checkExistingTopicSubscriptions): the app adds exactly these.
+  if (wanted.length === 0) {
     return {
       result: check(
         'topic',
