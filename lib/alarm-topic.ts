@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { TOPIC_KEY_PUBLISH_ACTIONS } from '../lambda/model/contract.ts';
 import {
   checkExistingTopicSubscriptions,
   checkTopicArn,
@@ -157,7 +158,7 @@ export class AlarmTopic extends Construct {
       iam.Grant.addToPrincipal({
         grantee,
         // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        actions: [...TOPIC_KEY_PUBLISH_ACTIONS],
         resourceArns: [this.publishKey.keyArn],
       }),
     );

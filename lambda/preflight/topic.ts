@@ -4,6 +4,7 @@ import {
   ListSubscriptionsByTopicCommand,
   type Subscription,
 } from '@aws-sdk/client-sns';
+import { TOPIC_KEY_PUBLISH_ACTIONS } from '../model/contract.ts';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
 import { REDACTED } from '../probe/redact.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
@@ -17,12 +18,6 @@ export interface ExistingTopicInput {
   /** What every alarm name of this canary in this region starts with (lib/alarm-naming.ts). */
   alarmNamePrefix: string;
 }
-
-/**
- * The two KMS actions SNS asks for on behalf of a publisher of an encrypted topic: the function (lib/alarm-topic.ts
- * grants them) and CloudWatch for its alarm actions.
- */
-const PUBLISH_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
 
 /**
  * An endpoint as preflight prints it: without the password of an https:// URL, where SNS takes basic-auth
@@ -225,7 +220,7 @@ export async function topicKeyCheck(
   let judged = true;
   try {
     const statements = policyStatements(policy.value.Policy ?? '{}');
-    const cloudwatch = PUBLISH_KEY_ACTIONS.every(
+    const cloudwatch = TOPIC_KEY_PUBLISH_ACTIONS.every(
       (action) =>
         evaluate(statements, {
           principal: { service: 'cloudwatch.amazonaws.com' },
@@ -242,7 +237,7 @@ export async function topicKeyCheck(
         'add a key policy statement allowing the service principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*',
       );
     }
-    const delegated = PUBLISH_KEY_ACTIONS.every(
+    const delegated = TOPIC_KEY_PUBLISH_ACTIONS.every(
       (action) =>
         evaluate(statements, {
           principal: `arn:aws:iam::${place.account}:root`,
@@ -256,7 +251,7 @@ export async function topicKeyCheck(
         `its key policy does not delegate to IAM in account ${place.account}: the function's role cannot be granted the key`,
       );
       fixes.push(
-        `add the default key policy statement (Principal arn:aws:iam::${place.account}:root, Action kms:*) or allow that principal ${PUBLISH_KEY_ACTIONS.join(' and ')}`,
+        `add the default key policy statement (Principal arn:aws:iam::${place.account}:root, Action kms:*) or allow that principal ${TOPIC_KEY_PUBLISH_ACTIONS.join(' and ')}`,
       );
     }
   } catch (error) {
