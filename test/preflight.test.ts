@@ -354,6 +354,21 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     expect(topicKey.fix).toBe(`set notifications.topicKmsKeyArn to ${KEY}`);
   });
 
+  // In China the policies the account holds name aws-cn ARNs (the layer bucket, the account root); judged with
+  // arn:aws: ones, a healthy account would fail (https://docs.amazonaws.cn/en_us/general/latest/gr/aws-arns-and-namespaces.html).
+  it("judges the policies of a China region with that partition's ARNs", async () => {
+    const china = 'cn-north-1';
+    const inChina = <T>(value: T): T =>
+      JSON.parse(JSON.stringify(value).replaceAll(REGION, china).replaceAll('arn:aws:', 'arn:aws-cn:')) as T;
+    double.state = Object.assign(double.state, inChina(healthy()));
+    const s3 = double.state.vpcEndpoints.find((e) => e.service === 's3');
+    if (s3) s3.policy = inChina(LAYER_BUCKET_ONLY);
+    const { report } = await preflight(inChina({ ...CONFIG, workloadWatch: { ecrApiCalls: false } }));
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(only(report, 'network').where).toBe(`${ACCOUNT}/${china}`);
+    expect(only(report, 'topic-key').status).toBe('pass');
+  });
+
   it('warns, not fails, where the deployer may not read (exit 0), and fails a topic that does not exist', async () => {
     double.deny.add('kms:GetKeyPolicy');
     double.deny.add('ec2:DescribeRouteTables');

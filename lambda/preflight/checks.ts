@@ -14,6 +14,7 @@ import {
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
 import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../model/limits.ts';
+import { regionPartition } from '../model/regions.ts';
 import {
   type CheckContext,
   call,
@@ -318,7 +319,7 @@ export async function sinkCheck(
     const admitted = OAM_LINK_ACTIONS.every(
       (action) =>
         evaluate(statements, {
-          principal: 'arn:aws:iam::000000000000:root',
+          principal: `arn:${regionPartition(place.region)}:iam::000000000000:root`,
           action,
           resource: sinkArn,
           context: {

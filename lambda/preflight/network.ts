@@ -13,6 +13,7 @@ import {
   policyStatements,
   UnmodelledPolicyError,
 } from '../model/iam-policy.ts';
+import { regionPartition } from '../model/regions.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 
 /** The function's VPC placement as the configuration gives it (read by name: `vpc` or a region's override). */
@@ -47,19 +48,20 @@ function s3Needs(
   account: string,
 ): Array<{ what: string; request: PolicyRequest; fix: string }> {
   const layerBucket = `prod-${region}-starport-layer-bucket`;
-  const needs = [
+  // The region's partition names the ARNs a policy there is written with (arn:aws-cn:s3:::… in China).
+  const partition = regionPartition(region);
+  return [
     {
       what: `s3:GetObject on ${layerBucket} (image layers)`,
       request: {
-        principal: `arn:aws:iam::${account}:role/ecr-pull-canary-probe`,
+        principal: `arn:${partition}:iam::${account}:role/ecr-pull-canary-probe`,
         action: 's3:GetObject',
-        resource: `arn:aws:s3:::${layerBucket}/sha256-layer`,
+        resource: `arn:${partition}:s3:::${layerBucket}/sha256-layer`,
         context: {},
       },
-      fix: `allow s3:GetObject on arn:aws:s3:::${layerBucket}/* in the S3 endpoint's policy`,
+      fix: `allow s3:GetObject on arn:${partition}:s3:::${layerBucket}/* in the S3 endpoint's policy`,
     },
   ];
-  return needs;
 }
 
 /** The subnets and security groups exist in this region, in one VPC, and the groups let HTTPS out. */

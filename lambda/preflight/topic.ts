@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { TOPIC_KEY_PUBLISH_ACTIONS } from '../model/contract.ts';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
+import { regionPartition } from '../model/regions.ts';
 import { REDACTED } from '../probe/redact.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 
@@ -216,7 +217,8 @@ export async function topicKeyCheck(
       details,
     );
   }
-  const alarmArn = `arn:aws:cloudwatch:${place.region}:${place.account}:alarm:${topic.alarmNamePrefix}availability-critical`;
+  const partition = regionPartition(place.region);
+  const alarmArn = `arn:${partition}:cloudwatch:${place.region}:${place.account}:alarm:${topic.alarmNamePrefix}availability-critical`;
   let judged = true;
   try {
     const statements = policyStatements(policy.value.Policy ?? '{}');
@@ -240,7 +242,7 @@ export async function topicKeyCheck(
     const delegated = TOPIC_KEY_PUBLISH_ACTIONS.every(
       (action) =>
         evaluate(statements, {
-          principal: `arn:aws:iam::${place.account}:root`,
+          principal: `arn:${partition}:iam::${place.account}:root`,
           action,
           resource: keyArn,
           context: {},
@@ -251,7 +253,7 @@ export async function topicKeyCheck(
         `its key policy does not delegate to IAM in account ${place.account}: the function's role cannot be granted the key`,
       );
       fixes.push(
-        `add the default key policy statement (Principal arn:aws:iam::${place.account}:root, Action kms:*) or allow that principal ${TOPIC_KEY_PUBLISH_ACTIONS.join(' and ')}`,
+        `add the default key policy statement (Principal arn:${partition}:iam::${place.account}:root, Action kms:*) or allow that principal ${TOPIC_KEY_PUBLISH_ACTIONS.join(' and ')}`,
       );
     }
   } catch (error) {
