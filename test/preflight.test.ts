@@ -369,6 +369,34 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     expect(only(report, 'topic-key').status).toBe('pass');
   });
 
+  // The statement lib/alarm-topic.ts recommends for CloudWatch (alarmPublisherConditions): this canary's alarms of
+  // this account only. CloudWatch calls KMS with its alarm's ARN as aws:SourceArn.
+  it("passes a key policy that admits CloudWatch for this canary's alarms only, and fails one for another canary's", async () => {
+    const scoped = (canary: string) => ({
+      ...KEY_POLICY,
+      Statement: [
+        KEY_POLICY.Statement[0],
+        {
+          ...KEY_POLICY.Statement[1],
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: {
+              'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${canary}-${REGION}-*`,
+            },
+          },
+        },
+      ],
+    });
+    const [key] = double.state.keys;
+    if (key) key.policy = scoped('team-canary');
+    const config = { ...CONFIG, name: 'team-canary' };
+    expect(only((await preflight(config)).report, 'topic-key').status).toBe('pass');
+    if (key) key.policy = scoped('other-canary');
+    const topicKey = only((await preflight(config)).report, 'topic-key');
+    expect(topicKey.status).toBe('fail');
+    expect(topicKey.saw).toContain('does not let cloudwatch.amazonaws.com use it');
+  });
+
   it('warns, not fails, where the deployer may not read (exit 0), and fails a topic that does not exist', async () => {
     double.deny.add('kms:GetKeyPolicy');
     double.deny.add('ec2:DescribeRouteTables');

@@ -6,12 +6,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { alarmNamePrefix } from '../../lib/alarm-naming.ts';
+import { alarmName } from '../../lib/alarm-naming.ts';
 import { loadConfig } from '../../lib/config/load.ts';
 import { USER_CONFIG_FILE } from '../../lib/config/locate.ts';
 
 export type { CanaryConfig, NotificationsConfig, RegionConfig } from '../../lib/config/schema.ts';
-export { alarmNamePrefix, loadConfig, USER_CONFIG_FILE };
+export { alarmName, loadConfig, USER_CONFIG_FILE };
 
 /** The CDK's default bootstrap qualifier, and the cdk.json context key that changes it. */
 export const DEFAULT_QUALIFIER = 'hnb659fds';

@@ -16,8 +16,8 @@ export interface ExistingTopicInput {
   topicKmsKeyArn?: string | undefined;
   emails: string[];
   httpsEndpoints: string[];
-  /** What every alarm name of this canary in this region starts with (lib/alarm-naming.ts). */
-  alarmNamePrefix: string;
+  /** One of this canary's alarm names in this region (lib/alarm-naming.ts alarmName), for CloudWatch's aws:SourceArn. */
+  alarmName: string;
 }
 
 /**
@@ -218,7 +218,7 @@ export async function topicKeyCheck(
     );
   }
   const partition = regionPartition(place.region);
-  const alarmArn = `arn:${partition}:cloudwatch:${place.region}:${place.account}:alarm:${topic.alarmNamePrefix}availability-critical`;
+  const alarmArn = `arn:${partition}:cloudwatch:${place.region}:${place.account}:alarm:${topic.alarmName}`;
   let judged = true;
   try {
     const statements = policyStatements(policy.value.Policy ?? '{}');
