@@ -15,6 +15,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
 import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../model/limits.ts';
 import { regionPartition } from '../model/regions.ts';
+import { ECR_API_EVENT } from '../model/watch-contract.ts';
 import {
   type CheckContext,
   call,
@@ -153,8 +154,8 @@ function recordsReadEventsAdvanced(selectors: AdvancedEventSelector[]): boolean 
     const readOnly = field('readOnly');
     if (readOnly?.Equals && !readOnly.Equals.includes('true')) return false;
     const source = field('eventSource');
-    if (source?.Equals && !source.Equals.includes('ecr.amazonaws.com')) return false;
-    if (source?.NotEquals?.includes('ecr.amazonaws.com')) return false;
+    if (source?.Equals && !source.Equals.includes(ECR_API_EVENT.eventSource)) return false;
+    if (source?.NotEquals?.includes(ECR_API_EVENT.eventSource)) return false;
     return true;
   });
 }
