@@ -6,7 +6,7 @@
  */
 import { ORGANIZATION_DEFAULTS } from '../lambda/model/limits.ts';
 import { countOrPercentage } from '../lib/config/organization.ts';
-import type { CountOrPercentage } from '../lib/config/schema.ts';
+import type { CountOrPercentage, OrganizationConfig } from '../lib/config/schema.ts';
 
 /** What the organization adds once, per month (us-east-1 list prices; re-check before quoting). */
 const ORGANIZATION_PRICE = {
@@ -37,7 +37,7 @@ export interface RolloutPreferences {
   maxConcurrent: CountOrPercentage;
   /** Failed accounts per region before the operation stops there: a count or a percentage. */
   failureTolerance: CountOrPercentage;
-  regionConcurrency: 'PARALLEL' | 'SEQUENTIAL';
+  regionConcurrency: OrganizationConfig['regionConcurrency'];
 }
 
 /** The defaults of `organization` (lambda/model/limits.ts), as the rollout model reads them. */
