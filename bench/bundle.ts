@@ -2,12 +2,11 @@
  * The handler bundle as the construct builds it: its size, and its cold import time (a fresh `node` that
  * imports it, as a Lambda cold start does) next to a bare `node` start measured in the same run.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleHandler } from '../lib/handler-bundling.ts';
-import { fmt, median, verdict } from './fixtures.ts';
+import { fmt, median, nodeStart, verdict } from './fixtures.ts';
 
 export const COLD_IMPORT_TARGET = 1.6;
 
@@ -59,15 +58,9 @@ interface Start {
   cpuMs: number;
 }
 
-function start(args: string[]): Promise<Start> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 30_000 }, (error, stdout) => {
-      const wallMs = performance.now() - started;
-      const cpuMs = Number(stdout) / 1000;
-      if (error) reject(error);
-      else if (!Number.isFinite(cpuMs) || cpuMs <= 0) reject(new Error(`no CPU time reported: ${stdout}`));
-      else resolve({ wallMs, cpuMs });
-    });
-  });
+async function start(args: string[]): Promise<Start> {
+  const { wallMs, stdout } = await nodeStart(args);
+  const cpuMs = Number(stdout) / 1000;
+  if (!Number.isFinite(cpuMs) || cpuMs <= 0) throw new Error(`no CPU time reported: ${stdout}`);
+  return { wallMs, cpuMs };
 }

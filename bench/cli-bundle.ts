@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, CLI_CHUNK_DIR } from '../scripts/build.ts';
-import { fmt, median, nodeStart as start } from './fixtures.ts';
+import { fmt, median, nodeStart } from './fixtures.ts';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
@@ -34,10 +34,10 @@ export async function benchCliBundle(runs: number): Promise<string[]> {
       preflight: [cli, 'preflight', '--help'],
     };
     const times: Record<keyof typeof cases, number[]> = { bare: [], probe: [], preflight: [] };
-    for (const args of Object.values(cases)) await start(args);
+    for (const args of Object.values(cases)) await nodeStart(args);
     for (let i = 0; i < runs; i += 1) {
       for (const [name, args] of Object.entries(cases))
-        times[name as keyof typeof cases].push(await start(args));
+        times[name as keyof typeof cases].push((await nodeStart(args)).wallMs);
     }
     return [
       `CLI bundle (npm run build's dist/cli.mjs and dist/${CLI_CHUNK_DIR}/, ${runs} starts each, interleaved):`,

@@ -57,13 +57,13 @@ export async function timeEach(runs: number, fn: () => Promise<unknown>): Promis
 
 export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-/** How long a fresh `node ARGS…` takes from spawn to exit, in ms (a cold start of what it loads). */
-export function nodeStart(args: string[]): Promise<number> {
+/** How long a fresh `node ARGS…` takes from spawn to exit, in ms (a cold start of what it loads), and its output. */
+export function nodeStart(args: string[]): Promise<{ wallMs: number; stdout: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 30_000 }, (error) => {
+    execFile(process.execPath, args, { timeout: 30_000 }, (error, stdout) => {
       if (error) reject(error);
-      else resolve(performance.now() - started);
+      else resolve({ wallMs: performance.now() - started, stdout });
     });
   });
 }

@@ -1,9 +1,10 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { TOPIC_KEY_PUBLISH_ACTIONS } from '../lambda/model/contract.ts';
 import {
   checkExistingTopicSubscriptions,
   checkTopicArn,
@@ -157,7 +158,7 @@ export class AlarmTopic extends Construct {
       iam.Grant.addToPrincipal({
         grantee,
         // What SNS asks KMS for on behalf of a publisher: a data key to encrypt the message with.
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        actions: [...TOPIC_KEY_PUBLISH_ACTIONS],
         resourceArns: [this.publishKey.keyArn],
       }),
     );
@@ -225,7 +226,7 @@ export class AlarmTopic extends Construct {
    * existing topic only when `subscribeExistingTopic` says so (the validator refuses subscriptions otherwise).
    */
   private subscribe(props: AlarmTopicProps): void {
-    const p = new Problems();
+    const p = new Problems(Token.isUnresolved);
     checkExistingTopicSubscriptions(p, props, (key) => key);
     if (!p.empty) throw new Error(`Invalid AlarmTopic properties:\n  ${p.lines.join('\n  ')}`);
     for (const email of props.emails ?? []) {
@@ -244,7 +245,7 @@ export class AlarmTopic extends Construct {
 
 /** The shared validator's rules (lib/validation.ts): a standard SNS topic, in the alarm's own region and partition. */
 function assertSameRegion(topicArn: string, stack: Stack): void {
-  const p = new Problems();
+  const p = new Problems(Token.isUnresolved);
   if (checkTopicArn(p, 'topicArn', topicArn))
     checkTopicPlacement(p, 'topicArn', topicArn, { region: stack.region });
   if (!p.empty) throw new Error(`Invalid AlarmTopic properties:\n  ${p.lines.join('\n  ')}`);

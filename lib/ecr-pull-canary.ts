@@ -705,7 +705,7 @@ function validate(
   namespace: string,
   stack: Stack,
 ): { scheduleMinutes: number; targets: HandlerTarget[] } {
-  const p = new Problems();
+  const p = new Problems(Token.isUnresolved);
   const scheduleMinutes = schedule.toSeconds() / 60;
   const knownGoodImage = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
   checkCanarySettings(

@@ -1,4 +1,3 @@
-import { Token } from 'aws-cdk-lib';
 import { KMS_KEY_ARN, parseTopicArn } from '../lambda/model/arn.ts';
 import type { HandlerTarget } from '../lambda/model/contract.ts';
 import { closest } from '../lambda/model/did-you-mean.ts';
@@ -33,6 +32,12 @@ import { TARGET_KEYS } from './config/schema.ts';
  */
 export class Problems {
   readonly lines: string[] = [];
+  /**
+   * @param unresolved whether a string is a token the CDK resolves only at deploy time, which no check here can
+   * judge: the construct passes `Token.isUnresolved`; the configuration file, plain JSON, holds none. Injected so
+   * that this module imports nothing of the CDK, and preflight's bundle carries none of it (scripts/build.ts).
+   */
+  constructor(readonly unresolved: (value: string) => boolean) {}
   /** Problems found so far, repeats included: compare before and after a check to see whether it found any. */
   found = 0;
 
@@ -122,7 +127,7 @@ export function checkField(p: Problems, path: string, value: unknown, field: Fie
       for (const [key, inner] of Object.entries(value)) checkField(p, `${path}.${key}`, inner, field.values);
       break;
     default:
-      if (typeof value === 'string' && Token.isUnresolved(value)) break;
+      if (typeof value === 'string' && p.unresolved(value)) break;
       if (!accepts(field, value)) fail();
   }
   return p.found === before;
@@ -290,7 +295,7 @@ export function checkTopicKmsKey(
   topicArn: unknown,
   topicPath: string,
 ): void {
-  if (keyArn === undefined || (typeof keyArn === 'string' && Token.isUnresolved(keyArn))) return;
+  if (keyArn === undefined || (typeof keyArn === 'string' && p.unresolved(keyArn))) return;
   if (topicArn === undefined) {
     p.add(
       path,
@@ -304,7 +309,7 @@ export function checkTopicKmsKey(
     p.add(path, keyArn, `allowed: ${allowedText(NOTIFICATION_FIELDS.topicKmsKeyArn, keyArn)}`);
     return;
   }
-  if (typeof topicArn !== 'string' || Token.isUnresolved(topicArn)) return;
+  if (typeof topicArn !== 'string' || p.unresolved(topicArn)) return;
   const [, partition, , region] = topicArn.split(':');
   if (key[2] !== region || key[1] !== partition) {
     p.add(
@@ -502,7 +507,7 @@ export function checkTargetList(
 
 /** A standard SNS topic ARN (or an unresolved token); false when it is not one. */
 export function checkTopicArn(p: Problems, path: string, topicArn: unknown): boolean {
-  if (topicArn === undefined || (typeof topicArn === 'string' && Token.isUnresolved(topicArn))) return false;
+  if (topicArn === undefined || (typeof topicArn === 'string' && p.unresolved(topicArn))) return false;
   if (typeof topicArn === 'string' && parseTopicArn(topicArn)) return true;
   p.add(path, topicArn, `allowed: ${allowedText(NOTIFICATION_FIELDS.topicArn, topicArn)}`);
   return false;
@@ -518,11 +523,10 @@ export function checkTopicPlacement(
   topicArn: string,
   stack: { region: string | undefined; account?: string | undefined; fix?: string | undefined },
 ): void {
-  const topic = Token.isUnresolved(topicArn) ? null : parseTopicArn(topicArn);
+  const topic = p.unresolved(topicArn) ? null : parseTopicArn(topicArn);
   if (!topic) return;
-  const region = stack.region !== undefined && !Token.isUnresolved(stack.region) ? stack.region : undefined;
-  const account =
-    stack.account !== undefined && !Token.isUnresolved(stack.account) ? stack.account : undefined;
+  const region = stack.region !== undefined && !p.unresolved(stack.region) ? stack.region : undefined;
+  const account = stack.account !== undefined && !p.unresolved(stack.account) ? stack.account : undefined;
   if (region !== undefined && topic.region !== region) {
     p.add(
       path,

@@ -16,28 +16,10 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { buildLambdaCode, ESM_REQUIRE_BANNER, MAIN_FIELDS } from '../lib/handler-bundling.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * Esbuild resolves the validation's `import { Token } from 'aws-cdk-lib'` (lib/validation.ts, the only import of
- * the package's root there) to the module that defines Token: the root would bring in every service module of the
- * CDK (about 40 MB), while the validation needs the token check alone. `aws-cdk-lib/region-info` is bundled as is.
- */
-const CDK_TOKEN_ONLY: Plugin = {
-  name: 'cdk-token-only',
-  setup(plugin) {
-    plugin.onResolve({ filter: /^aws-cdk-lib$/ }, (args) => ({
-      // The package's `exports` do not list the file; its directory is where the root's index.js is.
-      path: join(
-        dirname(createRequire(args.importer || `${root}package.json`).resolve('aws-cdk-lib')),
-        'core/lib/token.js',
-      ),
-    }));
-  },
-};
 
 /** Where a command's lazily loaded parts go, next to it (package.json `files`). */
 export const CLI_CHUNK_DIR = 'cli-chunks';
@@ -64,7 +46,6 @@ async function buildEntry(entry: string, outfile: string): Promise<string> {
     target: 'node20',
     minify: true,
     mainFields: MAIN_FIELDS,
-    plugins: [CDK_TOKEN_ONLY],
     // The entry keeps its own shebang line; esbuild puts it first.
     banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'warning',

@@ -203,7 +203,7 @@ function table(header: string[], body: string[][]): string[] {
 const propOf = (key: string, field: Field): string | null => (field.prop === undefined ? key : field.prop);
 
 /** The reference tables, the text between the markers of docs/configuration.md. */
-export function configReference(): string {
+function configReference(): string {
   const header = ['key', 'type', 'default', 'example', 'construct prop', 'meaning'];
   const withoutProp = (row: string[]) => [...row.slice(0, 4), ...row.slice(5)];
   return [
@@ -232,7 +232,7 @@ export function configReference(): string {
 }
 
 /** docs/configuration.md with its generated region replaced by `reference`. */
-export function withReference(page: string, reference: string): string {
+function withReference(page: string, reference: string): string {
   const start = page.indexOf(REFERENCE_START);
   const end = page.indexOf(REFERENCE_END);
   if (start < 0 || end < start) {
@@ -242,7 +242,7 @@ export function withReference(page: string, reference: string): string {
 }
 
 /** Text as `npm run format` (biome) leaves a file of this name: the committed files stay lint-clean. */
-export function formatted(text: string, path: string): string {
+function formatted(text: string, path: string): string {
   const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
   const run = spawnSync(process.execPath, [biome, 'format', `--stdin-file-path=${path}`], {
     input: text,

@@ -5,6 +5,8 @@
  * lowers these numbers with no second copy of any price.
  */
 import { ORGANIZATION_DEFAULTS } from '../lambda/model/limits.ts';
+import { countOrPercentage } from '../lib/config/organization.ts';
+import type { CountOrPercentage, OrganizationConfig } from '../lib/config/schema.ts';
 
 /** What the organization adds once, per month (us-east-1 list prices; re-check before quoting). */
 const ORGANIZATION_PRICE = {
@@ -30,26 +32,19 @@ export interface Scale {
   regions: number;
 }
 
-export type CountOrPercentage = { count: number } | { percentage: number };
-
 export interface RolloutPreferences {
   /** Accounts at once per region: a count or a percentage of the accounts. */
   maxConcurrent: CountOrPercentage;
   /** Failed accounts per region before the operation stops there: a count or a percentage. */
   failureTolerance: CountOrPercentage;
-  regionConcurrency: 'PARALLEL' | 'SEQUENTIAL';
-}
-
-/** A count, or the percentage form of the defaults (lambda/model/limits.ts) as the model reads it. */
-function preference(value: number | string): CountOrPercentage {
-  return typeof value === 'number' ? { count: value } : { percentage: Number(value.replace('%', '')) };
+  regionConcurrency: OrganizationConfig['regionConcurrency'];
 }
 
 /** The defaults of `organization` (lambda/model/limits.ts), as the rollout model reads them. */
 export function defaultPreferences(): RolloutPreferences {
   return {
-    maxConcurrent: preference(ORGANIZATION_DEFAULTS.maxConcurrent),
-    failureTolerance: preference(ORGANIZATION_DEFAULTS.failureTolerance),
+    maxConcurrent: countOrPercentage(ORGANIZATION_DEFAULTS.maxConcurrent),
+    failureTolerance: countOrPercentage(ORGANIZATION_DEFAULTS.failureTolerance),
     regionConcurrency: ORGANIZATION_DEFAULTS.regionConcurrency,
   };
 }

@@ -294,6 +294,23 @@ describe('explain CLI', () => {
       expect(run.stdout).toContain('[REDACTED]');
     });
 
+    // A second, distinct error after them: the network line is then listed among the others, with its evidence.
+    it.each([[[]], [['--json']]])('are redacted in the other errors listed too (%j)', async (args) => {
+      const denied =
+        'denied: User: arn:aws:sts::111122223333:assumed-role/ci/x is not authorized to perform: ecr:BatchGetImage';
+      const run = await explain(args as string[], `${text}\n${denied}`);
+      expect(run.code).toBe(0);
+      if (args.length > 0) {
+        const others = (JSON.parse(run.stdout) as { others: Array<{ evidence: { context?: string } }> })
+          .others;
+        expect(others.map((other) => other.evidence.context ?? '').join('\n')).toContain('[REDACTED]');
+      } else expect(run.stdout).toContain('X-Amz-Security-Token=[REDACTED]');
+      for (const secret of secrets) {
+        expect(run.stdout).not.toContain(secret);
+        expect(run.stderr).not.toContain(secret);
+      }
+    });
+
     it('never echo a secret passed as a misspelt option', async () => {
       const run = await explain([`--passwd=${password}`]);
       expect(run.code).toBe(2);

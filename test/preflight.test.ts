@@ -8,7 +8,6 @@ import type { ChecksReport } from '../lambda/doctor/check.ts';
 import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/preflight/cli.ts';
 import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
-import { NOTIFICATION_KEYS } from '../lib/config/schema.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import {
   type PreflightDouble,
@@ -123,13 +122,8 @@ function healthy(): PreflightState {
   };
 }
 
-/**
- * Subscriptions to an existing topic are opt-in once the configuration knows `notifications.subscribeExistingTopic`
- * (issue 17, item 4); before, the app always added them. The configuration here opts in whenever it can.
- */
-const SUBSCRIBE_EXISTING = (NOTIFICATION_KEYS as readonly string[]).includes('subscribeExistingTopic')
-  ? { subscribeExistingTopic: true }
-  : {};
+/** Subscriptions to an existing topic are opt-in (issue 17, item 4): the configuration here opts in. */
+const SUBSCRIBE_EXISTING = { subscribeExistingTopic: true };
 
 const CONFIG = {
   account: ACCOUNT,
@@ -376,6 +370,49 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     expect(topicKey.fix).toBe(`set notifications.topicKmsKeyArn to ${KEY}`);
   });
 
+  // In China the policies the account holds name aws-cn ARNs (the layer bucket, the account root); judged with
+  // arn:aws: ones, a healthy account would fail (https://docs.amazonaws.cn/en_us/general/latest/gr/aws-arns-and-namespaces.html).
+  it("judges the policies of a China region with that partition's ARNs", async () => {
+    const china = 'cn-north-1';
+    const inChina = <T>(value: T): T =>
+      JSON.parse(JSON.stringify(value).replaceAll(REGION, china).replaceAll('arn:aws:', 'arn:aws-cn:')) as T;
+    double.state = Object.assign(double.state, inChina(healthy()));
+    const s3 = double.state.vpcEndpoints.find((e) => e.service === 's3');
+    if (s3) s3.policy = inChina(LAYER_BUCKET_ONLY);
+    const { report } = await preflight(inChina({ ...CONFIG, workloadWatch: { ecrApiCalls: false } }));
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(only(report, 'network').where).toBe(`${ACCOUNT}/${china}`);
+    expect(only(report, 'topic-key').status).toBe('pass');
+  });
+
+  // The statement lib/alarm-topic.ts recommends for CloudWatch (alarmPublisherConditions): this canary's alarms of
+  // this account only. CloudWatch calls KMS with its alarm's ARN as aws:SourceArn.
+  it("passes a key policy that admits CloudWatch for this canary's alarms only, and fails one for another canary's", async () => {
+    const scoped = (canary: string) => ({
+      ...KEY_POLICY,
+      Statement: [
+        KEY_POLICY.Statement[0],
+        {
+          ...KEY_POLICY.Statement[1],
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: {
+              'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${canary}-${REGION}-*`,
+            },
+          },
+        },
+      ],
+    });
+    const [key] = double.state.keys;
+    if (key) key.policy = scoped('team-canary');
+    const config = { ...CONFIG, name: 'team-canary' };
+    expect(only((await preflight(config)).report, 'topic-key').status).toBe('pass');
+    if (key) key.policy = scoped('other-canary');
+    const topicKey = only((await preflight(config)).report, 'topic-key');
+    expect(topicKey.status).toBe('fail');
+    expect(topicKey.saw).toContain('does not let cloudwatch.amazonaws.com use it');
+  });
+
   it('warns, not fails, where the deployer may not read (exit 0), and fails a topic that does not exist', async () => {
     double.deny.add('kms:GetKeyPolicy');
     double.deny.add('ec2:DescribeRouteTables');
@@ -405,6 +442,26 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     // The app adds subscriptions to an existing topic unless the configuration has the opt-in and leaves it off.
     expect(topic.status).toBe('fail');
     expect(topic.saw).toContain('Subscription already exists with different attributes');
+  });
+
+  it("never prints the password of a subscribed URL's basic-auth credentials", async () => {
+    const password = 'pager-basic-auth-s3cret';
+    const url = `https://canary:${password}@hooks.example.com/sns`;
+    double.state.topics[0]?.subscriptions.push({ protocol: 'https', endpoint: url });
+    const config = { ...CONFIG, notifications: { ...CONFIG.notifications, httpsEndpoints: [url] } };
+    const { report } = await preflight(config);
+    const topic = only(report, 'topic');
+    expect(topic.status).toBe('fail');
+    expect(topic.saw).toContain('https://canary:[REDACTED]@hooks.example.com/sns');
+    expect(JSON.stringify(report)).not.toContain(password);
+    let text = '';
+    await runPreflightCommand(
+      ['-c', `config=${configFile('preflight.config.json', config)}`],
+      { stdout: (t) => (text += t), stderr: (t) => (text += t), env: process.env },
+      { cwd: dir },
+    );
+    expect(text).toContain('canary:[REDACTED]@');
+    expect(text).not.toContain(password);
   });
 
   it('fails ecrApiCalls when no trail records read management events', async () => {

@@ -92,6 +92,12 @@ export const FIRST_RUN = {
 export const AUTH_CATEGORIES = ['credentials', 'auth', 'permission'] as const;
 
 /** DynamoDB dedup state: partition key and the TTL attribute (epoch seconds) that retires removed targets. */
+/**
+ * What SNS asks KMS for on behalf of a publisher to a topic encrypted with a customer-managed key: the grant the
+ * function gets on that key (lib/alarm-topic.ts grantPublish), and what preflight checks the key policy admits.
+ */
+export const TOPIC_KEY_PUBLISH_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
+
 export const STATE_TABLE = { partitionKey: 'pk', ttlAttribute: 'expiresAt' } as const;
 
 export const DIMENSION = {

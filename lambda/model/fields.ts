@@ -223,7 +223,7 @@ export function accepts(field: Field, value: unknown): boolean {
 // Deliberately loose: SNS itself is the judge of deliverability; this catches typos like a missing @ or domain.
 const EMAIL = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[A-Za-z]{2,}$/;
 
-export function isHttpsUrl(value: unknown): boolean {
+function isHttpsUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   try {
     const url = new URL(value);

@@ -215,6 +215,8 @@ export const PERCENTAGE_PATTERN = /^(100|[1-9][0-9]?)%$/;
 export const OAM_SINK_ARN_PATTERN = /^arn:aws[a-z-]*:oam:([a-z0-9-]+):(\d{12}):sink\/[A-Za-z0-9-]+$/;
 /** What each member's OAM link shares with the monitoring account's sink, and so what the sink's policy must admit. */
 export const OAM_LINK_RESOURCE_TYPES = ['AWS::CloudWatch::Metric'] as const;
+/** What the sink's policy must allow the organization's accounts to do for their links to deploy and change. */
+export const OAM_LINK_ACTIONS = ['oam:CreateLink', 'oam:UpdateLink'] as const;
 
 export const ORGANIZATION_DEFAULTS = {
   /**

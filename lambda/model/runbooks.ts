@@ -198,7 +198,7 @@ export interface Advice {
 }
 
 /** The name of a registry in a sentence. */
-export function registryName(kind: RegistryKind, host: string | undefined): string {
+function registryName(kind: RegistryKind, host: string | undefined): string {
   switch (kind) {
     case 'ecr':
       return host ?? 'ECR';

@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { errorCodeOf, NETWORK_CODES } from '../probe/classify.ts';
+import { DeadlineError, withDeadline as deadline } from '../probe/deadline.ts';
 import { OamClient } from './oam.ts';
 
 /**
@@ -74,40 +75,26 @@ const DENIED = new Set([
 ]);
 
 /**
- * Runs one AWS call with a deadline: the call is aborted and the outcome is `timeout` when no answer came in
- * `timeoutMs`, whatever the SDK's own retries and socket timeouts do. Never throws.
+ * Runs one AWS call under the probe's deadline (lambda/probe/deadline.ts): the call is aborted and the outcome is
+ * `timeout` when no answer came in `timeoutMs`, whatever the SDK's own retries and socket timeouts do. Never throws.
  */
 export async function withDeadline<T>(
   timeoutMs: number,
   call: (abortSignal: AbortSignal) => Promise<T>,
 ): Promise<Outcome<T>> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
   try {
-    const settled = await Promise.race([
-      call(controller.signal).then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      ),
-      deadline,
-    ]);
-    if (settled === 'timeout') {
-      controller.abort();
+    return { ok: true, value: await deadline(call, timeoutMs, 'the call') };
+  } catch (caught) {
+    if (caught instanceof DeadlineError) {
       return { ok: false, kind: 'timeout', name: 'Timeout', message: `no answer within ${timeoutMs} ms` };
     }
-    if ('value' in settled) return { ok: true, value: settled.value };
-    const error = settled.error as { name?: string; message?: string };
-    const message = oneLine(error?.message ?? String(settled.error));
+    const error = caught as { name?: string; message?: string } | undefined;
+    const message = oneLine(error?.message ?? String(caught));
     // DNS, refused, reset, TLS: the request never got an answer, as with a deadline; the credentials are not at fault.
-    const code = errorCodeOf(settled.error);
+    const code = errorCodeOf(caught);
     if (NETWORK_CODES.has(code)) return { ok: false, kind: 'unreachable', name: code, message };
     const name = error?.name ?? 'Error';
     return { ok: false, kind: DENIED.has(name) ? 'denied' : 'error', name, message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -73,7 +73,7 @@ export interface Place {
   region: string;
 }
 
-export const placeName = (place: Place): string => `${place.account}/${place.region}`;
+const placeName = (place: Place): string => `${place.account}/${place.region}`;
 
 export function check(
   id: PreflightCheckId,

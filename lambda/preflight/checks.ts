@@ -13,7 +13,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
-import { OAM_LINK_RESOURCE_TYPES } from '../model/limits.ts';
+import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../model/limits.ts';
+import { regionPartition } from '../model/regions.ts';
+import { ECR_API_EVENT } from '../model/watch-contract.ts';
 import {
   type CheckContext,
   call,
@@ -26,7 +28,7 @@ import {
 import { DEFAULT_QUALIFIER } from './config.ts';
 
 /** The service principal of StackSets with service-managed permissions, in Organizations' trusted-access list. */
-export const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
+const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
 
 /** `cdk bootstrap` has run in this account and region, recently enough for the app's templates. */
 export async function bootstrapCheck(
@@ -152,8 +154,8 @@ function recordsReadEventsAdvanced(selectors: AdvancedEventSelector[]): boolean 
     const readOnly = field('readOnly');
     if (readOnly?.Equals && !readOnly.Equals.includes('true')) return false;
     const source = field('eventSource');
-    if (source?.Equals && !source.Equals.includes('ecr.amazonaws.com')) return false;
-    if (source?.NotEquals?.includes('ecr.amazonaws.com')) return false;
+    if (source?.Equals && !source.Equals.includes(ECR_API_EVENT.eventSource)) return false;
+    if (source?.NotEquals?.includes(ECR_API_EVENT.eventSource)) return false;
     return true;
   });
 }
@@ -311,14 +313,14 @@ export async function sinkCheck(
   const policy = await call(ctx, (abortSignal) => oam.getSinkPolicy(sinkArn, abortSignal));
   if (!policy.ok) return unanswered('sink', place, 'oam:GetSinkPolicy', policy);
   const details = { sinkArn, organizationId, resourceTypes: OAM_LINK_RESOURCE_TYPES };
-  const fix = `set the sink's policy to allow oam:CreateLink and oam:UpdateLink to principal "*" with aws:PrincipalOrgID ${organizationId} for ${OAM_LINK_RESOURCE_TYPES.join(', ')} (the monitoring stack writes it)`;
+  const fix = `set the sink's policy to allow ${OAM_LINK_ACTIONS.join(' and ')} to principal "*" with aws:PrincipalOrgID ${organizationId} for ${OAM_LINK_RESOURCE_TYPES.join(', ')} (the monitoring stack writes it)`;
   try {
     const statements = policyStatements(policy.value.Policy ?? '{}');
     // Any account of the organization: a made-up member, known only by the organization it belongs to.
-    const admitted = ['oam:CreateLink', 'oam:UpdateLink'].every(
+    const admitted = OAM_LINK_ACTIONS.every(
       (action) =>
         evaluate(statements, {
-          principal: 'arn:aws:iam::000000000000:root',
+          principal: `arn:${regionPartition(place.region)}:iam::000000000000:root`,
           action,
           resource: sinkArn,
           context: {

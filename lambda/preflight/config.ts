@@ -1,18 +1,17 @@
 /**
  * What preflight reads of the app: its configuration file, through the very validation `cdk synth` runs
  * (lib/config/), and the CDK bootstrap qualifier from cdk.json. The one module of lambda/ that imports lib/
- * (test/architecture.test.ts names it): the validation imports no construct, only the CDK's token and region
- * tables, and this command is never part of a function bundle.
+ * (test/architecture.test.ts names it): the validation imports nothing of the CDK (lib/validation.ts
+ * `Problems`), and this command is never part of a function bundle.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { alarmNamePrefix } from '../../lib/alarm-naming.ts';
+import { alarmName } from '../../lib/alarm-naming.ts';
 import { loadConfig } from '../../lib/config/load.ts';
 import { USER_CONFIG_FILE } from '../../lib/config/locate.ts';
-import { NOTIFICATION_KEYS } from '../../lib/config/schema.ts';
 
 export type { CanaryConfig, NotificationsConfig, RegionConfig } from '../../lib/config/schema.ts';
-export { alarmNamePrefix, loadConfig, USER_CONFIG_FILE };
+export { alarmName, loadConfig, USER_CONFIG_FILE };
 
 /** The CDK's default bootstrap qualifier, and the cdk.json context key that changes it. */
 export const DEFAULT_QUALIFIER = 'hnb659fds';
@@ -42,15 +41,4 @@ export function bootstrapQualifier(given: string | undefined, cwd: string): stri
     // No cdk.json, or one that `cdk` itself would reject: the default applies.
   }
   return DEFAULT_QUALIFIER;
-}
-
-/**
- * Whether the app subscribes `emails`/`httpsEndpoints` to an existing topic (`topicArn`). Opt-in once the
- * configuration has `notifications.subscribeExistingTopic` (issue 17, item 4); before that key existed, it always
- * did. Read by name, so this holds on both sides of that change.
- */
-export function subscribesExistingTopic(notifications: object): boolean {
-  const keys: readonly string[] = NOTIFICATION_KEYS;
-  if (!keys.includes('subscribeExistingTopic')) return true;
-  return (notifications as Record<string, unknown>).subscribeExistingTopic === true;
 }

@@ -13,6 +13,7 @@ import {
   policyStatements,
   UnmodelledPolicyError,
 } from '../model/iam-policy.ts';
+import { regionPartition } from '../model/regions.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 
 /** The function's VPC placement as the configuration gives it (read by name: `vpc` or a region's override). */
@@ -26,7 +27,7 @@ export interface VpcPlacementInput {
  * service name (`com.amazonaws.<region>.<service>`), and what it is needed for. `gateway`: the service also has
  * a gateway endpoint, which works through the subnet's route table.
  */
-export const VPC_SERVICES = [
+const VPC_SERVICES = [
   { service: 'ecr.api', why: 'the ECR token', gateway: false },
   { service: 'ecr.dkr', why: 'manifests and the layer redirect', gateway: false },
   { service: 's3', why: "image layers from ECR's layer bucket", gateway: true },
@@ -42,24 +43,25 @@ export const VPC_SERVICES = [
  * CloudFormation's response bucket is not among them: the first run's answer is sent by a relay outside the VPC
  * (lib/ecr-pull-canary.ts, test/cdk/first-run.test.ts), so the recommended layer-bucket-only policy is enough.
  */
-export function s3Needs(
+function s3Needs(
   region: string,
   account: string,
 ): Array<{ what: string; request: PolicyRequest; fix: string }> {
   const layerBucket = `prod-${region}-starport-layer-bucket`;
-  const needs = [
+  // The region's partition names the ARNs a policy there is written with (arn:aws-cn:s3:::… in China).
+  const partition = regionPartition(region);
+  return [
     {
       what: `s3:GetObject on ${layerBucket} (image layers)`,
       request: {
-        principal: `arn:aws:iam::${account}:role/ecr-pull-canary-probe`,
+        principal: `arn:${partition}:iam::${account}:role/ecr-pull-canary-probe`,
         action: 's3:GetObject',
-        resource: `arn:aws:s3:::${layerBucket}/sha256-layer`,
+        resource: `arn:${partition}:s3:::${layerBucket}/sha256-layer`,
         context: {},
       },
-      fix: `allow s3:GetObject on arn:aws:s3:::${layerBucket}/* in the S3 endpoint's policy`,
+      fix: `allow s3:GetObject on arn:${partition}:s3:::${layerBucket}/* in the S3 endpoint's policy`,
     },
   ];
-  return needs;
 }
 
 /** The subnets and security groups exist in this region, in one VPC, and the groups let HTTPS out. */
@@ -403,7 +405,7 @@ function coversHttps(rule: { IpProtocol?: string; FromPort?: number; ToPort?: nu
 }
 
 /** Whether the IPv4 range `outer` holds all of `inner` (both `a.b.c.d/n`). */
-export function cidrContains(outer: string, inner: string): boolean {
+function cidrContains(outer: string, inner: string): boolean {
   const parse = (cidr: string) => {
     const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
     if (!m) return null;

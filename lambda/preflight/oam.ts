@@ -1,6 +1,7 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { regionPartition } from '../model/regions.ts';
 import type { ClientSettings } from './aws.ts';
 
 /**
@@ -83,10 +84,10 @@ export interface OamSink {
 }
 
 /** The SDK's endpoint variables for OAM (service ID "OAM"), else the regional endpoint of the region's partition. */
-export function oamEndpoint(region: string, env: NodeJS.ProcessEnv): string {
+function oamEndpoint(region: string, env: NodeJS.ProcessEnv): string {
   const override = env.AWS_ENDPOINT_URL_OAM || env.AWS_ENDPOINT_URL;
   if (override) return override;
-  return `https://oam.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+  return `https://oam.${region}.${regionPartition(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;

@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { PreflightClients } from './aws.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
-import { alarmNamePrefix, type CanaryConfig, type RegionConfig, subscribesExistingTopic } from './config.ts';
+import { alarmName, type CanaryConfig, type RegionConfig } from './config.ts';
 import { networkCheck, subnetsCheck } from './network.ts';
 import { topicCheck, topicKeyCheck } from './topic.ts';
 
@@ -126,8 +126,12 @@ async function regionChecks(
       topicKmsKeyArn: notifications.topicKmsKeyArn,
       emails: notifications.emails ?? [],
       httpsEndpoints: notifications.httpsEndpoints ?? [],
-      subscribes: subscribesExistingTopic(notifications),
-      alarmNamePrefix: alarmNamePrefix(config.name, place.region),
+      alarmName: alarmName({
+        canaryName: config.name,
+        region: place.region,
+        alarm: 'availability',
+        severity: 'critical',
+      }),
     };
     work.push(
       topicCheck(ctx, place, topic).then(async ({ result, kmsMasterKeyId }) => [

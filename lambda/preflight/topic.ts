@@ -4,7 +4,10 @@ import {
   ListSubscriptionsByTopicCommand,
   type Subscription,
 } from '@aws-sdk/client-sns';
+import { TOPIC_KEY_PUBLISH_ACTIONS } from '../model/contract.ts';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../model/iam-policy.ts';
+import { regionPartition } from '../model/regions.ts';
+import { REDACTED } from '../probe/redact.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 
 /** The existing topic's part of a region's `notifications`, read by name. */
@@ -13,17 +16,23 @@ export interface ExistingTopicInput {
   topicKmsKeyArn?: string | undefined;
   emails: string[];
   httpsEndpoints: string[];
-  /** Whether the app adds `emails`/`httpsEndpoints` to this topic (config.ts subscribesExistingTopic). */
-  subscribes: boolean;
-  /** What every alarm name of this canary in this region starts with (lib/alarm-naming.ts). */
-  alarmNamePrefix: string;
+  /** One of this canary's alarm names in this region (lib/alarm-naming.ts alarmName), for CloudWatch's aws:SourceArn. */
+  alarmName: string;
 }
 
 /**
- * The two KMS actions SNS asks for on behalf of a publisher of an encrypted topic: the function (lib/alarm-topic.ts
- * grants them) and CloudWatch for its alarm actions.
+ * An endpoint as preflight prints it: without the password of an https:// URL, where SNS takes basic-auth
+ * credentials (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html).
  */
-const PUBLISH_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
+function shown(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    if (url.password === '') return endpoint;
+    return `${url.protocol}//${url.username}:${REDACTED}@${url.host}${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return endpoint;
+  }
+}
 
 /**
  * The existing topic is there (`kmsMasterKeyId` is then its key, or null; undefined when the topic was not read), and the subscriptions the app would add do not collide with the team's own: SNS
@@ -63,7 +72,9 @@ export async function topicCheck(
     ...topic.emails.map((endpoint) => ({ protocol: 'email', endpoint })),
     ...topic.httpsEndpoints.map((endpoint) => ({ protocol: 'https', endpoint })),
   ];
-  if (!topic.subscribes || wanted.length === 0) {
+  // A validated configuration names endpoints with an existing topic only when it opts in to subscribing them
+  // (lib/validation.ts checkExistingTopicSubscriptions): the app adds exactly these.
+  if (wanted.length === 0) {
     return {
       result: check(
         'topic',
@@ -94,7 +105,11 @@ export async function topicCheck(
       (s) => s.Protocol === w.protocol && s.Endpoint?.toLowerCase() === w.endpoint.toLowerCase(),
     ),
   );
-  const details = { topicArn: topic.topicArn, subscriptions: subscriptions.length, alreadySubscribed: taken };
+  const details = {
+    topicArn: topic.topicArn,
+    subscriptions: subscriptions.length,
+    alreadySubscribed: taken.map((t) => ({ ...t, endpoint: shown(t.endpoint) })),
+  };
   // The app's HTTPS subscriptions carry a filter policy (lib/alarm-topic.ts pagerFilterPolicy): a team's own
   // subscription of that URL has other attributes, and CloudFormation's Subscribe fails.
   const refused = taken.filter((t) => t.protocol === 'https');
@@ -104,7 +119,7 @@ export async function topicCheck(
         'topic',
         place,
         'fail',
-        `${refused.map((t) => t.endpoint).join(', ')} ${refused.length === 1 ? 'is' : 'are'} already subscribed to ${topic.topicArn}: SNS refuses the app's subscription ("Subscription already exists with different attributes")`,
+        `${refused.map((t) => shown(t.endpoint)).join(', ')} ${refused.length === 1 ? 'is' : 'are'} already subscribed to ${topic.topicArn}: SNS refuses the app's subscription ("Subscription already exists with different attributes")`,
         'remove these endpoints from notifications.httpsEndpoints (the topic already delivers to them), or leave the existing topic alone and let the canary create its own',
         details,
       ),
@@ -117,7 +132,7 @@ export async function topicCheck(
         'topic',
         place,
         'warn',
-        `${taken.map((t) => t.endpoint).join(', ')} already subscribed to ${topic.topicArn}: deleting the canary's stack would unsubscribe the team's own subscription`,
+        `${taken.map((t) => shown(t.endpoint)).join(', ')} already subscribed to ${topic.topicArn}: deleting the canary's stack would unsubscribe the team's own subscription`,
         'remove these addresses from notifications.emails: the topic already delivers to them',
         details,
       ),
@@ -202,11 +217,12 @@ export async function topicKeyCheck(
       details,
     );
   }
-  const alarmArn = `arn:aws:cloudwatch:${place.region}:${place.account}:alarm:${topic.alarmNamePrefix}availability-critical`;
+  const partition = regionPartition(place.region);
+  const alarmArn = `arn:${partition}:cloudwatch:${place.region}:${place.account}:alarm:${topic.alarmName}`;
   let judged = true;
   try {
     const statements = policyStatements(policy.value.Policy ?? '{}');
-    const cloudwatch = PUBLISH_KEY_ACTIONS.every(
+    const cloudwatch = TOPIC_KEY_PUBLISH_ACTIONS.every(
       (action) =>
         evaluate(statements, {
           principal: { service: 'cloudwatch.amazonaws.com' },
@@ -223,10 +239,10 @@ export async function topicKeyCheck(
         'add a key policy statement allowing the service principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*',
       );
     }
-    const delegated = PUBLISH_KEY_ACTIONS.every(
+    const delegated = TOPIC_KEY_PUBLISH_ACTIONS.every(
       (action) =>
         evaluate(statements, {
-          principal: `arn:aws:iam::${place.account}:root`,
+          principal: `arn:${partition}:iam::${place.account}:root`,
           action,
           resource: keyArn,
           context: {},
@@ -237,7 +253,7 @@ export async function topicKeyCheck(
         `its key policy does not delegate to IAM in account ${place.account}: the function's role cannot be granted the key`,
       );
       fixes.push(
-        `add the default key policy statement (Principal arn:aws:iam::${place.account}:root, Action kms:*) or allow that principal ${PUBLISH_KEY_ACTIONS.join(' and ')}`,
+        `add the default key policy statement (Principal arn:${partition}:iam::${place.account}:root, Action kms:*) or allow that principal ${TOPIC_KEY_PUBLISH_ACTIONS.join(' and ')}`,
       );
     }
   } catch (error) {

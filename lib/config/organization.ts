@@ -210,6 +210,11 @@ function checkChoice<T extends string>(
   return chosen as T;
 }
 
+/** A count or percentage as the StackSet's operation preferences take it: `10` → count 10, `"10%"` → percentage 10. */
+export function countOrPercentage(value: number | string): CountOrPercentage {
+  return typeof value === 'number' ? { count: value } : { percentage: Number(value.slice(0, -1)) };
+}
+
 /** A whole count from `min`, or a percentage "1%"–"100%". */
 function checkCountOrPercentage(
   p: Problems,
@@ -218,9 +223,11 @@ function checkCountOrPercentage(
   min: number,
 ): CountOrPercentage | undefined {
   const given = value ?? ORGANIZATION_DEFAULTS[key];
-  if (typeof given === 'number' && Number.isInteger(given) && given >= min) return { count: given };
-  if (typeof given === 'string' && PERCENTAGE_PATTERN.test(given)) {
-    return { percentage: Number(given.slice(0, -1)) };
+  if (
+    (typeof given === 'number' && Number.isInteger(given) && given >= min) ||
+    (typeof given === 'string' && PERCENTAGE_PATTERN.test(given))
+  ) {
+    return countOrPercentage(given);
   }
   p.add(
     `${PATH}.${key}`,

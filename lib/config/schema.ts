@@ -10,6 +10,11 @@ import {
   type VPC_FIELDS,
   WORKLOAD_WATCH_FIELDS,
 } from '../../lambda/model/fields.ts';
+import type {
+  STACK_SET_ACCOUNT_FILTERS,
+  STACK_SET_CALL_AS,
+  STACK_SET_REGION_CONCURRENCY,
+} from '../../lambda/model/limits.ts';
 import type { ProbeTarget } from '../../lambda/model/types.ts';
 import type { NotificationOptions } from '../alarm-topic.ts';
 import type {
@@ -121,12 +126,12 @@ export interface OrganizationConfig {
   managementAccount: string;
   organizationalUnits: string[];
   accounts: string[];
-  accountFilter: 'INTERSECTION' | 'DIFFERENCE';
+  accountFilter: (typeof STACK_SET_ACCOUNT_FILTERS)[number];
   autoDeployment: boolean;
-  callAs: 'SELF' | 'DELEGATED_ADMIN';
+  callAs: (typeof STACK_SET_CALL_AS)[number];
   maxConcurrent: CountOrPercentage;
   failureTolerance: CountOrPercentage;
-  regionConcurrency: 'PARALLEL' | 'SEQUENTIAL';
+  regionConcurrency: (typeof STACK_SET_REGION_CONCURRENCY)[number];
   monitoringAccount: string | undefined;
   sinkArns: Record<string, string>;
 }

@@ -54,7 +54,8 @@ export interface ValidationResult {
  * value and what is allowed. Nothing is built unless this returns no problems.
  */
 export function validateConfig(raw: unknown): ValidationResult {
-  const p = new Problems();
+  // Parsed JSON: no value of it is a CDK token.
+  const p = new Problems(() => false);
   if (!isObject(raw)) {
     p.add('(root)', raw, 'allowed: a JSON object with at least "regions"');
     return { problems: p.lines };

@@ -3,13 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as oam from 'aws-cdk-lib/aws-oam';
 import type { Construct } from 'constructs';
 import { DIMENSION, METRIC } from '../../lambda/model/contract.ts';
+import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../../lambda/model/limits.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/model/seed-contract.ts';
 
-/** What members may share through the sink: metrics only, the one resource type their links name. */
-export const SINK_RESOURCE_TYPES = ['AWS::CloudWatch::Metric'] as const;
-
 /**
- * The sink policy: any principal of the organization may create or update a link, for metrics only (the form
+ * The sink policy: any principal of the organization may create or update a link, for what the links share only (the form
  * of the organization example in the OAM PutSinkPolicy reference).
  */
 export function sinkPolicy(organizationId: string): Record<string, unknown> {
@@ -19,11 +17,11 @@ export function sinkPolicy(organizationId: string): Record<string, unknown> {
       {
         Effect: 'Allow',
         Principal: '*',
-        Action: ['oam:CreateLink', 'oam:UpdateLink'],
+        Action: [...OAM_LINK_ACTIONS],
         Resource: '*',
         Condition: {
           StringEquals: { 'aws:PrincipalOrgID': organizationId },
-          'ForAllValues:StringEquals': { 'oam:ResourceTypes': [...SINK_RESOURCE_TYPES] },
+          'ForAllValues:StringEquals': { 'oam:ResourceTypes': [...OAM_LINK_RESOURCE_TYPES] },
         },
       },
     ],

@@ -3,6 +3,7 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as oam from 'aws-cdk-lib/aws-oam';
 import type { Construct } from 'constructs';
+import { OAM_LINK_RESOURCE_TYPES } from '../../lambda/model/limits.ts';
 import { CanaryStack, type CanaryStackProps } from '../canary-stack.ts';
 import type { CountOrPercentage, OrganizationConfig } from '../config/schema.ts';
 import { MemberSynthesizer } from './member-synthesizer.ts';
@@ -111,7 +112,7 @@ export class OrganizationStack extends Stack {
     });
     const link = new oam.CfnLink(member, 'MonitoringLink', {
       labelTemplate: LINK_LABEL_TEMPLATE,
-      resourceTypes: ['AWS::CloudWatch::Metric'],
+      resourceTypes: [...OAM_LINK_RESOURCE_TYPES],
       sinkIdentifier: sinks.findInMap(member.region, 'Arn'),
       linkConfiguration: {
         metricConfiguration: { filter: linkMetricFilter(namespace ?? member.canary.namespace) },

@@ -1,9 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV, STATE_TABLE } from '../../lambda/model/contract.ts';
+import { evaluate, type PolicyStatement } from '../../lambda/model/iam-policy.ts';
 import { buildMultiArchImage } from '../../lambda/model/oci-image.ts';
 import { KNOWN_GOOD_TARGET_NAME, SEED_PROPERTIES } from '../../lambda/model/seed-contract.ts';
-import { evaluate, type PolicyStatement } from '../support/iam-policy.ts';
 import {
   ACCOUNT,
   canaryTemplate,

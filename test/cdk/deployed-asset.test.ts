@@ -272,10 +272,19 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     const { [ENV.targets]: _targets, ...broken } = env;
     const failed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), broken, 60_000, event).then(
       () => null,
-      (error: { stderr?: string }) => error,
+      (error: { stdout?: string; stderr?: string }) => error,
     );
     expect(failed?.stderr).toMatch(/the canary cannot run: /);
     expect(responses).toHaveLength(responsesBefore);
+    // What the relay logs (its event, the returned answer or the thrown message) and the probe's own record.
+    const seen = [
+      relayed.stdout,
+      relayed.stderr,
+      JSON.stringify(relayed.summary),
+      failed?.stdout,
+      failed?.stderr,
+    ];
+    for (const secret of secretForms(registry.password)) expect(seen.join('\n')).not.toContain(secret);
   });
 
   it('the workload watcher asset is the tested bundle and, with its template environment, announces a pull failure', async () => {

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,22 @@ describe('EcrPullCanary embedded in another app', () => {
         Variables: Match.objectLike({ [ENV.topicArn]: 'arn:aws:sns:eu-west-1:111122223333:pager' }),
       },
     });
+  });
+
+  it('leaves a topic and key known only at deploy time (tokens) to CloudFormation, in any stack', () => {
+    // Imported from another stack: strings such as "${Token[TOKEN.123]}" until deploy, which no pattern matches.
+    const notifications = {
+      topicArn: Fn.importValue('SharedTopicArn'),
+      topicKmsKeyArn: Fn.importValue('SharedTopicKeyArn'),
+    };
+    for (const env of [{ account: '111122223333', region: 'eu-west-1' }, undefined]) {
+      const { stack } = embed({ canaryName: 'imported', notifications }, env);
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({ [ENV.topicArn]: { 'Fn::ImportValue': 'SharedTopicArn' } }),
+        },
+      });
+    }
   });
 
   it('validates its properties first and reports every problem at once', () => {

@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FIRST_RUN } from '../../lambda/model/contract.ts';
-import { evaluate, evaluateIdentity, type PolicyStatement } from '../support/iam-policy.ts';
+import { evaluate, evaluateIdentity, type PolicyStatement } from '../../lambda/model/iam-policy.ts';
 import { ACCOUNT, canaryTemplate, resolveJoins, resourcesOfType } from './helpers.ts';
 
 const REGION = 'eu-west-1';

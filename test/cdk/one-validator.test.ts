@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { readHandlerConfig } from '../../lambda/handler-config.ts';
@@ -140,7 +140,7 @@ describe('one validator: the configuration file and the construct say the same t
 
 describe('the regional check', () => {
   it('hands back the targets as the function receives them, each named once', () => {
-    const p = new Problems();
+    const p = new Problems(Token.isUnresolved);
     const targets = checkRegionalSettings(
       p,
       {

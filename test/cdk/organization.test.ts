@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC } from '../../lambda/model/contract.ts';
+import { evaluate, type PolicyStatement } from '../../lambda/model/iam-policy.ts';
 import { TEMPLATE_LIMITS } from '../../lambda/model/limits.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/model/seed-contract.ts';
 import type { CanaryConfigFile } from '../../lib/config/schema.ts';
@@ -13,7 +14,6 @@ import { validateConfig } from '../../lib/config/validate.ts';
 import { assetBucketName } from '../../lib/organization/naming.ts';
 import { buildOrganizationApp, type OrganizationAppStacks } from '../../lib/organization/organization-app.ts';
 import { LINK_LABEL_TEMPLATE, linkMetricFilter } from '../../lib/organization/organization-stack.ts';
-import { evaluate, type PolicyStatement } from '../support/iam-policy.ts';
 
 const EXAMPLE_PATH = fileURLToPath(new URL('../fixtures/organization-linked.config.json', import.meta.url));
 const EXAMPLE = JSON.parse(readFileSync(EXAMPLE_PATH, 'utf8')) as CanaryConfigFile;
