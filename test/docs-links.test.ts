@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../lambda/package-info.ts';
 import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
+import { headingAnchors, htmlIds } from './support/markdown-anchors.ts';
 
 /**
  * Issue 19, item 1: the documentation a newcomer follows leads somewhere. Every relative link in README.md and
@@ -57,41 +58,6 @@ function linkTargets(markdown: string): string[] {
   return targets;
 }
 
-/**
- * GitHub's anchor for a heading: its text without markup, lower-cased, every character that is not a letter,
- * digit, space, hyphen or underscore dropped, spaces made hyphens; a repeated anchor gets -1, -2, ….
- */
-function headingAnchors(markdown: string): Set<string> {
-  const anchors = new Set<string>();
-  const seen = new Map<string, number>();
-  let fence: string | null = null;
-  for (const line of markdown.split('\n')) {
-    const opener = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
-    if (fence) {
-      if (opener?.startsWith(fence)) fence = null;
-      continue;
-    }
-    if (opener) {
-      fence = opener;
-      continue;
-    }
-    const heading = /^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
-    if (heading === undefined) continue;
-    const text = heading
-      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/<[^>]+>/g, '')
-      .replace(/[`*]/g, '');
-    const slug = text
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    const count = seen.get(slug) ?? 0;
-    seen.set(slug, count + 1);
-    anchors.add(count === 0 ? slug : `${slug}-${count}`);
-  }
-  return anchors;
-}
-
 /** What is wrong with one relative link of `page`, or null when it resolves. */
 function brokenLink(page: string, target: string): string | null {
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return null; // https:, mailto:, file: …
@@ -99,8 +65,13 @@ function brokenLink(page: string, target: string): string | null {
   const file = path === '' ? page : resolve(dirname(page), decodeURIComponent(path));
   if (!existsSync(file)) return `${target}: no file ${relative(ROOT, file)}`;
   if (fragment === undefined || fragment === '') return null;
-  if (!file.endsWith('.md') || statSync(file).isDirectory())
+  if (statSync(file).isDirectory() || !/\.(md|html)$/.test(file))
     return `${target}: a #fragment on a file that is not a page`;
+  // A web page (docs/runbooks.html) is opened at the element with that id; browsers match it exactly.
+  if (file.endsWith('.html'))
+    return htmlIds(readFileSync(file, 'utf8')).includes(fragment)
+      ? null
+      : `${target}: no element with the id ${fragment} in ${relative(ROOT, file)}`;
   return headingAnchors(readFileSync(file, 'utf8')).has(fragment.toLowerCase())
     ? null
     : `${target}: no heading with the anchor #${fragment} in ${relative(ROOT, file)}`;
@@ -117,7 +88,7 @@ const TRACKED_DIRS = ['bench', 'bin', 'docs', 'lambda', 'lib', 'scripts', 'test'
  */
 function namedPaths(text: string): string[] {
   const pattern = new RegExp(
-    `(?<=^|[\\s\`'"(\\[])((?:${TRACKED_DIRS.join('|')})/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\\.(?:ts|mts|mjs|js|json|md|yaml|yml))(?![A-Za-z0-9_/*<-])`,
+    `(?<=^|[\\s\`'"(\\[])((?:${TRACKED_DIRS.join('|')})/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\\.(?:ts|mts|mjs|js|json|md|html|yaml|yml))(?![A-Za-z0-9_/*<-])`,
     'gm',
   );
   return [...text.matchAll(pattern)].map((match) => match[1] as string);
@@ -288,5 +259,15 @@ describe('the link checker itself', () => {
     const source =
       "// see lib/a.ts\nconst url = 'https://x//lib/b.ts'; /* lib/c.ts */ const re = /\\/\\/ lib\\/d.ts/;\n/** lib/e.ts */\nexport {};\n";
     expect(namedPaths(commentsOf(source))).toEqual(['lib/a.ts', 'lib/c.ts', 'lib/e.ts']);
+    expect(namedPaths('the page docs/runbooks.html#auth')).toEqual(['docs/runbooks.html']);
+  });
+
+  it('follows a #fragment into a web page to the element with that id', () => {
+    const page = join(ROOT, 'docs', 'cli.md');
+    expect(htmlIds('<h2 id="auth">auth</h2><p class="id">x</p><div\nid="b">')).toEqual(['auth', 'b']);
+    expect(brokenLink(page, 'runbooks.html#auth')).toBeNull();
+    expect(brokenLink(page, 'runbooks.html#no-such-category')).toBe(
+      'runbooks.html#no-such-category: no element with the id no-such-category in docs/runbooks.html',
+    );
   });
 });
