@@ -13,6 +13,13 @@ export const VERSION: string = packageJson.version;
 /** The runbooks, as the package ships them (package.json `files`), relative to the package root. */
 export const RUNBOOKS_FILE = 'docs/runbooks.md';
 
+/**
+ * The same runbooks as a self-contained web page, rendered by `npm run docs` from the same source: the copy the
+ * command links to, because a browser opens it at the `#<category>` section, where it shows a .md file as plain
+ * text (or downloads it) from the top.
+ */
+export const RUNBOOKS_HTML_FILE = 'docs/runbooks.html';
+
 /** How many directories above a module's own the package root may be (dist/cli-chunks/ is two below it). */
 const PACKAGE_ROOT_MAX_DEPTH = 2;
 
@@ -28,7 +35,12 @@ export const PREFLIGHT_FILE = 'docs/preflight.md';
  * from it belongs here and nowhere else. `moduleUrl` is injected by tests.
  */
 export function docLocation(file: string, moduleUrl: string = import.meta.url): string {
-  if (!moduleUrl.startsWith('file:')) return file;
+  return installedDoc(file, moduleUrl) ?? file;
+}
+
+/** The `file://` URL of the installed copy of `file` (see {@link docLocation}), or undefined when there is none. */
+function installedDoc(file: string, moduleUrl: string): string | undefined {
+  if (!moduleUrl.startsWith('file:')) return undefined;
   for (let dir = new URL('..', moduleUrl), depth = 0; depth < PACKAGE_ROOT_MAX_DEPTH; depth++) {
     const installed = new URL(file, dir);
     if (existsSync(fileURLToPath(installed)) && existsSync(fileURLToPath(new URL('package.json', dir)))) {
@@ -38,15 +50,21 @@ export function docLocation(file: string, moduleUrl: string = import.meta.url): 
     if (parent.href === dir.href) break;
     dir = parent;
   }
-  return file;
+  return undefined;
 }
 
-/** Where the runbooks are: {@link docLocation} of {@link RUNBOOKS_FILE}. */
+/**
+ * Where the runbooks are: the installed web page ({@link RUNBOOKS_HTML_FILE}), which a browser opens at the
+ * category; without one, {@link docLocation} of the Markdown ({@link RUNBOOKS_FILE}), as before there was a page.
+ */
 export function runbooksLocation(moduleUrl: string = import.meta.url): string {
-  return docLocation(RUNBOOKS_FILE, moduleUrl);
+  return installedDoc(RUNBOOKS_HTML_FILE, moduleUrl) ?? docLocation(RUNBOOKS_FILE, moduleUrl);
 }
 
-/** The link to one category's runbook: the heading anchor `npm run docs` writes for it. */
+/**
+ * The link to one category's runbook: the section `npm run docs` writes for it, whose id in the web page is the
+ * Markdown heading's anchor, so one fragment serves both.
+ */
 export function runbookLink(category: Category, location: string = runbooksLocation()): string {
   return `${location}#${category}`;
 }

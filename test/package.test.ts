@@ -14,10 +14,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileSystem } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMANDS } from '../lambda/commands.ts';
+import { RUNBOOKS_HTML_FILE } from '../lambda/package-info.ts';
 import { sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
 import { BUNDLE_FILE, LAMBDA_CODE_NAMES, lambdaCodeDir } from '../lib/lambda-code.ts';
 import { type InstalledPackage, npm, packAndInstall } from '../scripts/pack-install.ts';
 import { CDK_VALIDATION_OFF } from './support/cdk-validation.ts';
+import { htmlIds } from './support/markdown-anchors.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
@@ -78,7 +80,7 @@ describe('the npm package', () => {
   it('ships only the built files: the command and its lazily loaded parts, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/[a-z-]+\.md$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/[a-z-]+\.(?:md|html)$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
@@ -96,6 +98,8 @@ describe('the npm package', () => {
       f.endsWith('.md'),
     );
     expect(paths).toEqual(expect.arrayContaining(pages.map((page) => `docs/${page}`)));
+    // The web page of the runbooks the command links to.
+    expect(paths).toContain(RUNBOOKS_HTML_FILE);
     // No TypeScript sources: only their declarations.
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(pkg.packed.entryCount).toBe(paths.length);
@@ -169,12 +173,16 @@ describe('the npm package', () => {
       code: 0,
       stdout: `ecr-pull-canary ${manifest.version}\n`,
     });
-    // From a global install the runbook is the installed copy, linked by an absolute file:// URL that opens.
+    // From a global install the runbook is the installed copy, linked by an absolute file:// URL that opens: the
+    // web page, which a browser opens at the element with the fragment's id (a .md it shows from the top).
     const human = await run(pkg.command, ['explain', 'no basic auth credentials'], { env: hostEnv() });
     const link = /^ {2}runbook: +(\S+)$/m.exec(human.stdout)?.[1] ?? '';
-    const runbooks = join(pkg.installed, 'docs', 'runbooks.md');
+    const runbooks = join(pkg.installed, 'docs', 'runbooks.html');
     expect(link).toBe(`${pathToFileURL(runbooks).href}#auth`);
-    expect(readFileSync(fileURLToPath(link), 'utf8')).toContain('\n## auth\n');
+    const page = readFileSync(fileURLToPath(link), 'utf8');
+    expect(htmlIds(page).filter((id) => id === new URL(link).hash.slice(1))).toEqual(['auth']);
+    // The Markdown beside it still has the heading the same fragment names.
+    expect(readFileSync(join(pkg.installed, 'docs', 'runbooks.md'), 'utf8')).toContain('\n## auth\n');
   });
 });
 
