@@ -46,7 +46,7 @@ export function runbooksContent(): Block[] {
         {
           text:
             'One runbook per failure category. The same text is in every notification and alarm description, so ' +
-            'the page, the alarm and this page never disagree. Run the checks from the same network and with the ' +
+            'the notification, the alarm and this page never disagree. Run the checks from the same network and with the ' +
             'same identity as the failing workload (a debug pod, the ECS task role, the build agent).',
         },
       ],
