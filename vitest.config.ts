@@ -27,7 +27,7 @@ const BUILD_SHIPPED_CODE = 'test/support/build-shipped-code.ts';
 // Around every file: fails the file that leaves process.env changed for the next file in its worker.
 const ENV_GUARD = 'test/support/env-guard.ts';
 
-import { SDK_NODE_WARNING_OPT_OUT } from './lambda/sdk-node-notice.ts';
+import { SDK_NODE_WARNING_OPT_OUT } from './lambda/commands/sdk-node-notice.ts';
 import { CDK_VALIDATION_OFF } from './test/support/cdk-validation.ts';
 
 export default defineConfig({

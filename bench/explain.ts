@@ -3,7 +3,7 @@
  * input with the cause at its end, built to exercise every rule without matching early. The targets are the
  * classifier's own budget (issue 10 asks for bounded time on huge input, without a figure).
  */
-import { classifyText } from '../lambda/explain/classify-text.ts';
+import { classifyText } from '../lambda/engine/explain/classify-text.ts';
 import { fmt, median, verdict } from './fixtures.ts';
 
 export const TYPICAL_TARGET_MS = 1;

@@ -3,8 +3,8 @@
  * proxy in pass-through, all on loopback, started the same way the tests start them.
  */
 import { execFile } from 'node:child_process';
-import { buildMultiArchImage } from '../lambda/model/oci-image.ts';
-import { parseManifest, smallestLayer } from '../lambda/probe/manifest.ts';
+import { buildMultiArchImage } from '../lambda/engine/model/oci-image.ts';
+import { parseManifest, smallestLayer } from '../lambda/engine/probe/manifest.ts';
 import { seedRegistry } from '../test/support/global-setup.ts';
 import { applyEnv, type ProbeEnvironment, startProbeEnvironment } from '../test/support/probe-env.ts';
 import { type RunningRegistry, startRegistry } from '../test/support/registry.ts';

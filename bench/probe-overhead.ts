@@ -11,10 +11,10 @@ import http from 'node:http';
 import https from 'node:https';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { resolveTarget } from '../lambda/model/target.ts';
-import { createAwsClientFactory } from '../lambda/probe/aws-clients.ts';
-import { MANIFEST_MEDIA_TYPES } from '../lambda/probe/manifest.ts';
-import { probeTargets } from '../lambda/probe/probe.ts';
+import { resolveTarget } from '../lambda/engine/model/target.ts';
+import { createAwsClientFactory } from '../lambda/engine/probe/aws-clients.ts';
+import { MANIFEST_MEDIA_TYPES } from '../lambda/engine/probe/manifest.ts';
+import { probeTargets } from '../lambda/engine/probe/probe.ts';
 import { CANARY_KEYS, REGION } from '../test/support/probe-env.ts';
 import { type BenchWorld, fmt, median, seededLayerDigest, timeEach, verdict } from './fixtures.ts';
 

@@ -2,7 +2,7 @@
  * `npm run bench`: prints every figure the issues set a target for, from one run, with the command that
  * produced it. A missed target is printed as MISS; nothing here is tuned to pass.
  */
-import { SDK_NODE_WARNING_OPT_OUT } from '../lambda/sdk-node-notice.ts';
+import { SDK_NODE_WARNING_OPT_OUT } from '../lambda/commands/sdk-node-notice.ts';
 import { leftoverMessage, startRunTmp } from '../scripts/run-tmp.ts';
 import { benchBundle } from './bundle.ts';
 import { benchCliBundle } from './cli-bundle.ts';

@@ -2,9 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import { ConfigError, loadConfig } from '../lambda/engine/config/load.ts';
+import { locateConfig } from '../lambda/engine/config/locate.ts';
 import { buildCanaryApp } from '../lib/canary-app.ts';
-import { ConfigError, loadConfig } from '../lib/config/load.ts';
-import { locateConfig } from '../lib/config/locate.ts';
 import { buildOrganizationApp } from '../lib/organization/organization-app.ts';
 
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCommand } from '../lambda/commands.ts';
+import { runCommand } from '../lambda/commands/commands.ts';
 
 process.exitCode = await runCommand(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

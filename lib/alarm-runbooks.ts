@@ -1,6 +1,6 @@
-import { RUNBOOKS, type Runbook } from '../lambda/model/runbooks.ts';
-import type { Category } from '../lambda/model/types.ts';
-import type { AlarmSeverity } from './alarm-naming.ts';
+import type { AlarmSeverity } from '../lambda/engine/config/alarm-naming.ts';
+import { RUNBOOKS, type Runbook } from '../lambda/engine/model/runbooks.ts';
+import type { Category } from '../lambda/engine/model/types.ts';
 
 /** CloudWatch rejects longer alarm descriptions. */
 export const MAX_ALARM_DESCRIPTION = 1024;

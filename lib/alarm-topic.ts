@@ -4,13 +4,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { TOPIC_KEY_PUBLISH_ACTIONS } from '../lambda/model/contract.ts';
 import {
   checkExistingTopicSubscriptions,
   checkTopicArn,
   checkTopicPlacement,
   Problems,
-} from './validation.ts';
+} from '../lambda/engine/config/validation.ts';
+import { TOPIC_KEY_PUBLISH_ACTIONS } from '../lambda/engine/model/contract.ts';
 
 export interface NotificationOptions {
   /**

@@ -3,10 +3,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AUTH_CATEGORIES } from '../lambda/model/contract.ts';
-import { ALARM_DEFAULTS, type LATENCY_STATISTICS } from '../lambda/model/limits.ts';
-import type { Runbook } from '../lambda/model/runbooks.ts';
-import { CATEGORIES, type Category } from '../lambda/model/types.ts';
 import {
   type AlarmKind,
   type AlarmSeverity,
@@ -14,7 +10,11 @@ import {
   CANARY_ALARM_KINDS,
   type CanaryAlarmKind,
   targetSlug,
-} from './alarm-naming.ts';
+} from '../lambda/engine/config/alarm-naming.ts';
+import { AUTH_CATEGORIES } from '../lambda/engine/model/contract.ts';
+import { ALARM_DEFAULTS, type LATENCY_STATISTICS } from '../lambda/engine/model/limits.ts';
+import type { Runbook } from '../lambda/engine/model/runbooks.ts';
+import { CATEGORIES, type Category } from '../lambda/engine/model/types.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, runbooksFor } from './alarm-runbooks.ts';
 
 /** M of N on periods of the schedule's length (the heartbeat: of its own, longer period). */

@@ -1,7 +1,7 @@
 import { type App, Duration, Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { CanaryConfig, RegionConfig } from '../lambda/engine/config/schema.ts';
 import { CanaryStack, type CanaryStackProps } from './canary-stack.ts';
-import type { CanaryConfig, RegionConfig } from './config/schema.ts';
 import { DashboardStack } from './dashboard-stack.ts';
 
 export interface CanaryAppStacks {

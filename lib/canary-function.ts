@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CANARY_DEFAULTS } from '../lambda/model/limits.ts';
+import { CANARY_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import { BUNDLE_HANDLER, type LambdaCodeName, prebuiltLambdaCode } from './lambda-code.ts';
 
 /** Subnets and security groups by ID, so synthesis needs no VPC lookup (and no credentials). */

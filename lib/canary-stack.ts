@@ -1,6 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { WORKLOAD_WATCH_DEFAULTS } from '../lambda/model/limits.ts';
+import { WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from './ecr-pull-canary.ts';
 import { WorkloadWatch, type WorkloadWatchProps } from './workload-watch.ts';
 

@@ -17,6 +17,14 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
+import { alarmNamePrefix } from '../lambda/engine/config/alarm-naming.ts';
+import {
+  checkCanarySettings,
+  checkField,
+  checkRegionalSettings,
+  Problems,
+  type SettingPaths,
+} from '../lambda/engine/config/validation.ts';
 import {
   DIMENSION,
   ENV,
@@ -24,18 +32,17 @@ import {
   type HandlerTarget,
   METRIC,
   STATE_TABLE,
-} from '../lambda/model/contract.ts';
-import { CONFIG_FIELDS } from '../lambda/model/fields.ts';
-import { parseImageReference } from '../lambda/model/image-ref.ts';
+} from '../lambda/engine/model/contract.ts';
+import { CONFIG_FIELDS } from '../lambda/engine/model/fields.ts';
+import { parseImageReference } from '../lambda/engine/model/image-ref.ts';
 import {
   ALARM_DEFAULTS,
   CANARY_DEFAULTS,
   defaultTimeoutSeconds,
   LIMITS,
   TARGET_DEFAULTS,
-} from '../lambda/model/limits.ts';
-import type { Category, ProbeTarget } from '../lambda/model/types.ts';
-import { alarmNamePrefix } from './alarm-naming.ts';
+} from '../lambda/engine/model/limits.ts';
+import type { Category, ProbeTarget } from '../lambda/engine/model/types.ts';
 import { AlarmTopic, type NotificationOptions } from './alarm-topic.ts';
 import {
   type CanaryAlarm,
@@ -45,13 +52,6 @@ import {
 } from './canary-alarms.ts';
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import { KnownGoodImage } from './known-good-image.ts';
-import {
-  checkCanarySettings,
-  checkField,
-  checkRegionalSettings,
-  Problems,
-  type SettingPaths,
-} from './validation.ts';
 
 export interface EcrPullCanaryProps {
   /**

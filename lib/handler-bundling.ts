@@ -10,10 +10,14 @@ export { BUNDLE_FILE };
  * lib/lambda-code.ts and import nothing from here). `npm run build` and the tests and benchmarks that run "the
  * bundle that will be deployed" take their options from here, so they bundle the same thing.
  */
-export const HANDLER_ENTRY = fileURLToPath(new URL('../lambda/handler.ts', import.meta.url));
+export const HANDLER_ENTRY = fileURLToPath(new URL('../lambda/functions/probe/handler.ts', import.meta.url));
 /** The workload watcher (lib/workload-watch.ts). */
-export const WATCH_HANDLER_ENTRY = fileURLToPath(new URL('../lambda/watch/handler.ts', import.meta.url));
-export const SEED_HANDLER_ENTRY = fileURLToPath(new URL('../lambda/seed/handler.ts', import.meta.url));
+export const WATCH_HANDLER_ENTRY = fileURLToPath(
+  new URL('../lambda/functions/watch/handler.ts', import.meta.url),
+);
+export const SEED_HANDLER_ENTRY = fileURLToPath(
+  new URL('../lambda/functions/seed/handler.ts', import.meta.url),
+);
 
 /** The entry of each prebuilt function. */
 export const LAMBDA_CODE_ENTRIES: Record<LambdaCodeName, string> = {
@@ -48,7 +52,7 @@ export const MAIN_FIELDS = ['module', 'main'];
 /** The function's credentials always come from the Lambda environment; see lambda/lambda-credentials.ts. */
 export const LAMBDA_CREDENTIALS_ALIAS: Record<string, string> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(
-    new URL('../lambda/lambda-credentials.ts', import.meta.url),
+    new URL('../lambda/functions/lambda-credentials.ts', import.meta.url),
   ),
 };
 

@@ -3,15 +3,15 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HandlerTarget } from '../lambda/model/contract.ts';
-import { buildMultiArchImage } from '../lambda/model/oci-image.ts';
+import type { HandlerTarget } from '../lambda/engine/model/contract.ts';
+import { buildMultiArchImage } from '../lambda/engine/model/oci-image.ts';
 import {
   KNOWN_GOOD_PLATFORMS,
   KNOWN_GOOD_TAG_PREFIX,
   KNOWN_GOOD_TARGET_NAME,
   knownGoodTag,
   SEED_PROPERTIES,
-} from '../lambda/model/seed-contract.ts';
+} from '../lambda/engine/model/seed-contract.ts';
 import { CanaryFunction } from './canary-function.ts';
 
 export interface KnownGoodImageProps {

@@ -1,8 +1,8 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { DIMENSION } from '../lambda/model/contract.ts';
-import { WATCH_METRIC } from '../lambda/model/watch-contract.ts';
+import { DIMENSION } from '../lambda/engine/model/contract.ts';
+import { WATCH_METRIC } from '../lambda/engine/model/watch-contract.ts';
 import type { WorkloadWatch } from './workload-watch.ts';
 
 const WIDE = 24;

@@ -6,9 +6,10 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUTH_CATEGORIES, DIMENSION } from '../lambda/model/contract.ts';
-import { ALARM_DEFAULTS, CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../lambda/model/limits.ts';
-import type { Category } from '../lambda/model/types.ts';
+import { type AlarmKind, alarmName } from '../lambda/engine/config/alarm-naming.ts';
+import { AUTH_CATEGORIES, DIMENSION } from '../lambda/engine/model/contract.ts';
+import { ALARM_DEFAULTS, CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
+import type { Category } from '../lambda/engine/model/types.ts';
 import {
   CLOUDTRAIL_MANAGEMENT_RULE_STATE,
   ECR_API_EVENT,
@@ -18,8 +19,7 @@ import {
   WATCH_ENV,
   WATCH_METRIC,
   WATCH_STATE_PREFIX,
-} from '../lambda/model/watch-contract.ts';
-import { type AlarmKind, alarmName } from './alarm-naming.ts';
+} from '../lambda/engine/model/watch-contract.ts';
 import { alarmDescription, runbooksFor } from './alarm-runbooks.ts';
 import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';

@@ -17,9 +17,9 @@ import {
   ORGANIZATION_FIELDS,
   SCHEMA_KEY,
   TARGET_FIELDS,
-} from '../lambda/model/fields.ts';
-import { PERCENTAGE_PATTERN } from '../lambda/model/limits.ts';
-import { KNOWN_REGIONS } from '../lambda/model/regions.ts';
+} from '../lambda/engine/model/fields.ts';
+import { PERCENTAGE_PATTERN } from '../lambda/engine/model/limits.ts';
+import { KNOWN_REGIONS } from '../lambda/engine/model/regions.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../schema/canary.config.schema.json', import.meta.url));
 export const REFERENCE_PATH = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));

@@ -11,10 +11,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { ENV, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/model/contract.ts';
+import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
+import { validateConfig } from '../lambda/engine/config/validate.ts';
+import { ENV, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
 import { buildCanaryApp } from '../lib/canary-app.ts';
-import type { CanaryConfigFile } from '../lib/config/schema.ts';
-import { validateConfig } from '../lib/config/validate.ts';
 import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
 
 /**

@@ -4,7 +4,7 @@
  * CloudWatch Synthetics canary on the same schedule, ending with the default deployment's figure (the seeded
  * image plus one target, workload watch on, the dashboard). List prices, us-east-1, no free tier.
  */
-import type { CanaryConfigFile } from '../lib/config/schema.ts';
+import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import {
   ASSUMED,
   type InstanceModel,

@@ -4,9 +4,10 @@
  * takes at the chosen concurrency. Pure: cost.ts passes its own per-instance figure in, so lowering that model
  * lowers these numbers with no second copy of any price.
  */
-import { ORGANIZATION_DEFAULTS } from '../lambda/model/limits.ts';
-import { countOrPercentage } from '../lib/config/organization.ts';
-import type { CountOrPercentage, OrganizationConfig } from '../lib/config/schema.ts';
+
+import { countOrPercentage } from '../lambda/engine/config/organization.ts';
+import type { CountOrPercentage, OrganizationConfig } from '../lambda/engine/config/schema.ts';
+import { ORGANIZATION_DEFAULTS } from '../lambda/engine/model/limits.ts';
 
 /** What the organization adds once, per month (us-east-1 list prices; re-check before quoting). */
 const ORGANIZATION_PRICE = {

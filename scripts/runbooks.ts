@@ -7,9 +7,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { RUNBOOKS } from '../lambda/model/runbooks.ts';
-import { CATEGORIES } from '../lambda/model/types.ts';
-import { RUNBOOKS_FILE, RUNBOOKS_HTML_FILE } from '../lambda/package-info.ts';
+import { RUNBOOKS_FILE, RUNBOOKS_HTML_FILE } from '../lambda/commands/package-info.ts';
+import { RUNBOOKS } from '../lambda/engine/model/runbooks.ts';
+import { CATEGORIES } from '../lambda/engine/model/types.ts';
 
 export const RUNBOOKS_PATH = fileURLToPath(new URL(`../${RUNBOOKS_FILE}`, import.meta.url));
 export const RUNBOOKS_HTML_PATH = fileURLToPath(new URL(`../${RUNBOOKS_HTML_FILE}`, import.meta.url));

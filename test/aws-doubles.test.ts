@@ -4,8 +4,8 @@ import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/
 // The SNS client's JSON protocol implementation (a transitive dependency), to show the SNS double refuses it.
 import { AwsJson1_0Protocol } from '@aws-sdk/core/protocols';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cloudWatchMetricsSink } from '../lambda/outputs/cloudwatch-sink.ts';
-import type { Datapoint } from '../lambda/outputs/datapoints.ts';
+import { cloudWatchMetricsSink } from '../lambda/engine/outputs/cloudwatch-sink.ts';
+import type { Datapoint } from '../lambda/engine/outputs/datapoints.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from './support/cloudwatch-double.ts';
 import { type SnsDouble, startSnsDouble } from './support/sns-double.ts';
 

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CanaryDeps, phaseDeadlines, runCanary } from '../lambda/canary-run.ts';
-import type { HandlerConfig } from '../lambda/handler-config.ts';
-import { RUN_BUDGET_MS } from '../lambda/model/limits.ts';
-import type { ResolvedTarget } from '../lambda/model/target.ts';
-import type { ProbeResult } from '../lambda/model/types.ts';
-import { runDatapoints } from '../lambda/outputs/datapoints.ts';
-import type { TargetState } from '../lambda/outputs/dedup.ts';
-import { toEmfLines } from '../lambda/outputs/emf.ts';
-import type { ProbeOptions } from '../lambda/probe/probe.ts';
+import { type CanaryDeps, phaseDeadlines, runCanary } from '../lambda/engine/canary-run.ts';
+import type { HandlerConfig } from '../lambda/engine/handler-config.ts';
+import { RUN_BUDGET_MS } from '../lambda/engine/model/limits.ts';
+import type { ResolvedTarget } from '../lambda/engine/model/target.ts';
+import type { ProbeResult } from '../lambda/engine/model/types.ts';
+import { runDatapoints } from '../lambda/engine/outputs/datapoints.ts';
+import type { TargetState } from '../lambda/engine/outputs/dedup.ts';
+import { toEmfLines } from '../lambda/engine/outputs/emf.ts';
+import type { ProbeOptions } from '../lambda/engine/probe/probe.ts';
 import {
   type MemoryStore,
   memoryStore,

@@ -10,7 +10,7 @@ import {
   type ResponsePolicy,
   sendResponse,
   worstCaseResponseMs,
-} from '../lambda/cfn-response.ts';
+} from '../lambda/functions/cfn-response.ts';
 
 const RESPONSE: CustomResourceResponse = {
   Status: 'SUCCESS',

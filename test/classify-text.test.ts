@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyText, MAX_SCAN_CHARS } from '../lambda/explain/classify-text.ts';
-import { RUNBOOKS } from '../lambda/model/runbooks.ts';
-import { CATEGORIES, type Category } from '../lambda/model/types.ts';
+import { classifyText, MAX_SCAN_CHARS } from '../lambda/engine/explain/classify-text.ts';
+import { RUNBOOKS } from '../lambda/engine/model/runbooks.ts';
+import { CATEGORIES, type Category } from '../lambda/engine/model/types.ts';
 import {
   classifyAwsError,
   classifyRegistryResponse,
   PROBE_CODE_CATEGORIES,
   type ProbeFailure,
-} from '../lambda/probe/classify.ts';
-import { parseManifest, platformFromConfig, verifyDigest } from '../lambda/probe/manifest.ts';
-import { decodeAuthorizationData } from '../lambda/probe/token.ts';
+} from '../lambda/engine/probe/classify.ts';
+import { parseManifest, platformFromConfig, verifyDigest } from '../lambda/engine/probe/manifest.ts';
+import { decodeAuthorizationData } from '../lambda/engine/probe/token.ts';
 
 interface CorpusEntry {
   category: Category;

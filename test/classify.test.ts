@@ -3,7 +3,7 @@ import {
   classifyAwsError,
   classifyNetworkError,
   classifyRegistryResponse,
-} from '../lambda/probe/classify.ts';
+} from '../lambda/engine/probe/classify.ts';
 
 function awsError(name: string, message: string, status = 400): Error {
   return Object.assign(new Error(message), {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { EXIT_METRICS_NOT_PUBLISHED, EXIT_USAGE, runCli } from '../lambda/cli.ts';
-import { DIMENSION, METRIC } from '../lambda/model/contract.ts';
-import type { ProbeResult } from '../lambda/model/types.ts';
-import { runDatapoints } from '../lambda/outputs/datapoints.ts';
-import { toEmfLines } from '../lambda/outputs/emf.ts';
+import { EXIT_METRICS_NOT_PUBLISHED, EXIT_USAGE, runCli } from '../lambda/commands/probe/cli.ts';
+import { DIMENSION, METRIC } from '../lambda/engine/model/contract.ts';
+import type { ProbeResult } from '../lambda/engine/model/types.ts';
+import { runDatapoints } from '../lambda/engine/outputs/datapoints.ts';
+import { toEmfLines } from '../lambda/engine/outputs/emf.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from './support/cloudwatch-double.ts';
 import { applyEnv, type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 

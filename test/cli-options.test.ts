@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs, USAGE } from '../lambda/cli.ts';
-import { TARGET_DEFAULTS } from '../lambda/model/limits.ts';
+import { parseCliArgs, USAGE } from '../lambda/commands/probe/cli.ts';
+import { TARGET_DEFAULTS } from '../lambda/engine/model/limits.ts';
 
 const env = { AWS_REGION: 'eu-west-1' };
 

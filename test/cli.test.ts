@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { SYNOPSIS } from '../lambda/cli.ts';
-import { runCommand } from '../lambda/commands.ts';
-import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/sdk-node-notice.ts';
+import { runCommand } from '../lambda/commands/commands.ts';
+import { SYNOPSIS } from '../lambda/commands/probe/cli.ts';
+import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../lambda/commands/sdk-node-notice.ts';
 import { type CliRun, cliBundle, PROBE_FROM_SOURCE, runCliProcess } from './support/cli-process.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 

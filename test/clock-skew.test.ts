@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateClockSkew, skewExceeds, skewFromDateHeader } from '../lambda/probe/clock-skew.ts';
+import { estimateClockSkew, skewExceeds, skewFromDateHeader } from '../lambda/engine/probe/clock-skew.ts';
 
 const at = (iso: string) => Date.parse(iso);
 

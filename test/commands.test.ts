@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SYNOPSIS, USAGE } from '../lambda/cli.ts';
 import {
   COMMANDS,
   type Command,
@@ -10,8 +9,9 @@ import {
   EXIT_USAGE,
   PROGRAM,
   runCommand,
-} from '../lambda/commands.ts';
-import { EXPLAIN_USAGE } from '../lambda/explain/cli.ts';
+} from '../lambda/commands/commands.ts';
+import { EXPLAIN_USAGE } from '../lambda/commands/explain/cli.ts';
+import { SYNOPSIS, USAGE } from '../lambda/commands/probe/cli.ts';
 
 interface Captured {
   code: number;

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../lib/config/validate.ts';
+import { validateConfig } from '../lambda/engine/config/validate.ts';
 import {
   configJsonSchema,
   generatedFiles,

@@ -2,7 +2,7 @@
 // read from the synthesized template of the typical instance: the seeded image plus one target.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { STEADY_STATE_METRICS_PER_TARGET } from '../lambda/model/contract.ts';
+import { STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
 import {
   type CfnTemplate,
   instanceCostLines,

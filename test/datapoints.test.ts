@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AUTH_CATEGORIES, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/model/contract.ts';
-import { CATEGORIES } from '../lambda/model/types.ts';
-import { runDatapoints } from '../lambda/outputs/datapoints.ts';
+import { AUTH_CATEGORIES, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
+import { CATEGORIES } from '../lambda/engine/model/types.ts';
+import { runDatapoints } from '../lambda/engine/outputs/datapoints.ts';
 import { failedResult, healthyResult } from './support/probe-results.ts';
 
 /** `Name{Dim=Value,…}` → value, so a test states the whole set of datapoints in one object. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideNotification, INITIAL_STATE, type TargetState } from '../lambda/outputs/dedup.ts';
+import { decideNotification, INITIAL_STATE, type TargetState } from '../lambda/engine/outputs/dedup.ts';
 import { failedResult, healthyResult } from './support/probe-results.ts';
 
 const T0 = Date.parse('2026-11-27T10:00:00.000Z');

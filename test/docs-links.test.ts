@@ -4,8 +4,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { VERSION } from '../lambda/package-info.ts';
-import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
+import { VERSION } from '../lambda/commands/package-info.ts';
+import { USER_CONFIG_FILE } from '../lambda/engine/config/locate.ts';
 import { headingAnchors, htmlIds } from './support/markdown-anchors.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runDoctor } from '../lambda/doctor/cli.ts';
-import { clockCheck, credentialsCheck, observeCredentials } from '../lambda/doctor/credentials.ts';
-import { hostFacts } from '../lambda/doctor/host.ts';
-import { imdsCheck, imdsSettings, observeImds } from '../lambda/doctor/imds.ts';
-import { DOCTOR_TIMEOUTS, type DoctorDeps } from '../lambda/doctor/run.ts';
+import { runDoctor } from '../lambda/commands/doctor/cli.ts';
+import { clockCheck, credentialsCheck, observeCredentials } from '../lambda/commands/doctor/credentials.ts';
+import { hostFacts } from '../lambda/commands/doctor/host.ts';
+import { imdsCheck, imdsSettings, observeImds } from '../lambda/commands/doctor/imds.ts';
+import { DOCTOR_TIMEOUTS, type DoctorDeps } from '../lambda/commands/doctor/run.ts';
 import { ecrLogin, hostFiles, leakedSubstrings } from './support/doctor-host.ts';
 import { type EcrDouble, startEcrDouble } from './support/ecr-double.ts';
 import {

@@ -1,24 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DOCTOR_EXIT, DOCTOR_USAGE, runDoctor } from '../lambda/doctor/cli.ts';
+import { DOCTOR_EXIT, DOCTOR_USAGE, runDoctor } from '../lambda/commands/doctor/cli.ts';
 import {
   type CredentialObservation,
   clockCheck,
   credentialsCheck,
   offeredProviders,
   providerFromSource,
-} from '../lambda/doctor/credentials.ts';
+} from '../lambda/commands/doctor/credentials.ts';
 import {
   dockerCheck,
   dockerConfigPath,
   ecrLoginExpiry,
   readDockerConfig,
-} from '../lambda/doctor/docker-config.ts';
-import { addressKind, ecrApiHost, regionCheck, resolveHosts } from '../lambda/doctor/endpoints.ts';
-import { hostFacts } from '../lambda/doctor/host.ts';
-import { imdsCheck, imdsSettings, observeImds } from '../lambda/doctor/imds.ts';
-import { pullCheck } from '../lambda/doctor/pull.ts';
-import type { DoctorDeps } from '../lambda/doctor/run.ts';
-import { RUNBOOKS } from '../lambda/model/runbooks.ts';
+} from '../lambda/commands/doctor/docker-config.ts';
+import { addressKind, ecrApiHost, regionCheck, resolveHosts } from '../lambda/commands/doctor/endpoints.ts';
+import { hostFacts } from '../lambda/commands/doctor/host.ts';
+import { imdsCheck, imdsSettings, observeImds } from '../lambda/commands/doctor/imds.ts';
+import { pullCheck } from '../lambda/commands/doctor/pull.ts';
+import type { DoctorDeps } from '../lambda/commands/doctor/run.ts';
+import { RUNBOOKS } from '../lambda/engine/model/runbooks.ts';
 import { ecrLogin, hostFiles, leakedSubstrings } from './support/doctor-host.ts';
 import { failedResult, healthyResult } from './support/probe-results.ts';
 

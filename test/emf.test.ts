@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Datapoint, runDatapoints } from '../lambda/outputs/datapoints.ts';
-import { toEmfLines } from '../lambda/outputs/emf.ts';
+import { type Datapoint, runDatapoints } from '../lambda/engine/outputs/datapoints.ts';
+import { toEmfLines } from '../lambda/engine/outputs/emf.ts';
 import { failedResult, healthyResult } from './support/probe-results.ts';
 
 const NAMESPACE = 'EcrPullCanary';

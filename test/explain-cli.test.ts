@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runExplain } from '../lambda/explain/cli.ts';
-import { RUNBOOKS } from '../lambda/model/runbooks.ts';
-import type { Category } from '../lambda/model/types.ts';
+import { runExplain } from '../lambda/commands/explain/cli.ts';
+import { RUNBOOKS } from '../lambda/engine/model/runbooks.ts';
+import type { Category } from '../lambda/engine/model/types.ts';
 import { cliBundle } from './support/cli-process.ts';
 
 interface Run {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyText } from '../lambda/explain/classify-text.ts';
-import { RUNBOOKS } from '../lambda/model/runbooks.ts';
-import { CATEGORIES } from '../lambda/model/types.ts';
-import { redactCredentials } from '../lambda/probe/redact.ts';
+import { classifyText } from '../lambda/engine/explain/classify-text.ts';
+import { RUNBOOKS } from '../lambda/engine/model/runbooks.ts';
+import { CATEGORIES } from '../lambda/engine/model/types.ts';
+import { redactCredentials } from '../lambda/engine/probe/redact.ts';
 import {
   accuracy,
   accuracyTable,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HandlerConfigError, readHandlerConfig } from '../lambda/handler-config.ts';
-import { ENV } from '../lambda/model/contract.ts';
-import { CANARY_DEFAULTS } from '../lambda/model/limits.ts';
+import { HandlerConfigError, readHandlerConfig } from '../lambda/engine/handler-config.ts';
+import { ENV } from '../lambda/engine/model/contract.ts';
+import { CANARY_DEFAULTS } from '../lambda/engine/model/limits.ts';
 
 const TARGETS = [{ name: 'known-good', image: 'canary/known-good:v1' }];
 

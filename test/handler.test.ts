@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { DIMENSION, ENV, METRIC } from '../lambda/model/contract.ts';
+import { DIMENSION, ENV, METRIC } from '../lambda/engine/model/contract.ts';
 import { bundleHandler } from '../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from './support/cloudwatch-double.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from './support/dynamodb-double.ts';

@@ -4,7 +4,7 @@ import {
   type PolicyRequest,
   type PolicyStatement,
   UnmodelledPolicyError,
-} from '../lambda/model/iam-policy.ts';
+} from '../lambda/engine/model/iam-policy.ts';
 
 /**
  * The evaluator preflight judges AWS-held policies with (lambda/model/iam-policy.ts), on the edge rules of the IAM

@@ -7,7 +7,7 @@ import {
   needsExplicitRegistry,
   parseImageReference,
   tokenHostProblem,
-} from '../lambda/model/image-ref.ts';
+} from '../lambda/engine/model/image-ref.ts';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Platform, parsePlatform, sha256Digest } from '../lambda/model/platform.ts';
+import { type Platform, parsePlatform, sha256Digest } from '../lambda/engine/model/platform.ts';
 import {
   missingPlatforms,
   parseManifest,
   platformFromConfig,
   smallestLayer,
   verifyDigest,
-} from '../lambda/probe/manifest.ts';
+} from '../lambda/engine/probe/manifest.ts';
 
 const index = Buffer.from(
   JSON.stringify({

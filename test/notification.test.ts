@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RUNBOOKS } from '../lambda/model/runbooks.ts';
-import { CATEGORIES } from '../lambda/model/types.ts';
+import { RUNBOOKS } from '../lambda/engine/model/runbooks.ts';
+import { CATEGORIES } from '../lambda/engine/model/types.ts';
 import {
   consoleUrls,
   formatNotification,
   type NotificationContext,
   severityOf,
-} from '../lambda/outputs/notification.ts';
+} from '../lambda/engine/outputs/notification.ts';
 import { failedResult, healthyResult, STARTED_AT } from './support/probe-results.ts';
 
 const DASHBOARD =

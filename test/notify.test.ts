@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../lambda/model/types.ts';
-import type { TargetState } from '../lambda/outputs/dedup.ts';
-import { type NotifyContext, type NotifyDeps, notifyResult } from '../lambda/outputs/notify.ts';
+import type { ProbeResult } from '../lambda/engine/model/types.ts';
+import type { TargetState } from '../lambda/engine/outputs/dedup.ts';
+import { type NotifyContext, type NotifyDeps, notifyResult } from '../lambda/engine/outputs/notify.ts';
 import {
   type MemoryStore,
   memoryStore,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../lib/config/validate.ts';
+import { validateConfig } from '../lambda/engine/config/validate.ts';
 import {
   accountsAtOnce,
   defaultPreferences,

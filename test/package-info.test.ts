@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RUNBOOKS_FILE, RUNBOOKS_HTML_FILE, runbookLink, runbooksLocation } from '../lambda/package-info.ts';
+import {
+  RUNBOOKS_FILE,
+  RUNBOOKS_HTML_FILE,
+  runbookLink,
+  runbooksLocation,
+} from '../lambda/commands/package-info.ts';
 
 /**
  * Issue 19, item 6: the command's runbook links work from a global install. The link is computed from where the

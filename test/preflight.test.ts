@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChecksReport } from '../lambda/doctor/check.ts';
-import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/preflight/check.ts';
-import { runPreflightCommand } from '../lambda/preflight/cli.ts';
-import { USER_CONFIG_FILE } from '../lib/config/locate.ts';
+import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
+import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/commands/preflight/check.ts';
+import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
+import { USER_CONFIG_FILE } from '../lambda/engine/config/locate.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import {
   type PreflightDouble,

@@ -1,17 +1,17 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { MAX_BLOB_REDIRECTS } from '../lambda/model/limits.ts';
+import { MAX_BLOB_REDIRECTS } from '../lambda/engine/model/limits.ts';
 import {
   OCI_CONFIG_MEDIA_TYPE,
   OCI_MANIFEST_MEDIA_TYPE,
   type SingleArchImage,
   sha256Digest,
-} from '../lambda/model/oci-image.ts';
-import { resolveTarget } from '../lambda/model/target.ts';
-import type { Category, Phase, ProbeResult, ProbeTarget } from '../lambda/model/types.ts';
-import { createAwsClientFactory } from '../lambda/probe/aws-clients.ts';
-import { type ProbeOptions, probeTargets } from '../lambda/probe/probe.ts';
-import { pushImage } from '../lambda/registry/push.ts';
+} from '../lambda/engine/model/oci-image.ts';
+import { resolveTarget } from '../lambda/engine/model/target.ts';
+import type { Category, Phase, ProbeResult, ProbeTarget } from '../lambda/engine/model/types.ts';
+import { createAwsClientFactory } from '../lambda/engine/probe/aws-clients.ts';
+import { type ProbeOptions, probeTargets } from '../lambda/engine/probe/probe.ts';
+import { pushImage } from '../lambda/engine/registry/push.ts';
 import { startEcrDouble } from './support/ecr-double.ts';
 import { expectTextClassifierAgrees } from './support/explain-agreement.ts';
 import {

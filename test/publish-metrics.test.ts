@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runDatapoints } from '../lambda/outputs/datapoints.ts';
-import { toEmfLines } from '../lambda/outputs/emf.ts';
-import { publishMetrics } from '../lambda/outputs/publish-metrics.ts';
+import { runDatapoints } from '../lambda/engine/outputs/datapoints.ts';
+import { toEmfLines } from '../lambda/engine/outputs/emf.ts';
+import { publishMetrics } from '../lambda/engine/outputs/publish-metrics.ts';
 import { type RecordingSink, recordingSink } from './support/fake-outputs.ts';
 import { failedResult } from './support/probe-results.ts';
 

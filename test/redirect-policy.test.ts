@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayCarryRegistryCredential, resolveRedirect } from '../lambda/model/redirect-policy.ts';
+import { mayCarryRegistryCredential, resolveRedirect } from '../lambda/engine/model/redirect-policy.ts';
 
 const ECR = new URL('https://111122223333.dkr.ecr.eu-west-1.amazonaws.com');
 const BLOB = new URL(`${ECR.origin}/v2/team/api/blobs/sha256:${'a'.repeat(64)}`);

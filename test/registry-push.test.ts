@@ -12,13 +12,13 @@ import {
   OCI_MANIFEST_MEDIA_TYPE,
   type OciImage,
   sha256Digest,
-} from '../lambda/model/oci-image.ts';
+} from '../lambda/engine/model/oci-image.ts';
 import {
   type PushImageInput,
   pushImage,
   RegistryPushError,
   uploadCompletionUrl,
-} from '../lambda/registry/push.ts';
+} from '../lambda/engine/registry/push.ts';
 import {
   EXPIRED_TOKEN_MESSAGE,
   type RegistryFaultProxy,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { RUNBOOKS, remediationFor } from '../lambda/model/runbooks.ts';
-import { CATEGORIES } from '../lambda/model/types.ts';
+import { RUNBOOKS, remediationFor } from '../lambda/engine/model/runbooks.ts';
+import { CATEGORIES } from '../lambda/engine/model/types.ts';
 import {
   RUNBOOKS_HTML_PATH,
   RUNBOOKS_PATH,

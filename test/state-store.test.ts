@@ -3,8 +3,8 @@
 // SDK turning a failed condition into ConditionalCheckFailedException).
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TargetState } from '../lambda/outputs/dedup.ts';
-import { dynamoDbStateStore } from '../lambda/outputs/state-store.ts';
+import type { TargetState } from '../lambda/engine/outputs/dedup.ts';
+import { dynamoDbStateStore } from '../lambda/engine/outputs/state-store.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from './support/dynamodb-double.ts';
 
 const TABLE = 'canary-state';

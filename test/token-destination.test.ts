@@ -1,10 +1,10 @@
 import https from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { parseImageReference } from '../lambda/model/image-ref.ts';
-import { type ResolvedTarget, resolveTarget, TargetConfigError } from '../lambda/model/target.ts';
-import type { ProbeResult, ProbeTarget } from '../lambda/model/types.ts';
-import { createAwsClientFactory } from '../lambda/probe/aws-clients.ts';
-import { type ProbeOptions, probeTargets } from '../lambda/probe/probe.ts';
+import { parseImageReference } from '../lambda/engine/model/image-ref.ts';
+import { type ResolvedTarget, resolveTarget, TargetConfigError } from '../lambda/engine/model/target.ts';
+import type { ProbeResult, ProbeTarget } from '../lambda/engine/model/types.ts';
+import { createAwsClientFactory } from '../lambda/engine/probe/aws-clients.ts';
+import { type ProbeOptions, probeTargets } from '../lambda/engine/probe/probe.ts';
 import { type CliRun, runCliProcess } from './support/cli-process.ts';
 import { startEcrDouble } from './support/ecr-double.ts';
 import {

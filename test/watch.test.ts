@@ -3,16 +3,16 @@
 // The deployed bundle on the wire doubles is tested in watch-handler.test.ts.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { KNOWN_GOOD_TARGET_NAME } from '../lambda/model/seed-contract.ts';
-import { WATCH_METRIC, WATCH_STATE_PREFIX } from '../lambda/model/watch-contract.ts';
-import { canaryStateKey } from '../lambda/outputs/notify.ts';
-import type { Notifier } from '../lambda/outputs/ports.ts';
-import { readWatchConfig } from '../lambda/watch/watch-config.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
+import { WATCH_METRIC, WATCH_STATE_PREFIX } from '../lambda/engine/model/watch-contract.ts';
+import { canaryStateKey } from '../lambda/engine/outputs/notify.ts';
+import type { Notifier } from '../lambda/engine/outputs/ports.ts';
+import { readWatchConfig } from '../lambda/engine/watch/watch-config.ts';
 import {
   formatWatchNotification,
   verdictConclusion,
   type WatchNotification,
-} from '../lambda/watch/watch-message.ts';
+} from '../lambda/engine/watch/watch-message.ts';
 import {
   decideWatchNotification,
   handleWorkloadEvent,
@@ -20,8 +20,12 @@ import {
   type WatchConfig,
   watchDatapoints,
   watchStateKey,
-} from '../lambda/watch/watch-run.ts';
-import { MAX_FIELD_CHARS, parseWorkloadEvent, type WorkloadFailure } from '../lambda/watch/workload-event.ts';
+} from '../lambda/engine/watch/watch-run.ts';
+import {
+  MAX_FIELD_CHARS,
+  parseWorkloadEvent,
+  type WorkloadFailure,
+} from '../lambda/engine/watch/workload-event.ts';
 import { type MemoryStore, memoryStore, type RecordingSink, recordingSink } from './support/fake-outputs.ts';
 
 interface Fixture {

@@ -2,9 +2,9 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as oam from 'aws-cdk-lib/aws-oam';
 import type { Construct } from 'constructs';
-import { DIMENSION, METRIC } from '../../lambda/model/contract.ts';
-import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../../lambda/model/limits.ts';
-import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/model/seed-contract.ts';
+import { DIMENSION, METRIC } from '../../lambda/engine/model/contract.ts';
+import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../../lambda/engine/model/limits.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/engine/model/seed-contract.ts';
 
 /**
  * The sink policy: any principal of the organization may create or update a link, for what the links share only (the form

@@ -1,6 +1,6 @@
 import { type App, Tags } from 'aws-cdk-lib';
+import type { CanaryConfig, OrganizationConfig } from '../../lambda/engine/config/schema.ts';
 import { canaryStackProps } from '../canary-app.ts';
-import type { CanaryConfig, OrganizationConfig } from '../config/schema.ts';
 import { AssetStack } from './asset-stack.ts';
 import { MonitoringStack } from './monitoring-stack.ts';
 import { assetBucketName, assetStackName, monitoringStackName, organizationStackName } from './naming.ts';

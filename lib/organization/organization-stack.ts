@@ -3,9 +3,9 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as oam from 'aws-cdk-lib/aws-oam';
 import type { Construct } from 'constructs';
-import { OAM_LINK_RESOURCE_TYPES } from '../../lambda/model/limits.ts';
+import type { CountOrPercentage, OrganizationConfig } from '../../lambda/engine/config/schema.ts';
+import { OAM_LINK_RESOURCE_TYPES } from '../../lambda/engine/model/limits.ts';
 import { CanaryStack, type CanaryStackProps } from '../canary-stack.ts';
-import type { CountOrPercentage, OrganizationConfig } from '../config/schema.ts';
 import { MemberSynthesizer } from './member-synthesizer.ts';
 import { assetBucketName, stackSetName } from './naming.ts';
 

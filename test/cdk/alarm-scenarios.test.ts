@@ -18,9 +18,9 @@
  * alarms with the heartbeat on `Success`, so the test shows that every page of before still happens, no later.
  */
 import { describe, expect, it } from 'vitest';
-import { DIMENSION, ENV } from '../../lambda/model/contract.ts';
-import type { ProbeResult } from '../../lambda/model/types.ts';
-import { type Datapoint, runDatapoints } from '../../lambda/outputs/datapoints.ts';
+import { DIMENSION, ENV } from '../../lambda/engine/model/contract.ts';
+import type { ProbeResult } from '../../lambda/engine/model/types.ts';
+import { type Datapoint, runDatapoints } from '../../lambda/engine/outputs/datapoints.ts';
 import {
   type AlarmDefinition,
   type AlarmState,

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { RUNBOOKS } from '../../lambda/model/runbooks.ts';
-import { alarmName, alarmNamePattern, targetSlug } from '../../lib/alarm-naming.ts';
+import { alarmName, alarmNamePattern, targetSlug } from '../../lambda/engine/config/alarm-naming.ts';
+import { RUNBOOKS } from '../../lambda/engine/model/runbooks.ts';
 import { alarmDescription, HEARTBEAT_RUNBOOK, MAX_ALARM_DESCRIPTION } from '../../lib/alarm-runbooks.ts';
 import { canaryTemplate, logicalIdByPath, resourcesOfType } from './helpers.ts';
 

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_CONFIG_FILE, locateConfig, USER_CONFIG_FILE } from '../../lib/config/locate.ts';
+import { EXAMPLE_CONFIG_FILE, locateConfig, USER_CONFIG_FILE } from '../../lambda/engine/config/locate.ts';
 import { BUNDLE_FILE } from '../../lib/handler-bundling.ts';
 import { CDK_VALIDATION_OFF } from '../support/cdk-validation.ts';
 import { MINIMAL_CONFIG_PATH, synthApp } from './helpers.ts';

@@ -1,9 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV, STATE_TABLE } from '../../lambda/model/contract.ts';
-import { evaluate, type PolicyStatement } from '../../lambda/model/iam-policy.ts';
-import { buildMultiArchImage } from '../../lambda/model/oci-image.ts';
-import { KNOWN_GOOD_TARGET_NAME, SEED_PROPERTIES } from '../../lambda/model/seed-contract.ts';
+import { ENV, STATE_TABLE } from '../../lambda/engine/model/contract.ts';
+import { evaluate, type PolicyStatement } from '../../lambda/engine/model/iam-policy.ts';
+import { buildMultiArchImage } from '../../lambda/engine/model/oci-image.ts';
+import { KNOWN_GOOD_TARGET_NAME, SEED_PROPERTIES } from '../../lambda/engine/model/seed-contract.ts';
 import {
   ACCOUNT,
   canaryTemplate,

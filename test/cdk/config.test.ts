@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findJsonSyntaxError } from '../../lib/config/json-error.ts';
-import { ConfigError, loadConfig } from '../../lib/config/load.ts';
-import { EXAMPLE_CONFIG_FILE } from '../../lib/config/locate.ts';
-import { validateConfig } from '../../lib/config/validate.ts';
+import { findJsonSyntaxError } from '../../lambda/engine/config/json-error.ts';
+import { ConfigError, loadConfig } from '../../lambda/engine/config/load.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lambda/engine/config/locate.ts';
+import { validateConfig } from '../../lambda/engine/config/validate.ts';
 import { MINIMAL_CONFIG_PATH } from './helpers.ts';
 
 const BASE = { regions: ['eu-west-1'] };

@@ -2,7 +2,7 @@ import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/model/contract.ts';
+import { ENV } from '../../lambda/engine/model/contract.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
 
 /** The construct as a user embeds it in their own app; bundling skipped as in the other template tests. */

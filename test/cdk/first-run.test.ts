@@ -10,8 +10,8 @@
  * outside any VPC reaches S3's public endpoint, where no endpoint policy applies.
  */
 import { describe, expect, it } from 'vitest';
-import { FIRST_RUN } from '../../lambda/model/contract.ts';
-import { evaluate, evaluateIdentity, type PolicyStatement } from '../../lambda/model/iam-policy.ts';
+import { FIRST_RUN } from '../../lambda/engine/model/contract.ts';
+import { evaluate, evaluateIdentity, type PolicyStatement } from '../../lambda/engine/model/iam-policy.ts';
 import { ACCOUNT, canaryTemplate, resolveJoins, resourcesOfType } from './helpers.ts';
 
 const REGION = 'eu-west-1';

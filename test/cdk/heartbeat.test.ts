@@ -6,8 +6,8 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/model/contract.ts';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
+import { ENV } from '../../lambda/engine/model/contract.ts';
 import {
   type AlarmDefinition,
   alarmFromTemplate,

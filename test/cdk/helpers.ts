@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
+import { validateConfig } from '../../lambda/engine/config/validate.ts';
 import { buildCanaryApp, type CanaryAppStacks } from '../../lib/canary-app.ts';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
-import { validateConfig } from '../../lib/config/validate.ts';
 
 export const ACCOUNT = '111122223333';
 

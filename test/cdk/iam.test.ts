@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { evaluateIdentity, type PolicyStatement } from '../../lambda/model/iam-policy.ts';
+import { evaluateIdentity, type PolicyStatement } from '../../lambda/engine/model/iam-policy.ts';
 import { ACCOUNT, canaryTemplate, logicalIdByPath, resolveJoins } from './helpers.ts';
 
 const REGION = 'eu-west-1';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
 import { ACCOUNT, synthApp } from './helpers.ts';
 
 const CONFIGS: Array<[string, CanaryConfigFile]> = [

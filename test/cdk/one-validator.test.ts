@@ -1,12 +1,12 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { readHandlerConfig } from '../../lambda/handler-config.ts';
-import { ENV } from '../../lambda/model/contract.ts';
-import { LIMITS, LOG_RETENTION_DAYS } from '../../lambda/model/limits.ts';
-import { validateConfig } from '../../lib/config/validate.ts';
+import { validateConfig } from '../../lambda/engine/config/validate.ts';
+import { checkRegionalSettings, Problems } from '../../lambda/engine/config/validation.ts';
+import { readHandlerConfig } from '../../lambda/engine/handler-config.ts';
+import { ENV } from '../../lambda/engine/model/contract.ts';
+import { LIMITS, LOG_RETENTION_DAYS } from '../../lambda/engine/model/limits.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
-import { checkRegionalSettings, Problems } from '../../lib/validation.ts';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '111122223333';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
-import { validateConfig } from '../../lib/config/validate.ts';
+import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
+import { validateConfig } from '../../lambda/engine/config/validate.ts';
 
 const EXAMPLE = JSON.parse(
   readFileSync(

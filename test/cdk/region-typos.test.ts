@@ -1,11 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../../lambda/cli.ts';
-import { HandlerConfigError, readHandlerConfig } from '../../lambda/handler-config.ts';
-import { ENV } from '../../lambda/model/contract.ts';
-import { KNOWN_REGIONS, regionPartition } from '../../lambda/model/regions.ts';
-import { validateConfig } from '../../lib/config/validate.ts';
+import { parseCliArgs } from '../../lambda/commands/probe/cli.ts';
+import { validateConfig } from '../../lambda/engine/config/validate.ts';
+import { HandlerConfigError, readHandlerConfig } from '../../lambda/engine/handler-config.ts';
+import { ENV } from '../../lambda/engine/model/contract.ts';
+import { KNOWN_REGIONS, regionPartition } from '../../lambda/engine/model/regions.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
 
 // Issue 17, finding 10: a region that is well formed but no region passed every check, and the construct granted

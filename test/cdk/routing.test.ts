@@ -8,11 +8,11 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Category, ProbeResult } from '../../lambda/model/types.ts';
-import type { NotificationKind, TargetState } from '../../lambda/outputs/dedup.ts';
-import { notifyResult } from '../../lambda/outputs/notify.ts';
-import { snsNotifier } from '../../lambda/outputs/sns-notifier.ts';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
+import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
+import type { Category, ProbeResult } from '../../lambda/engine/model/types.ts';
+import type { NotificationKind, TargetState } from '../../lambda/engine/outputs/dedup.ts';
+import { notifyResult } from '../../lambda/engine/outputs/notify.ts';
+import { snsNotifier } from '../../lambda/engine/outputs/sns-notifier.ts';
 import { failedResult, healthyResult } from '../support/probe-results.ts';
 import { type SnsDouble, startSnsDouble } from '../support/sns-double.ts';
 import {

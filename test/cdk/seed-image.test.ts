@@ -3,23 +3,28 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type CustomResourceEvent, sendResponse } from '../../lambda/cfn-response.ts';
 import {
   buildMultiArchImage,
   buildSingleArchImage,
   OCI_INDEX_MEDIA_TYPE,
-} from '../../lambda/model/oci-image.ts';
+} from '../../lambda/engine/model/oci-image.ts';
 import {
   KNOWN_GOOD_PLATFORMS,
   knownGoodTag,
   SEED_ATTRIBUTES,
   SEED_PROPERTIES,
-} from '../../lambda/model/seed-contract.ts';
-import { resolveTarget } from '../../lambda/model/target.ts';
-import { createAwsClientFactory } from '../../lambda/probe/aws-clients.ts';
-import { probeTargets } from '../../lambda/probe/probe.ts';
-import { pushImage } from '../../lambda/registry/push.ts';
-import { onEvent, type SeedDeps, SeedError, seedKnownGoodImage } from '../../lambda/seed/handler.ts';
+} from '../../lambda/engine/model/seed-contract.ts';
+import { resolveTarget } from '../../lambda/engine/model/target.ts';
+import { createAwsClientFactory } from '../../lambda/engine/probe/aws-clients.ts';
+import { probeTargets } from '../../lambda/engine/probe/probe.ts';
+import { pushImage } from '../../lambda/engine/registry/push.ts';
+import { type CustomResourceEvent, sendResponse } from '../../lambda/functions/cfn-response.ts';
+import {
+  onEvent,
+  type SeedDeps,
+  SeedError,
+  seedKnownGoodImage,
+} from '../../lambda/functions/seed/handler.ts';
 import { type EcrDouble, startEcrDouble } from '../support/ecr-double.ts';
 import { applyEnv, CANARY_KEYS, hostEnv, REGION } from '../support/probe-env.ts';
 

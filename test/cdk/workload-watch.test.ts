@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { WATCH_ENV } from '../../lambda/model/watch-contract.ts';
-import { formatWatchNotification } from '../../lambda/watch/watch-message.ts';
-import { parseWorkloadEvent } from '../../lambda/watch/workload-event.ts';
-import type { CanaryConfigFile } from '../../lib/config/schema.ts';
-import { validateConfig } from '../../lib/config/validate.ts';
+import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
+import { validateConfig } from '../../lambda/engine/config/validate.ts';
+import { WATCH_ENV } from '../../lambda/engine/model/watch-contract.ts';
+import { formatWatchNotification } from '../../lambda/engine/watch/watch-message.ts';
+import { parseWorkloadEvent } from '../../lambda/engine/watch/workload-event.ts';
 import { matchesPattern, type Pattern } from '../support/eventbridge-pattern.ts';
 import { deliversTo, type FilterPolicyScope } from '../support/sns-filter-policy.ts';
 import { ACCOUNT, canaryTemplate, logicalIdByPath, resourcesOfType, synthApp } from './helpers.ts';

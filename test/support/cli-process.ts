@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { inject } from 'vitest';
-import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/sdk-node-notice.ts';
+import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/commands/sdk-node-notice.ts';
 
 export interface CliRun {
   code: number;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HostFiles } from '../../lambda/doctor/host.ts';
+import type { HostFiles } from '../../lambda/commands/doctor/host.ts';
 
 /** A host's files for the doctor, as a map: path → text; `executables` are the files that may be run. */
 export function hostFiles(texts: Record<string, string>, executables: string[] = []): HostFiles {

@@ -13,7 +13,7 @@
 // error name from the body's `__type` (namespace stripped). Transport, SigV4 shape check, request log and faults
 // are the shared harness in cloudwatch-double.ts.
 
-import { STATE_TABLE } from '../../lambda/model/contract.ts';
+import { STATE_TABLE } from '../../lambda/engine/model/contract.ts';
 import {
   type AwsDouble,
   CALLER_ARN,

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { classifyText } from '../../lambda/explain/classify-text.ts';
-import type { ProbeResult } from '../../lambda/model/types.ts';
+import { classifyText } from '../../lambda/engine/explain/classify-text.ts';
+import type { ProbeResult } from '../../lambda/engine/model/types.ts';
 
 /**
  * The text classifier (issue 10) must agree with the probe wherever both see the same failure: given a failed

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { classifyText, type ExtractedFields } from '../../lambda/explain/classify-text.ts';
-import type { Category } from '../../lambda/model/types.ts';
+import { classifyText, type ExtractedFields } from '../../lambda/engine/explain/classify-text.ts';
+import type { Category } from '../../lambda/engine/model/types.ts';
 
 /**
  * The corpus `explain` is measured on (issue 18): test/fixtures/explain-corpus.json (messages gathered from public

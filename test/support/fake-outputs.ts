@@ -1,10 +1,10 @@
 // In-memory stand-ins for the narrow output interfaces (lambda/outputs/ports.ts), for in-process tests of the
 // run logic. Each records what it was given and can be told to fail or hang; the SDK-backed implementations
 // are tested against the wire doubles instead (test/state-store.test.ts, test/handler.test.ts).
-import type { Datapoint } from '../../lambda/outputs/datapoints.ts';
-import type { TargetState } from '../../lambda/outputs/dedup.ts';
-import type { Notification } from '../../lambda/outputs/notification.ts';
-import type { MetricsSink, Notifier, StateStore } from '../../lambda/outputs/ports.ts';
+import type { Datapoint } from '../../lambda/engine/outputs/datapoints.ts';
+import type { TargetState } from '../../lambda/engine/outputs/dedup.ts';
+import type { Notification } from '../../lambda/engine/outputs/notification.ts';
+import type { MetricsSink, Notifier, StateStore } from '../../lambda/engine/outputs/ports.ts';
 
 /** How a fake answers: normally, with this error, or never (until the caller's signal aborts). */
 export type FakeBehaviour = 'ok' | 'hang' | Error;

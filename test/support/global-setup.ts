@@ -1,6 +1,10 @@
 import type { TestProject } from 'vitest/node';
-import { buildMultiArchImage, buildSingleArchImage, formatPlatform } from '../../lambda/model/oci-image.ts';
-import { pushImage } from '../../lambda/registry/push.ts';
+import {
+  buildMultiArchImage,
+  buildSingleArchImage,
+  formatPlatform,
+} from '../../lambda/engine/model/oci-image.ts';
+import { pushImage } from '../../lambda/engine/registry/push.ts';
 import { MissingPrerequisiteError } from './prerequisites.ts';
 import { type RunningRegistry, startRegistry } from './registry.ts';
 import type { RegistryContext } from './registry-context.ts';

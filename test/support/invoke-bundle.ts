@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/sdk-node-notice.ts';
+import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/commands/sdk-node-notice.ts';
 
 export interface Invocation {
   /** What the handler returned. */

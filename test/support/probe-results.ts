@@ -1,7 +1,7 @@
 // Probe results as the probe returns them, for in-process tests of what the outputs make of them.
 
-import { remediationFor } from '../../lambda/model/runbooks.ts';
-import type { Category, Phase, ProbeResult } from '../../lambda/model/types.ts';
+import { remediationFor } from '../../lambda/engine/model/runbooks.ts';
+import type { Category, Phase, ProbeResult } from '../../lambda/engine/model/types.ts';
 
 export const STARTED_AT = '2026-11-27T10:00:00.000Z';
 export const DIGEST = `sha256:${'ab'.repeat(32)}`;

@@ -1,0 +1,140 @@
+import { LIMITS } from '../../engine/model/limits.ts';
+import { redact } from '../../engine/probe/redact.ts';
+import {
+  CHECKS_EXIT,
+  checksReport,
+  environmentSecrets,
+  formatChecks,
+  parseCommandOptions,
+  UsageError,
+} from '../doctor/check.ts';
+import type { CliIo } from '../probe/cli.ts';
+import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import {
+  PREFLIGHT_CHECK_IDS,
+  PREFLIGHT_CHECKS_HELP,
+  PREFLIGHT_TIMEOUT_MS,
+  PREFLIGHT_TITLES,
+  READ_PERMISSIONS_LINK,
+} from './check.ts';
+import {
+  bootstrapQualifier,
+  type CanaryConfig,
+  configPath,
+  loadConfig,
+  QUALIFIER_CONTEXT_KEY,
+  USER_CONFIG_FILE,
+} from './config.ts';
+import { type PreflightRequest, runPreflight } from './run.ts';
+
+export const PREFLIGHT_SYNOPSIS =
+  'Usage: ecr-pull-canary preflight [-c config=PATH] [-c @aws-cdk/core:bootstrapQualifier=Q] [--timeout MS] [--json]';
+
+export const PREFLIGHT_USAGE = `${PREFLIGHT_SYNOPSIS}
+
+Before \`cdk deploy\`: reads, with the deployer's credentials, what CloudFormation would otherwise find out after
+many minutes, in every account and region of the configuration, and says for each check what it saw and the fix:
+${PREFLIGHT_CHECK_IDS.map((id) => `  ${id.padEnd(16)}${PREFLIGHT_CHECKS_HELP[id]}`).join('\n')}
+Read-only: it deploys nothing and changes nothing. The read permissions it needs:
+  ${READ_PERMISSIONS_LINK}
+
+Options:
+  -c config=PATH          the configuration file, as for cdk (default ${USER_CONFIG_FILE} in this directory)
+  -c ${QUALIFIER_CONTEXT_KEY}=Q
+                          the CDK bootstrap qualifier (default: cdk.json's context, else the CDK's)
+  --timeout MS            deadline of each AWS call (default ${PREFLIGHT_TIMEOUT_MS})
+  --json                  print one JSON object: ok, summary, and every check with status, saw, fix, details
+  -h, --help              show this help
+
+Each check is pass, warn, fail or skip (nothing to check, e.g. no VPC).
+Exit status: 0 no check failed (warnings alone exit 0), 1 a check failed, 2 usage or configuration error.
+AWS endpoints follow the SDK's variables (AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL_OAM, ...).`;
+
+const CONTEXT_KEYS = ['config', QUALIFIER_CONTEXT_KEY] as const;
+
+export function parsePreflightArgs(
+  argv: string[],
+  cwd: string,
+): (Omit<PreflightRequest, 'config'> & { configPath: string; json: boolean }) | 'help' {
+  const values = parseCommandOptions(argv, {
+    context: { type: 'string', short: 'c', multiple: true },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values === 'help') return 'help';
+  const context: Record<string, string> = {};
+  for (const pair of values.context ?? []) {
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq) : pair;
+    const value = eq > 0 ? pair.slice(eq + 1) : '';
+    if (!(CONTEXT_KEYS as readonly string[]).includes(key) || value === '') {
+      throw new UsageError(
+        `-c "${pair}" is not allowed; allowed: ${CONTEXT_KEYS.map((k) => `-c ${k}=VALUE`).join(', ')}`,
+      );
+    }
+    context[key] = value;
+  }
+  let timeoutMs = PREFLIGHT_TIMEOUT_MS;
+  if (values.timeout !== undefined) {
+    const { min, max } = LIMITS.cliPhaseTimeoutMs;
+    timeoutMs = Number(values.timeout);
+    if (!Number.isFinite(timeoutMs) || timeoutMs < min || timeoutMs > max) {
+      throw new UsageError(`--timeout "${values.timeout}" must be a number from ${min} to ${max}`);
+    }
+  }
+  const path = configPath(context.config, cwd);
+  if (!path) {
+    throw new UsageError(`no ${USER_CONFIG_FILE} in ${cwd}; give the configuration with -c config=PATH`);
+  }
+  return {
+    configPath: path,
+    qualifier: bootstrapQualifier(context[QUALIFIER_CONTEXT_KEY], cwd),
+    timeoutMs,
+    json: Boolean(values.json),
+  };
+}
+
+/** Dependencies a test replaces: the working directory (where the configuration and cdk.json are). */
+export interface PreflightDeps {
+  cwd: string;
+}
+
+/** `ecr-pull-canary preflight`: returns the exit status; never throws for a failing endpoint. */
+export async function runPreflightCommand(
+  argv: string[],
+  io: CliIo,
+  deps: PreflightDeps = { cwd: process.cwd() },
+): Promise<number> {
+  let request: ReturnType<typeof parsePreflightArgs>;
+  let config: CanaryConfig;
+  try {
+    request = parsePreflightArgs(argv, deps.cwd);
+    if (request === 'help') {
+      io.stdout(`${PREFLIGHT_USAGE}\n`);
+      return CHECKS_EXIT.ok;
+    }
+    config = loadConfig(request.configPath);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`ecr-pull-canary preflight: ${error.message}\n${PREFLIGHT_SYNOPSIS}\n`);
+      return CHECKS_EXIT.usage;
+    }
+    if (error instanceof Error && error.name === 'ConfigError') {
+      // The same message `cdk synth` prints: every problem, each naming the field, the value and what is allowed.
+      io.stderr(`ecr-pull-canary preflight: ${error.message}\n`);
+      return CHECKS_EXIT.usage;
+    }
+    throw error;
+  }
+  const notice = sdkNodeNotice(process.version, io.env);
+  if (notice) io.stderr(notice);
+  // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
+  if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
+  const report = checksReport(await runPreflight({ ...request, config }));
+  const text = request.json
+    ? `${JSON.stringify(report)}\n`
+    : formatChecks(report, 'preflight', PREFLIGHT_TITLES);
+  io.stdout(redact(text, environmentSecrets(io.env)));
+  return report.ok ? CHECKS_EXIT.ok : CHECKS_EXIT.failed;
+}

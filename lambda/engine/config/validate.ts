@@ -1,0 +1,277 @@
+import { closest } from '../model/did-you-mean.ts';
+import { CONFIG_FIELDS, type Field, SCHEMA_KEY } from '../model/fields.ts';
+import { WORKLOAD_WATCH_DEFAULTS } from '../model/limits.ts';
+import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed, regionPartition } from '../model/regions.ts';
+import type { ProbeTarget } from '../model/types.ts';
+import { checkOrganization } from './organization.ts';
+import {
+  type CanaryConfig,
+  CONFIG_KEYS,
+  NOTIFICATION_KEYS,
+  type NotificationsConfig,
+  REGION_OVERRIDE_KEYS,
+  type RegionConfig,
+  type WorkloadWatchConfig,
+} from './schema.ts';
+import {
+  checkCanarySettings,
+  checkField,
+  checkKeys,
+  checkRegionalSettings,
+  checkTargetList,
+  checkTopicArn,
+  checkVpc,
+  isObject,
+  Problems,
+  type SettingPaths,
+} from './validation.ts';
+
+/** The file's key names for the settings the construct checks under its prop names. */
+const FILE_PATHS: SettingPaths = {
+  canaryName: 'name',
+  namespace: 'namespace',
+  scheduleMinutes: 'scheduleMinutes',
+  memoryMiB: 'memoryMiB',
+  reminderHours: 'reminderHours',
+  timeoutSeconds: 'timeoutSeconds',
+  knownGoodImage: 'knownGoodImage',
+  alarms: 'alarms',
+};
+
+export interface ValidationResult {
+  /** Present only when there are no problems. */
+  config?: CanaryConfig;
+  problems: string[];
+}
+
+/**
+ * Checks the whole configuration and reports every problem at once, each as one line naming the field, the
+ * value and what is allowed. Nothing is built unless this returns no problems.
+ */
+export function validateConfig(raw: unknown): ValidationResult {
+  // Parsed JSON: no value of it is a CDK token.
+  const p = new Problems(() => false);
+  if (!isObject(raw)) {
+    p.add('(root)', raw, 'allowed: a JSON object with at least "regions"');
+    return { problems: p.lines };
+  }
+  checkKeys(p, '', raw, [...CONFIG_KEYS, SCHEMA_KEY]);
+  // A key's value, or its declared default when the key is absent; `null` is a value (a wrong one), not absence.
+  const given = (key: keyof typeof CONFIG_FIELDS): unknown => {
+    const field: Field = CONFIG_FIELDS[key];
+    return raw[key] === undefined && 'default' in field ? field.default : raw[key];
+  };
+
+  // What only the file has: the account, the regions, log retention, the dashboard and the per-region overrides.
+  if (raw.account !== undefined) checkField(p, 'account', raw.account, CONFIG_FIELDS.account);
+  const account = typeof raw.account === 'string' ? raw.account : undefined;
+  const regions = checkRegions(p, raw.regions);
+  const logRetentionDays = given('logRetentionDays');
+  checkField(p, 'logRetentionDays', logRetentionDays, CONFIG_FIELDS.logRetentionDays);
+  const dashboard = given('dashboard');
+  checkField(p, 'dashboard', dashboard, CONFIG_FIELDS.dashboard);
+  if (raw.workloadWatch !== undefined) {
+    checkField(p, 'workloadWatch', raw.workloadWatch, CONFIG_FIELDS.workloadWatch);
+  }
+  const watch = isObject(raw.workloadWatch) ? raw.workloadWatch : {};
+  const workloadWatch: Required<WorkloadWatchConfig> = {
+    ecsTasks: (watch.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks) === true,
+    ecrApiCalls: (watch.ecrApiCalls ?? WORKLOAD_WATCH_DEFAULTS.ecrApiCalls) === true,
+  };
+  const organization = checkOrganization(p, raw, regions);
+
+  // The settings every region shares: the construct's own checks, under the file's key names.
+  const name = given('name');
+  const namespace = given('namespace');
+  const scheduleMinutes = given('scheduleMinutes');
+  const memoryMiB = given('memoryMiB');
+  const reminderHours = given('reminderHours');
+  const knownGoodImage = given('knownGoodImage');
+  checkCanarySettings(
+    p,
+    {
+      canaryName: name,
+      namespace,
+      scheduleMinutes,
+      memoryMiB,
+      reminderHours,
+      knownGoodImage,
+      alarms: raw.alarms,
+    },
+    FILE_PATHS,
+  );
+
+  checkVpc(p, 'vpc', raw.vpc);
+  const overrides = checkOverrides(p, raw.regionOverrides, regions);
+  checkSharedVpc(p, raw.vpc, regions, overrides);
+  const baseNotifications = checkNotifications(p, 'notifications', raw.notifications);
+
+  // Each region as the construct will get it, through the construct's own checks; every problem names the key
+  // where the offending value was written: the override's or the top level's.
+  const resolved: RegionConfig[] = [];
+  for (const region of regions.length > 0 ? regions : [undefined]) {
+    const override = (region === undefined ? undefined : overrides[region]) ?? {};
+    const here = `regionOverrides.${region}`;
+    const targets = override.targets ?? raw.targets;
+    const regionNotifications =
+      override.notifications !== undefined
+        ? checkNotifications(p, `${here}.notifications`, override.notifications)
+        : undefined;
+    const notifications = { ...baseNotifications, ...regionNotifications };
+    const vpc = override.vpc === undefined ? raw.vpc : override.vpc;
+    checkRegionalSettings(
+      p,
+      { region, account, targets, knownGoodImage: knownGoodImage !== false, vpc, notifications },
+      {
+        targets: override.targets !== undefined ? `${here}.targets` : 'targets',
+        vpc: override.vpc !== undefined ? `${here}.vpc` : 'vpc',
+        notification: (key) =>
+          `${regionNotifications?.[key] !== undefined ? `${here}.` : ''}notifications.${key}`,
+        ...(region === undefined ? {} : { topicRegionFix: `; set ${here}.notifications.topicArn` }),
+      },
+    );
+    if (region === undefined) continue;
+    resolved.push({
+      region,
+      targets: Array.isArray(targets) ? (targets as ProbeTarget[]) : [],
+      vpc: (vpc ?? undefined) as RegionConfig['vpc'],
+      notifications,
+    });
+  }
+
+  // Top-level targets that every region replaces are still checked, as for the first region.
+  if (
+    raw.targets !== undefined &&
+    regions.length > 0 &&
+    regions.every((r) => overrides[r]?.targets !== undefined)
+  ) {
+    // Unused, so "nothing to probe" does not apply to them: checked as if the known-good image were probed.
+    checkTargetList(p, { region: regions[0], targets: raw.targets, knownGoodImage: true }, 'targets');
+  }
+
+  if (!p.empty) return { problems: p.lines };
+  return {
+    problems: [],
+    config: {
+      name: name as string,
+      account: raw.account as string | undefined,
+      namespace: namespace as string,
+      scheduleMinutes: scheduleMinutes as number,
+      memoryMiB: memoryMiB as number,
+      logRetentionDays: logRetentionDays as number,
+      reminderHours: reminderHours as number,
+      knownGoodImage: knownGoodImage as boolean,
+      dashboard: dashboard as boolean,
+      alarms: (raw.alarms ?? {}) as CanaryConfig['alarms'],
+      regions: resolved,
+      workloadWatch,
+      ...(organization ? { organization } : {}),
+    },
+  };
+}
+
+function checkRegions(p: Problems, value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    p.add('regions', value, `allowed: ${CONFIG_FIELDS.regions.allowed}`);
+    return [];
+  }
+  const regions: string[] = [];
+  value.forEach((region, i) => {
+    if (!isKnownRegion(region)) {
+      p.add(`regions[${i}]`, region, `allowed: ${knownRegionAllowed(region)}`);
+    } else if (regions.includes(region)) {
+      p.add(`regions[${i}]`, region, 'allowed: each region once (one canary stack per region)');
+    } else {
+      regions.push(region);
+    }
+  });
+  // One `cdk deploy --all` deploys to one account, and an account lives in one partition.
+  const partitions = new Set(regions.map((region) => regionPartition(region)));
+  if (partitions.size > 1) {
+    p.add(
+      'regions',
+      regions,
+      `allowed: regions of one partition (got ${[...partitions].join(', ')}); an account lives in one`,
+    );
+  }
+  return regions;
+}
+
+function checkOverrides(
+  p: Problems,
+  value: unknown,
+  regions: string[],
+): Record<string, Record<string, unknown>> {
+  if (value === undefined) return {};
+  if (!isObject(value)) {
+    p.add(
+      'regionOverrides',
+      value,
+      'allowed: an object keyed by region, e.g. {"us-east-1": {"targets": […]}}',
+    );
+    return {};
+  }
+  const overrides: Record<string, Record<string, unknown>> = {};
+  for (const [region, override] of Object.entries(value)) {
+    const path = `regionOverrides.${region}`;
+    if (!regions.includes(region)) {
+      // A real region is a choice, not a typo: no "did you mean" another region for it.
+      const hint = KNOWN_REGIONS.includes(region)
+        ? `; ${region} is not in regions: add it to regions or remove the override`
+        : didYouMeanRegion(region, regions);
+      p.add(path, override, `allowed: only regions listed in "regions" (${regions.join(', ')})${hint}`);
+      continue;
+    }
+    if (!isObject(override)) {
+      p.add(path, override, `allowed: an object with any of ${REGION_OVERRIDE_KEYS.join(', ')}`);
+      continue;
+    }
+    checkKeys(p, path, override, REGION_OVERRIDE_KEYS);
+    if (override.vpc !== null) checkVpc(p, `${path}.vpc`, override.vpc);
+    overrides[region] = override;
+  }
+  return overrides;
+}
+
+/** For a key that is no region at all: the configured region it is closest to, else the known one. */
+function didYouMeanRegion(key: string, regions: string[]): string {
+  const configured = closest(key, regions);
+  if (configured) return `; did you mean "${configured}"?`;
+  const known = closest(key, KNOWN_REGIONS);
+  return known ? `; did you mean "${known}"? (add it to regions too)` : '';
+}
+
+function checkNotifications(p: Problems, path: string, value: unknown): NotificationsConfig {
+  if (value === undefined) return {};
+  // The keys as declared; the topic here, and its key per region once overrides are merged (checkTopicKmsKey).
+  if (!checkField(p, path, value, CONFIG_FIELDS.notifications) && !isObject(value)) return {};
+  const given = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of NOTIFICATION_KEYS) {
+    if (given[key] === undefined) continue;
+    if (key === 'topicArn' && !checkTopicArn(p, `${path}.topicArn`, given.topicArn)) continue;
+    out[key] = given[key];
+  }
+  return out as NotificationsConfig;
+}
+
+/**
+ * Subnet and security-group IDs belong to one region, and every region without its own `vpc` override uses the
+ * top-level one: two such regions would put one region's IDs into the other's function (CreateFunction fails).
+ */
+function checkSharedVpc(
+  p: Problems,
+  vpc: unknown,
+  regions: string[],
+  overrides: Record<string, Record<string, unknown>>,
+): void {
+  if (vpc === undefined || vpc === null) return;
+  const inheriting = regions.filter((region) => overrides[region]?.vpc === undefined);
+  if (inheriting.length <= 1) return;
+  const names = `${inheriting.slice(0, -1).join(', ')} and ${inheriting.at(-1)}`;
+  p.add(
+    'vpc',
+    vpc,
+    `allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but ${names} would ${inheriting.length === 2 ? 'both' : 'all'} use it; set regionOverrides.<region>.vpc for each region (null for no VPC)`,
+  );
+}
