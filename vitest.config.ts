@@ -64,7 +64,7 @@ export default defineConfig({
           name: 'registry',
           // Shared workers too, as in `unit`: these files point the SDK at their doubles through process.env
           // (applyEnv) and put it back in afterAll; ENV_GUARD holds them to it. The probe's process-wide caches
-          // (an access key's identity, lambda/probe/token.ts) answer the same for every file: one set of doubles'
+          // (an access key's identity, lambda/engine/probe/token.ts) answer the same for every file: one set of doubles'
           // identities. 38 s -> 32 s for this project alone, 8 s less CPU (no re-import of the SDK per file).
           isolate: false,
           include: registryFiles,

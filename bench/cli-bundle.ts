@@ -26,7 +26,7 @@ export async function benchCliBundle(runs: number): Promise<string[]> {
     );
     const startBytes = entry.length + atStart.reduce((sum, chunk) => sum + (sizes.get(chunk) ?? 0), 0);
     const allChunks = [...sizes.values()].reduce((sum, bytes) => sum + bytes, 0);
-    // esbuild names a dynamically imported module's chunk after its file: lambda/preflight/cli.ts.
+    // esbuild names a dynamically imported module's chunk after its file: lambda/commands/preflight/cli.ts.
     const preflight = [...sizes].filter(([chunk]) => chunk.startsWith('cli-'));
     const cases = {
       bare: ['-e', '0'],

@@ -36,7 +36,7 @@ export function benchExplain(runs: number): string[] {
     if (result.category !== 'auth') throw new Error(`1 MB input classified as ${result.category}`);
   }
   return [
-    `text classifier (lambda/explain/classify-text.ts, in process):`,
+    `text classifier (lambda/engine/explain/classify-text.ts, in process):`,
     `  typical stopped reason   median ${(median(typical) * 1000).toFixed(0)} µs  target <= ${TYPICAL_TARGET_MS} ms  ${verdict(median(typical) <= TYPICAL_TARGET_MS)}`,
     `  1 MB, cause at the end   median ${fmt(median(huge))}  target <= ${MEGABYTE_TARGET_MS} ms  ${verdict(median(huge) <= MEGABYTE_TARGET_MS)}`,
   ];

@@ -243,7 +243,7 @@ export class AlarmTopic extends Construct {
   }
 }
 
-/** The shared validator's rules (lib/validation.ts): a standard SNS topic, in the alarm's own region and partition. */
+/** The shared validator's rules (lambda/engine/config/validation.ts): a standard SNS topic, in the alarm's own region and partition. */
 function assertSameRegion(topicArn: string, stack: Stack): void {
   const p = new Problems(Token.isUnresolved);
   if (checkTopicArn(p, 'topicArn', topicArn))

@@ -254,7 +254,7 @@ const ALARM_SPECS: Readonly<Record<CanaryAlarmKind, (input: AlarmSpecInput) => A
       // The runs of the first target, which every run that publishes reports, healthy or failed: it goes quiet
       // when runs stop (schedule gone, Lambda throttled) or die before publishing (crash, timeout). Cheaper and
       // wider than the function's free AWS/Lambda metrics: those need two alarms, Invocations (stopped) and
-      // Errors (crashed), $0.20, and miss a run whose metrics never arrive (lambda/model/contract.ts METRIC).
+      // Errors (crashed), $0.20, and miss a run whose metrics never arrive (lambda/engine/model/contract.ts METRIC).
       metric: metrics.metricRuns(heartbeatTarget, {
         period: heartbeatPeriod,
         statistic: cloudwatch.Stats.SAMPLE_COUNT,

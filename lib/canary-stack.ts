@@ -8,7 +8,7 @@ export interface CanaryStackProps extends StackProps {
   readonly canary: EcrPullCanaryProps;
   /**
    * The workload watcher beside the canary; off when both of its parts are off.
-   * @default - ECS tasks watched, ECR API calls not (WORKLOAD_WATCH_DEFAULTS in lambda/model/limits.ts)
+   * @default - ECS tasks watched, ECR API calls not (WORKLOAD_WATCH_DEFAULTS in lambda/engine/model/limits.ts)
    */
   readonly workloadWatch?: Omit<WorkloadWatchProps, 'canary'>;
 }

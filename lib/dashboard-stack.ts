@@ -30,7 +30,7 @@ function inRegion(row: CanaryRow, metric: cloudwatch.Metric): cloudwatch.Metric 
 }
 
 /**
- * The layer phase's timings, p90 per 5 minutes, from the probe's log line (lambda/outputs/probe-log.ts): no
+ * The layer phase's timings, p90 per 5 minutes, from the probe's log line (lambda/engine/outputs/probe-log.ts): no
  * metric of its own, so it adds nothing to the monthly metric bill. Logs Insights bills the data a query scans
  * when the dashboard is viewed ($0.005 per GB; a region's probe lines are a few MB a month).
  */

@@ -228,7 +228,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   }
 
   /**
-   * Wall time of every probe of one target, ms, healthy or failed (lambda/model/contract.ts METRIC says what
+   * Wall time of every probe of one target, ms, healthy or failed (lambda/engine/model/contract.ts METRIC says what
    * that changes for the latency alarm). @default statistic p90
    */
   metricLatency(target: string = this.heartbeatTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -445,7 +445,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     return probe;
   }
 
-  /** The construct ↔ function contract (lambda/model/contract.ts): what the handler reads at cold start. */
+  /** The construct ↔ function contract (lambda/engine/model/contract.ts): what the handler reads at cold start. */
   private probeEnvironment(props: EcrPullCanaryProps): Record<string, string> {
     const clockSkewThreshold =
       props.alarms?.clockSkew?.thresholdSeconds ?? ALARM_DEFAULTS.clockSkew.thresholdSeconds;
@@ -463,7 +463,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
 
   /**
    * Exactly what the probe calls: its targets, its metrics in its namespace, its topic, and its dedup table —
-   * read, and written with a conditional PutItem (lambda/outputs/state-store.ts); nothing else.
+   * read, and written with a conditional PutItem (lambda/engine/outputs/state-store.ts); nothing else.
    */
   private grantProbe(props: EcrPullCanaryProps): iam.Grant {
     const role = this.probe.role;

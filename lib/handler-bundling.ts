@@ -49,7 +49,7 @@ export const ESM_REQUIRE_BANNER =
 /** Prefer ES module builds of dependencies: they tree-shake, which is most of the cold-start win. */
 export const MAIN_FIELDS = ['module', 'main'];
 
-/** The function's credentials always come from the Lambda environment; see lambda/lambda-credentials.ts. */
+/** The function's credentials always come from the Lambda environment; see lambda/functions/lambda-credentials.ts. */
 export const LAMBDA_CREDENTIALS_ALIAS: Record<string, string> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(
     new URL('../lambda/functions/lambda-credentials.ts', import.meta.url),

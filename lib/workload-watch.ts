@@ -55,7 +55,7 @@ export interface WorkloadWatchProps {
   readonly dashboardName?: string;
 }
 
-/** The watcher's alarm kinds (lib/alarm-naming.ts); the cost model tells its alarms from the canary's by them. */
+/** The watcher's alarm kinds (lambda/engine/config/alarm-naming.ts); the cost model tells its alarms from the canary's by them. */
 export const WATCH_ALARM_KINDS = [
   'workload-auth',
   'workload-throttle',

@@ -3,7 +3,7 @@
  * - `dist/cli.mjs`: the `ecr-pull-canary` command (bin/ecr-pull-canary.ts: probe, explain, …) that plain `node`
  *   runs, with no dependency to install, and `dist/cli-chunks/`, the parts only `preflight` loads;
  * - `dist/functions/<probe|watch|seed>/index.js`: the Lambda code the constructs deploy (lib/lambda-code.ts);
- * - `dist/lib/`, `dist/lambda/model/`: the construct library compiled to JavaScript with type declarations
+ * - `dist/lib/`, `dist/lambda/engine/model/` and `dist/lambda/engine/config/`: the construct library compiled to JavaScript with type declarations
  *   (tsconfig.build.json), the package's `exports`.
  *
  * `node --import tsx scripts/build.ts functions` builds the Lambda code only (about 1.5 s): what `cdk synth` in a
@@ -58,7 +58,7 @@ export function buildCli(outfile = `${root}dist/cli.mjs`): Promise<string> {
   return buildEntry('bin/ecr-pull-canary.ts', outfile);
 }
 
-/** The construct library: `tsc -p tsconfig.build.json` into dist/lib and dist/lambda/model, stale files removed. */
+/** The construct library: `tsc -p tsconfig.build.json` into dist/lib and dist/lambda/engine/, stale files removed. */
 export async function buildLibrary(): Promise<string> {
   for (const dir of ['dist/lib', 'dist/lambda']) rmSync(`${root}${dir}`, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -17,10 +17,10 @@ function mtime(path) {
   }
 }
 
-/** The newest of the command's sources: bin/, lambda/, lib/ (preflight's validation), and the lockfile (the SDK's version). */
+/** The newest of the command's sources: bin/, lambda/ (it imports nothing of lib/), and the lockfile (the SDK's version). */
 function newestSource() {
   let newest = mtime(join(root, 'package-lock.json'));
-  for (const dir of ['bin', 'lambda', 'lib']) {
+  for (const dir of ['bin', 'lambda']) {
     for (const file of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })) {
       newest = Math.max(newest, mtime(join(root, dir, file)));
     }

@@ -2,7 +2,7 @@
  * The cost model of one canary instance (one account and region), at list prices: what `npm run cost` prints and
  * what a fleet model (N accounts × M regions) multiplies. Counted from a synthesized template (alarms and the
  * metrics inside them, KMS keys, schedule, memory, targets) plus the healthy-run metric set the function sends
- * (lambda/model/contract.ts STEADY_STATE_METRICS_PER_TARGET; everything else only on failure), next to a
+ * (lambda/engine/model/contract.ts STEADY_STATE_METRICS_PER_TARGET; everything else only on failure), next to a
  * CloudWatch Synthetics canary on the same schedule. No side effects: the caller owns the temp directory.
  *
  * For a fleet: `const m = instanceModel(...)` per distinct template, then `instanceMonthlyUsd(m)` × instances;

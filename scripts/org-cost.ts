@@ -41,7 +41,7 @@ export interface RolloutPreferences {
   regionConcurrency: OrganizationConfig['regionConcurrency'];
 }
 
-/** The defaults of `organization` (lambda/model/limits.ts), as the rollout model reads them. */
+/** The defaults of `organization` (lambda/engine/model/limits.ts), as the rollout model reads them. */
 export function defaultPreferences(): RolloutPreferences {
   return {
     maxConcurrent: countOrPercentage(ORGANIZATION_DEFAULTS.maxConcurrent),

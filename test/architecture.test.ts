@@ -1,27 +1,37 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layering rules, read from the import graph of the product code (lib/, lambda/, bin/), so they cannot break
- * silently:
- * - `lambda/model/**` is pure: it imports only `lambda/model/**` and the node builtins below (no SDK, no CDK,
- *   no I/O), so both the constructs and the functions can use it;
- * - `lambda/**` never imports `lib/**` (the deployed bundle must not drag in the CDK), but for one module: the
- *   `preflight` command reads the app's configuration through its validation (lambda/preflight/config.ts), and
- *   only the command table loads preflight, so no function bundle reaches it;
- * - `lib/**` imports from `lambda/` only the model (the handlers' file paths for bundling are strings, not imports);
- * - the validation the configuration file goes through (lib/config/**, lib/validation.ts) runs before any construct
- *   exists, so it imports no construct module (type-only imports aside, which are erased);
- * - product code never imports tests, benchmarks or scripts.
+ * Which folder may import which, read from the import graph of the product code (lib/, lambda/, bin/), and no import
+ * cycle among product files, so neither can break silently:
+ * - `lambda/functions/` (what Lambda runs) imports `lambda/engine/` and itself; `lambda/commands/` (the command on a
+ *   user's host) imports `lambda/engine/` and itself; neither imports the other;
+ * - `lambda/engine/` (what both share) imports only itself: never functions, commands or lib;
+ * - `lambda/engine/model/` is pure: only itself and the node builtins below (no SDK, no CDK, no I/O);
+ * - `lambda/engine/config/` (locate, load, validate the configuration) imports only the model, itself and `node:`
+ *   modules: the constructs and preflight both run it, so nothing of the CDK;
+ * - `lib/` imports from `lambda/` only `lambda/engine/model/` and `lambda/engine/config/` (the handlers' file paths for
+ *   bundling are strings, not imports); nothing under `lambda/` imports `lib/`, `aws-cdk-lib` or `constructs`;
+ * - only the command table (`lambda/commands/commands.ts`) loads `preflight`, lazily, so it stays a chunk of its own;
+ * - product code never imports tests, benchmarks or scripts;
+ * - every file of `lambda/` lives in one of the three folders, each of which opens with a two-line README.md.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PRODUCT_DIRS = ['lib', 'lambda', 'bin'];
-const MODEL = 'lambda/model/';
+const FUNCTIONS = 'lambda/functions/';
+const COMMANDS = 'lambda/commands/';
+const ENGINE = 'lambda/engine/';
+const MODEL = 'lambda/engine/model/';
+const CONFIG = 'lambda/engine/config/';
+const PREFLIGHT = 'lambda/commands/preflight/';
+const COMMAND_TABLE = 'lambda/commands/commands.ts';
 /** Computation only: hashing and gzip for the seeded image's digests. No fs, net, http(s), tls, dns, child_process. */
 const MODEL_BUILTINS = ['node:crypto', 'node:zlib'];
+/** The folders that open with a README.md of two lines: what lives there, what it may import. */
+const DOCUMENTED_FOLDERS = [FUNCTIONS, COMMANDS, ENGINE, MODEL, CONFIG];
 
 /** One import edge: `from` is repo-relative; `to` is repo-relative for a relative specifier, else the bare one. */
 interface Edge {
@@ -31,14 +41,6 @@ interface Edge {
   /** `import type …` / `export type …`: erased at compile time, so it loads nothing. */
   typeOnly?: boolean;
 }
-
-const VALIDATION = (file: string) => file.startsWith('lib/config/') || file === 'lib/validation.ts';
-/**
- * What the validation may load: the model, itself, the alarm-name rules and Node's modules; nothing of the CDK,
- * since preflight bundles it (the construct hands it `Token.isUnresolved`, lib/validation.ts `Problems`).
- */
-const VALIDATION_IMPORTS = (to: string) =>
-  to.startsWith(MODEL) || VALIDATION(to) || to === 'lib/alarm-naming.ts' || to.startsWith('node:');
 
 /**
  * Module specifiers of every static import (`import … from`, `import type … from`, side-effect `import '…'`),
@@ -130,33 +132,69 @@ function edgesOf(file: string, source: string): Edge[] {
   }));
 }
 
-/** The one module of lambda/ that reads the app's configuration, through the validation and its alarm-name rules. */
-const PREFLIGHT_CONFIG = 'lambda/preflight/config.ts';
-const PREFLIGHT_READS = (to: string) => VALIDATION(to) || to === 'lib/alarm-naming.ts';
+/** The folder a product file belongs to, for the rules. */
+type Folder = 'functions' | 'commands' | 'model' | 'config' | 'engine' | 'lib' | 'bin' | 'lambda' | 'other';
+
+function folderOf(file: string): Folder {
+  if (file.startsWith(FUNCTIONS)) return 'functions';
+  if (file.startsWith(COMMANDS)) return 'commands';
+  if (file.startsWith(MODEL)) return 'model';
+  if (file.startsWith(CONFIG)) return 'config';
+  if (file.startsWith(ENGINE)) return 'engine';
+  if (file.startsWith('lambda/')) return 'lambda';
+  if (file.startsWith('lib/')) return 'lib';
+  if (file.startsWith('bin/')) return 'bin';
+  return 'other';
+}
+
+const ENGINE_FOLDERS: Folder[] = ['engine', 'model', 'config'];
+
+/** The product folders each folder may import (relative imports); packages are checked separately. */
+const MAY_IMPORT: Record<Folder, Folder[]> = {
+  functions: ['functions', ...ENGINE_FOLDERS],
+  commands: ['commands', ...ENGINE_FOLDERS],
+  engine: ENGINE_FOLDERS,
+  config: ['config', 'model'],
+  model: ['model'],
+  lib: ['lib', 'model', 'config'],
+  bin: ['bin', 'lib', 'commands', 'model', 'config'],
+  lambda: [],
+  other: [],
+};
+
+const IS_PRODUCT = (to: string) => /^(lib|lambda|bin)\//.test(to);
+const IS_CDK = (to: string) => /^(aws-cdk-lib|constructs)(\/|$)/.test(to);
 
 /** The rule an edge breaks, or null. */
 function violation(edge: Edge): string | null {
   const { from, to } = edge;
-  if (
-    to.startsWith('lambda/preflight/') &&
-    !from.startsWith('lambda/preflight/') &&
-    from !== 'lambda/commands.ts'
-  ) {
-    return 'only the command table (lambda/commands.ts) loads preflight';
-  }
-  if (from === PREFLIGHT_CONFIG && to.startsWith('lib/') && PREFLIGHT_READS(to)) return null;
-  if (from.startsWith(MODEL) && !to.startsWith(MODEL) && !MODEL_BUILTINS.includes(to)) {
-    return `the model imports only ${MODEL}** and ${MODEL_BUILTINS.join(', ')}`;
-  }
-  if (from.startsWith('lambda/') && to.startsWith('lib/')) return 'lambda/ never imports lib/';
-  if (from.startsWith('lib/') && to.startsWith('lambda/') && !to.startsWith(MODEL)) {
-    return `lib/ imports from lambda/ only ${MODEL}**`;
-  }
-  if (VALIDATION(from) && !edge.typeOnly && !VALIDATION_IMPORTS(to)) {
-    return 'configuration validation runs before any construct exists, and in preflight: it imports nothing of the CDK';
-  }
+  const source = folderOf(from);
   if (/^(test|bench|scripts)\//.test(to)) return 'product code never imports tests, benchmarks or scripts';
-  return null;
+  if (source === 'lambda')
+    return 'every file of lambda/ lives in lambda/functions/, lambda/commands/ or lambda/engine/';
+  if (source === 'model') {
+    return to.startsWith(MODEL) || MODEL_BUILTINS.includes(to)
+      ? null
+      : `the model imports only ${MODEL}** and ${MODEL_BUILTINS.join(', ')}`;
+  }
+  if (to.startsWith(PREFLIGHT) && !from.startsWith(PREFLIGHT) && from !== COMMAND_TABLE) {
+    return `only the command table (${COMMAND_TABLE}) loads preflight`;
+  }
+  if (from.startsWith('lambda/') && IS_CDK(to)) return 'lambda/ never imports the CDK';
+  if (source === 'config' && !IS_PRODUCT(to) && !to.startsWith('node:')) {
+    return `the configuration imports only ${MODEL}**, ${CONFIG}** and node: modules`;
+  }
+  if (!IS_PRODUCT(to)) return null;
+  const target = folderOf(to);
+  if (MAY_IMPORT[source].includes(target)) return null;
+  if (from.startsWith('lambda/') && target === 'lib') return 'lambda/ never imports lib/';
+  if (source === 'lib') return `lib/ imports from lambda/ only ${MODEL}** and ${CONFIG}**`;
+  if (ENGINE_FOLDERS.includes(source)) {
+    return source === 'config'
+      ? `the configuration imports only ${MODEL}**, ${CONFIG}** and node: modules`
+      : 'the engine never imports lambda/functions/, lambda/commands/ or lib/';
+  }
+  return `${source} imports only ${MAY_IMPORT[source].join(', ')}`;
 }
 
 function violations(edges: Edge[]): string[] {
@@ -166,21 +204,164 @@ function violations(edges: Edge[]): string[] {
   });
 }
 
-const GRAPH = PRODUCT_DIRS.flatMap(sourceFiles).flatMap((file) =>
-  edgesOf(file, readFileSync(path.join(ROOT, file), 'utf8')),
-);
+/**
+ * The import cycles of a graph, found by Tarjan's strongly connected components: every component of more than one
+ * file, or a file that imports itself, is reported as one cycle through it, `a -> b -> … -> a`, starting at its
+ * first file in sort order. Type-only imports count: a cycle of types is still a tangle to read.
+ */
+function findCycles(edges: ReadonlyArray<Pick<Edge, 'from' | 'to'>>): string[] {
+  const next = new Map<string, string[]>();
+  for (const { from, to } of edges) {
+    if (!next.has(from)) next.set(from, []);
+    if (!next.has(to)) next.set(to, []);
+    const targets = next.get(from) as string[];
+    if (!targets.includes(to)) targets.push(to);
+  }
+  for (const targets of next.values()) targets.sort();
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const connect = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) as number);
+    stack.push(node);
+    onStack.add(node);
+    for (const to of next.get(node) ?? []) {
+      if (!index.has(to)) {
+        connect(to);
+        low.set(node, Math.min(low.get(node) as number, low.get(to) as number));
+      } else if (onStack.has(to)) {
+        low.set(node, Math.min(low.get(node) as number, index.get(to) as number));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop() as string;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      components.push(component);
+    }
+  };
+  for (const node of [...next.keys()].sort()) if (!index.has(node)) connect(node);
+  return components
+    .filter(
+      (component) =>
+        component.length > 1 || next.get(component[0] as string)?.includes(component[0] as string),
+    )
+    .map((component) => cycleThrough(component.sort(), next))
+    .sort();
+}
+
+/** One cycle inside a strongly connected component: the shortest way from its first file back to itself. */
+function cycleThrough(component: string[], next: Map<string, string[]>): string {
+  const start = component[0] as string;
+  const members = new Set(component);
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift() as string;
+    for (const to of next.get(node) ?? []) {
+      if (!members.has(to)) continue;
+      if (to === start) {
+        const path = [start];
+        for (let at = node; at !== start; at = cameFrom.get(at) as string) path.unshift(at);
+        path.unshift(start);
+        return path.join(' -> ');
+      }
+      if (!cameFrom.has(to)) {
+        cameFrom.set(to, node);
+        queue.push(to);
+      }
+    }
+  }
+  throw new Error(`no cycle through ${start}`);
+}
+
+const FILES = PRODUCT_DIRS.flatMap(sourceFiles);
+const GRAPH = FILES.flatMap((file) => edgesOf(file, readFileSync(path.join(ROOT, file), 'utf8')));
 
 describe('import graph of lib/, lambda/ and bin/', () => {
-  it('is read from the sources (the scan found the model and both sides)', () => {
-    const importers = new Set(GRAPH.filter((edge) => edge.to.startsWith(MODEL)).map((edge) => edge.from));
-    expect([...importers].some((file) => file.startsWith('lib/'))).toBe(true);
-    expect([...importers].some((file) => file.startsWith('lambda/probe/'))).toBe(true);
+  it('is read from the sources (the scan found every folder and the edges between them)', () => {
+    const importers = (prefix: string) =>
+      new Set(GRAPH.filter((edge) => edge.to.startsWith(prefix)).map((edge) => folderOf(edge.from)));
+    expect([...importers(MODEL)]).toEqual(
+      expect.arrayContaining(['lib', 'functions', 'commands', 'engine', 'config']),
+    );
+    expect([...importers(CONFIG)]).toEqual(expect.arrayContaining(['lib', 'commands']));
+    expect([...importers(ENGINE)]).toEqual(expect.arrayContaining(['functions', 'commands']));
     expect(GRAPH.length).toBeGreaterThan(100);
   });
 
-  it('keeps the layers apart: lambda and lib meet only at lambda/model, which imports neither', () => {
+  it('keeps the folders apart: each imports only what its rule allows', () => {
     // On failure, the offending edges are the message.
     expect(violations(GRAPH)).toEqual([]);
+  });
+
+  it('has no import cycle among product files', () => {
+    const product = GRAPH.filter((edge) => FILES.includes(edge.to));
+    expect(product.length).toBeGreaterThan(100);
+    expect(findCycles(product)).toEqual([]);
+  });
+
+  it('puts every file of lambda/ in functions/, commands/ or engine/, each opening with two lines of README.md', () => {
+    expect(FILES.filter((file) => folderOf(file) === 'lambda')).toEqual([]);
+    for (const folder of DOCUMENTED_FOLDERS) {
+      const readme = path.join(ROOT, folder, 'README.md');
+      expect(existsSync(readme), `${folder}README.md`).toBe(true);
+      const lines = readFileSync(readme, 'utf8').trim().split('\n');
+      expect(lines, `${folder}README.md: what lives here, what it may import`).toHaveLength(2);
+      expect(lines[1], `${folder}README.md, second line`).toMatch(/\bimport/);
+    }
+  });
+});
+
+describe('the cycle finder (so the no-cycle test can fail)', () => {
+  it('reports a planted cycle, a self-import and a cycle of two, and nothing for a diamond', () => {
+    const edge = (from: string, to: string) => ({ from, to });
+    expect(
+      findCycles([
+        // a diamond and a chain: no cycle
+        edge('lambda/engine/a.ts', 'lambda/engine/b.ts'),
+        edge('lambda/engine/a.ts', 'lambda/engine/c.ts'),
+        edge('lambda/engine/b.ts', 'lambda/engine/d.ts'),
+        edge('lambda/engine/c.ts', 'lambda/engine/d.ts'),
+        // the planted cycle of four, with a chord and a way out
+        edge('lib/w.ts', 'lib/x.ts'),
+        edge('lib/x.ts', 'lib/y.ts'),
+        edge('lib/y.ts', 'lib/z.ts'),
+        edge('lib/z.ts', 'lib/w.ts'),
+        edge('lib/y.ts', 'lib/w.ts'),
+        edge('lib/z.ts', 'lambda/engine/a.ts'),
+        // two files that import each other, one that imports itself
+        edge('lambda/commands/p.ts', 'lambda/commands/q.ts'),
+        edge('lambda/commands/q.ts', 'lambda/commands/p.ts'),
+        edge('bin/s.ts', 'bin/s.ts'),
+      ]),
+    ).toEqual([
+      'bin/s.ts -> bin/s.ts',
+      'lambda/commands/p.ts -> lambda/commands/q.ts -> lambda/commands/p.ts',
+      'lib/w.ts -> lib/x.ts -> lib/y.ts -> lib/w.ts',
+    ]);
+  });
+
+  it('finds the cycle the configuration had before it moved below lib/ (issue 23)', () => {
+    const edge = (from: string, to: string) => ({ from, to });
+    expect(
+      findCycles([
+        edge('lib/alarm-topic.ts', 'lib/validation.ts'),
+        edge('lib/validation.ts', 'lib/config/schema.ts'),
+        edge('lib/config/schema.ts', 'lib/ecr-pull-canary.ts'),
+        edge('lib/ecr-pull-canary.ts', 'lib/alarm-topic.ts'),
+        edge('lib/ecr-pull-canary.ts', 'lambda/engine/model/limits.ts'),
+      ]),
+    ).toEqual([
+      'lib/alarm-topic.ts -> lib/validation.ts -> lib/config/schema.ts -> lib/ecr-pull-canary.ts -> lib/alarm-topic.ts',
+    ]);
   });
 });
 
@@ -221,55 +402,77 @@ describe('the import parser and the rules (so the graph test can fail)', () => {
     const edge = (from: string, to: string): Edge => ({ from, to, line: 3 });
     expect(
       violations([
-        edge('lambda/model/x.ts', 'lambda/probe/probe.ts'),
-        edge('lambda/model/x.ts', 'node:http'),
-        edge('lambda/model/x.ts', 'aws-cdk-lib'),
-        edge('lambda/model/x.ts', '@aws-sdk/client-ecr'),
-        edge('lambda/handler.ts', 'lib/validation.ts'),
-        edge('lib/validation.ts', 'lambda/probe/probe.ts'),
+        edge('lambda/engine/model/x.ts', 'lambda/engine/probe/probe.ts'),
+        edge('lambda/engine/model/x.ts', 'node:http'),
+        edge('lambda/engine/model/x.ts', 'aws-cdk-lib'),
+        edge('lambda/engine/model/x.ts', '@aws-sdk/client-ecr'),
+        edge('lambda/engine/probe/probe.ts', 'lambda/functions/probe/handler.ts'),
+        edge('lambda/engine/watch/watch-run.ts', 'lambda/commands/cli-format.ts'),
+        edge('lambda/engine/probe/probe.ts', 'lib/canary-function.ts'),
+        edge('lambda/functions/probe/handler.ts', 'lib/ecr-pull-canary.ts'),
+        edge('lambda/functions/probe/handler.ts', 'lambda/commands/probe/cli.ts'),
+        edge('lambda/commands/probe/cli.ts', 'lambda/functions/probe/handler.ts'),
+        edge('lambda/commands/probe/cli.ts', 'aws-cdk-lib/aws-lambda'),
+        edge('lambda/engine/config/validate.ts', 'lib/canary-function.ts'),
+        edge('lambda/engine/config/validate.ts', 'lambda/engine/probe/probe.ts'),
+        edge('lambda/engine/config/validation.ts', 'aws-cdk-lib'),
+        edge('lambda/engine/config/validate.ts', '@aws-sdk/client-ssm'),
+        edge('lib/canary-stack.ts', 'lambda/engine/probe/probe.ts'),
+        edge('lib/canary-stack.ts', 'lambda/functions/probe/handler.ts'),
+        edge('lambda/handler.ts', 'lambda/engine/model/types.ts'),
+        edge('lambda/functions/probe/handler.ts', 'lambda/commands/preflight/run.ts'),
         edge('bin/app.ts', 'test/support/registry.ts'),
-        edge('lib/config/validate.ts', 'lib/canary-function.ts'),
-        edge('lib/validation.ts', 'aws-cdk-lib/aws-lambda-nodejs'),
-        edge('lib/validation.ts', 'aws-cdk-lib'),
-        edge('lib/config/validate.ts', 'aws-cdk-lib/region-info'),
-        edge('lambda/preflight/config.ts', 'lib/canary-stack.ts'),
-        edge('lambda/preflight/run.ts', 'lib/config/load.ts'),
-        edge('lambda/handler.ts', 'lambda/preflight/run.ts'),
+        edge('bin/app.ts', 'lambda/engine/probe/probe.ts'),
       ]),
     ).toEqual([
-      'lambda/model/x.ts:3 imports lambda/probe/probe.ts: the model imports only lambda/model/** and node:crypto, node:zlib',
-      'lambda/model/x.ts:3 imports node:http: the model imports only lambda/model/** and node:crypto, node:zlib',
-      'lambda/model/x.ts:3 imports aws-cdk-lib: the model imports only lambda/model/** and node:crypto, node:zlib',
-      'lambda/model/x.ts:3 imports @aws-sdk/client-ecr: the model imports only lambda/model/** and node:crypto, node:zlib',
-      'lambda/handler.ts:3 imports lib/validation.ts: lambda/ never imports lib/',
-      'lib/validation.ts:3 imports lambda/probe/probe.ts: lib/ imports from lambda/ only lambda/model/**',
+      'lambda/engine/model/x.ts:3 imports lambda/engine/probe/probe.ts: the model imports only lambda/engine/model/** and node:crypto, node:zlib',
+      'lambda/engine/model/x.ts:3 imports node:http: the model imports only lambda/engine/model/** and node:crypto, node:zlib',
+      'lambda/engine/model/x.ts:3 imports aws-cdk-lib: the model imports only lambda/engine/model/** and node:crypto, node:zlib',
+      'lambda/engine/model/x.ts:3 imports @aws-sdk/client-ecr: the model imports only lambda/engine/model/** and node:crypto, node:zlib',
+      'lambda/engine/probe/probe.ts:3 imports lambda/functions/probe/handler.ts: the engine never imports lambda/functions/, lambda/commands/ or lib/',
+      'lambda/engine/watch/watch-run.ts:3 imports lambda/commands/cli-format.ts: the engine never imports lambda/functions/, lambda/commands/ or lib/',
+      'lambda/engine/probe/probe.ts:3 imports lib/canary-function.ts: lambda/ never imports lib/',
+      'lambda/functions/probe/handler.ts:3 imports lib/ecr-pull-canary.ts: lambda/ never imports lib/',
+      'lambda/functions/probe/handler.ts:3 imports lambda/commands/probe/cli.ts: functions imports only functions, engine, model, config',
+      'lambda/commands/probe/cli.ts:3 imports lambda/functions/probe/handler.ts: commands imports only commands, engine, model, config',
+      'lambda/commands/probe/cli.ts:3 imports aws-cdk-lib/aws-lambda: lambda/ never imports the CDK',
+      'lambda/engine/config/validate.ts:3 imports lib/canary-function.ts: lambda/ never imports lib/',
+      'lambda/engine/config/validate.ts:3 imports lambda/engine/probe/probe.ts: the configuration imports only lambda/engine/model/**, lambda/engine/config/** and node: modules',
+      'lambda/engine/config/validation.ts:3 imports aws-cdk-lib: lambda/ never imports the CDK',
+      'lambda/engine/config/validate.ts:3 imports @aws-sdk/client-ssm: the configuration imports only lambda/engine/model/**, lambda/engine/config/** and node: modules',
+      'lib/canary-stack.ts:3 imports lambda/engine/probe/probe.ts: lib/ imports from lambda/ only lambda/engine/model/** and lambda/engine/config/**',
+      'lib/canary-stack.ts:3 imports lambda/functions/probe/handler.ts: lib/ imports from lambda/ only lambda/engine/model/** and lambda/engine/config/**',
+      'lambda/handler.ts:3 imports lambda/engine/model/types.ts: every file of lambda/ lives in lambda/functions/, lambda/commands/ or lambda/engine/',
+      'lambda/functions/probe/handler.ts:3 imports lambda/commands/preflight/run.ts: only the command table (lambda/commands/commands.ts) loads preflight',
       'bin/app.ts:3 imports test/support/registry.ts: product code never imports tests, benchmarks or scripts',
-      'lib/config/validate.ts:3 imports lib/canary-function.ts: configuration validation runs before any construct exists, and in preflight: it imports nothing of the CDK',
-      'lib/validation.ts:3 imports aws-cdk-lib/aws-lambda-nodejs: configuration validation runs before any construct exists, and in preflight: it imports nothing of the CDK',
-      'lib/validation.ts:3 imports aws-cdk-lib: configuration validation runs before any construct exists, and in preflight: it imports nothing of the CDK',
-      'lib/config/validate.ts:3 imports aws-cdk-lib/region-info: configuration validation runs before any construct exists, and in preflight: it imports nothing of the CDK',
-      'lambda/preflight/config.ts:3 imports lib/canary-stack.ts: lambda/ never imports lib/',
-      'lambda/preflight/run.ts:3 imports lib/config/load.ts: lambda/ never imports lib/',
-      'lambda/handler.ts:3 imports lambda/preflight/run.ts: only the command table (lambda/commands.ts) loads preflight',
+      'bin/app.ts:3 imports lambda/engine/probe/probe.ts: bin imports only bin, lib, commands, model, config',
     ]);
     expect(
       violations([
-        edge('lambda/model/x.ts', 'lambda/model/y.ts'),
-        edge('lambda/model/x.ts', 'node:crypto'),
-        edge('lambda/probe/probe.ts', 'lambda/model/target.ts'),
-        edge('lib/validation.ts', 'lambda/model/limits.ts'),
-        edge('bin/probe.ts', 'lambda/cli.ts'),
-        { ...edge('lib/config/schema.ts', 'lib/canary-function.ts'), typeOnly: true },
-        edge('lambda/preflight/config.ts', 'lib/config/load.ts'),
-        edge('lambda/preflight/config.ts', 'lib/alarm-naming.ts'),
-        edge('lambda/commands.ts', 'lambda/preflight/cli.ts'),
+        edge('lambda/engine/model/x.ts', 'lambda/engine/model/y.ts'),
+        edge('lambda/engine/model/x.ts', 'node:crypto'),
+        edge('lambda/engine/probe/probe.ts', 'lambda/engine/model/target.ts'),
+        edge('lambda/engine/probe/probe.ts', '@aws-sdk/client-ecr'),
+        edge('lambda/engine/watch/workload-event.ts', 'lambda/engine/explain/classify-text.ts'),
+        edge('lambda/engine/config/validation.ts', 'lambda/engine/model/limits.ts'),
+        edge('lambda/engine/config/load.ts', 'node:fs'),
+        edge('lambda/functions/probe/handler.ts', 'lambda/engine/canary-run.ts'),
+        edge('lambda/functions/seed/handler.ts', 'lambda/functions/cfn-response.ts'),
+        edge('lambda/commands/preflight/config.ts', 'lambda/engine/config/load.ts'),
+        edge('lambda/commands/doctor/cli.ts', 'lambda/commands/probe/cli.ts'),
+        edge('lambda/commands/commands.ts', 'lambda/commands/preflight/cli.ts'),
+        edge('lib/alarm-topic.ts', 'lambda/engine/config/validation.ts'),
+        edge('lib/canary-alarms.ts', 'lambda/engine/model/limits.ts'),
+        edge('lib/canary-alarms.ts', 'aws-cdk-lib/aws-cloudwatch'),
+        edge('bin/ecr-pull-canary.ts', 'lambda/commands/commands.ts'),
+        edge('bin/app.ts', 'lib/canary-app.ts'),
       ]),
     ).toEqual([]);
   });
 
   it('resolves relative specifiers against the importing file', () => {
-    expect(edgesOf('lib/config/validate.ts', "import { x } from '../../lambda/probe/probe.ts';")).toEqual([
-      { from: 'lib/config/validate.ts', to: 'lambda/probe/probe.ts', line: 1 },
+    expect(edgesOf('lambda/engine/config/validate.ts', "import { x } from '../probe/probe.ts';")).toEqual([
+      { from: 'lambda/engine/config/validate.ts', to: 'lambda/engine/probe/probe.ts', line: 1 },
     ]);
   });
 });

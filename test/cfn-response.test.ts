@@ -1,4 +1,4 @@
-// The reply to CloudFormation (lambda/cfn-response.ts): the margin a custom resource handler keeps for it must
+// The reply to CloudFormation (lambda/functions/cfn-response.ts): the margin a custom resource handler keeps for it must
 // cover the reply's worst case, and the worst case must be a true bound of what sendResponse does.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -32,7 +32,7 @@ function cli(
 }
 
 /**
- * The dispatcher bin/ecr-pull-canary.ts runs (lambda/commands.ts), called in process with the same arguments and
+ * The dispatcher bin/ecr-pull-canary.ts runs (lambda/commands/commands.ts), called in process with the same arguments and
  * environment, for answers decided before any I/O: usage errors and refused images. One usage error and the
  * refusals (test/token-destination.test.ts) also run in the command's own process.
  */
@@ -164,7 +164,7 @@ describe('probe CLI', () => {
     [[image, '--region', 'mars-1'], '--region "mars-1"'],
     [[image, '--timeout', '0'], '--timeout "0" must be a number from 100'],
     [[image, '--role-arn', 'role/x'], '--role-arn "role/x"'],
-    // The configuration file's rules (lambda/model/arn.ts): a role to assume, a principal to expect.
+    // The configuration file's rules (lambda/engine/model/arn.ts): a role to assume, a principal to expect.
     [
       [image, '--role-arn', 'arn:aws:iam::123456789012:user/alice'],
       '--role-arn "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN',

@@ -215,7 +215,7 @@ const INVALID: Array<[string, unknown]> = [
   ],
 ];
 
-/** Refused by the canary only: rules that relate keys to each other, which stay code (lib/config/validate.ts). */
+/** Refused by the canary only: rules that relate keys to each other, which stay code (lambda/engine/config/validate.ts). */
 const CROSS_FIELD: Array<[string, unknown]> = [
   ['an override for a region not in regions', base({ regionOverrides: { 'us-east-1': {} } })],
   [

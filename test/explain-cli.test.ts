@@ -20,7 +20,7 @@ const TSX_ENTRY = ['--import', 'tsx', 'bin/explain.ts'];
 const bundle = cliBundle('explain');
 
 /**
- * `explain` as bin/ecr-pull-canary.ts runs it (runExplain, lambda/explain/cli.ts), in process: the arguments, and
+ * `explain` as bin/ecr-pull-canary.ts runs it (runExplain, lambda/commands/explain/cli.ts), in process: the arguments, and
  * standard input as a pipe that holds `input` (empty when not given). The cases below that need the command's
  * own process (exit status, real standard input, the bundle, the sources through tsx) use explainProcess.
  */
@@ -328,7 +328,7 @@ describe('the whole corpus through `explain --json`, reading each message from s
     return `${entry.category} (exit ${expectedCode}) but got ${document.category} (exit ${code}): ${entry.message}`;
   }
 
-  // The CLI's own entry (lambda/explain/cli.ts, what bin/explain.ts runs) in process, for all messages.
+  // The CLI's own entry (lambda/commands/explain/cli.ts, what bin/explain.ts runs) in process, for all messages.
   it(`classifies all ${corpus.length} messages right in process (runExplain, as bin/explain.ts calls it)`, async () => {
     const wrong: string[] = [];
     for (const entry of corpus) {

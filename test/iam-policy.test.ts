@@ -7,7 +7,7 @@ import {
 } from '../lambda/engine/model/iam-policy.ts';
 
 /**
- * The evaluator preflight judges AWS-held policies with (lambda/model/iam-policy.ts), on the edge rules of the IAM
+ * The evaluator preflight judges AWS-held policies with (lambda/engine/model/iam-policy.ts), on the edge rules of the IAM
  * documentation: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  * ("If the key … is not present in the request context, the values do not match … If the policy condition requires
  * that the key is not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition

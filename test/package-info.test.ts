@@ -12,7 +12,7 @@ import {
 
 /**
  * Issue 19, item 6: the command's runbook links work from a global install. The link is computed from where the
- * running module is (lambda/package-info.ts in a clone, dist/cli.mjs in a package, or one of the chunks it loads
+ * running module is (lambda/commands/package-info.ts in a clone, dist/cli.mjs in a package, or one of the chunks it loads
  * lazily in dist/cli-chunks/): the nearest directory above it with docs/runbooks.html beside a package.json, the
  * web page a browser opens at the category (a .md it shows as plain text from the top); without that page, the
  * Markdown as before.

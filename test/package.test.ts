@@ -80,7 +80,7 @@ describe('the npm package', () => {
   it('ships only the built files: the command and its lazily loaded parts, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/model\/|docs\/[a-z-]+\.(?:md|html)$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/engine\/(?:model|config)\/|docs\/[a-z-]+\.(?:md|html)$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(

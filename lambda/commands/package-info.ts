@@ -29,8 +29,8 @@ export const PREFLIGHT_FILE = 'docs/preflight.md';
 /**
  * Where a page the package ships (`file`, relative to the package root) is for the person reading this output:
  * `file://` of the installed copy, or, if that copy is missing, the path in the package. The package root is the
- * nearest directory above this module that holds the page beside a package.json: one level up from this source
- * file (lambda/) and from the bundled command (dist/cli.mjs), two from the chunks it loads lazily
+ * nearest directory above this module that holds the page beside a package.json: one level up from the bundled
+ * command (dist/cli.mjs), two from this source file (lambda/commands/) and from the chunks the command loads lazily
  * (dist/cli-chunks/). package.json names no `homepage` or `repository` today; when it does, a web link derived
  * from it belongs here and nowhere else. `moduleUrl` is injected by tests.
  */

@@ -78,7 +78,7 @@ describe('the ECS task rule (workloadWatch.ecsTasks, on by default)', () => {
 
   // Fargate starts Secrets Manager / SSM failures of the execution role with the same ResourceInitializationError as
   // its ECR registry-auth failures; only the ECR ones are an ECR pull problem. Reasons as public reports quote them
-  // (lambda/model/watch-contract.ts ECS_EVENT lists the sources); the rule evaluated by EventBridge's documented
+  // (lambda/engine/model/watch-contract.ts ECS_EVENT lists the sources); the rule evaluated by EventBridge's documented
   // matching (prefix, $or), and the function's own filter behind it.
   describe('ResourceInitializationError: ECR registry auth only, not secrets', () => {
     const stopped = (reason: string) => {

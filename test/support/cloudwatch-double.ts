@@ -1,4 +1,4 @@
-// A local CloudWatch endpoint for the function's PutMetricData (lambda/outputs/cloudwatch-sink.ts), driven by
+// A local CloudWatch endpoint for the function's PutMetricData (lambda/engine/outputs/cloudwatch-sink.ts), driven by
 // the real @aws-sdk/client-cloudwatch over HTTP, and the harness the SNS and DynamoDB doubles share.
 //
 // The installed client (3.1164.x) speaks AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`,

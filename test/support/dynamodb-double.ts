@@ -1,4 +1,4 @@
-// A local DynamoDB endpoint for the dedup state store (lambda/outputs/state-store.ts), driven by the real
+// A local DynamoDB endpoint for the dedup state store (lambda/engine/outputs/state-store.ts), driven by the real
 // @aws-sdk/client-dynamodb over HTTP.
 //
 // It models exactly what the store sends: GetItem (TableName, Key, ConsistentRead) and PutItem (TableName, Item

@@ -1,4 +1,4 @@
-// In-memory stand-ins for the narrow output interfaces (lambda/outputs/ports.ts), for in-process tests of the
+// In-memory stand-ins for the narrow output interfaces (lambda/engine/outputs/ports.ts), for in-process tests of the
 // run logic. Each records what it was given and can be told to fail or hang; the SDK-backed implementations
 // are tested against the wire doubles instead (test/state-store.test.ts, test/handler.test.ts).
 import type { Datapoint } from '../../lambda/engine/outputs/datapoints.ts';

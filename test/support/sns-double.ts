@@ -1,4 +1,4 @@
-// A local SNS endpoint for the function's diagnoses (lambda/outputs/sns-notifier.ts), driven by the real
+// A local SNS endpoint for the function's diagnoses (lambda/engine/outputs/sns-notifier.ts), driven by the real
 // @aws-sdk/client-sns over HTTP.
 //
 // The installed client (3.1169.x) speaks the AWS query protocol: form-encoded `Action=Publish&…` in, XML

@@ -70,7 +70,7 @@ const DENIED = new Set([
 ]);
 
 /**
- * Runs one AWS call under the probe's deadline (lambda/probe/deadline.ts): the call is aborted and the outcome is
+ * Runs one AWS call under the probe's deadline (lambda/engine/probe/deadline.ts): the call is aborted and the outcome is
  * `timeout` when no answer came in `timeoutMs`, whatever the SDK's own retries and socket timeouts do. Never throws.
  */
 export async function withDeadline<T>(

@@ -1,8 +1,6 @@
 /**
  * What preflight reads of the app: its configuration file, through the very validation `cdk synth` runs
- * (lib/config/), and the CDK bootstrap qualifier from cdk.json. The one module of lambda/ that imports lib/
- * (test/architecture.test.ts names it): the validation imports nothing of the CDK (lib/validation.ts
- * `Problems`), and this command is never part of a function bundle.
+ * (lambda/engine/config/, which imports nothing of the CDK), and the CDK bootstrap qualifier from cdk.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

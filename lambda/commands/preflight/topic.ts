@@ -16,7 +16,7 @@ export interface ExistingTopicInput {
   topicKmsKeyArn?: string | undefined;
   emails: string[];
   httpsEndpoints: string[];
-  /** One of this canary's alarm names in this region (lib/alarm-naming.ts alarmName), for CloudWatch's aws:SourceArn. */
+  /** One of this canary's alarm names in this region (lambda/engine/config/alarm-naming.ts alarmName), for CloudWatch's aws:SourceArn. */
   alarmName: string;
 }
 
@@ -73,7 +73,7 @@ export async function topicCheck(
     ...topic.httpsEndpoints.map((endpoint) => ({ protocol: 'https', endpoint })),
   ];
   // A validated configuration names endpoints with an existing topic only when it opts in to subscribing them
-  // (lib/validation.ts checkExistingTopicSubscriptions): the app adds exactly these.
+  // (lambda/engine/config/validation.ts checkExistingTopicSubscriptions): the app adds exactly these.
   if (wanted.length === 0) {
     return {
       result: check(

@@ -18,7 +18,7 @@ import type {
 import type { ProbeTarget } from '../model/types.ts';
 
 /**
- * The shape of `canary.config.json`, derived from the declarations in lambda/model/fields.ts (types, defaults,
+ * The shape of `canary.config.json`, derived from the declarations in lambda/engine/model/fields.ts (types, defaults,
  * ranges and the reference text live there). Every key but `regions` is optional. Unknown keys are rejected at every
  * level, so a typo never silently falls back to a default.
  */
@@ -94,13 +94,13 @@ export interface RegionConfig {
   notifications: NotificationsConfig;
 }
 
-// --- Organization rollout (issue 12): lib/organization/, validated in lib/config/organization.ts ---------------
+// --- Organization rollout (issue 12): lib/organization/, validated in lambda/engine/config/organization.ts ---------------
 
 /**
  * `organization`: deploy the per-region canary to every account of some organizational units through one
  * service-managed CloudFormation StackSet, from the management (or a delegated administrator) account named by
  * the top-level `account`, in the top-level `regions`; optionally link every member to a monitoring account.
- * Declared in lambda/model/fields.ts ORGANIZATION_FIELDS; defaults in lambda/model/limits.ts ORGANIZATION_DEFAULTS.
+ * Declared in lambda/engine/model/fields.ts ORGANIZATION_FIELDS; defaults in lambda/engine/model/limits.ts ORGANIZATION_DEFAULTS.
  */
 export type OrganizationConfigFile = Declared<typeof ORGANIZATION_FIELDS>;
 

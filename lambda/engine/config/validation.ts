@@ -81,7 +81,7 @@ export function checkKeys(
 }
 
 /**
- * Checks a value against its declaration (lambda/model/fields.ts) and reports what the declaration allows: a
+ * Checks a value against its declaration (lambda/engine/model/fields.ts) and reports what the declaration allows: a
  * list's size and each item, an object's keys (with "did you mean") and each of its fields that the declaration
  * does not leave to code (`custom`). A string the CDK resolves only at deploy time (a token) is not checked.
  * True when it found no problem.

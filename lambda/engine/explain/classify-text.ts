@@ -8,7 +8,7 @@
  * holds several); in each, rules run most specific first and the first that matches decides, and the most
  * specific verdict of all decides the text (a line that is the consequence of another, docker's prompt after a
  * failed `get-login-password`, only when nothing else is there); the others are listed. AWS error names and
- * registry statuses are decided by the probe's own tables (`lambda/probe/classify.ts`), so the text classifier
+ * registry statuses are decided by the probe's own tables (`lambda/engine/probe/classify.ts`), so the text classifier
  * and the probe never disagree about a code. Text that no rule explains is `unknown`, kept as given: never a
  * guess. The title and fix fit what the text names (`fitAdvice`: the registry, the situation).
  */
@@ -110,7 +110,7 @@ export interface TextClassification {
    */
   fields: ExtractedFields;
   /**
-   * The one-line fix: the category's runbook (`lambda/model/runbooks.ts`), or, where the text says more (the
+   * The one-line fix: the category's runbook (`lambda/engine/model/runbooks.ts`), or, where the text says more (the
    * registry it names, an explicit deny, a secret store, the login line with its region and host), the
    * situation's own advice from the same file.
    */

@@ -1,8 +1,8 @@
 /**
  * Every key of `canary.config.json`, declared once: its type, default, range or choices, what validation says is
  * allowed, the construct prop it maps to where the name differs, and the text of the configuration reference.
- * Derived from here: the key lists and field checks of the validator (lib/validation.ts `checkField`), the
- * TypeScript types of the file (lib/config/schema.ts, with compile-time checks that tie the construct's
+ * Derived from here: the key lists and field checks of the validator (lambda/engine/config/validation.ts `checkField`), the
+ * TypeScript types of the file (lambda/engine/config/schema.ts, with compile-time checks that tie the construct's
  * interfaces to these declarations), the JSON Schema `schema/canary.config.schema.json` and the tables of
  * docs/configuration.md (scripts/config-schema.ts writes both; tests keep the committed files equal).
  *
@@ -241,7 +241,7 @@ const REGION = {
   doc: 'an AWS region',
 } as const satisfies EnumField;
 
-/** A probe target: the construct's `ProbeTarget` (lambda/model/types.ts), key for key. */
+/** A probe target: the construct's `ProbeTarget` (lambda/engine/model/types.ts), key for key. */
 export const TARGET_FIELDS = {
   image: {
     type: 'string',
@@ -534,7 +534,7 @@ export const ALARM_FIELDS = {
 // --- Organization ------------------------------------------------------------------------------------------------
 
 /**
- * `organization`: declared here for the reference and the JSON Schema; lib/config/organization.ts checks it, with
+ * `organization`: declared here for the reference and the JSON Schema; lambda/engine/config/organization.ts checks it, with
  * the rules that relate its keys to each other and to the rest of the file.
  */
 export const ORGANIZATION_FIELDS = {

@@ -1,6 +1,6 @@
 /**
  * Every limit and default of the canary, each written once: the construct (its `@default`s and validation), the
- * configuration file's validation, the function's environment parsing (lambda/handler-config.ts), the probe and
+ * configuration file's validation, the function's environment parsing (lambda/engine/handler-config.ts), the probe and
  * the CLI all read them from here. Pure data: no CDK and no SDK import, so both sides of the app can use it.
  */
 
@@ -53,7 +53,7 @@ export const PHASE_TIMEOUTS_MS = {
  */
 export const MAX_BLOB_REDIRECTS = 5;
 
-/** What the probe uses unless told otherwise (lambda/probe/probe.ts `ProbeOptions`). */
+/** What the probe uses unless told otherwise (lambda/engine/probe/probe.ts `ProbeOptions`). */
 export const PROBE_DEFAULTS = {
   credentialsTimeoutMs: PHASE_TIMEOUTS_MS.credentials,
   tokenTimeoutMs: PHASE_TIMEOUTS_MS.token,
@@ -145,7 +145,7 @@ export interface AlarmDefaults {
  * latency warning three in a row (a cold start is slow once). The heartbeat (missing data breaching) is 3 of 3
  * on schedule-length periods: one real datapoint among the last three keeps it OK, so a late or missed run
  * does not page, nor does a fresh deployment once the deploy-time first run has reported (FIRST_RUN in
- * lambda/model/contract.ts); it pages when the whole evaluation range is empty.
+ * lambda/engine/model/contract.ts); it pages when the whole evaluation range is empty.
  */
 export const ALARM_DEFAULTS = {
   auth: {

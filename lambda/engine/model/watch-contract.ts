@@ -1,6 +1,6 @@
 /**
  * The contract between the workload watcher's CDK construct (lib/workload-watch.ts) and its function
- * (lambda/watch/handler.ts): environment variables, metric names, the events the rules select and the dedup
+ * (lambda/functions/watch/handler.ts): environment variables, metric names, the events the rules select and the dedup
  * key namespace. Both sides import them from here, so the rule that selects an event and the code that reads
  * it cannot drift apart.
  */

@@ -15,7 +15,7 @@ export interface Datapoint {
  * The datapoints of one run: the one place that decides what a verdict publishes (PutMetricData and the EMF
  * fallback both send exactly these). Only Latency is sent for every target on every run,
  * healthy or failed (STEADY_STATE_METRICS_PER_TARGET); the rest only when there is something to say, so a
- * healthy region is billed for one metric per target (see METRIC in lambda/model/contract.ts for why, and
+ * healthy region is billed for one metric per target (see METRIC in lambda/engine/model/contract.ts for why, and
  * what the heartbeat and the latency alarm read).
  */
 export function runDatapoints(results: ProbeResult[]): Datapoint[] {

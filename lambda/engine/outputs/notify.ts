@@ -32,7 +32,7 @@ export type NotifyContext = Omit<NotificationContext, 'since' | 'recoveredCatego
 
 /**
  * The dedup item of one canary target: it also holds the canary's latest verdict for that target (no item, or
- * `status: ok`, means healthy), which the workload watcher reads (lambda/watch/).
+ * `status: ok`, means healthy), which the workload watcher reads (lambda/engine/watch/).
  */
 export function canaryStateKey(canaryName: string, region: string, target: string): string {
   return `${canaryName}#${region}#${target}`;

@@ -33,7 +33,7 @@ export const PROBE_CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   EmptyLayerResponse: 'integrity',
   /** More redirects than MAX_BLOB_REDIRECTS: a loop, or a misconfigured proxy on the way to storage. */
   TooManyRedirects: 'network',
-  /** A redirect the policy refuses to follow (lambda/model/redirect-policy.ts): plain HTTP from TLS, user info. */
+  /** A redirect the policy refuses to follow (lambda/engine/model/redirect-policy.ts): plain HTTP from TLS, user info. */
   RefusedRedirect: 'network',
 };
 

@@ -527,7 +527,7 @@ const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]
 
 /**
  * One blob GET the way a pull makes it: redirects followed by hand, under the redirect policy of
- * lambda/model/redirect-policy.ts (the credential only to the registry's origin; no downgrade to plain HTTP; at
+ * lambda/engine/model/redirect-policy.ts (the credential only to the registry's origin; no downgrade to plain HTTP; at
  * most MAX_BLOB_REDIRECTS), every hop within the same deadline. `ranged` asks for the first byte only and stops
  * reading there, whatever the server sends.
  */

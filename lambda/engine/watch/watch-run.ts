@@ -1,7 +1,7 @@
 /**
  * One event through the watcher: parse and classify it, count it, and notify once per workload and category
  * within the dedup window, with the canary's latest verdict in the region. Depends only on the narrow output
- * ports (lambda/outputs/ports.ts), so it is tested in process with fakes; the handler builds the SDK-backed
+ * ports (lambda/engine/outputs/ports.ts), so it is tested in process with fakes; the handler builds the SDK-backed
  * ones. Never rejects: a bad event or a broken output is one log line, because a thrown error would make
  * Lambda's asynchronous invocation retry the event.
  */

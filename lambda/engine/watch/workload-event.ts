@@ -1,6 +1,6 @@
 /**
  * From an EventBridge event to the workload that failed and why: pure, no I/O. It accepts only the two event
- * shapes the watcher's rules select (lambda/model/watch-contract.ts) and says why anything else is ignored, naming
+ * shapes the watcher's rules select (lambda/engine/model/watch-contract.ts) and says why anything else is ignored, naming
  * the field: the function logs that one line and returns, so a surprise never throws (and is never retried).
  */
 import { classifyText, type TextClassification } from '../explain/classify-text.ts';

@@ -34,7 +34,7 @@ interface WarmClients {
   metrics: MetricsSink;
   sns: SNSClient;
   dynamodb: DynamoDBClient;
-  /** Last-known dedup states, kept while the container is warm (see lambda/outputs/notify.ts). */
+  /** Last-known dedup states, kept while the container is warm (see lambda/engine/outputs/notify.ts). */
   lastKnown: Map<string, TargetState>;
 }
 

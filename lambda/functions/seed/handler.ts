@@ -223,7 +223,7 @@ interface LambdaContext {
 export async function handler(event: CustomResourceEvent, context: LambdaContext): Promise<void> {
   const region = process.env.AWS_REGION ?? '';
   const deps: SeedDeps = { clients: createAwsClientFactory(), now: Date.now };
-  // What is left after the margin the reply itself may need in its worst case (lambda/cfn-response.ts).
+  // What is left after the margin the reply itself may need in its worst case (lambda/functions/cfn-response.ts).
   const budget = Math.max(1000, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<CustomResourceResponse>((resolve) => {
