@@ -5,9 +5,10 @@ import type { Category } from '../../lambda/engine/model/types.ts';
 
 /**
  * The corpus `explain` is measured on (issue 18): test/fixtures/explain-corpus.json (messages gathered from public
- * issue threads, each with its source, its thread, the verdict, the facts the verdict must name and its split) and
- * test/fixtures/pull-error-corpus.json (the corpus the rules were first written on, all `tune`). One reader for the
- * accuracy test and for the report script (bench/explain-accuracy.ts), so both count the same way.
+ * issue threads, each with its source, its thread, the verdict, the facts the verdict must name and its split),
+ * test/fixtures/pull-error-corpus.json (the corpus the rules were first written on, all `tune`) and (issue 26)
+ * test/fixtures/explain-corpus-batch3.json (other client tools and registries, split by whole tools and registries).
+ * One reader for the accuracy test and for the report script (bench/explain-accuracy.ts), so both count the same way.
  */
 
 /** The tool that printed a message. */
@@ -42,8 +43,21 @@ export interface CorpusMessage {
   note?: string;
   /** Why an entry the hash put in `heldout` was moved to `tune` (its failure was looked at). */
   movedToTune?: string;
-  /** 2: gathered after the rules were tuned, all held out (a second held-out set). */
-  batch?: 2;
+  /**
+   * 2: gathered after the rules were tuned, all held out (a second held-out set). 3: other tools and registries
+   * (issue 26), held out by whole tool and whole registry.
+   */
+  batch?: 2 | 3;
+  /** The program that printed the message (batch 3 names it; earlier batches derive it from source and thread). */
+  tool?: string;
+  /** The registry the client talked to: ecr, ecr-public, docker-hub, ghcr, gar, gcr, quay, …; `none` if none. */
+  registry?: string;
+  /** The thread's established cause, in a few words (batch 3). */
+  cause?: string;
+  /** The category of that cause; differs from `category` where the words alone cannot tell it (batch 3). */
+  causeCategory?: Category;
+  /** No earlier entry cites the thread (batch 3). */
+  newSource?: boolean;
 }
 
 interface ExplainCorpusFile {
@@ -56,9 +70,18 @@ interface PullErrorCorpusFile {
   entries: Array<{
     message: string;
     category: Category;
+    tool: string;
+    registry: string;
     source: string;
     hints?: { errorCode?: string; operation?: string };
   }>;
+}
+
+/** Batch 3 (issue 26): the held-out tools and registries, fixed before any rule was tuned on it. */
+export interface Batch3File {
+  heldoutTools: string[];
+  heldoutRegistries: string[];
+  entries: CorpusMessage[];
 }
 
 function readJson<T>(name: string): T {
@@ -70,20 +93,29 @@ export function hashSplit(message: string): Split {
   return (createHash('sha256').update(message).digest()[0] as number) < 102 ? 'heldout' : 'tune';
 }
 
-/** Every message of both corpora, the newer ones first. */
+/** Batch 3 as its file holds it: the held-out groups and the entries. */
+export function loadBatch3(): Batch3File {
+  return readJson<Batch3File>('explain-corpus-batch3.json');
+}
+
+/** Every message of the corpora, the newer ones first. */
 export function loadExplainCorpus(): CorpusMessage[] {
   const explain = readJson<ExplainCorpusFile>('explain-corpus.json');
+  const batch3 = loadBatch3().entries;
   const earlier = readJson<PullErrorCorpusFile>('pull-error-corpus.json').entries;
   if (explain.pullErrorCorpus.length !== earlier.length)
     throw new Error(
       `explain-corpus.json names the source of ${explain.pullErrorCorpus.length} entries of pull-error-corpus.json, which has ${earlier.length}`,
     );
   return [
+    ...batch3,
     ...explain.entries,
     ...earlier.map(
       (entry, index): CorpusMessage => ({
         message: entry.message,
         category: entry.category,
+        tool: entry.tool,
+        registry: entry.registry,
         source: explain.pullErrorCorpus[index] as MessageSource,
         found: entry.source,
         split: 'tune',
@@ -101,7 +133,15 @@ export interface Verdict {
   right: boolean;
   /** What was wrong, for a failure message. */
   problems: string[];
+  /** A category was named and it is not the expected one (a wrong page, worse than `unknown`). */
+  wrongCategory: boolean;
+  /** The verdict's title or fix speaks of ECR, AWS Health or the ECR token for a registry that is not ECR. */
+  ecrAdviceElsewhere: boolean;
 }
+
+/** Registries whose verdicts may speak of ECR. */
+const ECR_REGISTRIES = new Set(['ecr', 'ecr-public', 'none', undefined]);
+const ECR_ADVICE = /\bECR\b|AWS Health|12-hour|GetAuthorizationToken|get-login-password/;
 
 /** Classifies one corpus message and compares the verdict with what the corpus expects. */
 export function judge(entry: CorpusMessage): Verdict {
@@ -121,7 +161,15 @@ export function judge(entry: CorpusMessage): Verdict {
   for (const words of advice) {
     if (!said.includes(words.toLowerCase())) problems.push(`the advice does not name "${words}"`);
   }
-  return { entry, categoryRight: result.category === entry.category, right: problems.length === 0, problems };
+  return {
+    entry,
+    categoryRight: result.category === entry.category,
+    right: problems.length === 0,
+    problems,
+    wrongCategory: result.category !== 'unknown' && result.category !== entry.category,
+    ecrAdviceElsewhere:
+      !ECR_REGISTRIES.has(entry.registry) && ECR_ADVICE.test(`${result.title}\n${result.remediation}`),
+  };
 }
 
 interface Tally {
@@ -200,4 +248,84 @@ function registryNamed(message: string): string {
 export function accuracy(verdicts: Verdict[], split: Split): number {
   const counts = tally(verdicts.filter((verdict) => verdict.entry.split === split));
   return counts.total === 0 ? 0 : counts.right / counts.total;
+}
+
+/** Counts of one group of verdicts (a tool, a registry, a split). */
+export interface GroupCounts {
+  n: number;
+  categoryRight: number;
+  right: number;
+  /** A category was named and it is not the expected one. */
+  wrongCategory: number;
+  /** Of the messages labelled `unknown`: how many got a category (a wrong page). */
+  unknownLabelled: number;
+  wrongOnUnknown: number;
+  ecrAdviceElsewhere: number;
+}
+
+export function countGroup(verdicts: Verdict[]): GroupCounts {
+  const unknown = verdicts.filter((verdict) => verdict.entry.category === 'unknown');
+  return {
+    n: verdicts.length,
+    categoryRight: verdicts.filter((verdict) => verdict.categoryRight).length,
+    right: verdicts.filter((verdict) => verdict.right).length,
+    wrongCategory: verdicts.filter((verdict) => verdict.wrongCategory).length,
+    unknownLabelled: unknown.length,
+    wrongOnUnknown: unknown.filter((verdict) => verdict.wrongCategory).length,
+    ecrAdviceElsewhere: verdicts.filter((verdict) => verdict.ecrAdviceElsewhere).length,
+  };
+}
+
+/** The batch-3 groups a verdict belongs to, by the key asked for. */
+export type GroupKey = 'tool' | 'registry';
+
+/** Counts per tool or per registry, the largest groups first (ties by name). */
+export function countByGroup(verdicts: Verdict[], key: GroupKey): Array<[string, GroupCounts]> {
+  const names = [...new Set(verdicts.map((verdict) => verdict.entry[key] ?? 'none'))];
+  return names
+    .map((name): [string, GroupCounts] => [
+      name,
+      countGroup(verdicts.filter((verdict) => (verdict.entry[key] ?? 'none') === name)),
+    ])
+    .sort(([a, x], [b, y]) => y.n - x.n || a.localeCompare(b));
+}
+
+/** One Markdown row: n, category right, verdict right, wrong category, wrong category where `unknown` is expected. */
+export function groupRow(label: string, counts: GroupCounts): string {
+  return `| ${label} | ${counts.n} | ${counts.categoryRight} (${percent(counts.categoryRight, counts.n)}) | ${counts.right} (${percent(counts.right, counts.n)}) | ${counts.wrongCategory} | ${counts.wrongOnUnknown} of ${counts.unknownLabelled} | ${counts.ecrAdviceElsewhere} |`;
+}
+
+export const GROUP_HEADER = [
+  '| group | n | category right | verdict right (category, facts, fix) | wrong category | wrong category where `unknown` is right | ECR advice for another registry |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+];
+
+/** Batch 3 per split, per tool and per registry (issue 26), as Markdown. */
+export function batch3Tables(verdicts: Verdict[]): string {
+  const batch3 = verdicts.filter((verdict) => verdict.entry.batch === 3);
+  const splits = [
+    groupRow('batch 3, all', countGroup(batch3)),
+    groupRow('… tuning set', countGroup(batch3.filter((verdict) => verdict.entry.split === 'tune'))),
+    groupRow(
+      '… held-out tools and registries',
+      countGroup(batch3.filter((verdict) => verdict.entry.split === 'heldout')),
+    ),
+  ];
+  const byTool = countByGroup(batch3, 'tool').map(([name, counts]) => groupRow(`tool ${name}`, counts));
+  const byRegistry = countByGroup(batch3, 'registry').map(([name, counts]) =>
+    groupRow(`registry ${name}`, counts),
+  );
+  return [...GROUP_HEADER, ...splits, ...byRegistry, ...byTool].join('\n');
+}
+
+/** The batch-3 figures as data: all, the tuning set, the held-out groups, per tool and per registry. */
+export function batch3Figures(verdicts: Verdict[]) {
+  const batch3 = verdicts.filter((verdict) => verdict.entry.batch === 3);
+  return {
+    all: countGroup(batch3),
+    tune: countGroup(batch3.filter((verdict) => verdict.entry.split === 'tune')),
+    heldout: countGroup(batch3.filter((verdict) => verdict.entry.split === 'heldout')),
+    byRegistry: Object.fromEntries(countByGroup(batch3, 'registry')),
+    byTool: Object.fromEntries(countByGroup(batch3, 'tool')),
+  };
 }
