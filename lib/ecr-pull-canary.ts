@@ -524,15 +524,25 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
    */
   private createFirstRun(probeGrants: iam.Grant, props: EcrPullCanaryProps): CustomResource {
     const relay = props.vpcPlacement === undefined ? undefined : this.createFirstRunRelay(props);
-    const firstRun = new CustomResource(this, 'FirstRun', {
-      serviceToken: relay?.serviceToken ?? this.probe.function.functionArn,
-      resourceType: FIRST_RUN.resourceType,
-      serviceTimeout: Duration.minutes(CANARY_DEFAULTS.firstRunServiceTimeoutMinutes),
-      properties: {
-        [FIRST_RUN.properties.targets]: JSON.stringify(this.targets),
-        ...(relay ? { [FIRST_RUN.properties.answer]: FIRST_RUN.answerByReturn } : {}),
+    // One construct ID per service token: CloudFormation refuses to change a custom resource's ServiceToken
+    // ("Modifying service token is not allowed", aws-cloudformation/cloudformation-coverage-roadmap#802), so a
+    // region that gains or loses its vpc gets a new first run under the other ID, and the old one leaves the
+    // template. Retained, so leaving sends it no Delete: its token may be the probe function that the same update
+    // puts into the VPC, whose answer could not reach CloudFormation; a first run has nothing to delete.
+    const firstRun = new CustomResource(
+      this,
+      relay ? FIRST_RUN.constructIds.relayed : FIRST_RUN.constructIds.direct,
+      {
+        serviceToken: relay?.serviceToken ?? this.probe.function.functionArn,
+        resourceType: FIRST_RUN.resourceType,
+        serviceTimeout: Duration.minutes(CANARY_DEFAULTS.firstRunServiceTimeoutMinutes),
+        removalPolicy: RemovalPolicy.RETAIN,
+        properties: {
+          [FIRST_RUN.properties.targets]: JSON.stringify(this.targets),
+          ...(relay ? { [FIRST_RUN.properties.answer]: FIRST_RUN.answerByReturn } : {}),
+        },
       },
-    });
+    );
     // The first run must find the seeded image, like the schedule's.
     if (this.knownGoodImage) firstRun.node.addDependency(this.knownGoodImage.seed);
     // Everything of the function in place first: the role's policy (PutMetricData, Publish), the log group,

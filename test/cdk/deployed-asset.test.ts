@@ -268,6 +268,17 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     expect(cloudwatch.putMetricDataCalls).toHaveLength(callsBefore + 1);
     expect(responses).toHaveLength(responsesBefore);
 
+    // The Delete a first run of a release before 22's gets when it leaves the template (a new one replaces it under
+    // another logical ID): answered through the relay, running nothing.
+    const removed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, {
+      ...event,
+      RequestType: 'Delete',
+      PhysicalResourceId: 'FirstRun',
+    });
+    expect(removed.summary as unknown).toEqual({ PhysicalResourceId: 'FirstRun' });
+    expect(cloudwatch.putMetricDataCalls).toHaveLength(callsBefore + 1);
+    expect(responses).toHaveLength(responsesBefore);
+
     // No targets variable: the canary cannot run, and the relay must hear it as a failure (a thrown error).
     const { [ENV.targets]: _targets, ...broken } = env;
     const failed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), broken, 60_000, event).then(

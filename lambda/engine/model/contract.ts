@@ -81,6 +81,11 @@ export const STEADY_STATE_METRICS_PER_TARGET = [METRIC.latency] as const;
  */
 export const FIRST_RUN = {
   resourceType: 'Custom::EcrPullCanaryFirstRun',
+  /**
+   * Its construct ID by who serves it (the probe function itself, or the relay outside the VPC): a custom
+   * resource's service token cannot change, so each kind is its own resource (lib/ecr-pull-canary.ts).
+   */
+  constructIds: { direct: 'FirstRun', relayed: 'FirstRunRelayed' },
   properties: { targets: 'Targets', answer: 'Answer' },
   /** The `answer` property's value when a relay outside the VPC sends the answer to CloudFormation. */
   answerByReturn: 'return',
