@@ -1,0 +1,62 @@
+/** The title and fix for a verdict: the rule's own (rules.ts `fix`), the registry's, else the category's runbook. */
+
+import { ADVICE, type Advice, type AdviceContext, RUNBOOKS } from '../model/runbooks.ts';
+import type { Category } from '../model/types.ts';
+import { registryKindOf, SECRET_RETRIEVAL } from './facts.ts';
+import type { TextRule } from './rule.ts';
+import { TEXT_RULES } from './rules.ts';
+import type { ExtractedFields, TextEvidence } from './types.ts';
+
+const RULES_BY_ID = new Map<string, TextRule>(TEXT_RULES.map((rule) => [rule.id, rule]));
+
+/** The title and fix that fit what the text says: a situation's own advice, else the category's runbook. */
+export function fitAdvice(
+  category: Category,
+  evidence: TextEvidence | null,
+  fields: ExtractedFields,
+  text: string,
+): { title: string; remediation: string } {
+  const advice = adviceFor(category, evidence, fields, text);
+  return { title: advice.title, remediation: advice.fix };
+}
+
+function adviceFor(
+  category: Category,
+  evidence: TextEvidence | null,
+  fields: ExtractedFields,
+  text: string,
+): Advice {
+  const registryKind = registryKindOf(fields, text);
+  const context: AdviceContext = {
+    ...(fields.registry ? { registry: fields.registry } : {}),
+    ...(registryKind ? { registryKind } : {}),
+    ...(fields.region ? { region: fields.region } : {}),
+  };
+  // An ECS secret the agent could not read is not an image pull, whatever the cause.
+  const secret = SECRET_RETRIEVAL.exec(text);
+  if (secret) {
+    return ADVICE.ecsSecret(category, {
+      ...context,
+      secretStore: secret[1]?.toLowerCase() === 'asm' ? 'Secrets Manager' : 'SSM Parameter Store',
+    });
+  }
+  const rule = evidence?.rule ?? '';
+  const own = RULES_BY_ID.get(rule);
+  if (own?.fix) return own.fix(context);
+  if (rule === 'ambiguous/consequence-only') return ADVICE.consequenceOnly();
+  if (evidence?.source === 'errorCode' && /^MissingAuthenticationToken/.test(evidence.match)) {
+    return ADVICE.unsignedRequest();
+  }
+  if (registryKind === 'ecr-public') {
+    if (category === 'auth' || category === 'permission') return ADVICE.ecrPublicStaleLogin();
+    if (category === 'throttle') return ADVICE.ecrPublicRateLimit();
+  }
+  if (registryKind === 'docker-hub' || registryKind === 'ghcr' || registryKind === 'other') {
+    const advice = ADVICE.otherRegistry(category, context);
+    if (advice) return advice;
+  }
+  if (own?.ecrFix) return own.ecrFix(context);
+  // A server error from a registry the text does not name: not necessarily ECR's.
+  if (category === 'service' && !registryKind) return ADVICE.unnamedRegistryServerError();
+  return { title: RUNBOOKS[category].title, fix: RUNBOOKS[category].fix };
+}

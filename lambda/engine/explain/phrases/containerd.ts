@@ -1,0 +1,13 @@
+import type { PhraseRow } from '../rule.ts';
+
+/** Phrasings first seen in what these print: containerd, its CRI plugin and the kubelet (kubectl describe pod events). */
+// biome-ignore format: one phrasing per line, so adding one is a one-line change
+export const CONTAINERD: readonly PhraseRow[] = [
+  ['auth/registry-unauthorized', /": unauthorized[ \t]*$/im, null],
+  ['throttle/kubelet-qps', /pull QPS exceeded/i, 'https://github.com/zalando-incubator/kubernetes-on-aws/pull/8045'],
+  ['platform/no-matching-manifest', /does not contain descriptor matching platform/i, null],
+  ['integrity/transfer', /unexpected commit (?:size|digest)/i, 'https://github.com/containerd/containerd/issues/1893'],
+  ['integrity/transfer', /failed size validation/i, 'https://github.com/containerd/containerd/issues/4908'],
+  ['integrity/transfer', /size mismatch/i, null],
+  ['not-found/repository-or-tag', /code = NotFound/im, 'https://linden.consulting/en/blog/ecr-image-pull-failure'],
+];

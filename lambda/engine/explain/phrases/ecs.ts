@@ -1,0 +1,24 @@
+import { SECRET_RETRIEVAL } from '../facts.ts';
+import type { PhraseRow } from '../rule.ts';
+
+/** Phrasings first seen in what these print: the ECS agent and Fargate: a task's stoppedReason and a container's reason. */
+// biome-ignore format: one phrasing per line, so adding one is a one-line change
+export const ECS: readonly PhraseRow[] = [
+  ['credentials/ecs-assume-role', /ECS was unable to assume the role/i, null],
+  ['credentials/none-in-chain', /CredentialsEndpointError/i, 'https://github.com/aws/amazon-ecs-cli/issues/752'],
+  ['ambiguous/access-denied-or-missing', /insufficient_scope/im, 'https://github.com/aws-actions/amazon-ecs-deploy-task-definition/issues/584'],
+  ['ambiguous/access-denied-or-missing', /does not exist or no pull access/im, 'https://github.com/RafalWilinski/deploy-with-serverless/issues/11'],
+  ['auth/registry-unauthorized', /incorrect username or password/im, 'aws/amazon-ecs-agent:ecs-agent/api/errors/error_messages_test.go'],
+  // Only when no status follows, on this line or the next.
+  ['ambiguous/status-not-given', /failed to copy: httpRead\w{0,10}Seeker: failed open: unexpected status code(?![ \t]{0,5}\n?[ \t]{0,5}[1-5]\d\d)[ \t]*$/im, 'https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md (Amazon ECS "CannotPullContainer task errors")'],
+  ['integrity/digest-mismatch', /verification failed for digest/i, 'https://github.com/aws/amazon-ecs-agent/issues/385'],
+  ['not-found/repository-or-tag', /repository \S{1,300} not found/im, 'https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md (Amazon ECS "CannotPullContainer task errors")'],
+  ['network/no-answer', /i\/o timeout/i, 'https://github.com/ActionIQ/terraform-aws-retool-ecs-fargate/issues/20'],
+  ['network/no-answer', /dial tcp/i, 'https://github.com/ActionIQ/terraform-aws-retool-ecs-fargate/issues/20'],
+  ['network/no-answer', /context deadline exceeded/i, 'https://github.com/Releem/releem-agent/issues/195'],
+  ['network/no-answer', /context canceled/i, 'https://github.com/umotif-public/terraform-aws-ecs-fargate/issues/50'],
+  ['network/no-answer', /request canceled/i, 'https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md (Amazon ECS "CannotPullContainer task errors")'],
+  ['network/no-answer', /Client\.Timeout exceeded/i, 'aws/amazon-ecs-agent:ecs-agent/api/errors/error_messages_test.go'],
+  ['network/no-answer', /RequestError: send request failed/i, 'https://github.com/aws/amazon-ecs-cli/issues/752'],
+  ['ambiguous/ecs-secret', SECRET_RETRIEVAL, 'https://github.com/umotif-public/terraform-aws-ecs-fargate/issues/50'],
+];

@@ -1,0 +1,254 @@
+/**
+ * The classifier's rules, most specific first: the first rule with a phrasing that matches an error decides it.
+ * The words each tool uses are in phrases/<tool>.ts; the format is in rule.ts; docs/development.md says how to add one.
+ */
+
+import { ADVICE } from '../model/runbooks.ts';
+import { AWS } from './phrases/aws.ts';
+import { CONTAINERD } from './phrases/containerd.ts';
+import { DOCKER } from './phrases/docker.ts';
+import { ECR_PULL_CANARY } from './phrases/ecr-pull-canary.ts';
+import { ECS } from './phrases/ecs.ts';
+import { NETWORK } from './phrases/network.ts';
+import { OTHER_TOOLS } from './phrases/other-tools.ts';
+import { PODMAN } from './phrases/podman.ts';
+import type { Phrase, PhraseRow, TextRule } from './rule.ts';
+
+export const TEXT_RULES: readonly TextRule[] = [
+  // Clock skew first: a skewed clock also breaks signatures, tokens and AssumeRole, and says so in these words.
+  {
+    id: 'clock-skew/signature-window',
+    category: 'clock-skew',
+    reason:
+      'AWS rejected the request because its signing time was outside the allowed window: the host clock is off',
+  },
+  {
+    id: 'clock-skew/request-time',
+    category: 'clock-skew',
+    reason:
+      'the request time differs too much from the server time (RequestTimeTooSkewed): the host clock is off',
+  },
+  // Credentials: the credential chain produced nothing usable, or the role could not be assumed.
+  {
+    id: 'credentials/assume-role-refused',
+    category: 'credentials',
+    reason: 'STS refused to let this identity assume the role (trust policy or missing sts:AssumeRole)',
+  },
+  {
+    id: 'credentials/ecs-assume-role',
+    category: 'credentials',
+    reason:
+      'ECS could not assume the task or task execution role (its trust policy, a missing role, or iam:PassRole)',
+    fix: ADVICE.ecsAssumeRole,
+  },
+  {
+    id: 'credentials/none-in-chain',
+    category: 'credentials',
+    reason:
+      'the AWS credential chain found no credentials (no keys, no profile, no instance or task role reachable)',
+  },
+  {
+    id: 'credentials/unexpected-identity',
+    category: 'credentials',
+    reason:
+      'the credential chain resolved to an identity other than the intended one (a stray key, profile or session earlier in the chain)',
+  },
+  {
+    id: 'credentials/sso-session-expired',
+    category: 'credentials',
+    reason: 'the SSO session behind the profile expired, so the chain has no valid credentials',
+  },
+  {
+    // docker prompts only when it was given no password; in `aws ecr get-login-password | docker login
+    // --password-stdin` that means the AWS CLI printed no token, in CI almost always because it found no AWS
+    // credentials (seed article: "AWS credentials not configured"). The AWS CLI's own error is printed above it.
+    id: 'credentials/empty-login-password',
+    category: 'credentials',
+    reason:
+      'docker login got no password, so `aws ecr get-login-password` printed none: it found no AWS credentials (see its own error above this line)',
+    consequence: true,
+  },
+  // Authentication: the credential itself was rejected (registry token, access key, session token).
+  {
+    id: 'auth/registry-token-expired',
+    category: 'auth',
+    reason:
+      'the 12-hour ECR registry token has expired; the client needs a fresh docker login or credential helper call',
+    ecrFix: ADVICE.ecrLogin,
+  },
+  {
+    id: 'auth/no-registry-credentials',
+    category: 'auth',
+    reason:
+      'docker has no registry credential for this host: never logged in, logged in to another registry URL (account or region), or the login expired',
+    ecrFix: ADVICE.ecrLogin,
+  },
+  {
+    id: 'auth/anonymous-token',
+    category: 'auth',
+    reason:
+      'the registry’s token service refused the client: no accepted credential (an anonymous token was refused) or a stored one it no longer accepts',
+  },
+  {
+    id: 'auth/unsigned-request',
+    category: 'auth',
+    reason: 'AWS received the request without a signature: the client sent no AWS credentials at all',
+    fix: ADVICE.unsignedRequest,
+  },
+  {
+    // ECR Public serves pulls without credentials: its 403 refuses a stored login (expired), not a policy.
+    id: 'auth/ecr-public-forbidden',
+    category: 'auth',
+    reason:
+      'ECR Public refused the stored login for public.ecr.aws (expired); pulls from ECR Public need no credentials',
+    fix: ADVICE.ecrPublicStaleLogin,
+  },
+  {
+    id: 'auth/bad-aws-credentials',
+    category: 'auth',
+    reason:
+      'AWS rejected the access key or session token (unknown, expired, or key, secret and session token from different sessions)',
+  },
+  // Permission: authenticated, but policy does not allow the action.
+  {
+    id: 'permission/explicit-deny',
+    category: 'permission',
+    reason:
+      'a policy explicitly denies the action (identity policy, permissions boundary, SCP, VPC endpoint or repository policy); no Allow can override it',
+    fix: ADVICE.explicitDeny,
+  },
+  {
+    id: 'permission/not-authorized',
+    category: 'permission',
+    reason:
+      'the identity authenticated but no policy allows the action (identity, repository, SCP or VPC endpoint policy)',
+  },
+  // Ambiguous: docker's and containerd's words for "denied" that fit a missing repository and a missing login
+  // alike (the ECS agent reads them as "check if the image exists and the role may pull"). Everything more
+  // specific (a principal that is not authorized, an expired token, no credentials) has matched above.
+  {
+    id: 'ambiguous/access-denied-or-missing',
+    category: 'unknown',
+    reason:
+      'the registry refused without saying why: the repository or tag may not exist (wrong name, account or region) or the client may not be allowed or logged in; the text does not say which',
+    candidates: ['not-found', 'auth', 'permission'],
+    fix: ADVICE.deniedChecks,
+  },
+  {
+    id: 'auth/registry-unauthorized',
+    category: 'auth',
+    reason: 'the registry did not accept the credential it was given',
+  },
+  {
+    id: 'ambiguous/status-not-given',
+    category: 'unknown',
+    reason:
+      'the layer download failed with a status the message leaves out: no route to the registry or S3, or no permission to the image',
+    candidates: ['network', 'permission'],
+  },
+  {
+    id: 'permission/access-denied',
+    category: 'permission',
+    reason: 'the service answered access denied (for layers, often an S3 gateway endpoint policy)',
+  },
+  // Throttling.
+  {
+    id: 'throttle/kubelet-qps',
+    category: 'throttle',
+    reason:
+      'the kubelet’s own pull limit (registryPullQPS / registryBurst) refused the pull before any registry was asked',
+    fix: ADVICE.kubeletPullQps,
+  },
+  {
+    id: 'throttle/rate-exceeded',
+    category: 'throttle',
+    reason: 'the registry or API throttled the caller (rate exceeded, 429)',
+  },
+  // Platform.
+  {
+    id: 'platform/no-matching-manifest',
+    category: 'platform',
+    reason: 'the image has no variant for this node’s platform (e.g. an amd64-only image on an arm64 node)',
+  },
+  {
+    id: 'platform/exec-format',
+    category: 'platform',
+    reason: 'the container started a binary built for another CPU architecture',
+  },
+  // Integrity.
+  {
+    id: 'integrity/digest-mismatch',
+    category: 'integrity',
+    reason:
+      'the content does not hash to the digest it should have (moved tag, pinned digest, or an altering proxy)',
+  },
+  {
+    id: 'integrity/transfer',
+    category: 'integrity',
+    reason:
+      'the bytes received are not the size or digest the manifest announces (a cut connection, an altering proxy, or a partial download)',
+    fix: ADVICE.integrityTransfer,
+  },
+  {
+    id: 'integrity/manifest-invalid',
+    category: 'integrity',
+    reason: 'the registry refused the manifest as invalid (MANIFEST_INVALID, or not JSON it can parse)',
+  },
+  // Not found.
+  {
+    id: 'not-found/repository-or-tag',
+    category: 'not-found',
+    reason: 'the repository or tag does not exist where the reference points (name, tag, account or region)',
+  },
+  // Network.
+  {
+    id: 'network/tls-not-valid-now',
+    category: 'network',
+    reason:
+      'TLS refused a certificate as expired or not yet valid: a host clock far off, an intercepting proxy or an outdated CA bundle',
+    fix: ADVICE.tlsNotValidNow,
+  },
+  {
+    id: 'network/tls-untrusted',
+    category: 'network',
+    reason:
+      'TLS refused the certificate as signed by an authority this host does not trust (usually a proxy intercepting TLS)',
+    fix: ADVICE.tlsUntrusted,
+  },
+  {
+    id: 'network/no-answer',
+    category: 'network',
+    reason:
+      'the request never got an answer: no route, DNS failure, refused or reset connection, TLS failure or timeout (check NAT, VPC endpoints incl. the S3 gateway, security groups, DNS)',
+  },
+  // Service.
+  {
+    id: 'service/server-error',
+    category: 'service',
+    reason: 'the service answered with a server error (5xx, ServerException)',
+  },
+  // ECS could not read a secret and its cause is cut off (the causes above decide when the text keeps them).
+  {
+    id: 'ambiguous/ecs-secret',
+    category: 'unknown',
+    reason:
+      'ECS could not read a secret from Secrets Manager or SSM Parameter Store (not an image pull); the cause is cut off',
+    candidates: ['network', 'permission', 'not-found'],
+  },
+];
+
+/** Every tool's phrasings, by the file they are in. A new tool's file is one more entry here. */
+const PHRASE_FILES: Readonly<Record<string, readonly PhraseRow[]>> = {
+  aws: AWS,
+  containerd: CONTAINERD,
+  docker: DOCKER,
+  'ecr-pull-canary': ECR_PULL_CANARY,
+  ecs: ECS,
+  network: NETWORK,
+  'other-tools': OTHER_TOOLS,
+  podman: PODMAN,
+};
+
+export const PHRASES: readonly Phrase[] = Object.entries(PHRASE_FILES).flatMap(([tool, rows]) =>
+  rows.map(([rule, pattern, source]) => ({ rule, pattern, source, tool })),
+);
