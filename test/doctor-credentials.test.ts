@@ -203,7 +203,9 @@ describe('the clock, from the STS answer to a signed request', () => {
     expect(check.status).toBe('fail');
     // The estimate is ±(half a second of the Date header's resolution + half the round trip): on a loaded machine
     // the round trip, and so the uncertainty, grows; the measured skew must stay within it of the 400 s set.
-    const match = /host minus AWS: \+(\d+(?:\.\d)?) s ±(\d+(?:\.\d)?) s \(from STS's Date header/.exec(check.saw);
+    const match = /host minus AWS: \+(\d+(?:\.\d)?) s ±(\d+(?:\.\d)?) s \(from STS's Date header/.exec(
+      check.saw,
+    );
     expect(match, check.saw).not.toBeNull();
     const [seconds, uncertainty] = [Number(match?.[1]), Number(match?.[2])];
     expect(uncertainty).toBeGreaterThanOrEqual(0.5);
