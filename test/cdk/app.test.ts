@@ -17,7 +17,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE, locateConfig, USER_CONFIG_FILE } from '../../lambda/engine/config/locate.ts';
 import { BUNDLE_FILE } from '../../lib/handler-bundling.ts';
-import { CDK_VALIDATION_OFF } from '../support/cdk-validation.ts';
+import { CDK_CLI_TELEMETRY_OFF, CDK_VALIDATION_OFF } from '../support/cdk-validation.ts';
 import { MINIMAL_CONFIG_PATH, synthApp } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -41,6 +41,7 @@ function noCredentials(): NodeJS.ProcessEnv {
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
     AWS_CONFIG_FILE: '/nonexistent/config',
     ...CDK_VALIDATION_OFF,
+    ...CDK_CLI_TELEMETRY_OFF,
   };
 }
 

@@ -11,3 +11,9 @@
 export const CDK_VALIDATION_ENV = 'CDK_VALIDATION';
 /** The environment that turns the validation off, for the test run and the processes it starts. */
 export const CDK_VALIDATION_OFF = { [CDK_VALIDATION_ENV]: 'false' } as const;
+
+/**
+ * The CDK CLI's own telemetry, off for the CLI runs of the tests: it would hand each run's report to a detached
+ * process that posts it to AWS (this machine has no such network) through a file in TMPDIR that outlives the test.
+ */
+export const CDK_CLI_TELEMETRY_OFF = { CDK_DISABLE_CLI_TELEMETRY: 'true' } as const;
