@@ -117,14 +117,17 @@ export function organizationReport(
       ? `${prefs.maxConcurrent.count} accounts`
       : `${prefs.maxConcurrent.percentage}% of the accounts`;
   const sequential: RolloutPreferences = { ...prefs, regionConcurrency: 'SEQUENTIAL' };
+  // The fleet totals multiply the per-instance figure as printed (whole cents), so a reader's own
+  // instances × price + dashboard gives the total shown; the model is not finer than a cent per instance anyway.
+  const perInstance = Math.round((perInstanceUsd + watchUsd) * 100) / 100;
   return [
     '',
-    `Across an organization (StackSet, docs/organization.md), as deployed by default: ${usd(perInstanceUsd + watchUsd)} per stack instance (one account in one region: the seeded image plus one target ${usd(perInstanceUsd)}${watchUsd > 0 ? `, the workload watch's alarms ${usd(watchUsd)}` : ''}, as modelled above)`,
+    `Across an organization (StackSet, docs/organization.md), as deployed by default: ${usd(perInstance)} per stack instance (one account in one region: the seeded image plus one target ${usd(perInstanceUsd)}${watchUsd > 0 ? `, the workload watch's alarms ${usd(watchUsd)}` : ''}, as modelled above)`,
     `  plus once: the cross-account dashboard ${usd(ORGANIZATION_PRICE.dashboardMonth)}; OAM metric sharing, StackSets and the code buckets ~$0.00`,
     `  rollout at ${concurrency} per region at once (a percentage rounds down, to at least one), ${ROLLOUT_ASSUMED.instanceMinutes} min per instance + ${ROLLOUT_ASSUMED.batchOverheadMinutes} min per batch (stated, not measured); the StackSet's own create and update only: an account that joins an OU later is deployed by auto-deployment, which these preferences do not govern`,
     ...ORGANIZATION_SCALES.map((scale) => {
       const instances = scale.accounts * scale.regions;
-      return `  ${String(scale.accounts).padStart(3)} accounts × ${scale.regions} regions: ${String(instances).padStart(3)} stack instances, ${usd(organizationMonthlyUsd(perInstanceUsd + watchUsd, scale)).padStart(9)} per month; rollout ${duration(rolloutMinutes(scale, prefs))} (regions ${prefs.regionConcurrency.toLowerCase()}), ${duration(rolloutMinutes(scale, sequential))} sequential; ${accountsAtOnce(scale.accounts, prefs.maxConcurrent)} at once, stops in a region after more than ${toleratedFailures(scale.accounts, prefs.failureTolerance)} failed`;
+      return `  ${String(scale.accounts).padStart(3)} accounts × ${scale.regions} regions: ${String(instances).padStart(3)} stack instances, ${usd(organizationMonthlyUsd(perInstance, scale)).padStart(9)} per month; rollout ${duration(rolloutMinutes(scale, prefs))} (regions ${prefs.regionConcurrency.toLowerCase()}), ${duration(rolloutMinutes(scale, sequential))} sequential; ${accountsAtOnce(scale.accounts, prefs.maxConcurrent)} at once, stops in a region after more than ${toleratedFailures(scale.accounts, prefs.failureTolerance)} failed`;
     }),
   ].join('\n');
 }

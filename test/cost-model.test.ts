@@ -103,6 +103,12 @@ describe('the cost figures in the docs', () => {
       const line = report.split('\n').find((l) => l.includes(`${accounts} accounts × ${regions} regions:`));
       const monthly = line?.match(/(\$[\d,.]+) per month/)?.[1];
       expect(monthly, report).toBeDefined();
+      // The arithmetic a reader does holds: instances × the stated per-instance figure + the dashboard.
+      const figure = (text: string) => Number(text.replace(/[$,]/g, ''));
+      expect(figure(monthly ?? '')).toBeCloseTo(
+        accounts * regions * figure(printed(TYPICAL).withWatch ?? '') + PRICE.dashboardMonth,
+        2,
+      );
       expect(page).toMatch(
         new RegExp(
           `\\| ${accounts} accounts × ${regions} regions *\\| ${accounts * regions} *\\| \\${monthly} `,
