@@ -3,6 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { CanaryConfig, RegionConfig } from '../lambda/engine/config/schema.ts';
 import { CanaryStack, type CanaryStackProps } from './canary-stack.ts';
 import { DashboardStack } from './dashboard-stack.ts';
+import { canaryLabel } from './description.ts';
 
 export interface CanaryAppStacks {
   canaries: CanaryStack[];
@@ -35,7 +36,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
     (region) =>
       new CanaryStack(app, canaryStackName(config.name, region.region), {
         env: { account, region: region.region },
-        description: `ecr-pull-canary ${config.name}: ECR pull canary in ${region.region}`,
+        description: `${canaryLabel(config.name)}: ECR pull canary in ${region.region}`,
         ...canaryStackProps(config, region),
       }),
   );
@@ -44,7 +45,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
     config.dashboard && first
       ? new DashboardStack(app, dashboardStackName(config.name), {
           env: { account, region: first.region },
-          description: `ecr-pull-canary ${config.name}: one dashboard for all regions`,
+          description: `${canaryLabel(config.name)}: one dashboard for all regions`,
           dashboardName,
           canaries: canaries.map((stack) => stack.canary),
           workloadWatches: canaries.flatMap((stack) => (stack.workloadWatch ? [stack.workloadWatch] : [])),

@@ -51,6 +51,7 @@ import {
   type CanaryMetricSource,
 } from './canary-alarms.ts';
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
+import { canaryLabel } from './description.ts';
 import { KnownGoodImage } from './known-good-image.ts';
 
 export interface EcrPullCanaryProps {
@@ -428,7 +429,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   private createProbe(props: EcrPullCanaryProps, scheduleMinutes: number): CanaryFunction {
     const probe = new CanaryFunction(this, 'Probe', {
       code: 'probe',
-      description: `ecr-pull-canary ${this.canaryName}: probes ECR pulls and reports`,
+      description: `${canaryLabel(this.canaryName)}: probes ECR pulls and reports`,
       logGroupName: this.probeLogGroupName,
       timeout: props.timeout ?? Duration.seconds(defaultTimeoutSeconds(scheduleMinutes)),
       ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
@@ -489,7 +490,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: `Lets EventBridge Scheduler start ecr-pull-canary ${this.canaryName}`,
+      description: `Lets EventBridge Scheduler start ${canaryLabel(this.canaryName)}`,
     });
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.probe.function.node.defaultChild as CfnElement)}.Arn>:*]`,
@@ -505,7 +506,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       }),
       // A canary runs on the minute it is due; a flexible window would blur the heartbeat.
       timeWindow: scheduler.TimeWindow.off(),
-      description: `ecr-pull-canary ${this.canaryName}`,
+      description: canaryLabel(this.canaryName),
     });
     // The first run must find the seeded image, or a fresh deployment starts with a failure.
     if (this.knownGoodImage) schedule.node.addDependency(this.knownGoodImage.seed);
@@ -566,7 +567,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     });
     const role = new iam.Role(this, 'FirstRunRelayRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Relays the deploy-time first run of ecr-pull-canary ${this.canaryName} to CloudFormation`,
+      description: `Relays the deploy-time first run of ${canaryLabel(this.canaryName)} to CloudFormation`,
     });
     logGroup.grantWrite(role);
     const provider = new cr.Provider(this, 'FirstRunRelay', {

@@ -23,6 +23,7 @@ import {
 import { alarmDescription, runbooksFor } from './alarm-runbooks.ts';
 import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';
+import { canaryLabel } from './description.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
 
 export interface WorkloadWatchProps {
@@ -105,7 +106,7 @@ export class WorkloadWatch extends Construct {
     const { canary } = props;
     const fn = new CanaryFunction(this, 'Function', {
       code: 'watch',
-      description: `ecr-pull-canary ${canary.canaryName}: classifies workload pull failures`,
+      description: `${canaryLabel(canary.canaryName)}: classifies workload pull failures`,
       timeout: WATCH_TIMEOUT,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       environment: {
@@ -140,13 +141,13 @@ export class WorkloadWatch extends Construct {
 
   private createEcsRule(target: events.IRuleTarget): events.Rule {
     return rule(this, 'EcsTaskRule', ECS_EVENT.source, ecsTaskPattern(), target, {
-      description: `ecr-pull-canary ${this.canary.canaryName}: ECS tasks stopped by pull or registry-auth failures`,
+      description: `${canaryLabel(this.canary.canaryName)}: ECS tasks stopped by pull or registry-auth failures`,
     });
   }
 
   private createEcrApiRule(target: events.IRuleTarget): events.Rule {
     return rule(this, 'EcrApiRule', ECR_API_EVENT.source, ecrApiPattern(), target, {
-      description: `ecr-pull-canary ${this.canary.canaryName}: failed ECR API calls from CloudTrail`,
+      description: `${canaryLabel(this.canary.canaryName)}: failed ECR API calls from CloudTrail`,
       // Read-only management events (GetAuthorizationToken, BatchGetImage, GetDownloadUrlForLayer) reach
       // only rules in this state; the L2 Rule has no property for it.
       state: CLOUDTRAIL_MANAGEMENT_RULE_STATE,

@@ -1,6 +1,7 @@
 import { type App, Tags } from 'aws-cdk-lib';
 import type { CanaryConfig, OrganizationConfig } from '../../lambda/engine/config/schema.ts';
 import { canaryStackProps } from '../canary-app.ts';
+import { canaryLabel } from '../description.ts';
 import { AssetStack } from './asset-stack.ts';
 import { MonitoringStack } from './monitoring-stack.ts';
 import { assetBucketName, assetStackName, monitoringStackName, organizationStackName } from './naming.ts';
@@ -30,12 +31,12 @@ export function buildOrganizationApp(
   if (!first) throw new Error('An organization rollout needs at least one region.');
   const organization = new OrganizationStack(app, organizationStackName(config.name), {
     env: { account: org.managementAccount, region: first.region },
-    description: `ecr-pull-canary ${config.name}: the StackSet that deploys the canary across the organization`,
+    description: `${canaryLabel(config.name)}: the StackSet that deploys the canary across the organization`,
     canaryName: config.name,
     organization: org,
     regions,
     member: {
-      description: `ecr-pull-canary ${config.name}: ECR pull canary (StackSet member)`,
+      description: `${canaryLabel(config.name)}: ECR pull canary (StackSet member)`,
       // Each member's own topic: no dashboard link to a dashboard that is not in the member's account.
       ...canaryStackProps({ ...config, dashboard: false }, first),
     },
@@ -43,7 +44,7 @@ export function buildOrganizationApp(
   const assets = regions.map((region) => {
     const stack = new AssetStack(app, assetStackName(config.name, region), {
       env: { account: org.managementAccount, region },
-      description: `ecr-pull-canary ${config.name}: canary code that the organization's accounts in ${region} deploy from`,
+      description: `${canaryLabel(config.name)}: canary code that the organization's accounts in ${region} deploy from`,
       bucketName: assetBucketName(config.name, org.managementAccount, region),
       organizationId: org.organizationId,
       assets: organization.memberSynthesizer.assets,
@@ -57,7 +58,7 @@ export function buildOrganizationApp(
         (region, i) =>
           new MonitoringStack(app, monitoringStackName(config.name, region), {
             env: { account: org.monitoringAccount, region },
-            description: `ecr-pull-canary ${config.name}: cross-account view of the canary in ${region}`,
+            description: `${canaryLabel(config.name)}: cross-account view of the canary in ${region}`,
             canaryName: config.name,
             organizationId: org.organizationId,
             namespace: config.namespace,

@@ -224,7 +224,7 @@ describe('probe role: exactly what the probe calls', () => {
     const template = canaryTemplate({ regions: [REGION] });
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     template.hasResourceProperties('AWS::IAM::Role', {
-      Description: 'Execution role of ecr-pull-canary ecr-pull-canary: probes ECR pulls and reports',
+      Description: 'Execution role of ecr-pull-canary: probes ECR pulls and reports',
       AssumeRolePolicyDocument: {
         Statement: [
           { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
