@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../lambda/commands/package-info.ts';
 import { USER_CONFIG_FILE } from '../lambda/engine/config/locate.ts';
+import { brokenLink as brokenLinkIn, brokenLinks, linkTargets, proseOf } from './support/doc-links.ts';
 import { headingAnchors, htmlIds } from './support/markdown-anchors.ts';
 
 /**
@@ -16,6 +17,7 @@ import { headingAnchors, htmlIds } from './support/markdown-anchors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAX_LINE = 300;
+const brokenLink = (page: string, target: string) => brokenLinkIn(ROOT, page, target);
 
 /** The pages: README.md and everything in docs/. */
 function pages(): string[] {
@@ -23,58 +25,6 @@ function pages(): string[] {
     .filter((name) => name.endsWith('.md'))
     .map((name) => join(ROOT, 'docs', name));
   return [join(ROOT, 'README.md'), ...docs];
-}
-
-/**
- * Markdown without its fenced code blocks and (unless `keepInlineCode`) inline code spans, where a `[x](y)` is
- * not a link; line numbers are kept.
- */
-function proseOf(markdown: string, keepInlineCode = false): string {
-  const out: string[] = [];
-  let fence: string | null = null;
-  for (const line of markdown.split('\n')) {
-    const opener = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
-    if (fence) {
-      if (opener?.startsWith(fence)) fence = null;
-      out.push('');
-      continue;
-    }
-    if (opener) {
-      fence = opener;
-      out.push('');
-      continue;
-    }
-    out.push(keepInlineCode ? line : line.replace(/(`+)[\s\S]*?\1/g, ''));
-  }
-  return out.join('\n');
-}
-
-/** The targets of the inline links `[text](target)` and images of a page, code aside. */
-function linkTargets(markdown: string): string[] {
-  const targets: string[] = [];
-  for (const match of proseOf(markdown).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-    if (match[1]) targets.push(match[1]);
-  }
-  return targets;
-}
-
-/** What is wrong with one relative link of `page`, or null when it resolves. */
-function brokenLink(page: string, target: string): string | null {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return null; // https:, mailto:, file: …
-  const [path = '', fragment] = target.split('#', 2);
-  const file = path === '' ? page : resolve(dirname(page), decodeURIComponent(path));
-  if (!existsSync(file)) return `${target}: no file ${relative(ROOT, file)}`;
-  if (fragment === undefined || fragment === '') return null;
-  if (statSync(file).isDirectory() || !/\.(md|html)$/.test(file))
-    return `${target}: a #fragment on a file that is not a page`;
-  // A web page (docs/runbooks.html) is opened at the element with that id; browsers match it exactly.
-  if (file.endsWith('.html'))
-    return htmlIds(readFileSync(file, 'utf8')).includes(fragment)
-      ? null
-      : `${target}: no element with the id ${fragment} in ${relative(ROOT, file)}`;
-  return headingAnchors(readFileSync(file, 'utf8')).has(fragment.toLowerCase())
-    ? null
-    : `${target}: no heading with the anchor #${fragment} in ${relative(ROOT, file)}`;
 }
 
 /** The top-level directories whose files are named by path in comments and pages. */
@@ -134,14 +84,7 @@ function readableFiles(): string[] {
 
 describe('the documentation', () => {
   it('has no relative link that leads nowhere: every file exists and every #anchor is a heading', () => {
-    const broken: string[] = [];
-    for (const page of pages()) {
-      for (const target of linkTargets(readFileSync(page, 'utf8'))) {
-        const problem = brokenLink(page, target);
-        if (problem) broken.push(`${relative(ROOT, page)}: ${problem}`);
-      }
-    }
-    expect(broken).toEqual([]);
+    expect(brokenLinks(ROOT, pages())).toEqual([]);
   });
 
   it('reaches every page of docs/ from README.md, through links', () => {

@@ -19,6 +19,7 @@ import { sdkNodeNotice } from '../lambda/commands/sdk-node-notice.ts';
 import { BUNDLE_FILE, LAMBDA_CODE_NAMES, lambdaCodeDir } from '../lib/lambda-code.ts';
 import { type InstalledPackage, npm, packAndInstall } from '../scripts/pack-install.ts';
 import { CDK_VALIDATION_OFF } from './support/cdk-validation.ts';
+import { brokenLinks } from './support/doc-links.ts';
 import { htmlIds } from './support/markdown-anchors.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
@@ -80,7 +81,7 @@ describe('the npm package', () => {
   it('ships only the built files: the command and its lazily loaded parts, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/engine\/(?:model|config)\/|docs\/[a-z-]+\.(?:md|html)$|schema\/canary\.config\.schema\.json$|README\.md$|LICENSE$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/engine\/(?:model|config)\/|docs\/[a-z-]+\.(?:md|html)$|schema\/canary\.config\.schema\.json$|canary\.(?:config|org)\.example\.json$|README\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
@@ -103,6 +104,22 @@ describe('the npm package', () => {
     // No TypeScript sources: only their declarations.
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(pkg.packed.entryCount).toBe(paths.length);
+  });
+
+  it('has docs whose relative links all lead to a file the package ships, and to a heading of it', () => {
+    const docs = join(pkg.installed, 'docs');
+    const pages = [
+      join(pkg.installed, 'README.md'),
+      ...readdirSync(docs)
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => join(docs, name)),
+    ];
+    expect(pages.length).toBeGreaterThan(5);
+    expect(brokenLinks(pkg.installed, pages)).toEqual([]);
+    // The examples the pages link to (docs/organization.md's), shipped for that.
+    expect(readdirSync(pkg.installed)).toEqual(
+      expect.arrayContaining(['canary.config.example.json', 'canary.org.example.json']),
+    );
   });
 
   it("is the tarball README's Install section names, of about the size it states", () => {
