@@ -17,10 +17,13 @@ function mtime(path) {
   }
 }
 
-/** The newest of the command's sources: bin/, lambda/ (it imports nothing of lib/), and the lockfile (the SDK's version). */
+/** The directories the command is built from (it imports nothing of lib/); README's Install section lists them. */
+const SOURCE_DIRS = ['bin', 'lambda'];
+
+/** The newest of the command's sources: SOURCE_DIRS, and the lockfile (the SDK's version). */
 function newestSource() {
   let newest = mtime(join(root, 'package-lock.json'));
-  for (const dir of ['bin', 'lambda']) {
+  for (const dir of SOURCE_DIRS) {
     for (const file of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })) {
       newest = Math.max(newest, mtime(join(root, dir, file)));
     }
