@@ -43,6 +43,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     // Loaded when run: its SDK clients and the configuration's validation stay out of every other command's start.
     run: async (argv, io) => (await import('./preflight/cli.ts')).runPreflightCommand(argv, io),
   },
+  inventory: {
+    summary:
+      "list the ECR images this region's ECS services, tasks and Lambda functions run, and which may not pull next time",
+    // Loaded when run, like preflight: its ECS and Lambda clients stay out of every other command's start.
+    run: async (argv, io) => (await import('./inventory/cli.ts')).runInventoryCommand(argv, io),
+  },
 };
 
 /** `ecr-pull-canary IMAGE …` with no subcommand, as before there were subcommands. */

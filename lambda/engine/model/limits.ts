@@ -119,6 +119,38 @@ export const WORKLOAD_WATCH_DEFAULTS = {
   ecrApiCalls: false,
 } as const;
 
+/** The images-in-use inventory (`imageInventory` in the configuration). */
+export const INVENTORY_DEFAULTS = {
+  /** Lifecycle policies run about daily; half an hour finds a deletion well before the next scale-out, cheaply. */
+  scheduleMinutes: 30,
+  /** A lifecycle action due within a week is a risk worth a page; later ones are listed by the command. */
+  horizonDays: 7,
+  /** The run's own deadline: the function's timeout (the image inventory construct) leaves room for the outputs. */
+  runBudgetSeconds: 600,
+} as const;
+
+export const INVENTORY_LIMITS = {
+  scheduleMinutes: { min: 5, max: 1440 },
+  horizonDays: { min: 1, max: 365 },
+} as const;
+
+/**
+ * Page and batch sizes of the reads the inventory makes, each the API's own maximum (API references:
+ * ECS ListClusters/ListServices/ListTasks maxResults 100, DescribeServices 10 services, DescribeTasks 100 tasks;
+ * Lambda ListFunctions MaxItems 50; ECR DescribeImages maxResults 1000), and how many calls run at once per
+ * service. The call count of a run follows from them (lambda/engine/inventory/calls.ts).
+ */
+export const INVENTORY_API = {
+  ecsListPage: 100,
+  ecsDescribeServices: 10,
+  ecsDescribeTasks: 100,
+  lambdaListPage: 50,
+  ecrDescribeImagesPage: 1000,
+  concurrencyPerService: 8,
+  /** Attempts per call, the SDK's throttling back-off (adaptive mode) included, before a read is "not checked". */
+  maxAttempts: 8,
+} as const;
+
 /** Lower-case so it is also a valid ECR repository path component and a readable alarm-name prefix. */
 export const CANARY_NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
