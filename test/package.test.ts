@@ -81,7 +81,7 @@ describe('the npm package', () => {
   it('ships only the built files: the command and its lazily loaded parts, the prebuilt functions, the compiled library, the docs', () => {
     const paths = pkg.packed.files.map((file) => file.path).sort();
     const allowed =
-      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/engine\/(?:model|config)\/|docs\/[a-z-]+\.(?:md|html)$|schema\/canary\.config\.schema\.json$|canary\.(?:config|org)\.example\.json$|README\.md$|LICENSE$|package\.json$)/;
+      /^(dist\/cli\.mjs|dist\/cli-chunks\/[\w-]+\.mjs$|dist\/functions\/|dist\/lib\/|dist\/lambda\/engine\/(?:model|config)\/|docs\/[a-z-]+\.(?:md|html)$|schema\/canary\.config\.schema\.json$|canary\.(?:config|org)\.example\.json$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of LAMBDA_CODE_NAMES) expect(paths).toContain(`dist/functions/${name}/${BUNDLE_FILE}`);
     expect(paths).toEqual(
@@ -90,6 +90,8 @@ describe('the npm package', () => {
         'dist/lib/index.js',
         'dist/lib/index.d.ts',
         'LICENSE',
+        // What each release changes on update, which README.md links to.
+        'CHANGELOG.md',
         // The JSON Schema a user's canary.config.json names in "$schema", from node_modules.
         'schema/canary.config.schema.json',
       ]),
