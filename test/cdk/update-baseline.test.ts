@@ -50,6 +50,30 @@ describe('an upgrade from the baseline updates every stack', () => {
     });
   }
 
+  // Frozen templates of older releases, which `npm run baseline` does not rewrite: history/pre-relay-vpc is a
+  // region with vpc as 47deebc synthesized it, before b5ecaa5 added the first-run relay (its first run's token is
+  // the probe function inside the VPC). The upgrade creates the relayed first run and sends the old one's Delete to
+  // that probe, which answers it from the subnets it answered its create from.
+  it('history/pre-relay-vpc: a vpc deployment from before the relay existed', () => {
+    const dir = join(BASELINE_DIR, 'history');
+    const before = JSON.parse(
+      readFileSync(join(dir, 'pre-relay-vpc.templates.json'), 'utf8'),
+    ) as StackTemplates;
+    const file = JSON.parse(readFileSync(join(dir, 'pre-relay-vpc.config.json'), 'utf8')) as CanaryConfigFile;
+    const now = synthesizeTemplates(file);
+    expect(Object.keys(now).sort()).toEqual(Object.keys(before).sort());
+    const stack = 'pre-relay-eu-west-1';
+    const types = (templates: StackTemplates) =>
+      Object.entries(templates[stack]?.Resources ?? {})
+        .filter(([, r]) => r.Type === 'Custom::EcrPullCanaryFirstRun')
+        .map(([id]) => id);
+    expect([types(before), types(now)]).toEqual([
+      ['CanaryFirstRun0D2952DB'],
+      [expect.stringMatching(/^CanaryFirstRunRelayed/)],
+    ]);
+    expect(judgeStacks(before, now)).toEqual([]);
+  });
+
   // Deployments from before the first run was retained: their first run's Delete still goes to its token. Adding a
   // vpc in the upgrade itself sends it to the probe function inside the VPC (CHANGELOG.md: upgrade, then add it).
   it('an upgrade that also adds a vpc is judged, and after the upgrade the vpc is added cleanly', () => {
