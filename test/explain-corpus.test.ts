@@ -8,7 +8,6 @@ import {
   accuracy,
   accuracyTable,
   batch3Figures,
-  countByGroup,
   type GroupCounts,
   hashSplit,
   judge,
@@ -26,10 +25,11 @@ const corpus = loadExplainCorpus();
 const verdicts = corpus.map(judge);
 const batch3 = loadBatch3();
 /**
- * Issue 26: batch 3 is measured (its first look is recorded) but no rule has been tuned on it yet, so the floors
- * below apply to batches 1 and 2; batch 3's own floors come with the rules written for it.
+ * Issue 26: the tuning floor covers every batch; the 95% held-out floor covers batches 1 and 2 (held out by hash).
+ * Batch 3's held-out tools and registries are measured against their own records below: the target of 95% is not
+ * met there (see docs/cli.md), and no rule may be tuned on them to meet it.
  */
-const tuned = verdicts.filter((verdict) => verdict.entry.batch !== 3);
+const byHash = verdicts.filter((verdict) => verdict.entry.batch !== 3);
 
 /** Floors: the rules were written on `tune`; `heldout` is the measure of messages never seen (issue 18: ≥ 95%). */
 const TUNE_FLOOR = 1;
@@ -89,12 +89,20 @@ describe('the explain corpus', () => {
   it(`gives the expected verdict to every tune message and to ≥ ${HELDOUT_FLOOR * 100}% of held-out ones`, () => {
     // The table the README quotes (npm run explain:accuracy prints the same).
     console.log(accuracyTable(verdicts));
-    const tuneFailures = tuned
+    const tuneFailures = verdicts
       .filter((verdict) => verdict.entry.split === 'tune' && !verdict.right)
       .map((verdict) => `${verdict.entry.message.slice(0, 120)}: ${verdict.problems.join('; ')}`);
     expect(tuneFailures).toEqual([]);
-    expect(accuracy(tuned, 'tune')).toBeGreaterThanOrEqual(TUNE_FLOOR);
-    expect(accuracy(tuned, 'heldout')).toBeGreaterThanOrEqual(HELDOUT_FLOOR);
+    expect(accuracy(verdicts, 'tune')).toBeGreaterThanOrEqual(TUNE_FLOOR);
+    expect(accuracy(byHash, 'heldout')).toBeGreaterThanOrEqual(HELDOUT_FLOOR);
+  });
+
+  it('names no wrong category on a tuning message whose answer is unknown (a wrong page is worse)', () => {
+    const wrong = verdicts.filter(
+      (verdict) =>
+        verdict.entry.split === 'tune' && verdict.entry.category === 'unknown' && verdict.wrongCategory,
+    );
+    expect(wrong.map((verdict) => verdict.entry.message.slice(0, 120))).toEqual([]);
   });
 
   it('never gives a registry other than ECR an ECR title, AWS Health or the 12-hour token', () => {
@@ -117,9 +125,16 @@ describe('the explain corpus', () => {
   });
 });
 
-const firstLook = JSON.parse(
-  readFileSync(new URL('./fixtures/explain-corpus-batch3.first-look.json', import.meta.url), 'utf8'),
-) as ReturnType<typeof batch3Figures> & { command: string; rulesAt: string; measuredAt: string };
+type Batch3Record = ReturnType<typeof batch3Figures> & {
+  command: string;
+  rulesAt: string;
+  measuredAt: string;
+};
+const readRecord = (name: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Batch3Record;
+/** Batch 3 measured before any rule was written for it, and once more when tuning ended. */
+const firstLook = readRecord('explain-corpus-batch3.first-look.json');
+const tunedLook = readRecord('explain-corpus-batch3.tuned.json');
 
 describe('batch 3: other tools and registries (issue 26)', () => {
   const entries = batch3.entries;
@@ -156,20 +171,24 @@ describe('batch 3: other tools and registries (issue 26)', () => {
     expect(entries.filter((entry) => entry.split === 'heldout').length).toBeGreaterThanOrEqual(60);
   });
 
-  it('keeps its first look: the figures of the rules at rulesAt, by group', () => {
-    // Measured before any rule was written for batch 3; this commit's rules are those rules.
-    const today = batch3Figures(verdicts);
-    expect(today.all).toEqual(firstLook.all);
-    expect(today.tune).toEqual(firstLook.tune);
-    expect(today.heldout).toEqual(firstLook.heldout);
-    expect(today.byTool).toEqual(firstLook.byTool);
-    expect(today.byRegistry).toEqual(firstLook.byRegistry);
-    expect(
-      countByGroup(
-        verdicts.filter((verdict) => verdict.entry.batch === 3),
-        'registry',
-      ).length,
-    ).toBe(Object.keys(firstLook.byRegistry).length);
+  it('keeps its first look and its tuned measurement as records that add up', () => {
+    for (const record of [firstLook, tunedLook]) {
+      expect(record.all.n).toBe(entries.length);
+      expect(record.tune.n + record.heldout.n).toBe(record.all.n);
+      expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
+      expect(Object.values(record.byRegistry).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
+    }
+    // Tuned on the tuning set only: every tuning message right, no wrong page there.
+    expect(tunedLook.tune.right).toBe(tunedLook.tune.n);
+    expect(tunedLook.tune.wrongCategory).toBe(0);
+  });
+
+  it('does no worse on the held-out tools and registries than when tuning ended', () => {
+    const today = batch3Figures(verdicts).heldout;
+    expect(today.n).toBe(tunedLook.heldout.n);
+    expect(today.categoryRight).toBeGreaterThanOrEqual(tunedLook.heldout.categoryRight);
+    expect(today.wrongOnUnknown).toBeLessThanOrEqual(tunedLook.heldout.wrongOnUnknown);
+    expect(today.ecrAdviceElsewhere).toBeLessThanOrEqual(tunedLook.heldout.ecrAdviceElsewhere);
   });
 });
 
@@ -220,11 +239,14 @@ describe('the corpus figures in the docs', () => {
       `\\| ${literal(label)} *\\| *${counts.n} \\| *${percent(counts.categoryRight, counts.n)} \\| *${percent(counts.right, counts.n)} \\| *${counts.wrongCategory} \\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled} \\|`,
     );
 
-  it("docs/cli.md's batch-3 first look: all, tuning set, held-out groups, and per registry", () => {
+  it("docs/cli.md's batch-3 first look and tuned figures: all, tuning set, held-out groups, per registry and tool", () => {
     const page = flat('docs/cli.md');
     expect(page).toMatch(firstLookRow('batch 3, all', firstLook.all));
     expect(page).toMatch(firstLookRow('tuning set', firstLook.tune));
     expect(page).toMatch(firstLookRow('held-out tools and registries', firstLook.heldout));
+    expect(page).toMatch(firstLookRow('batch 3, all, tuned', tunedLook.all));
+    expect(page).toMatch(firstLookRow('tuning set, tuned', tunedLook.tune));
+    expect(page).toMatch(firstLookRow('held-out tools and registries, tuned', tunedLook.heldout));
     for (const [registry, counts] of Object.entries(firstLook.byRegistry))
       expect(page).toMatch(firstLookRow(`\`${registry}\``, counts));
     for (const [tool, counts] of Object.entries(firstLook.byTool))

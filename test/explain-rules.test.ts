@@ -15,8 +15,10 @@ const MESSAGES_BY_SOURCE = new Map<string, string[]>();
 for (const { source, message } of corpus('pull-error-corpus.json').entries) {
   MESSAGES_BY_SOURCE.set(source, [...(MESSAGES_BY_SOURCE.get(source) ?? []), message]);
 }
-for (const { found, message } of corpus('explain-corpus.json').entries) {
-  MESSAGES_BY_SOURCE.set(found, [...(MESSAGES_BY_SOURCE.get(found) ?? []), message]);
+for (const file of ['explain-corpus.json', 'explain-corpus-batch3.json']) {
+  for (const { found, message } of corpus(file).entries) {
+    MESSAGES_BY_SOURCE.set(found, [...(MESSAGES_BY_SOURCE.get(found) ?? []), message]);
+  }
 }
 
 describe('the rules', () => {

@@ -10,6 +10,29 @@ import type { Category } from '../engine/model/types.ts';
  */
 export const VERSION: string = packageJson.version;
 
+/**
+ * Where to report a failure `explain` does not recognize (issue 26): package.json's `bugs` (its `url`, or the
+ * string), else a web `repository` URL; null while package.json names neither, as today.
+ */
+export const ISSUES_URL: string | null = issuesUrl(packageJson as { bugs?: unknown; repository?: unknown });
+
+export function issuesUrl(pkg: { bugs?: unknown; repository?: unknown }): string | null {
+  const bugs = pkg.bugs;
+  if (typeof bugs === 'string' && /^https?:\/\//.test(bugs)) return bugs;
+  if (bugs && typeof bugs === 'object' && typeof (bugs as { url?: unknown }).url === 'string')
+    return (bugs as { url: string }).url;
+  const repository = pkg.repository;
+  const url =
+    typeof repository === 'string'
+      ? repository
+      : repository && typeof repository === 'object'
+        ? (repository as { url?: unknown }).url
+        : undefined;
+  if (typeof url !== 'string') return null;
+  const web = url.replace(/^git\+/, '').replace(/\.git$/, '');
+  return /^https?:\/\//.test(web) ? `${web}/issues` : null;
+}
+
 /** The runbooks, as the package ships them (package.json `files`), relative to the package root. */
 export const RUNBOOKS_FILE = 'docs/runbooks.md';
 

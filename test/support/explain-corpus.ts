@@ -141,7 +141,12 @@ export interface Verdict {
 
 /** Registries whose verdicts may speak of ECR. */
 const ECR_REGISTRIES = new Set(['ecr', 'ecr-public', 'none', undefined]);
-const ECR_ADVICE = /\bECR\b|AWS Health|12-hour|GetAuthorizationToken|get-login-password/;
+/**
+ * ECR advice, as the corpus test has judged it since issue 18: ECR in the title, or AWS Health, the 12-hour token,
+ * GetAuthorizationToken or get-login-password in the fix (a suggestion to mirror an image into ECR is not).
+ */
+const ECR_TITLE = /\bECR\b/;
+const ECR_FIX = /AWS Health|12-hour|GetAuthorizationToken|get-login-password/;
 
 /** Classifies one corpus message and compares the verdict with what the corpus expects. */
 export function judge(entry: CorpusMessage): Verdict {
@@ -168,7 +173,8 @@ export function judge(entry: CorpusMessage): Verdict {
     problems,
     wrongCategory: result.category !== 'unknown' && result.category !== entry.category,
     ecrAdviceElsewhere:
-      !ECR_REGISTRIES.has(entry.registry) && ECR_ADVICE.test(`${result.title}\n${result.remediation}`),
+      !ECR_REGISTRIES.has(entry.registry) &&
+      (ECR_TITLE.test(result.title) || ECR_FIX.test(result.remediation)),
   };
 }
 

@@ -5,8 +5,9 @@ import {
   FIELD_ORDER,
   type TextClassification,
 } from '../../engine/explain/classify-text.ts';
+import { recognize } from '../../engine/explain/recognize.ts';
 import { redactCredentials } from '../../engine/probe/redact.ts';
-import { runbookLink } from '../package-info.ts';
+import { ISSUES_URL, runbookLink } from '../package-info.ts';
 import { type ErrorInput, extractErrorInput } from './input.ts';
 
 export const EXIT_EXPLAINED = 0;
@@ -125,7 +126,19 @@ export function toExplainDocument(result: TextClassification, input: ErrorInput)
     others: result.others,
     text: result.text,
     input: { format: input.format, messages: input.messages },
+    recognized: recognize(result.text, input.hints.operation),
+    ...(result.category === 'unknown' ? { report: reportLine() } : {}),
   };
+}
+
+/**
+ * Where an unrecognized failure is reported (issue 26): package.json's `bugs` or `repository` when it names one;
+ * until then, to keep the text, which is the evidence.
+ */
+export function reportLine(issues: string | null = ISSUES_URL): string {
+  return issues
+    ? `open an issue at ${issues} with the text above (secrets are already redacted)`
+    : 'keep this text (secrets are already redacted): it is the evidence; this package names no issue tracker yet';
 }
 
 /** Labels of the fields in human output (the order is the classifier's). */
@@ -170,8 +183,13 @@ export function formatExplanation(result: TextClassification, input: ErrorInput)
     const value = result.fields[key];
     if (value !== undefined) lines.push(line(FIELD_LABELS[key], String(value)));
   }
+  // What the text shows of who failed doing what (issue 26), for every verdict.
+  const seen = recognize(result.text, input.hints.operation);
+  if (seen.tool) lines.push(line('tool', seen.tool));
+  if (seen.operation) lines.push(line('operation', seen.operation));
   if (result.category === 'unknown') lines.push(line('text', oneLine(result.text)));
   lines.push(line('fix', result.remediation));
+  if (result.category === 'unknown') lines.push(line('report', reportLine()));
   lines.push(line('runbook', runbookLink(result.category)));
   // Each other distinct error of the text, with its own verdict, below the deciding one.
   for (const [index, other] of result.others.entries()) {

@@ -2,7 +2,8 @@
 
 import { ADVICE, type Advice, type AdviceContext, RUNBOOKS } from '../model/runbooks.ts';
 import type { Category } from '../model/types.ts';
-import { registryKindOf, SECRET_RETRIEVAL } from './facts.ts';
+import { credentialHelperOf, kubeletText, registryKindOf, SECRET_RETRIEVAL } from './facts.ts';
+import { recognize } from './recognize.ts';
 import type { TextRule } from './rule.ts';
 import { TEXT_RULES } from './rules.ts';
 import type { ExtractedFields, TextEvidence } from './types.ts';
@@ -27,10 +28,12 @@ function adviceFor(
   text: string,
 ): Advice {
   const registryKind = registryKindOf(fields, text);
+  const helper = credentialHelperOf(text);
   const context: AdviceContext = {
     ...(fields.registry ? { registry: fields.registry } : {}),
     ...(registryKind ? { registryKind } : {}),
     ...(fields.region ? { region: fields.region } : {}),
+    ...(helper ? { helper } : {}),
   };
   // An ECS secret the agent could not read is not an image pull, whatever the cause.
   const secret = SECRET_RETRIEVAL.exec(text);
@@ -51,11 +54,27 @@ function adviceFor(
     if (category === 'auth' || category === 'permission') return ADVICE.ecrPublicStaleLogin();
     if (category === 'throttle') return ADVICE.ecrPublicRateLimit();
   }
-  if (registryKind === 'docker-hub' || registryKind === 'ghcr' || registryKind === 'other') {
+  if (registryKind && registryKind !== 'ecr' && registryKind !== 'ecr-public') {
     const advice = ADVICE.otherRegistry(category, context);
     if (advice) return advice;
   }
+  // Issue 26: an EKS or Kubernetes node pulls with its node role through the kubelet credential provider, never a
+  // docker login.
+  if (registryKind === 'ecr' && (category === 'auth' || category === 'permission') && kubeletText(text)) {
+    return ADVICE.eksNodePull(category, context);
+  }
   if (own?.ecrFix) return own.ecrFix(context);
+  // Issue 26: what was recognized, and the next step for the registry the text names.
+  if (category === 'unknown') {
+    const seen = recognize(text);
+    return ADVICE.unrecognized({
+      ...context,
+      ...(seen.tool ? { tool: seen.tool } : {}),
+      ...(seen.operation ? { operation: seen.operation } : {}),
+      ...(fields.httpStatus ? { httpStatus: fields.httpStatus } : {}),
+      ...(fields.errorCode ? { errorCode: fields.errorCode } : {}),
+    });
+  }
   // A server error from a registry the text does not name: not necessarily ECR's.
   if (category === 'service' && !registryKind) return ADVICE.unnamedRegistryServerError();
   return { title: RUNBOOKS[category].title, fix: RUNBOOKS[category].fix };

@@ -45,13 +45,16 @@ export const KNOWN_CODE_PATTERN = new RegExp(
 export const AWS_CLI_ERROR = /An error occurred \((\w{1,100})\)(?: when calling the (\w{1,100}) operation)?/;
 /** A registry or service HTTP status in the words the clients use; never docker's own `API error (500)`. */
 export const HTTP_STATUS =
-  /(?:registry answered|status(?: code)?:?|unexpected status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|failed with status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|HTTP\/\d(?:\.\d)?|HTTP_|HTTP )[ \t]*([1-5]\d\d)\b|\b([1-5]\d\d) (?:Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|Bad Request)\b/i;
+  /(?:registry answered|status(?: code)?:?|unexpected status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|failed with status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|HTTP\/\d(?:\.\d)?|HTTP_|HTTP )[ \t]*([1-5]\d\d)\b|\b([1-5]\d\d) (?:Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|Bad Request)\b|: ([45]\d\d) \{"errors":/i;
 
 const ECR_IMAGE =
   /\b\d{12}\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?(?:\/[A-Za-z0-9._/:@-]{1,500})?/;
 const REGISTRY_URL_PATH =
-  /https?:\/\/([A-Za-z0-9.-]{1,253}(?::\d{1,5})?)\/v2\/([a-z0-9][a-z0-9._/-]{0,255}?)\/(?:manifests|blobs)\/([A-Za-z0-9_.:-]{1,128})/;
+  /https?:\/\/([A-Za-z0-9.-]{1,253}(?::\d{1,5})?)\/v2\/([a-z0-9][a-z0-9._/-]{0,255}?)\/(?:manifests|blobs)\/(?!uploads\b)([A-Za-z0-9_.:-]{1,128})/;
 const PUBLIC_ECR = /\bpublic\.ecr\.aws\b/;
+/** The repository a token request's scope names, `repository:<name>:<actions>`, URL-encoded or not. */
+const TOKEN_SCOPE =
+  /[?&]scope=repository(?::|%3A)([a-z0-9][a-z0-9._/-]{0,255}?|[a-z0-9][a-z0-9._%-]{0,300}?)(?::|%3A)(?:pull|push|\*)/i;
 /** The region of any regional ARN (a secret, a parameter, a repository). */
 const ARN_REGION = /\barn:aws[a-z-]{0,20}:[a-z0-9-]{2,30}:([a-z]{2}(?:-[a-z]+)+-\d):/;
 /**
@@ -79,7 +82,21 @@ const NOT_A_REGISTRY =
   /(?:^|\.)(?:github\.com|githubusercontent\.com|docker\.com|stackoverflow\.com|cloudfront\.net|cloudflarestorage\.com|amazon\.com|amazonaws\.com|amazonaws\.com\.cn|on\.aws|kubernetes\.io|k8s\.io|golang\.org|googleapis\.com)$/;
 /** Docker Hub by the words of its own messages, when no host is named. */
 const DOCKER_HUB_WORDS = /docker\.com\/increase-rate-limit|\bhub\.docker\.com\b|\bdocker\.io\b/;
-const DOCKER_HUB_HOST = /^(?:(?:registry-1|index)\.)?docker\.io$/;
+const DOCKER_HUB_HOST = /^(?:(?:registry-1|index|auth)\.)?docker\.io$/;
+/** Artifact Registry's hosts (`<location>-docker.pkg.dev`) and Container Registry's (`gcr.io` and its regions). */
+const GAR_HOST = /-docker\.pkg\.dev$/;
+const GCR_HOST = /^(?:(?:us|eu|asia)\.)?gcr\.io$/;
+/**
+ * Registries named by words only they print, when no host is named or the host is a private one (issue 26):
+ * Artifact Registry's IAM permission, Container Registry's access-control page, GitHub's package words, Harbor's
+ * `unauthorized to access repository: <project>/<name>, action: pull`.
+ */
+const REGISTRY_WORDS: ReadonlyArray<readonly [RegistryKind, RegExp]> = [
+  ['gar', /\bartifactregistry\.repositories\.|\bpkg\.dev\b/],
+  ['gcr', /cloud\.google\.com\/container-registry\b|Token exchange failed for project '/],
+  ['ghcr', /\bwrite_package\b|\bWrite organization package\b|permission_denied: The requested installation/],
+  ['harbor', /unauthorized to access repository: [^\n]{0,300}?, action: (?:pull|push)\b/],
+];
 const ECR_HOST = /\.dkr[.-]ecr(?:-fips)?\./;
 /** A tag: what the grammar allows (no colon), so punctuation after it in the text is not kept. */
 const TAG_SHAPE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -144,6 +161,11 @@ export function extractFields(text: string, errorCode: string, operation: string
     }
   }
   if (!fields.registry && PUBLIC_ECR.test(text)) fields.registry = 'public.ecr.aws';
+  // A token request names its repository in its scope (`/v2/token?scope=repository:<name>:pull`).
+  if (!fields.repository) {
+    const scope = TOKEN_SCOPE.exec(text)?.[1];
+    if (scope) fields.repository = trimName(decodeURIComponent(scope).toLowerCase());
+  }
   const repositoryArn = REPOSITORY_ARN.exec(text);
   if (repositoryArn?.[1] && repositoryArn[2] && repositoryArn[3]) {
     fields.region ??= repositoryArn[1];
@@ -173,7 +195,7 @@ export function extractFields(text: string, errorCode: string, operation: string
   else if (ECR_OPERATIONS.has(calledOperation)) fields.action = `ecr:${calledOperation}`;
 
   const status = HTTP_STATUS.exec(text);
-  if (status) fields.httpStatus = Number(status[1] ?? status[2]);
+  if (status) fields.httpStatus = Number(status[1] ?? status[2] ?? status[3]);
   else if (/^HTTP_[1-5]\d\d$/.test(errorCode)) fields.httpStatus = Number(errorCode.slice(5));
 
   const code = errorCode || AWS_CLI_ERROR.exec(text)?.[1] || KNOWN_CODE_PATTERN.exec(text)?.[1];
@@ -214,7 +236,11 @@ function findEcrImage(text: string): ExtractedFields | null {
     ...(hostOnly.registryId ? { account: hostOnly.registryId } : {}),
     ...(hostOnly.region ? { region: hostOnly.region } : {}),
   };
-  if (candidate.includes('/') && !candidate.includes('/v2/')) {
+  // A registry API URL (`https://HOST/v2/…`): what its path names, never a repository called `v2`.
+  const apiPath = /\/(v2(?:\/.*)?)$/.exec(candidate);
+  if (apiPath?.[1]) {
+    Object.assign(fields, v2Path(apiPath[1]));
+  } else if (candidate.includes('/')) {
     try {
       const ref = parseImageReference(candidate);
       fields.repository = ref.repository;
@@ -243,20 +269,9 @@ function findRegistryReference(
     const host = match[1] as string;
     if (NOT_A_REGISTRY.test(host.replace(/:\d+$/, ''))) continue;
     const path = (match[2] ?? '').replace(/[.,;:/@-]+$/, '');
-    if (path.startsWith('v2/') || path === 'v2') {
-      const api = /^v2\/([a-z0-9][a-z0-9._/-]{0,255}?)\/(?:manifests|blobs)\/([A-Za-z0-9_.:-]{1,128})/.exec(
-        path,
-      );
-      if (!api?.[1] || !api[2]) return { registry: host };
-      const digest = api[2].startsWith('sha256:') ? api[2] : undefined;
-      const tag = digest ? null : tagOf(api[2]);
-      return {
-        registry: host,
-        repository: trimName(api[1]),
-        ...(tag ? { tag } : {}),
-        ...(digest ? { digest } : {}),
-      };
-    }
+    if (path.startsWith('v2/') || path === 'v2') return { registry: host, ...v2Path(path) };
+    // A token service URL (`https://ghcr.io/token?scope=…`): its repository is in the scope, read below.
+    if (/^token\b/.test(path)) return { registry: host };
     const reference =
       /^([a-z0-9][a-z0-9._/-]{0,255}?)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/.exec(
         path,
@@ -273,19 +288,59 @@ function findRegistryReference(
   return null;
 }
 
+/**
+ * What a registry API path (`v2/…`, without the host) names, in every shape a client prints (issue 26): the
+ * base (`v2/`: the version check a login or ping makes, no repository), `_catalog`, the token endpoint's
+ * `scope=repository:<name>:<actions>`, `<name>/manifests/<tag or digest>`, `<name>/blobs/<digest>`,
+ * `<name>/blobs/uploads/…` (a push, no reference) and `<name>/tags/list`.
+ */
+export function v2Path(path: string): { repository?: string; tag?: string; digest?: string } {
+  if (/^v2\/?$|^v2\/_catalog\b/.test(path)) return {};
+  const scope =
+    /^v2\/token\?\S{0,300}?scope=repository(?::|%3A)([a-z0-9][a-z0-9._/-]{0,255}?|[a-z0-9][a-z0-9._%-]{0,300}?)(?::|%3A)/i.exec(
+      path,
+    );
+  if (scope?.[1]) return { repository: trimName(decodeURIComponent(scope[1]).toLowerCase()) };
+  if (/^v2\/token\b/.test(path)) return {};
+  const named = /^v2\/([a-z0-9][a-z0-9._/-]{0,255}?)\/(?:blobs\/uploads\b|tags\/list\b)/.exec(path);
+  if (named?.[1]) return { repository: trimName(named[1]) };
+  const api = /^v2\/([a-z0-9][a-z0-9._/-]{0,255}?)\/(?:manifests|blobs)\/([A-Za-z0-9_.:-]{1,128})/.exec(path);
+  if (!api?.[1] || !api[2]) return {};
+  const digest = api[2].startsWith('sha256:') ? api[2] : undefined;
+  const tag = digest ? null : tagOf(api[2]);
+  return { repository: trimName(api[1]), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
 /** Who runs the registry the text names: by the host found, else by words only one registry uses. */
 export function registryKindOf(fields: ExtractedFields, text: string): RegistryKind | undefined {
   const host = fields.registry;
+  const byWords = REGISTRY_WORDS.find(([, words]) => words.test(text))?.[0];
   if (host) {
     if (ECR_HOST.test(host)) return 'ecr';
     if (host === 'public.ecr.aws') return 'ecr-public';
     if (DOCKER_HUB_HOST.test(host)) return 'docker-hub';
     if (host === 'ghcr.io') return 'ghcr';
-    return 'other';
+    if (GAR_HOST.test(host)) return 'gar';
+    if (GCR_HOST.test(host)) return 'gcr';
+    if (host === 'quay.io') return 'quay';
+    return byWords ?? 'other';
   }
   if (ECR_HOST_REGION.test(text) || API_REGION.test(text)) return 'ecr';
+  if (byWords) return byWords;
   if (DOCKER_HUB_WORDS.test(text) || SHORT_NAME.test(text)) return 'docker-hub';
   return undefined;
+}
+
+/** The docker credential helper an error names (`docker-credential-<name>`), without the prefix. */
+export function credentialHelperOf(text: string): string | undefined {
+  return /\bdocker-credential-([a-z0-9][a-z0-9-]{0,40}?)(?:\.exe)?\b(?!-)/.exec(text)?.[1];
+}
+
+/** The kubelet (or containerd's CRI under it) printed the text: a node pulling, not a docker client. */
+export function kubeletText(text: string): boolean {
+  return /\bkubelet\b|Failed to pull image "|\bErrImagePull\b|\bImagePullBackOff\b|\bexternal registry credential provider\b|\bUnknown desc ?= /.test(
+    text,
+  );
 }
 
 /** Repository names end in a letter or digit; text around them may add a full stop or a slash. */

@@ -6,12 +6,14 @@
 import { ADVICE } from '../model/runbooks.ts';
 import { AWS } from './phrases/aws.ts';
 import { CONTAINERD } from './phrases/containerd.ts';
+import { CREDENTIAL_HELPERS } from './phrases/credential-helpers.ts';
 import { DOCKER } from './phrases/docker.ts';
 import { ECR_PULL_CANARY } from './phrases/ecr-pull-canary.ts';
 import { ECS } from './phrases/ecs.ts';
 import { NETWORK } from './phrases/network.ts';
 import { OTHER_TOOLS } from './phrases/other-tools.ts';
 import { PODMAN } from './phrases/podman.ts';
+import { REGISTRIES } from './phrases/registries.ts';
 import type { Phrase, PhraseRow, TextRule } from './rule.ts';
 
 export const TEXT_RULES: readonly TextRule[] = [
@@ -58,6 +60,28 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'credentials',
     reason: 'the SSO session behind the profile expired, so the chain has no valid credentials',
   },
+  // Issue 26: a docker credential helper the configuration names is missing or fails; the kubelet's plugin fails.
+  {
+    id: 'credentials/credential-helper-missing',
+    category: 'credentials',
+    reason:
+      'the docker configuration names a credential helper (credsStore or credHelpers) that is not installed or not on the PATH of the program that pulls',
+    fix: ADVICE.credentialHelperMissing,
+  },
+  {
+    id: 'credentials/kubelet-credential-provider',
+    category: 'credentials',
+    reason:
+      'the kubelet could not get credentials from its image credential provider plugin (ecr-credential-provider on EKS)',
+    fix: ADVICE.kubeletCredentialProvider,
+  },
+  {
+    id: 'credentials/credential-helper-failed',
+    category: 'credentials',
+    reason:
+      'the docker credential helper the configuration names ran and failed (or refused to store a login)',
+    fix: ADVICE.credentialHelperFailed,
+  },
   {
     // docker prompts only when it was given no password; in `aws ecr get-login-password | docker login
     // --password-stdin` that means the AWS CLI printed no token, in CI almost always because it found no AWS
@@ -88,6 +112,13 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'auth',
     reason:
       'the registry’s token service refused the client: no accepted credential (an anonymous token was refused) or a stored one it no longer accepts',
+  },
+  {
+    // GHCR refuses a login at the version check (`GET /v2/`) with `denied: denied`; Tekton's kaniko says it in words.
+    id: 'auth/login-refused',
+    category: 'auth',
+    reason:
+      'the registry refused the login itself (the token or password was not accepted at its version check)',
   },
   {
     id: 'auth/unsigned-request',
@@ -123,6 +154,12 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the identity authenticated but no policy allows the action (identity, repository, SCP or VPC endpoint policy)',
   },
+  {
+    id: 'permission/registry-iam',
+    category: 'permission',
+    reason:
+      'the registry’s own access control refused the identity (Artifact Registry or Container Registry IAM, a GitHub package permission)',
+  },
   // Ambiguous: docker's and containerd's words for "denied" that fit a missing repository and a missing login
   // alike (the ECS agent reads them as "check if the image exists and the role may pull"). Everything more
   // specific (a principal that is not authorized, an expired token, no credentials) has matched above.
@@ -133,6 +170,39 @@ export const TEXT_RULES: readonly TextRule[] = [
       'the registry refused without saying why: the repository or tag may not exist (wrong name, account or region) or the client may not be allowed or logged in; the text does not say which',
     candidates: ['not-found', 'auth', 'permission'],
     fix: ADVICE.deniedChecks,
+  },
+  {
+    // Issue 26: GHCR's 403, Container Registry's "may have invalid credentials", Harbor's "unauthorized to access
+    // repository", Docker Hub's 401 with its scope map: each registry says these for a missing image too.
+    id: 'ambiguous/registry-denied',
+    category: 'unknown',
+    reason:
+      'the registry refused in words it uses for a missing repository, a missing or stale login and a missing permission alike',
+    candidates: ['not-found', 'auth', 'permission'],
+    fix: ADVICE.deniedChecks,
+  },
+  {
+    id: 'ambiguous/old-client',
+    category: 'unknown',
+    reason:
+      'an old client (docker 1.13 and older) fell back to the v1 protocol and says not found for what it cannot read',
+    candidates: ['integrity', 'not-found', 'auth'],
+    fix: ADVICE.oldClient,
+  },
+  {
+    id: 'ambiguous/local-store',
+    category: 'unknown',
+    reason: 'the client could not read content from its own local store: not the registry’s answer',
+    candidates: ['integrity', 'not-found'],
+    fix: ADVICE.localStore,
+  },
+  {
+    id: 'ambiguous/docker-api',
+    category: 'unknown',
+    reason:
+      'the docker daemon’s API answered 500 for the pull and the registry’s own answer is not in the text',
+    candidates: ['service', 'network', 'auth', 'not-found'],
+    fix: ADVICE.dockerApi,
   },
   {
     id: 'auth/registry-unauthorized',
@@ -164,7 +234,20 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'throttle',
     reason: 'the registry or API throttled the caller (rate exceeded, 429)',
   },
+  // Issue 26: a download cut short decides before the verification failure it causes.
+  {
+    id: 'network/truncated-transfer',
+    category: 'network',
+    reason: 'the connection closed before the layer or blob was complete (unexpected EOF)',
+    fix: ADVICE.truncatedTransfer,
+  },
   // Platform.
+  {
+    id: 'platform/ecs-no-descriptor',
+    category: 'platform',
+    reason: 'no manifest in the image index matches the task’s platform (ECS and Fargate)',
+    fix: ADVICE.ecsPlatform,
+  },
   {
     id: 'platform/no-matching-manifest',
     category: 'platform',
@@ -176,6 +259,19 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'the container started a binary built for another CPU architecture',
   },
   // Integrity.
+  {
+    id: 'integrity/lambda-media-type',
+    category: 'integrity',
+    reason:
+      'Lambda does not accept the image’s manifest, config or layer media type (usually an OCI index with provenance attestations)',
+    fix: ADVICE.lambdaMediaType,
+  },
+  {
+    id: 'integrity/media-type',
+    category: 'integrity',
+    reason: 'the client cannot read the manifest’s media type (an OCI manifest or index, for an old client)',
+    fix: ADVICE.mediaTypeUnsupported,
+  },
   {
     id: 'integrity/digest-mismatch',
     category: 'integrity',
@@ -195,6 +291,13 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'the registry refused the manifest as invalid (MANIFEST_INVALID, or not JSON it can parse)',
   },
   // Not found.
+  {
+    id: 'not-found/short-name',
+    category: 'not-found',
+    reason:
+      'a short image name did not resolve to a registry (registries.conf: no alias, no unqualified-search registries, or no terminal to choose)',
+    fix: ADVICE.shortNameUnresolved,
+  },
   {
     id: 'not-found/repository-or-tag',
     category: 'not-found',
@@ -247,6 +350,8 @@ const PHRASE_FILES: Readonly<Record<string, readonly PhraseRow[]>> = {
   network: NETWORK,
   'other-tools': OTHER_TOOLS,
   podman: PODMAN,
+  'credential-helpers': CREDENTIAL_HELPERS,
+  registries: REGISTRIES,
 };
 
 export const PHRASES: readonly Phrase[] = Object.entries(PHRASE_FILES).flatMap(([tool, rows]) =>

@@ -178,8 +178,21 @@ export function remediationFor(category: Category): string {
   return RUNBOOKS[category].fix;
 }
 
-/** Who runs the registry an error names: the fix depends on it (issue 18). */
-export type RegistryKind = 'ecr' | 'ecr-public' | 'docker-hub' | 'ghcr' | 'other';
+/**
+ * Who runs the registry an error names: the fix depends on it (issue 18). Issue 26 adds Google's two registries
+ * (Artifact Registry on `*-docker.pkg.dev`, Container Registry on `gcr.io`, now served by Artifact Registry), Quay
+ * and Harbor, each with its own words and fixes; any other registry is `other`.
+ */
+export type RegistryKind =
+  | 'ecr'
+  | 'ecr-public'
+  | 'docker-hub'
+  | 'ghcr'
+  | 'gar'
+  | 'gcr'
+  | 'quay'
+  | 'harbor'
+  | 'other';
 
 /** What an error text names that a fix can be written around; each only when the text names it. */
 export interface AdviceContext {
@@ -189,6 +202,15 @@ export interface AdviceContext {
   region?: string;
   /** For an ECS secret failure: the secret store the agent read from. */
   secretStore?: 'Secrets Manager' | 'SSM Parameter Store';
+  /** The docker credential helper the text names (`docker-credential-<name>`), without the prefix. */
+  helper?: string;
+  /** The text is the kubelet's (an EKS or Kubernetes node pulling), not a docker client's. */
+  kubelet?: boolean;
+  /** What else the text shows, for a verdict of unknown: the tool, the operation, the status and code. */
+  tool?: string;
+  operation?: string;
+  httpStatus?: number;
+  errorCode?: string;
 }
 
 /** A title and a one-line fix that fit one situation better than the category's runbook. */
@@ -208,8 +230,91 @@ function registryName(kind: RegistryKind, host: string | undefined): string {
       return 'Docker Hub';
     case 'ghcr':
       return 'GitHub Container Registry (ghcr.io)';
+    case 'gar':
+      return `Artifact Registry (${host ?? '<location>-docker.pkg.dev'})`;
+    case 'gcr':
+      return `Container Registry (${host ?? 'gcr.io'}, served by Artifact Registry)`;
+    case 'quay':
+      return 'Quay (quay.io)';
+    case 'harbor':
+      return host ? `Harbor (${host})` : 'Harbor';
     default:
       return host ?? 'the registry';
+  }
+}
+
+/** The host a registry's commands name when the text gives none. */
+function registryHost(kind: RegistryKind, host: string | undefined): string {
+  if (host) return host;
+  switch (kind) {
+    case 'ghcr':
+      return 'ghcr.io';
+    case 'docker-hub':
+      return 'docker.io';
+    case 'gar':
+      return '<location>-docker.pkg.dev';
+    case 'gcr':
+      return 'gcr.io';
+    case 'quay':
+      return 'quay.io';
+    default:
+      return '<host>';
+  }
+}
+
+/**
+ * Each registry's own checks, for its words that fit a missing image, a missing login and a missing permission
+ * alike, and its login and read-access fixes: the sentences otherRegistry and deniedChecks are made of.
+ */
+function registryChecks(kind: RegistryKind, host: string): { login: string; read: string; exists: string } {
+  switch (kind) {
+    case 'ghcr':
+      return {
+        login: `docker logout ${host}, then docker login ${host} with a personal access token (classic) that has read:packages (write:packages to push); in GitHub Actions, GITHUB_TOKEN with permissions: packages: read (write to push)`,
+        read: 'a private package is readable only by accounts and repositories it is shared with: in the package settings, make it public or grant the account or the workflow repository access (Manage Actions access)',
+        exists: `the package path exists under the owner that publishes it today (a renamed owner or repository moves it): docker manifest inspect ${host}/<owner>/<image>:<tag>`,
+      };
+    case 'gar':
+      return {
+        login: `gcloud auth configure-docker ${host} (docker-credential-gcloud on PATH), or docker login -u oauth2accesstoken with gcloud auth print-access-token; on GKE the node's service account is the identity`,
+        read: `grant roles/artifactregistry.reader (roles/artifactregistry.writer to push) on the repository to the identity docker uses (gcloud auth list; gcloud artifacts repositories get-iam-policy <repository> --location <location>)`,
+        exists:
+          'the project, location and repository in the path exist: Artifact Registry says "or it may not exist" for a missing repository too (gcloud artifacts docker images list <location>-docker.pkg.dev/<project>/<repository>)',
+      };
+    case 'gcr':
+      return {
+        login: `gcloud auth configure-docker ${host} (docker-credential-gcloud on PATH); a service account key, or the VM's service account, is the identity`,
+        read: 'gcr.io is served by Artifact Registry: grant roles/artifactregistry.reader on the gcr.io repository of the project (on legacy Container Registry, storage.objectViewer on its bucket) to that identity',
+        exists:
+          'the image still exists in that project: images of gcr.io repositories that moved or were deleted answer the same (gcloud container images list-tags gcr.io/<project>/<image>)',
+      };
+    case 'quay':
+      return {
+        login: `docker logout ${host}, then docker login ${host} with a robot account or an encrypted password`,
+        read: 'a private repository needs a robot account or user with read permission on it; a public one needs no login',
+        exists: `the organization and repository names on quay.io are right: Quay answers "not authorized" for a repository that does not exist (docker manifest inspect ${host}/<org>/<image>:<tag>)`,
+      };
+    case 'harbor':
+      return {
+        login: `docker login ${host} with a user or robot account, to exactly the host the image reference names: a login to the host without the port (or with :443) is not sent for the other form`,
+        read: 'a private Harbor project lets only its members pull: add the user or robot account to the project (Guest is enough to pull; robot accounts need the pull permission)',
+        exists:
+          'the project and repository exist in Harbor (Harbor answers "unauthorized to access repository" for a missing project too)',
+      };
+    case 'docker-hub':
+      return {
+        login:
+          'docker logout, then docker login with a Docker ID and an access token (a stored login that expired is sent even for public images)',
+        read: 'a private repository is readable only by its owner and the members of its organization team',
+        exists:
+          'the repository exists on Docker Hub: Docker Hub answers "pull access denied … may require docker login" and "authentication required" for a repository that does not exist (a misspelt name, a local-only image, a stage name read as an image)',
+      };
+    default:
+      return {
+        login: `docker logout ${host}, then docker login ${host} with a current credential`,
+        read: 'the account may read the repository',
+        exists: `the repository and tag exist (docker manifest inspect ${host}/<image>:<tag>)`,
+      };
   }
 }
 
@@ -292,11 +397,10 @@ export const ADVICE = {
     const kind = context.registryKind;
     if (kind && kind !== 'ecr') {
       const name = registryName(kind, context.registry);
-      const host =
-        kind === 'docker-hub' ? '' : ` ${context.registry ?? (kind === 'ghcr' ? 'ghcr.io' : '<host>')}`;
+      const checks = registryChecks(kind, registryHost(kind, context.registry));
       return {
         title: `Denied by ${name}: not found, not logged in, or not allowed`,
-        fix: `${name} answers the same for a missing image, a missing or stale login and a missing permission. Check in turn: the repository and tag exist (docker manifest inspect <image>); a stored login that expired is sent even for public images (docker logout${host}, then pull again or log in with a current token${kind === 'ghcr' ? ' with read:packages' : ''}); the account may read the repository.`,
+        fix: `${name} answers the same for a missing image, a missing or stale login and a missing permission. Check in turn: ${checks.exists}; the login: ${checks.login}; the access: ${checks.read}.`,
       };
     }
     const region = context.region ?? '<region>';
@@ -317,22 +421,123 @@ export const ADVICE = {
     title: 'Download does not match its size or digest',
     fix: 'The bytes received are not the size or digest the manifest announces: a connection cut short, a proxy that alters or truncates responses, or a partial download left in the local content store. Pull again; if it repeats, pull without the proxy and remove the partial content (restart containerd or docker after ctr content prune / docker builder prune).',
   }),
+  // https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html: nodes pull with the node IAM role
+  // (AmazonEC2ContainerRegistryPullOnly, or the older ReadOnly) through the kubelet image credential provider
+  // (ecr-credential-provider, https://kubernetes.io/docs/tasks/administer-cluster/kubelet-credential-provider/).
+  eksNodePull: (category: Category, context: AdviceContext): Advice => ({
+    title:
+      category === 'permission'
+        ? 'The node role may not pull from this ECR repository'
+        : 'The node got no ECR credentials',
+    fix: `On EKS the kubelet pulls ECR images with the node IAM role through the kubelet image credential provider (ecr-credential-provider), not a docker login: attach AmazonEC2ContainerRegistryPullOnly (or AmazonEC2ContainerRegistryReadOnly) to the node role; for a repository in another account (the EKS add-on registries included) add a repository policy for that role; check that the provider's config matches the host (matchImages, /etc/eks/image-credential-provider/config.json) and that the node reaches instance metadata and ECR${context.region ? ` in ${context.region}` : ''}. Off EKS, give the kubelet the same provider or an imagePullSecret (${ecrLoginCommand(context.region, context.registry)} refreshes it every 12 hours).`,
+  }),
+  kubeletCredentialProvider: (): Advice => ({
+    title: 'The kubelet image credential provider failed',
+    fix: 'The kubelet could not run its image credential provider plugin (ecr-credential-provider on EKS): check that the binary is in --image-credential-provider-bin-dir and runs on this node (built for its OS and libc), that the --image-credential-provider-config names it with the right apiVersion and matchImages, and that the node role it uses may call ecr:GetAuthorizationToken (AmazonEC2ContainerRegistryPullOnly).',
+  }),
+  credentialHelperMissing: (context: AdviceContext): Advice => {
+    const helper = context.helper ? `docker-credential-${context.helper}` : 'the credential helper';
+    return {
+      title: `Credential helper ${helper} not found`,
+      fix: `~/.docker/config.json (or $DOCKER_CONFIG/config.json) names a credential helper in credsStore or credHelpers, and ${helper} is not on the PATH of the program that pulls: install it (or put it on that PATH), or remove the entry (after uninstalling Docker Desktop, delete "credsStore": "desktop"). Every pull and login asks that helper first, for public images too.`,
+    };
+  },
+  credentialHelperFailed: (context: AdviceContext): Advice => {
+    const helper = context.helper ? `docker-credential-${context.helper}` : 'the credential helper';
+    return {
+      title: `Credential helper ${helper} failed`,
+      fix: `${helper}, named in credsStore or credHelpers of ~/.docker/config.json, ran and failed; run it by hand to see why (echo <host> | ${helper} get). docker-credential-ecr-login needs no docker login and refuses to store one ("not implemented"): drop the docker login step, or set AWS_ECR_IGNORE_CREDS_STORAGE=true; docker-credential-gcr refuses logins the same way (use gcloud auth configure-docker); an OS keychain helper that holds a stale entry needs docker logout <host> first.`,
+    };
+  },
+  // https://docs.docker.com/build/metadata/attestations/: buildx adds provenance attestations, so the tag points
+  // at an OCI image index; clients older than docker 20.10 (and some tools) read only Docker media types.
+  mediaTypeUnsupported: (): Advice => ({
+    title: 'Manifest format this client cannot read',
+    fix: 'The manifest or index media type of the image (an OCI manifest, or an OCI index with attestations) is not one this client reads: upgrade the client (docker 20.10 or later reads OCI images; old tools ask only for Docker media types), or push the image with Docker media types and no attestations (docker buildx build --provenance=false --sbom=false, --output type=image,oci-mediatypes=false).',
+  }),
+  // https://docs.aws.amazon.com/lambda/latest/dg/images-create.html: Lambda needs a single-platform image manifest.
+  lambdaMediaType: (): Advice => ({
+    title: 'Lambda cannot use this image format',
+    fix: 'Lambda takes a single-platform Docker or OCI image manifest, not an index with provenance or SBOM attestations: build with docker buildx build --platform linux/amd64 (or arm64) --provenance=false --sbom=false and push again (CDK, SAM and Serverless pass these to docker buildx), then update the function to the new digest.',
+  }),
+  shortNameUnresolved: (): Advice => ({
+    title: 'Short image name not resolved (registries.conf)',
+    fix: 'podman, buildah and CRI-O do not assume docker.io for a short name: use the fully qualified reference (docker.io/library/<name>:<tag>, or the registry the image is on), or add an alias or unqualified-search-registries in /etc/containers/registries.conf (or registries.conf.d); without a terminal, short-name-mode enforcing cannot ask which registry to use.',
+  }),
+  truncatedTransfer: (): Advice => ({
+    title: 'Download cut short',
+    fix: 'The connection closed before the blob was complete (unexpected EOF): pull again; if it repeats, look between the host and the registry: a caching proxy or mirror (its disk, its timeouts), a corporate proxy, a load balancer idle timeout, an MTU mismatch; large layers need the whole download to survive.',
+  }),
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform
+  ecsPlatform: (): Advice => ({
+    title: 'No image in the index matches the task’s platform',
+    fix: 'The image index has no manifest for the task’s platform (runtimePlatform in the task definition: linux/amd64 unless set, on Fargate and EC2 alike): build and push that platform (docker buildx build --platform linux/amd64,linux/arm64 --push), or set runtimePlatform.cpuArchitecture to an architecture the image has (docker buildx imagetools inspect <image>).',
+  }),
+  /**
+   * No rule recognizes the text (issue 26): say what was recognized and the next step for the registry it names,
+   * and to keep the text for the report (the command says where to report it).
+   */
+  unrecognized: (context: AdviceContext): Advice => {
+    const kind = context.registryKind;
+    const name = kind ? registryName(kind, context.registry) : undefined;
+    const seen = [
+      context.tool ? `tool ${context.tool}` : '',
+      name ? `registry ${name}` : '',
+      context.httpStatus ? `HTTP ${context.httpStatus}` : '',
+      context.errorCode ? `error code ${context.errorCode}` : '',
+      context.operation ? `operation ${context.operation}` : '',
+    ].filter(Boolean);
+    let next: string;
+    if (!kind) {
+      next =
+        'run the same command with its debug output (docker --debug, --log-level debug, -v) to see the registry’s own answer, and explain that';
+    } else if (kind === 'ecr') {
+      next = `check that the image exists (aws ecr describe-images --repository-name <repo> --region ${context.region ?? '<region>'}), that docker is logged in to this host (${ecrLoginCommand(context.region, context.registry)}) and that the identity may pull (aws sts get-caller-identity)`;
+    } else if (kind === 'ecr-public') {
+      next =
+        'pull anonymously (docker logout public.ecr.aws) and check the repository in the ECR Public Gallery';
+    } else {
+      const checks = registryChecks(kind, registryHost(kind, context.registry));
+      next = `check ${checks.exists}; the login: ${checks.login}`;
+    }
+    return {
+      title: `Unclassified failure${name ? ` (${name})` : ''}`,
+      fix: `No rule recognizes this failure. ${seen.length > 0 ? `Recognized: ${seen.join(', ')}. ` : ''}Next: ${next}. Keep this text: it is what a report needs.`,
+    };
+  },
+  oldClient: (context: AdviceContext): Advice => ({
+    title: 'An old client that cannot read this image',
+    fix: `This client (docker 1.13 and older fall back to the v1 protocol and say "not found") reports not found for what it cannot read: an OCI image index, a registry that speaks only v2. Pull the same reference from ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'} with a current client (docker 20.10 or later) to see the registry’s real answer; upgrade the client if that pull works.`,
+  }),
+  localStore: (): Advice => ({
+    title: 'Local content store problem, not the registry',
+    fix: 'The client could not read content it already downloaded from its own store (containerd image store or snapshotter): remove the image and its partial content (docker image rm, docker builder prune, or ctr content prune) and pull again; if it repeats, pull with the default snapshotter or the classic image store to tell a client bug from the image.',
+  }),
+  dockerApi: (): Advice => ({
+    title: 'The docker daemon failed the pull (its answer is not in this text)',
+    fix: 'The tool talks to the docker daemon’s API, which answered 500 and kept the registry’s answer to itself: run docker pull <image> on the same host, or read the daemon log (journalctl -u docker), and explain that message; a retry often works when the registry had a passing fault.',
+  }),
   /** A registry other than ECR, named by the text: the category's fix in that registry's terms. */
   otherRegistry: (category: Category, context: AdviceContext): Advice | null => {
     const kind = context.registryKind ?? 'other';
     const name = registryName(kind, context.registry);
-    const host =
-      context.registry ?? (kind === 'ghcr' ? 'ghcr.io' : kind === 'docker-hub' ? 'docker.io' : '<host>');
+    const host = registryHost(kind, context.registry);
     switch (category) {
       case 'auth':
         return {
           title: `Authentication rejected by ${name}`,
-          fix: `Log in to ${host} again with a current credential (docker logout ${host}; docker login ${host}${kind === 'ghcr' ? ' with a token that has read:packages' : ''}); a stored login that expired is sent even for public images, so for a public image docker logout alone is enough.`,
+          fix:
+            kind === 'other'
+              ? `Log in to ${host} again with a current credential (docker logout ${host}; docker login ${host}); a stored login that expired is sent even for public images, so for a public image docker logout alone is enough.`
+              : `Log in again with a current credential: ${registryChecks(kind, host).login}. A stored login that expired is sent even for public images, so for a public image logging out alone is enough.`,
         };
       case 'permission':
         return {
           title: `Access denied by ${name}`,
-          fix: `The credential ${name} accepted may not read this repository: get read access to it, or use a credential that has it.`,
+          fix:
+            kind === 'other'
+              ? `The credential ${name} accepted may not read this repository: get read access to it, or use a credential that has it.`
+              : `The identity ${name} sees may not do this: ${registryChecks(kind, host).read}.`,
         };
       case 'throttle':
         return {
@@ -345,7 +550,7 @@ export const ADVICE = {
       case 'service':
         return {
           title: `${name} server error`,
-          fix: `${name} answered with a server error: check its status page${kind === 'docker-hub' ? ' (dockerstatus.com)' : kind === 'ghcr' ? ' (githubstatus.com)' : ''} and retry later; meanwhile pull from a mirror or a copy in ECR.`,
+          fix: `${name} answered with a server error: check its status page${kind === 'docker-hub' ? ' (dockerstatus.com)' : kind === 'ghcr' ? ' (githubstatus.com)' : kind === 'gar' || kind === 'gcr' ? ' (status.cloud.google.com)' : kind === 'quay' ? ' (status.redhat.com)' : ''} and retry later; meanwhile pull from a mirror or a copy in ECR.`,
         };
       case 'network':
         return {

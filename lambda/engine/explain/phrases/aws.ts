@@ -3,6 +3,8 @@ import type { PhraseRow } from '../rule.ts';
 /** Phrasings first seen in what these print: the AWS CLI, the SDKs (JavaScript, Go, Python, Java), STS and IAM, the ECR API, the ECR credential helper. */
 // biome-ignore format: one phrasing per line, so adding one is a one-line change
 export const AWS: readonly PhraseRow[] = [
+  ['integrity/lambda-media-type', /The image manifest(?:, config)? or layer media type for the source image [\s\S]{0,400}?is not supported/i, 'https://github.com/aws-samples/bedrock-access-gateway/issues/206'],
+  ['integrity/lambda-media-type', /UnsupportedImageLayerDetected/i, 'https://github.com/bazel-contrib/rules_oci/issues/777'],
   ['clock-skew/signature-window', /signature expired: \d{8}T\d{6}Z is now earlier than/i, 'https://github.com/upmc-enterprises/registry-creds/issues/24'],
   ['clock-skew/signature-window', /signature not\s{1,3}yet current/i, 'https://github.com/aws/aws-sdk-go/issues/2194'],
   ['clock-skew/signature-window', /signature expired/i, 'https://github.com/upmc-enterprises/registry-creds/issues/24'],

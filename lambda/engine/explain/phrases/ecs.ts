@@ -4,6 +4,8 @@ import type { PhraseRow } from '../rule.ts';
 /** Phrasings first seen in what these print: the ECS agent and Fargate: a task's stoppedReason and a container's reason. */
 // biome-ignore format: one phrasing per line, so adding one is a one-line change
 export const ECS: readonly PhraseRow[] = [
+  ['platform/ecs-no-descriptor', /Manifest does not contain descriptor matching platform/i, 'https://github.com/aviswerdlow/relay/issues/71'],
+  ['platform/ecs-no-descriptor', /failed to find a descriptor for platform/i, 'https://github.com/aws/containers-roadmap/issues/1120'],
   ['credentials/ecs-assume-role', /ECS was unable to assume the role/i, null],
   ['credentials/none-in-chain', /CredentialsEndpointError/i, 'https://github.com/aws/amazon-ecs-cli/issues/752'],
   ['ambiguous/access-denied-or-missing', /insufficient_scope/im, 'https://github.com/aws-actions/amazon-ecs-deploy-task-definition/issues/584'],

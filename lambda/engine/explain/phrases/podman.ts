@@ -3,5 +3,10 @@ import type { PhraseRow } from '../rule.ts';
 /** Phrasings first seen in what these print: podman, skopeo and buildah (containers/image). */
 // biome-ignore format: one phrasing per line, so adding one is a one-line change
 export const PODMAN: readonly PhraseRow[] = [
+  ['not-found/short-name', /short-name resolution enforced but cannot prompt without a TTY/i, 'https://github.com/gaul/s3proxy/issues/637'],
+  ['not-found/short-name', /short-name [^\n]{0,80}did not resolve to an alias and no unqualified-search registries/i, null],
+  ['network/truncated-transfer', /Error writing blob: unexpected EOF/i, 'https://github.com/podman-container-tools/skopeo/issues/1056'],
+  ['network/truncated-transfer', /happened during read: [^\n]{0,200}unexpected EOF/i, 'https://github.com/podman-container-tools/skopeo/pull/1901'],
+  ['network/truncated-transfer', /\(heuristic tuning data: [^\n]{0,200}\): unexpected EOF/i, 'https://github.com/podman-container-tools/podman/issues/18168'],
   ['ambiguous/access-denied-or-missing', /access to the requested resource is not authorized/im, 'https://github.com/podman-container-tools/skopeo/issues/1416'],
 ];

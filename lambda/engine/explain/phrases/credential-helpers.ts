@@ -1,0 +1,17 @@
+import type { PhraseRow } from '../rule.ts';
+
+/**
+ * Phrasings of docker credential helpers (docker-credential-desktop, -ecr-login, -gcr, -gcloud, -pass, -wincred,
+ * -osxkeychain) and the kubelet's image credential provider plugins, as docker, compose and the kubelet print
+ * their failures (issue 26).
+ */
+// biome-ignore format: one phrasing per line, so adding one is a one-line change
+export const CREDENTIAL_HELPERS: readonly PhraseRow[] = [
+  ['credentials/credential-helper-missing', /exec: "docker-credential-[a-z0-9-]{1,40}(?:\.exe)?": executable file not found in [$%]PATH/i, 'https://github.com/lux4rd0/grafana-loki-syslog-aio/issues/16'],
+  ['credentials/credential-helper-missing', /docker-credential-[a-z0-9-]{1,40}: command not found/i, 'https://github.com/docker/desktop-linux/issues/205'],
+  ['credentials/credential-helper-missing', /docker-credential-[a-z0-9-]{1,40} not installed or not available in PATH/i, 'https://github.com/serhiicherepanov/homebrew-docker-virtualbox/issues/9'],
+  ['credentials/credential-helper-missing', /pass not initialized: exec: "pass": executable file not found/i, 'https://github.com/docker/docker-credential-helpers/issues/296'],
+  ['credentials/kubelet-credential-provider', /Failed getting credential from external registry credential provider/i, 'https://github.com/siderolabs/talos/issues/11086'],
+  ['credentials/credential-helper-failed', /error (?:storing|getting|listing) credentials - err: exit status \d{1,3}, out: `[^`\n]{0,300}`/i, 'https://github.com/awslabs/amazon-ecr-credential-helper/issues/574'],
+  ['credentials/credential-helper-failed', /Error getting the version of the configured credential helper/i, 'https://github.com/pottava/dockerized-ecr-credential-helper/issues/3'],
+];
