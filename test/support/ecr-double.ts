@@ -126,7 +126,7 @@ export function toAmzDate(ms: number): string {
     .replace(/\.\d{3}/, '');
 }
 
-function parseAmzDate(value: string): number | null {
+export function parseAmzDate(value: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
@@ -152,7 +152,7 @@ function parseAuthorization(header: string): ParsedAuthorization | null {
 }
 
 /** RFC 3986 encoding as SigV4 requires (encodeURIComponent leaves !'()* alone). */
-function uriEscape(value: string): string {
+export function uriEscape(value: string): string {
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -171,7 +171,7 @@ function canonicalPath(rawPath: string): string {
   return `/${segments.map(uriEscape).join('/')}${trailing}`;
 }
 
-function canonicalQuery(rawQuery: string): string {
+export function canonicalQuery(rawQuery: string): string {
   if (!rawQuery) return '';
   const pairs = rawQuery
     .split('&')
@@ -186,7 +186,7 @@ function canonicalQuery(rawQuery: string): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
-function hmac(key: Buffer | string, data: string): Buffer {
+export function hmac(key: Buffer | string, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
@@ -250,7 +250,7 @@ function singleHeader(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function signaturesEqual(a: string, b: string): boolean {
+export function signaturesEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);

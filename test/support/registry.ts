@@ -82,7 +82,7 @@ export class RegistryStartError extends Error {
   }
 }
 
-interface TlsFiles {
+export interface TlsFiles {
   caPem: string;
   caPath: string;
   certPath: string;
@@ -129,7 +129,7 @@ function running(opts: {
   };
 }
 
-async function makeCertificates(openssl: string, dir: string): Promise<TlsFiles> {
+export async function makeCertificates(openssl: string, dir: string): Promise<TlsFiles> {
   const caKey = join(dir, 'ca.key');
   const caPath = join(dir, 'ca.pem');
   const keyPath = join(dir, 'server.key');

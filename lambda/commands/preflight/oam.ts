@@ -1,6 +1,6 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../../engine/aws/node-sha256.ts';
 import { regionPartition } from '../../engine/model/regions.ts';
 import type { ClientSettings } from './client-settings.ts';
 
@@ -88,30 +88,4 @@ function oamEndpoint(region: string, env: NodeJS.ProcessEnv): string {
   const override = env.AWS_ENDPOINT_URL_OAM || env.AWS_ENDPOINT_URL;
   if (override) return override;
   return `https://oam.${region}.${regionPartition(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-
-/** The hash the signer asks for, from node:crypto (an HMAC when given a key). */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
 }
