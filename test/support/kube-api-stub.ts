@@ -48,6 +48,8 @@ export interface KubeApiStub {
   pods: unknown[];
   events: unknown[];
   fault: KubeFault | null;
+  /** The authenticator's clock (token expiry): the real one unless a test moves it. */
+  now: () => number;
   requests: KubeRequest[];
   close(): Promise<void>;
 }
@@ -209,7 +211,6 @@ export async function startKubeApiStub(options: {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const now = options.now ?? Date.now;
   const stub: KubeApiStub = {
     url: '',
     caPem: tls.caPem,
@@ -217,6 +218,7 @@ export async function startKubeApiStub(options: {
     pods: [],
     events: [],
     fault: null,
+    now: options.now ?? Date.now,
     requests: [],
     close: async () => undefined,
   };
@@ -229,7 +231,7 @@ export async function startKubeApiStub(options: {
     const query = Object.fromEntries(url.searchParams);
     const auth = req.headers.authorization ?? '';
     const refused = auth.startsWith('Bearer ')
-      ? refuseToken(auth.slice('Bearer '.length), stub.clusterName, options.identities, now())
+      ? refuseToken(auth.slice('Bearer '.length), stub.clusterName, options.identities, stub.now())
       : 'no bearer token';
     stub.requests.push({ path: url.pathname, query, refused });
     if (stub.fault === 'never') return; // the socket stays open and silent
@@ -248,6 +250,18 @@ export async function startKubeApiStub(options: {
       return status(res, 429, 'TooManyRequests', 'Too many requests, please try again later.');
     }
     if (stub.fault === 500) return status(res, 500, 'InternalError', 'etcdserver: request timed out');
+    const one = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(url.pathname);
+    if (one) {
+      const found = stub.pods.find((p) => {
+        const m = (p as { metadata?: { namespace?: string; name?: string } }).metadata;
+        return (
+          m?.namespace === decodeURIComponent(one[1] ?? '') && m?.name === decodeURIComponent(one[2] ?? '')
+        );
+      });
+      if (!found) return status(res, 404, 'NotFound', `pods "${one[2]}" not found`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(found));
+    }
     const all =
       url.pathname === '/api/v1/pods' ? stub.pods : url.pathname === '/api/v1/events' ? stub.events : null;
     if (!all) return status(res, 404, 'NotFound', 'the server could not find the requested resource');

@@ -34,7 +34,7 @@ export const INITIAL_STATE: TargetState = {
  */
 export function decideNotification(
   previous: TargetState,
-  result: ProbeResult,
+  result: Pick<ProbeResult, 'ok' | 'category'>,
   nowMs: number,
   reminderMs: number,
 ): Decision {

@@ -82,6 +82,7 @@ export function formatWatchNotification(
       ? [`Why ${category}: ${evidence.reason} (matched "${evidence.match}", rule ${evidence.rule})`]
       : ['No rule explains this text; it is kept as given.']),
     '',
+    ...(failure.fix ? [`Fix here: ${failure.fix}`, ''] : []),
     `Fix: ${runbook.fix}`,
     '',
     ...checkLines(runbook.checks),

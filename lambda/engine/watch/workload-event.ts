@@ -14,7 +14,7 @@ export const MAX_FIELD_CHARS = 256;
 const MAX_CONTAINERS = 20;
 
 export interface WorkloadFailure {
-  source: 'ecs-task' | 'ecr-api';
+  source: 'ecs-task' | 'ecr-api' | 'eks-pod';
   /** What dedup is keyed on: cluster and service (or task family), or principal and ECR action. */
   workload: string;
   /** Who failed, in notification order: label and value. */
@@ -24,6 +24,8 @@ export interface WorkloadFailure {
   account: string | null;
   /** Event time (ISO), when the event has one. */
   time: string | null;
+  /** The fix for this workload's platform, shown before the category's general one. */
+  fix?: string;
 }
 
 export type ParsedEvent = { failure: WorkloadFailure } | { ignored: string };

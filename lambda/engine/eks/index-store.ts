@@ -1,0 +1,114 @@
+/**
+ * Which containers of a cluster were failing at the last run: one item per cluster in the canary's state table,
+ * beside the per-container dedup items, so a container that stops failing gets its one recovery message. The
+ * write is conditional on the version read, like the dedup items (lambda/engine/outputs/state-store.ts).
+ */
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { STATE_TABLE } from '../model/contract.ts';
+import { RUN_BUDGET_MS } from '../model/limits.ts';
+import { withDeadline } from '../probe/deadline.ts';
+
+/** One failing container, as the index remembers it. */
+export interface IndexedFailure {
+  key: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  image: string;
+}
+
+export interface ClusterIndex {
+  failing: IndexedFailure[];
+  version: number;
+}
+
+export interface EksIndexStore {
+  get(key: string): Promise<ClusterIndex | null>;
+  /** Writes only if the stored version is still `next.version - 1`; false if another run got there first. */
+  put(key: string, next: ClusterIndex): Promise<boolean>;
+}
+
+/** At most this many failing containers are remembered per cluster (a DynamoDB item holds 400 KB). */
+export const MAX_INDEXED = 500;
+const INDEX_TTL_SECONDS = 30 * 24 * 3600;
+
+export function dynamoDbIndexStore(
+  client: DynamoDBClient,
+  tableName: string,
+  now: () => number,
+): EksIndexStore {
+  const key = (pk: string) => ({ [STATE_TABLE.partitionKey]: { S: pk } });
+  return {
+    async get(pk) {
+      const output = await withDeadline(
+        (abortSignal) =>
+          client.send(new GetItemCommand({ TableName: tableName, Key: key(pk), ConsistentRead: true }), {
+            abortSignal,
+          }),
+        RUN_BUDGET_MS.outputCall,
+        'reading the EKS index',
+      );
+      const item = output.Item;
+      if (!item) return null;
+      let failing: IndexedFailure[] = [];
+      try {
+        const parsed: unknown = JSON.parse(item.failing?.S ?? '[]');
+        if (Array.isArray(parsed)) failing = parsed as IndexedFailure[];
+      } catch {
+        // A damaged index loses the recoveries of one run, nothing else.
+      }
+      return { failing, version: Number(item.version?.N ?? '0') };
+    },
+    async put(pk, next) {
+      try {
+        await withDeadline(
+          (abortSignal) =>
+            client.send(
+              new PutItemCommand({
+                TableName: tableName,
+                Item: {
+                  ...key(pk),
+                  failing: { S: JSON.stringify(next.failing.slice(0, MAX_INDEXED)) },
+                  version: { N: String(next.version) },
+                  [STATE_TABLE.ttlAttribute]: { N: String(Math.floor(now() / 1000) + INDEX_TTL_SECONDS) },
+                },
+                ConditionExpression: 'attribute_not_exists(#pk) OR #version = :previous',
+                ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#version': 'version' },
+                ExpressionAttributeValues: { ':previous': { N: String(next.version - 1) } },
+              }),
+              { abortSignal },
+            ),
+          RUN_BUDGET_MS.outputCall,
+          'writing the EKS index',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/** In memory, with the same compare-and-set: for the CLI and tests. */
+export function memoryIndexStore(): EksIndexStore & { items: Map<string, ClusterIndex> } {
+  const items = new Map<string, ClusterIndex>();
+  return {
+    items,
+    async get(key) {
+      const item = items.get(key);
+      return item ? structuredClone(item) : null;
+    },
+    async put(key, next) {
+      const current = items.get(key);
+      if (current && current.version !== next.version - 1) return false;
+      items.set(key, structuredClone(next));
+      return true;
+    },
+  };
+}
