@@ -1,6 +1,7 @@
 import { type App, Duration, Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { CanaryConfig, RegionConfig } from '../lambda/engine/config/schema.ts';
+import { canaryStackName, configurationHash } from '../lambda/engine/model/deployment.ts';
 import { CanaryStack, type CanaryStackProps } from './canary-stack.ts';
 import { DashboardStack } from './dashboard-stack.ts';
 import { canaryLabel } from './description.ts';
@@ -15,10 +16,7 @@ export interface BuildOptions {
   defaultAccount?: string;
 }
 
-/** Stack names embed the canary name, so two canaries with different names never touch each other's stacks. */
-export function canaryStackName(name: string, region: string): string {
-  return `${name}-${region}`;
-}
+export { canaryStackName };
 
 export function dashboardStackName(name: string): string {
   return `${name}-dashboard`;
@@ -38,6 +36,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
         env: { account, region: region.region },
         description: `${canaryLabel(config.name)}: ECR pull canary in ${region.region}`,
         ...canaryStackProps(config, region),
+        configurationHash: configurationHash(config, region.region),
       }),
   );
   const first = config.regions[0];

@@ -1,5 +1,6 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { STACK_OUTPUTS } from '../lambda/engine/model/deployment.ts';
 import { WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from './ecr-pull-canary.ts';
 import { WorkloadWatch, type WorkloadWatchProps } from './workload-watch.ts';
@@ -11,6 +12,12 @@ export interface CanaryStackProps extends StackProps {
    * @default - ECS tasks watched, ECR API calls not (WORKLOAD_WATCH_DEFAULTS in lambda/engine/model/limits.ts)
    */
   readonly workloadWatch?: Omit<WorkloadWatchProps, 'canary'>;
+  /**
+   * The hash of the configuration this stack is built from (lambda/engine/model/deployment.ts configurationHash), an
+   * Output `ecr-pull-canary status` compares with the configuration it reads.
+   * @default - no such Output: status cannot tell whether the stack is current
+   */
+  readonly configurationHash?: string;
 }
 
 /** One region's canary: the stack the app deploys once per configured region. */
@@ -32,5 +39,36 @@ export class CanaryStack extends Stack {
         canary: this.canary,
       });
     }
+    this.addOutputs(props.configurationHash);
+  }
+
+  /** What `ecr-pull-canary status` and `drill` read with one DescribeStacks (lambda/engine/model/deployment.ts). */
+  private addOutputs(configurationHash: string | undefined): void {
+    const outputs: Array<[string, string, string]> = [
+      [
+        STACK_OUTPUTS.scheduleName,
+        this.canary.probeSchedule.scheduleName,
+        'The schedule that runs the probe',
+      ],
+      [STACK_OUTPUTS.topicArn, this.canary.topic.topic.topicArn, 'The topic the alarms notify'],
+    ];
+    if (configurationHash !== undefined) {
+      outputs.push([
+        STACK_OUTPUTS.configurationHash,
+        configurationHash,
+        'Hash of the configuration deployed',
+      ]);
+    }
+    if (this.workloadWatch?.ecsRule) {
+      outputs.push([STACK_OUTPUTS.ecsRuleName, this.workloadWatch.ecsRule.ruleName, 'The ECS task rule']);
+    }
+    if (this.workloadWatch?.ecrApiRule) {
+      outputs.push([
+        STACK_OUTPUTS.ecrApiRuleName,
+        this.workloadWatch.ecrApiRule.ruleName,
+        'The ECR API rule',
+      ]);
+    }
+    for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
   }
 }

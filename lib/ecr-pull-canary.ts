@@ -183,6 +183,8 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   readonly knownGoodImage?: KnownGoodImage;
   readonly alarms: CanaryAlarm[];
   readonly probeLogGroupName: string;
+  /** The EventBridge Scheduler schedule that runs the probe. */
+  readonly probeSchedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: EcrPullCanaryProps = {}) {
     super(scope, id);
@@ -206,7 +208,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     this.stateTable = this.createStateTable();
     this.probe = this.createProbe(props, scheduleMinutes);
     const probeGrants = this.grantProbe(props);
-    this.createSchedule();
+    this.probeSchedule = this.createSchedule();
     const firstRun = this.createFirstRun(probeGrants, props);
     this.alarms = this.createAlarms(props, firstRun);
   }

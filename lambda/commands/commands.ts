@@ -49,6 +49,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     // Loaded when run, like preflight: its ECS and Lambda clients stay out of every other command's start.
     run: async (argv, io) => (await import('./inventory/cli.ts')).runInventoryCommand(argv, io),
   },
+  status: {
+    summary:
+      'after cdk deploy: is the canary alive and can it page (stack, schedule, runs, alarms, subscriptions)',
+    // Loaded when run, like preflight: its SDK clients stay out of every other command's start.
+    run: async (argv, io) => (await import('./status/cli.ts')).runStatusCommand(argv, io),
+  },
 };
 
 /** `ecr-pull-canary IMAGE …` with no subcommand, as before there were subcommands. */

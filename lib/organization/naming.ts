@@ -1,21 +1,19 @@
 /**
  * Names of the organization rollout's stacks and buckets, each derived once from the canary name, so two
- * canaries with different names never touch each other's resources.
+ * canaries with different names never touch each other's resources. The ones `ecr-pull-canary status` looks up
+ * live in lambda/engine/model/deployment.ts.
  */
+import {
+  monitoringStackName,
+  organizationStackName,
+  stackSetName,
+} from '../../lambda/engine/model/deployment.ts';
 
-/** The StackSet stack, in the management (or delegated-administrator) account and the first region. */
-export function organizationStackName(name: string): string {
-  return `${name}-org`;
-}
+export { monitoringStackName, organizationStackName, stackSetName };
 
 /** The code bucket stack of one region, in the management account. */
 export function assetStackName(name: string, region: string): string {
   return `${name}-org-assets-${region}`;
-}
-
-/** The sink stack of one region (the first also holds the dashboard), in the monitoring account. */
-export function monitoringStackName(name: string, region: string): string {
-  return `${name}-monitoring-${region}`;
 }
 
 /**
@@ -25,9 +23,4 @@ export function monitoringStackName(name: string, region: string): string {
  */
 export function assetBucketName(name: string, account: string, region: string): string {
   return `${name}-${account}-${region}`;
-}
-
-/** The StackSet, and the OAM sink of each region. */
-export function stackSetName(name: string): string {
-  return name;
 }

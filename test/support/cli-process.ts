@@ -17,7 +17,7 @@ export const PROBE_FROM_SOURCE: readonly string[] = ['--import', 'tsx', 'bin/pro
  * case starts plain `node` (a fraction of a second) instead of transpiling the sources through tsx again.
  */
 export function cliBundle(
-  command: 'probe' | 'explain' | 'doctor' | 'preflight' = 'probe',
+  command: 'probe' | 'explain' | 'doctor' | 'preflight' | 'status' | 'drill' = 'probe',
 ): readonly string[] {
   return [inject('cliBundle'), command];
 }

@@ -5,7 +5,11 @@
 // - JSON 1.1 (`X-Amz-Target: <target>.<Operation>`): SSM, KMS, CloudTrail, Organizations; errors as `__type`;
 // - the EC2 query protocol: `Action=…` form in, `<…Response>` XML out, errors as `<Response><Errors><Error>`;
 // - the AWS query protocol: SNS and STS, errors as `<ErrorResponse><Error>`;
-// - REST-JSON: OAM (`POST /GetSink`), errors named by `x-amzn-ErrorType`.
+// - REST-JSON: OAM (`POST /GetSink`), Scheduler (`GET /schedules/{Name}`), errors named by `x-amzn-ErrorType`;
+// - JSON 1.0 with query-compatible errors (`x-amzn-query-error: <Code>;<Type>`): CloudWatch.
+// What a deployed canary looks like (stacks, schedules, rules, alarms and their history, metrics, StackSets) is
+// modelled in test/support/deployment-double.ts, for `status` and `drill`; a topic's subscriptions may be
+// `pending` (SNS lists `PendingConfirmation` as their ARN until someone confirms them).
 // It answers from the state the test sets, only the operations preflight calls, and refuses anything else with an
 // error naming this file. `hang` makes one service accept the request and never answer.
 
@@ -13,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trackServerSockets } from './close-server.ts';
+import { type DeploymentState, deploymentModel, emptyDeployment, ModelError } from './deployment-double.ts';
 import { verifySigV4 } from './ecr-double.ts';
 
 export interface Keys {
@@ -59,7 +64,8 @@ export interface PreflightState {
   topics: Array<{
     arn: string;
     kmsMasterKeyId?: string;
-    subscriptions: Array<{ protocol: string; endpoint: string }>;
+    /** `pending`: not confirmed yet; SNS lists `PendingConfirmation` as its ARN. */
+    subscriptions: Array<{ protocol: string; endpoint: string; pending?: boolean }>;
   }>;
   keys: Array<{ arn: string; aliases: string[]; manager: 'AWS' | 'CUSTOMER'; policy: unknown }>;
   trails: Array<{
@@ -76,9 +82,23 @@ export interface PreflightState {
     delegatedAdministrators: string[];
   };
   sinks: Array<{ arn: string; policy: unknown }>;
+  /** The deployed canary, for status and drill; empty when not given. */
+  deployment?: DeploymentState;
 }
 
-export type PreflightService = 'sts' | 'ssm' | 'ec2' | 'sns' | 'kms' | 'cloudtrail' | 'organizations' | 'oam';
+export type PreflightService =
+  | 'sts'
+  | 'ssm'
+  | 'ec2'
+  | 'sns'
+  | 'kms'
+  | 'cloudtrail'
+  | 'organizations'
+  | 'oam'
+  | 'cloudformation'
+  | 'scheduler'
+  | 'events'
+  | 'monitoring';
 
 export interface PreflightDouble {
   url: string;
@@ -117,7 +137,9 @@ function accessDenied(service: PreflightService, op: string, account: string): W
   const message = `User: arn:aws:iam::${account}:user/deployer is not authorized to perform: ${service}:${op} because no identity-based policy allows the ${service}:${op} action`;
   if (service === 'ec2') return new WireError(403, 'UnauthorizedOperation', message);
   if (service === 'sns') return new WireError(403, 'AuthorizationError', message);
-  if (service === 'sts') return new WireError(403, 'AccessDenied', message);
+  if (service === 'sts' || service === 'cloudformation' || service === 'monitoring')
+    return new WireError(403, 'AccessDenied', message);
+  if (service === 'scheduler') return new WireError(403, 'AccessDeniedException', message);
   return new WireError(400, 'AccessDeniedException', message);
 }
 
@@ -126,6 +148,7 @@ const JSON_TARGETS: Partial<Record<PreflightService, string>> = {
   kms: 'TrentService',
   cloudtrail: 'CloudTrail_20131101',
   organizations: 'AWSOrganizationsV20161128',
+  events: 'AWSEvents',
 };
 
 const xml = (s: unknown) =>
@@ -159,6 +182,10 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
   const hang = new Set<PreflightService>();
   const deny = new Set<string>();
   const calls: string[] = [];
+  const deployed = deploymentModel(() => {
+    state.deployment ??= emptyDeployment();
+    return state.deployment;
+  }, state);
 
   function json(
     service: PreflightService,
@@ -239,6 +266,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
         return { SinkArn: arn, Policy: JSON.stringify(sink.policy) };
       }
       default:
+        if (service === 'events') return deployed.events(op, input, region);
         throw new WireError(400, 'ValidationException', `The operation ${service}:${op} ${NOT_MODELLED}`);
     }
   }
@@ -326,11 +354,32 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
         }
         const members = topic.subscriptions.map(
           (x, i) =>
-            `<member><TopicArn>${topic.arn}</TopicArn><Protocol>${x.protocol}</Protocol><Endpoint>${xml(x.endpoint)}</Endpoint><SubscriptionArn>${topic.arn}:sub-${i}</SubscriptionArn><Owner>${s.account}</Owner></member>`,
+            `<member><TopicArn>${topic.arn}</TopicArn><Protocol>${x.protocol}</Protocol><Endpoint>${xml(x.endpoint)}</Endpoint><SubscriptionArn>${x.pending ? 'PendingConfirmation' : `${topic.arn}:sub-${i}`}</SubscriptionArn><Owner>${s.account}</Owner></member>`,
         );
         return `<ListSubscriptionsByTopicResult><Subscriptions>${members.join('')}</Subscriptions></ListSubscriptionsByTopicResult>`;
       }
+      case 'sns:GetSubscriptionAttributes': {
+        const arn = form.get('SubscriptionArn') ?? '';
+        const topic = s.topics.find((t) => arn.startsWith(`${t.arn}:sub-`));
+        const sub = topic?.subscriptions[Number(arn.slice(arn.lastIndexOf('-') + 1))];
+        if (!topic || !sub || sub.pending)
+          throw new WireError(404, 'NotFound', 'Subscription does not exist');
+        const attributes: Record<string, string> = {
+          SubscriptionArn: arn,
+          TopicArn: topic.arn,
+          Protocol: sub.protocol,
+          Endpoint: sub.endpoint,
+          Owner: s.account,
+          PendingConfirmation: 'false',
+          ConfirmationWasAuthenticated: 'true',
+        };
+        const entries = Object.entries(attributes).map(
+          ([k, v]) => `<entry><key>${k}</key><value>${xml(v)}</value></entry>`,
+        );
+        return `<GetSubscriptionAttributesResult><Attributes>${entries.join('')}</Attributes></GetSubscriptionAttributesResult>`;
+      }
       default:
+        if (service === 'cloudformation') return deployed.cloudformation(op, form, region);
         throw new WireError(400, 'InvalidAction', `The action ${service}:${op} ${NOT_MODELLED}`);
     }
   }
@@ -348,25 +397,31 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
     const service = verified.service as PreflightService;
     const region = verified.region;
     const target = req.headers['x-amz-target'];
-    const form = new URLSearchParams(
-      typeof target === 'string' || service === 'oam' ? '' : body.toString('utf8'),
-    );
+    const rest = service === 'oam' || service === 'scheduler';
+    const form = new URLSearchParams(typeof target === 'string' || rest ? '' : body.toString('utf8'));
+    const path = (req.url ?? '').split('?')[0] ?? '';
     const op =
       typeof target === 'string'
         ? target.slice(target.lastIndexOf('.') + 1)
         : service === 'oam'
-          ? (req.url ?? '').split('?')[0]?.replace(/^\//, '')
-          : form.get('Action');
+          ? path.replace(/^\//, '')
+          : service === 'scheduler'
+            ? req.method === 'GET' && path.startsWith('/schedules/')
+              ? 'GetSchedule'
+              : `${req.method} ${path}`
+            : form.get('Action');
     calls.push(`${service}:${op}@${region}`);
     if (hang.has(service)) return 'hang';
     const protocol =
       service in JSON_TARGETS
         ? 'json'
-        : service === 'oam'
-          ? 'rest-json'
-          : service === 'ec2'
-            ? 'ec2'
-            : 'query';
+        : service === 'monitoring'
+          ? 'json10'
+          : rest
+            ? 'rest-json'
+            : service === 'ec2'
+              ? 'ec2'
+              : 'query';
     try {
       if (deny.has(`${service}:${op}`)) throw accessDenied(service, op ?? '', state.account);
       // Organizations is one global endpoint; every other service answers only for the test's regions.
@@ -386,8 +441,26 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
           body: JSON.stringify(out),
         };
       }
+      if (protocol === 'json10') {
+        if (target !== `GraniteServiceVersion20100801.${op}`)
+          throw new WireError(400, 'UnknownOperationException', `target ${target} is not CloudWatch's`);
+        const out = deployed.cloudwatch(op ?? '', JSON.parse(body.toString('utf8') || '{}'), region);
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: JSON.stringify(out),
+        };
+      }
       if (protocol === 'rest-json') {
-        const out = json(service, op ?? '', JSON.parse(body.toString('utf8') || '{}'), region);
+        const out =
+          service === 'scheduler'
+            ? deployed.scheduler(
+                req.method ?? '',
+                path,
+                new URL(req.url ?? '/', 'http://double.local').searchParams,
+                region,
+              )
+            : json(service, op ?? '', JSON.parse(body.toString('utf8') || '{}'), region);
         return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out) };
       }
       const result = query(service, op ?? '', form, region);
@@ -401,15 +474,26 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
       const ns =
         service === 'sts'
           ? 'https://sts.amazonaws.com/doc/2011-06-15/'
-          : 'http://sns.amazonaws.com/doc/2010-03-31/';
+          : service === 'cloudformation'
+            ? 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
+            : 'http://sns.amazonaws.com/doc/2010-03-31/';
       return {
         status: 200,
         headers: { 'content-type': 'text/xml' },
         body: `<${op}Response xmlns="${ns}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${op}Response>`,
       };
     } catch (error) {
-      if (!(error instanceof WireError)) throw error;
+      if (!(error instanceof WireError) && !(error instanceof ModelError)) throw error;
       const { status, code, message } = error;
+      if (protocol === 'json10')
+        return {
+          status,
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amzn-query-error': `${code};${status >= 500 ? 'Receiver' : 'Sender'}`,
+          },
+          body: JSON.stringify({ __type: `com.amazonaws.cloudwatch#${code}`, message }),
+        };
       if (protocol === 'json')
         return {
           status,
@@ -461,11 +545,24 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
     calls,
     env: () =>
       Object.fromEntries(
-        ['STS', 'SSM', 'EC2', 'SNS', 'KMS', 'CLOUDTRAIL', 'ORGANIZATIONS', 'OAM'].map((s) => [
-          `AWS_ENDPOINT_URL_${s}`,
-          url,
-        ]),
+        [
+          'STS',
+          'SSM',
+          'EC2',
+          'SNS',
+          'KMS',
+          'CLOUDTRAIL',
+          'ORGANIZATIONS',
+          'OAM',
+          'CLOUDFORMATION',
+          'SCHEDULER',
+          'EVENTBRIDGE',
+          'CLOUDWATCH',
+        ].map((s) => [`AWS_ENDPOINT_URL_${s}`, url]),
       ),
-    close: () => closer.close(),
+    close: () => {
+      deployed.stop();
+      return closer.close();
+    },
   };
 }

@@ -1,0 +1,127 @@
+import { loadConfig } from '../../engine/config/load.ts';
+import { USER_CONFIG_FILE } from '../../engine/config/locate.ts';
+import type { CanaryConfig } from '../../engine/config/schema.ts';
+import { LIMITS } from '../../engine/model/limits.ts';
+import { redactCredentials } from '../../engine/probe/redact.ts';
+import {
+  CHECKS_EXIT,
+  checksReport,
+  environmentSecrets,
+  formatChecks,
+  parseCommandOptions,
+  UsageError,
+} from '../doctor/check.ts';
+import type { CliIo } from '../probe/cli.ts';
+import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import {
+  STATUS_CHECK_IDS,
+  STATUS_CHECKS_HELP,
+  STATUS_PERMISSIONS_LINK,
+  STATUS_TIMEOUT_MS,
+  STATUS_TITLES,
+} from './check.ts';
+import { configPath } from './config-path.ts';
+import { runStatus } from './run.ts';
+
+export const STATUS_SYNOPSIS = 'Usage: ecr-pull-canary status [-c config=PATH] [--timeout MS] [--json]';
+
+export const STATUS_USAGE = `${STATUS_SYNOPSIS}
+
+After \`cdk deploy\`: is the canary alive, and can it page? Reads, with your credentials, every account and region
+of the configuration (the same file and validation as cdk synth) and says for each what it saw and the fix:
+${STATUS_CHECK_IDS.map((id) => `  ${id.padEnd(14)}${STATUS_CHECKS_HELP[id]}`).join('\n')}
+Read-only: it changes nothing. The read permissions it needs:
+  ${STATUS_PERMISSIONS_LINK}
+
+Options:
+  -c config=PATH          the configuration file, as for cdk (default ${USER_CONFIG_FILE} in this directory)
+  --timeout MS            deadline of each AWS call (default ${STATUS_TIMEOUT_MS})
+  --json                  print one JSON object: ok, summary, and every check with status, saw, fix, details
+  -h, --help              show this help
+
+Exit status: 0 everything can page (warnings, such as a read that was denied, alone exit 0), 1 something cannot
+page or is paging, 2 usage or configuration error.
+AWS endpoints follow the SDK's variables (AWS_ENDPOINT_URL_CLOUDFORMATION, AWS_ENDPOINT_URL_CLOUDWATCH, ...).`;
+
+export function parseStatusArgs(
+  argv: string[],
+  cwd: string,
+): { configPath: string; timeoutMs: number; json: boolean } | 'help' {
+  const values = parseCommandOptions(argv, {
+    context: { type: 'string', short: 'c', multiple: true },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values === 'help') return 'help';
+  let given: string | undefined;
+  for (const pair of values.context ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || pair.slice(0, eq) !== 'config' || pair.slice(eq + 1) === '') {
+      throw new UsageError(`-c "${pair}" is not allowed; allowed: -c config=PATH`);
+    }
+    given = pair.slice(eq + 1);
+  }
+  let timeoutMs = STATUS_TIMEOUT_MS;
+  if (values.timeout !== undefined) {
+    const { min, max } = LIMITS.cliPhaseTimeoutMs;
+    timeoutMs = Number(values.timeout);
+    if (!Number.isFinite(timeoutMs) || timeoutMs < min || timeoutMs > max) {
+      throw new UsageError(`--timeout "${values.timeout}" must be a number from ${min} to ${max}`);
+    }
+  }
+  const path = configPath(given, cwd);
+  if (!path)
+    throw new UsageError(`no ${USER_CONFIG_FILE} in ${cwd}; give the configuration with -c config=PATH`);
+  return { configPath: path, timeoutMs, json: Boolean(values.json) };
+}
+
+export interface StatusDeps {
+  cwd: string;
+  now?: () => Date;
+}
+
+/** `ecr-pull-canary status`: returns the exit status; never throws for a failing endpoint. */
+export async function runStatusCommand(
+  argv: string[],
+  io: CliIo,
+  deps: StatusDeps = { cwd: process.cwd() },
+): Promise<number> {
+  let request: ReturnType<typeof parseStatusArgs>;
+  let config: CanaryConfig;
+  try {
+    request = parseStatusArgs(argv, deps.cwd);
+    if (request === 'help') {
+      io.stdout(`${STATUS_USAGE}\n`);
+      return CHECKS_EXIT.ok;
+    }
+    config = loadConfig(request.configPath);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`ecr-pull-canary status: ${error.message}\n${STATUS_SYNOPSIS}\n`);
+      return CHECKS_EXIT.usage;
+    }
+    if (error instanceof Error && error.name === 'ConfigError') {
+      io.stderr(`ecr-pull-canary status: ${error.message}\n`);
+      return CHECKS_EXIT.usage;
+    }
+    throw error;
+  }
+  const notice = sdkNodeNotice(process.version, io.env);
+  if (notice) io.stderr(notice);
+  if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
+  const report = checksReport(
+    await runStatus({ config, timeoutMs: request.timeoutMs, ...(deps.now ? { now: deps.now() } : {}) }),
+  );
+  const failures = report.summary.fail;
+  const text = request.json
+    ? `${JSON.stringify(report)}\n`
+    : `${formatChecks(report, 'status', STATUS_TITLES)}${
+        failures === 0
+          ? 'Everything can page.'
+          : `${failures} problem(s) above: until they are fixed, a pull failure may page nobody.`
+      }${report.summary.warn > 0 ? ` ${report.summary.warn} warning(s).` : ''}\n`;
+  // The last line of defence: no credential of the environment, and no credential shape, leaves in the output.
+  io.stdout(redactCredentials(text, environmentSecrets(io.env)));
+  return report.ok ? CHECKS_EXIT.ok : CHECKS_EXIT.failed;
+}

@@ -1,0 +1,150 @@
+import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  type MetricAlarm,
+  type MetricDataQuery,
+  type MetricDataResult,
+} from '@aws-sdk/client-cloudwatch';
+import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { ClientPool, type Outcome, withDeadline } from '../../engine/aws/call.ts';
+
+/**
+ * The reads status makes, one function per API (paging included), each under the deadline and never throwing.
+ * The clients come from one pool with the caller's credentials and the SDK's endpoint variables.
+ */
+export class StatusReader {
+  readonly pool: ClientPool;
+
+  constructor(readonly timeoutMs: number) {
+    this.pool = new ClientPool(timeoutMs);
+  }
+
+  sts = (region: string) => this.pool.get('sts', region, (c) => new STSClient(c));
+  cloudformation = (region: string) =>
+    this.pool.get('cloudformation', region, (c) => new CloudFormationClient(c));
+  cloudwatch = (region: string) => this.pool.get('cloudwatch', region, (c) => new CloudWatchClient(c));
+  scheduler = (region: string) => this.pool.get('scheduler', region, (c) => new SchedulerClient(c));
+  events = (region: string) => this.pool.get('events', region, (c) => new EventBridgeClient(c));
+  sns = (region: string) => this.pool.get('sns', region, (c) => new SNSClient(c));
+
+  call<T>(run: (abortSignal: AbortSignal) => Promise<T>): Promise<Outcome<T>> {
+    return withDeadline(this.timeoutMs, run);
+  }
+
+  /** The stack, or null when CloudFormation says there is none by that name. */
+  async stack(region: string, name: string): Promise<Outcome<Stack | null>> {
+    const answer = await this.call((abortSignal) =>
+      this.cloudformation(region).send(new DescribeStacksCommand({ StackName: name }), { abortSignal }),
+    );
+    if (!answer.ok) {
+      // DescribeStacks answers a missing stack with a ValidationError "Stack with id NAME does not exist".
+      if (answer.name === 'ValidationError' && /does not exist/.test(answer.message)) {
+        return { ok: true, value: null };
+      }
+      return answer;
+    }
+    return { ok: true, value: answer.value.Stacks?.[0] ?? null };
+  }
+
+  schedule(region: string, name: string, group: string) {
+    return this.call((abortSignal) =>
+      this.scheduler(region).send(new GetScheduleCommand({ Name: name, GroupName: group }), { abortSignal }),
+    );
+  }
+
+  rule(region: string, name: string) {
+    return this.call((abortSignal) =>
+      this.events(region).send(new DescribeRuleCommand({ Name: name }), { abortSignal }),
+    );
+  }
+
+  /** Every metric alarm whose name starts with `prefix`, all pages. */
+  async alarms(region: string, prefix: string): Promise<Outcome<MetricAlarm[]>> {
+    const alarms: MetricAlarm[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.call((abortSignal) =>
+        this.cloudwatch(region).send(
+          new DescribeAlarmsCommand({
+            AlarmNamePrefix: prefix,
+            AlarmTypes: ['MetricAlarm'],
+            MaxRecords: 100,
+            NextToken: nextToken,
+          }),
+          { abortSignal },
+        ),
+      );
+      if (!page.ok) return page;
+      alarms.push(...(page.value.MetricAlarms ?? []));
+      nextToken = page.value.NextToken;
+    } while (nextToken);
+    return { ok: true, value: alarms };
+  }
+
+  /** Every subscription of the topic, all pages. */
+  async subscriptions(region: string, topicArn: string): Promise<Outcome<Subscription[]>> {
+    const subscriptions: Subscription[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.call((abortSignal) =>
+        this.sns(region).send(
+          new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: nextToken }),
+          {
+            abortSignal,
+          },
+        ),
+      );
+      if (!page.ok) return page;
+      subscriptions.push(...(page.value.Subscriptions ?? []));
+      nextToken = page.value.NextToken;
+    } while (nextToken);
+    return { ok: true, value: subscriptions };
+  }
+
+  /** One GetMetricData over `[start, end)`, newest first, every page. */
+  async metrics(
+    region: string,
+    queries: MetricDataQuery[],
+    start: Date,
+    end: Date,
+  ): Promise<Outcome<MetricDataResult[]>> {
+    const results = new Map<string, MetricDataResult>();
+    let nextToken: string | undefined;
+    do {
+      const page = await this.call((abortSignal) =>
+        this.cloudwatch(region).send(
+          new GetMetricDataCommand({
+            MetricDataQueries: queries,
+            StartTime: start,
+            EndTime: end,
+            ScanBy: 'TimestampDescending',
+            NextToken: nextToken,
+          }),
+          { abortSignal },
+        ),
+      );
+      if (!page.ok) return page;
+      for (const result of page.value.MetricDataResults ?? []) {
+        const id = result.Id ?? '';
+        const seen = results.get(id);
+        results.set(
+          id,
+          seen
+            ? {
+                ...seen,
+                Timestamps: [...(seen.Timestamps ?? []), ...(result.Timestamps ?? [])],
+                Values: [...(seen.Values ?? []), ...(result.Values ?? [])],
+              }
+            : result,
+        );
+      }
+      nextToken = page.value.NextToken;
+    } while (nextToken);
+    return { ok: true, value: [...results.values()] };
+  }
+}

@@ -1,0 +1,408 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
+import type { StatusCheckId } from '../lambda/commands/status/check.ts';
+import { runStatusCommand } from '../lambda/commands/status/cli.ts';
+import { loadConfig } from '../lambda/engine/config/load.ts';
+import {
+  canaryStackName,
+  configurationHash,
+  STACK_OUTPUTS,
+  stackSetName,
+} from '../lambda/engine/model/deployment.ts';
+import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
+import { cliBundle, runCliProcess } from './support/cli-process.ts';
+import { type DeploymentState, emptyDeployment } from './support/deployment-double.ts';
+import {
+  type PreflightDouble,
+  type PreflightState,
+  startPreflightDouble,
+} from './support/preflight-double.ts';
+import { applyEnv } from './support/probe-env.ts';
+
+/**
+ * Issue 24, `status`: the command end to end in process (its real SDK clients, over HTTP, signed) against the
+ * loopback double of CloudFormation, Scheduler, EventBridge, CloudWatch, SNS and STS (test/support/preflight-double.ts
+ * with test/support/deployment-double.ts), for a healthy deployment and one broken thing at a time; and as the shipped
+ * bundle in its own process, for its exit status and its output's secrets.
+ */
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const NAME = 'pull-canary';
+const USER = {
+  accessKeyId: 'AKIASTATUSREADER0001',
+  secretAccessKey: 'status-reader-secret-00000000000000000000',
+};
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:${NAME}-alarms`;
+const SCHEDULE = 'pullcanaryeuwest1-CanarySchedule-1A2B3C4D5E6F';
+const ECS_RULE = 'pullcanary-WorkloadWatchEcsTaskRule-0A1B2C';
+const ECR_RULE = 'pullcanary-WorkloadWatchEcrApiRule-3D4E5F';
+/** A pager URL with basic-auth credentials and an integration key in its path and query: none may be printed. */
+const PAGER_PASSWORD = 'hunter2-pager-password';
+const PAGER_KEY = '0123456789abcdef0123456789abcdef';
+const PAGER = `https://alerts:${PAGER_PASSWORD}@events.example.com/integration/${PAGER_KEY}/enqueue?token=tok-secret-value-77`;
+const NOW = new Date('2026-12-07T12:00:30Z');
+const minutesAgo = (m: number) => new Date(Math.floor(NOW.getTime() / 60_000) * 60_000 - m * 60_000);
+
+const CONFIG = {
+  name: NAME,
+  account: ACCOUNT,
+  regions: [REGION],
+  targets: [{ name: 'api', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/team/api:stable` }],
+  notifications: { emails: ['oncall@example.com'] },
+  workloadWatch: { ecrApiCalls: true },
+};
+
+let dir: string;
+let double: PreflightDouble;
+let restoreEnv: () => void;
+
+function configFile(config: unknown, file = 'status.config.json'): string {
+  const path = join(dir, file);
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+const ALARM_KINDS = ['auth', 'throttle', 'availability', 'heartbeat', 'latency-api', 'workload-auth'];
+
+/** What `cdk deploy` of CONFIG leaves in one region, healthy: every alarm OK, runs every 5 minutes, one pager. */
+function deployed(region: string, config: unknown = CONFIG): Partial<DeploymentState> {
+  const hash = configurationHash(loadConfig(configFile(config, `hash-${region}.json`)), region);
+  const runs = (target: string) => ({
+    region,
+    namespace: 'EcrPullCanary',
+    name: 'Latency',
+    dimensions: { Target: target },
+    points: [2, 7, 12].map((m) => ({ at: minutesAgo(m), value: 420 })),
+  });
+  return {
+    stacks: [
+      {
+        region,
+        name: canaryStackName(NAME, region),
+        status: 'UPDATE_COMPLETE',
+        outputs: {
+          [STACK_OUTPUTS.configurationHash]: hash,
+          [STACK_OUTPUTS.scheduleName]: SCHEDULE,
+          [STACK_OUTPUTS.topicArn]: TOPIC.replace(REGION, region),
+          [STACK_OUTPUTS.ecsRuleName]: ECS_RULE,
+          [STACK_OUTPUTS.ecrApiRuleName]: ECR_RULE,
+        },
+      },
+    ],
+    schedules: [{ region, name: SCHEDULE, state: 'ENABLED', expression: 'rate(5 minutes)' }],
+    rules: [
+      { region, name: ECS_RULE, state: 'ENABLED' },
+      { region, name: ECR_RULE, state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
+    ],
+    alarms: ALARM_KINDS.map((kind) => ({
+      region,
+      name: `${NAME}-${region}-${kind}-critical`,
+      state: 'OK' as const,
+      updated: minutesAgo(600),
+      actionsEnabled: true,
+      alarmActions: [TOPIC.replace(REGION, region)],
+      okActions: [TOPIC.replace(REGION, region)],
+      history: [],
+    })),
+    metrics: [
+      runs(KNOWN_GOOD_TARGET_NAME),
+      runs('api'),
+      {
+        region,
+        namespace: 'AWS/Events',
+        name: 'TriggeredRules',
+        dimensions: { RuleName: ECS_RULE },
+        points: [{ at: minutesAgo(185), value: 1 }],
+      },
+    ],
+  };
+}
+
+function healthy(regions: string[] = [REGION], config: unknown = CONFIG): PreflightState {
+  const deployment = emptyDeployment();
+  for (const region of regions) {
+    const one = deployed(region, config);
+    for (const key of ['stacks', 'schedules', 'rules', 'alarms', 'metrics'] as const) {
+      (deployment[key] as unknown[]).push(...((one[key] ?? []) as unknown[]));
+    }
+  }
+  return {
+    account: ACCOUNT,
+    regions,
+    bootstrap: {},
+    subnets: [],
+    securityGroups: [],
+    routeTables: [],
+    vpcEndpoints: [],
+    topics: regions.map((region) => ({
+      arn: TOPIC.replace(REGION, region),
+      subscriptions: [
+        { protocol: 'email', endpoint: 'oncall@example.com' },
+        { protocol: 'https', endpoint: PAGER },
+      ],
+    })),
+    keys: [],
+    trails: [],
+    sinks: [],
+    deployment,
+  };
+}
+
+function hostEnv(): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: USER.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: USER.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    ...double.env(),
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'status-'));
+  double = await startPreflightDouble(USER, healthy());
+});
+afterAll(async () => {
+  await double?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  double.state = Object.assign(double.state, healthy());
+  double.hang.clear();
+  double.deny.clear();
+  double.calls.length = 0;
+  restoreEnv = applyEnv({ ...hostEnv(), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined });
+});
+afterEach(() => restoreEnv());
+
+const deployment = () => double.state.deployment as DeploymentState;
+
+async function status(
+  config: unknown = CONFIG,
+  extra: string[] = [],
+  json = true,
+): Promise<{ code: number; report: ChecksReport<StatusCheckId>; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runStatusCommand(
+    ['-c', `config=${configFile(config)}`, ...(json ? ['--json'] : []), ...extra],
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env },
+    { cwd: dir, now: () => NOW },
+  );
+  return { code, report: json && stdout ? JSON.parse(stdout) : null, stdout, stderr };
+}
+
+const all = (report: ChecksReport<StatusCheckId>, id: StatusCheckId) =>
+  report.checks.filter((c) => c.id === id);
+const only = (report: ChecksReport<StatusCheckId>, id: StatusCheckId) => {
+  const found = all(report, id);
+  expect(found, `one ${id} check in ${JSON.stringify(report.checks.map((c) => c.id))}`).toHaveLength(1);
+  return found[0] as ChecksReport<StatusCheckId>['checks'][number];
+};
+
+describe('ecr-pull-canary status, in process against the double', () => {
+  it('passes a healthy deployment, read-only, and says what it saw of each part', async () => {
+    const { code, report } = await status();
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(code).toBe(0);
+    expect(only(report, 'stack').saw).toContain('synthesized from this configuration');
+    expect(only(report, 'schedule').saw).toBe(`${SCHEDULE} is ENABLED, rate(5 minutes)`);
+    expect(only(report, 'runs').saw).toBe(
+      `last run 2 min ago: ${KNOWN_GOOD_TARGET_NAME} healthy, api healthy`,
+    );
+    expect(only(report, 'alarms').saw).toBe('6 alarm(s): 6 OK with actions enabled');
+    expect(only(report, 'alarms').details.alarms).toHaveLength(6);
+    expect(only(report, 'topic').saw).toContain(
+      '2 confirmed subscription(s) (email oncall@example.com, https https://alerts:[REDACTED]@events.example.com/integration/[REDACTED]/enqueue?token=[REDACTED])',
+    );
+    const watch = all(report, 'watch').map((c) => c.saw);
+    expect(watch).toEqual([
+      `the ECS task rule ${ECS_RULE} is ENABLED; last event matched 3 h 5 min ago`,
+      `the ECR API rule ${ECR_RULE} is ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS; no event matched in the last 24 h`,
+    ]);
+    // Read-only, and one GetMetricData per region covers the runs and the rules.
+    expect(double.calls.filter((c) => !/:(Describe|Get|List)/.test(c))).toEqual([]);
+    expect(double.calls.filter((c) => c.startsWith('monitoring:GetMetricData'))).toHaveLength(1);
+  });
+
+  it('on a pending subscription, a disabled schedule and a probe that stopped running, exits 1 naming each', async () => {
+    const [topic] = double.state.topics;
+    topic?.subscriptions.push({ protocol: 'email', endpoint: 'new-hire@example.com', pending: true });
+    const [schedule] = deployment().schedules;
+    if (schedule) schedule.state = 'DISABLED';
+    for (const metric of deployment().metrics) {
+      if (metric.name === 'Latency') metric.points = [{ at: minutesAgo(47), value: 300 }];
+    }
+    const { code, report, stdout } = await status(CONFIG, [], false).then(async (human) => ({
+      ...(await status()),
+      stdout: human.stdout,
+    }));
+    expect(code).toBe(1);
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    expect(failed.map((c) => c.id).sort()).toEqual(['runs', 'schedule', 'subscription']);
+    const pending = only(report, 'subscription');
+    expect(pending.saw).toBe(
+      'email new-hire@example.com is pending confirmation: SNS delivers nothing to it until it is confirmed',
+    );
+    expect(pending.fix).toContain('confirm the e-mail sent by AWS Notifications');
+    expect(only(report, 'schedule').saw).toContain('is DISABLED: the probe does not run');
+    expect(only(report, 'runs').saw).toMatch(/^the probe has not run for 47 minutes/);
+    // The human output: one line per problem with its fix, and a summary.
+    expect(stdout).toMatch(/^FAIL {2}ecr-pull-canary status: 3 fail, /);
+    expect(stdout).toMatch(
+      /FAIL {2}subscription 111122223333\/eu-west-1 +email new-hire@example.com is pending/,
+    );
+    expect(stdout).toContain('3 problem(s) above: until they are fixed, a pull failure may page nobody.');
+  });
+
+  it('tells a stale stack (another configuration) and an old one (no hash) from a current one, and a missing one', async () => {
+    let { code, report } = await status({ ...CONFIG, scheduleMinutes: 10 });
+    expect(only(report, 'stack').status).toBe('warn');
+    expect(only(report, 'stack').saw).toContain('stale: it was synthesized from another configuration');
+    expect(only(report, 'schedule').saw).toContain('but the configuration says every 10 minutes');
+    expect(code).toBe(0);
+    const [stack] = deployment().stacks;
+    if (stack) delete stack.outputs[STACK_OUTPUTS.configurationHash];
+    ({ report } = await status());
+    expect(only(report, 'stack').saw).toContain('carries no ConfigurationHash');
+    deployment().stacks = [];
+    ({ code, report } = await status());
+    expect(code).toBe(1);
+    expect(report.checks.map((c) => `${c.id} ${c.status}`)).toEqual(['credentials pass', 'stack fail']);
+    expect(only(report, 'stack').fix).toBe(`npx cdk deploy ${NAME}-${REGION} (with this configuration)`);
+  });
+
+  it('fails an alarm whose actions are disabled and one in ALARM (with its runbook); warns one without data', async () => {
+    const alarms = deployment().alarms;
+    const [auth, throttle, availability] = alarms;
+    if (auth) Object.assign(auth, { state: 'ALARM', reason: 'Threshold Crossed: 2 datapoints were >= 1' });
+    if (throttle) throttle.actionsEnabled = false;
+    if (availability) availability.state = 'INSUFFICIENT_DATA';
+    const { code, report } = await status();
+    expect(code).toBe(1);
+    const lines = all(report, 'alarm');
+    expect(lines.map((c) => [c.details.alarmName, c.status, c.runbook])).toEqual([
+      [`${NAME}-${REGION}-auth-critical`, 'fail', 'auth'],
+      [`${NAME}-${REGION}-throttle-critical`, 'fail', null],
+      [`${NAME}-${REGION}-availability-critical`, 'warn', null],
+    ]);
+    expect(lines[1]?.fix).toBe(
+      `aws cloudwatch enable-alarm-actions --alarm-names ${NAME}-${REGION}-throttle-critical --region ${REGION}`,
+    );
+    expect(only(report, 'alarms').saw).toBe(
+      '6 alarm(s): 3 OK with actions enabled, 3 with a problem (below)',
+    );
+  });
+
+  it('fails a disabled watch rule and a topic nobody reads', async () => {
+    const [ecs] = deployment().rules;
+    if (ecs) ecs.state = 'DISABLED';
+    const [topic] = double.state.topics;
+    if (topic) topic.subscriptions = [];
+    const { code, report } = await status();
+    expect(code).toBe(1);
+    expect(all(report, 'watch')[0]).toMatchObject({
+      status: 'fail',
+      fix: `aws events enable-rule --name ${ECS_RULE} --region ${REGION}`,
+    });
+    expect(only(report, 'topic').saw).toContain('has no subscription');
+  });
+
+  it('reports a denied read as "not checked" (exit 0), and an endpoint that never answers as a failure, in time', async () => {
+    for (const op of [
+      'monitoring:DescribeAlarms',
+      'sns:ListSubscriptionsByTopic',
+      'scheduler:GetSchedule',
+      'cloudformation:DescribeStacks',
+    ])
+      double.deny.add(op);
+    let { code, report } = await status();
+    expect(code).toBe(0);
+    for (const id of ['alarms', 'topic', 'schedule', 'stack'] as const) {
+      const denied = all(report, id)[0];
+      expect(denied?.status, id).not.toBe('pass');
+    }
+    expect(only(report, 'alarms').saw).toMatch(
+      /^not checked: cloudwatch:DescribeAlarms was denied \(AccessDenied: /,
+    );
+    expect(only(report, 'alarms').fix).toContain('docs/status.md#permissions');
+    double.deny.clear();
+    double.hang.add('monitoring');
+    const started = Date.now();
+    ({ code, report } = await status(CONFIG, ['--timeout', '300']));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(code).toBe(1);
+    expect(only(report, 'alarms').saw).toBe(
+      'not checked: cloudwatch:DescribeAlarms in eu-west-1: no answer within 300 ms',
+    );
+    expect(only(report, 'runs').status).toBe('fail');
+  });
+
+  it('organization mode: the StackSet and every stack instance, from the administrator account', async () => {
+    const org = {
+      name: NAME,
+      account: ACCOUNT,
+      regions: [REGION],
+      organization: { organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['ou-ab12-prod0001'] },
+    };
+    deployment().stacks.push({ region: REGION, name: `${NAME}-org`, status: 'CREATE_COMPLETE', outputs: {} });
+    deployment().stackSets.push({
+      region: REGION,
+      name: stackSetName(NAME),
+      status: 'ACTIVE',
+      instances: [
+        { account: '444455556666', region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
+        {
+          account: '777788889999',
+          region: REGION,
+          status: 'OUTDATED',
+          detailedStatus: 'FAILED',
+          reason:
+            'ResourceLogicalId:CanarySchedule, ResourceType:AWS::Scheduler::Schedule, ResourceStatusReason:Access denied.',
+        },
+      ],
+    });
+    const { code, report } = await status(org);
+    expect(code).toBe(1);
+    expect(only(report, 'stackset').saw).toBe(`${NAME} is ACTIVE: 2 stack instance(s), 1 current`);
+    expect(only(report, 'instance')).toMatchObject({
+      where: `777788889999/${REGION}`,
+      status: 'fail',
+      saw: expect.stringContaining('OUTDATED (FAILED): ResourceLogicalId:CanarySchedule'),
+    });
+  });
+
+  it('the shipped command: exit status, human output, and no credential of the subscriptions or the host', async () => {
+    const config = configFile(CONFIG, 'bundle.config.json');
+    const run = (args: string[]) => runCliProcess(args, hostEnv(), cliBundle('status'));
+    // The bundle judges against the real clock: the runs move from NOW to now.
+    const shift = Date.now() - NOW.getTime();
+    for (const metric of deployment().metrics) {
+      metric.points = metric.points.map((p) => ({ ...p, at: new Date(p.at.getTime() + shift) }));
+    }
+    const ok = await run(['-c', `config=${config}`]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^OK {4}ecr-pull-canary status: 8 pass\n/);
+    expect(ok.stdout).toContain('Everything can page.');
+    for (const output of [ok.stdout, ok.stderr]) {
+      for (const secret of [PAGER_PASSWORD, PAGER_KEY, 'tok-secret-value-77', USER.secretAccessKey]) {
+        expect(output).not.toContain(secret);
+      }
+    }
+    const [topic] = double.state.topics;
+    topic?.subscriptions.push({ protocol: 'email', endpoint: 'late@example.com', pending: true });
+    const failed = await run(['-c', `config=${config}`, '--json']);
+    expect(failed.code, failed.stderr).toBe(1);
+    const report = JSON.parse(failed.stdout) as ChecksReport<StatusCheckId>;
+    expect(report.checks.find((c) => c.id === 'subscription')?.saw).toContain('late@example.com is pending');
+    expect(failed.stdout).not.toContain(PAGER_PASSWORD);
+    const usage = await run(['--bogus']);
+    expect(usage.code).toBe(2);
+  });
+});
