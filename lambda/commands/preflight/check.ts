@@ -1,7 +1,7 @@
+import { type Outcome, withDeadline } from '../../engine/aws/call.ts';
 import type { CheckResult, CheckStatus } from '../doctor/check.ts';
 import { docLocation, PREFLIGHT_FILE } from '../package-info.ts';
 import type { PreflightClients } from './aws.ts';
-import { type Outcome, withDeadline } from './aws.ts';
 
 /** Preflight's checks, in the order `--help` lists them. */
 export const PREFLIGHT_CHECK_IDS = [

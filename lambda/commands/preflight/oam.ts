@@ -1,8 +1,8 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { ClientSettings } from '../../engine/aws/call.ts';
 import { NodeSha256 } from '../../engine/aws/node-sha256.ts';
 import { regionPartition } from '../../engine/model/regions.ts';
-import type { ClientSettings } from './client-settings.ts';
 
 /**
  * CloudWatch Observability Access Manager, the two read calls preflight makes (GetSink, GetSinkPolicy), signed

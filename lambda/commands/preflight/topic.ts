@@ -4,10 +4,10 @@ import {
   ListSubscriptionsByTopicCommand,
   type Subscription,
 } from '@aws-sdk/client-sns';
+import { maskEndpoint } from '../../engine/aws/endpoint.ts';
 import { TOPIC_KEY_PUBLISH_ACTIONS } from '../../engine/model/contract.ts';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../../engine/model/iam-policy.ts';
 import { regionPartition } from '../../engine/model/regions.ts';
-import { REDACTED } from '../../engine/probe/redact.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 
 /** The existing topic's part of a region's `notifications`, read by name. */
@@ -18,20 +18,6 @@ export interface ExistingTopicInput {
   httpsEndpoints: string[];
   /** One of this canary's alarm names in this region (lambda/engine/config/alarm-naming.ts alarmName), for CloudWatch's aws:SourceArn. */
   alarmName: string;
-}
-
-/**
- * An endpoint as preflight prints it: without the password of an https:// URL, where SNS takes basic-auth
- * credentials (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html).
- */
-function shown(endpoint: string): string {
-  try {
-    const url = new URL(endpoint);
-    if (url.password === '') return endpoint;
-    return `${url.protocol}//${url.username}:${REDACTED}@${url.host}${url.pathname}${url.search}${url.hash}`;
-  } catch {
-    return endpoint;
-  }
 }
 
 /**
@@ -108,7 +94,7 @@ export async function topicCheck(
   const details = {
     topicArn: topic.topicArn,
     subscriptions: subscriptions.length,
-    alreadySubscribed: taken.map((t) => ({ ...t, endpoint: shown(t.endpoint) })),
+    alreadySubscribed: taken.map((t) => ({ ...t, endpoint: maskEndpoint(t.endpoint) })),
   };
   // The app's HTTPS subscriptions carry a filter policy (lib/alarm-topic.ts pagerFilterPolicy): a team's own
   // subscription of that URL has other attributes, and CloudFormation's Subscribe fails.
@@ -119,7 +105,7 @@ export async function topicCheck(
         'topic',
         place,
         'fail',
-        `${refused.map((t) => shown(t.endpoint)).join(', ')} ${refused.length === 1 ? 'is' : 'are'} already subscribed to ${topic.topicArn}: SNS refuses the app's subscription ("Subscription already exists with different attributes")`,
+        `${refused.map((t) => maskEndpoint(t.endpoint)).join(', ')} ${refused.length === 1 ? 'is' : 'are'} already subscribed to ${topic.topicArn}: SNS refuses the app's subscription ("Subscription already exists with different attributes")`,
         'remove these endpoints from notifications.httpsEndpoints (the topic already delivers to them), or leave the existing topic alone and let the canary create its own',
         details,
       ),
@@ -132,7 +118,7 @@ export async function topicCheck(
         'topic',
         place,
         'warn',
-        `${taken.map((t) => shown(t.endpoint)).join(', ')} already subscribed to ${topic.topicArn}: deleting the canary's stack would unsubscribe the team's own subscription`,
+        `${taken.map((t) => maskEndpoint(t.endpoint)).join(', ')} already subscribed to ${topic.topicArn}: deleting the canary's stack would unsubscribe the team's own subscription`,
         'remove these addresses from notifications.emails: the topic already delivers to them',
         details,
       ),

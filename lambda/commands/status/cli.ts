@@ -1,5 +1,5 @@
 import { loadConfig } from '../../engine/config/load.ts';
-import { USER_CONFIG_FILE } from '../../engine/config/locate.ts';
+import { configPath, USER_CONFIG_FILE } from '../../engine/config/locate.ts';
 import type { CanaryConfig } from '../../engine/config/schema.ts';
 import { LIMITS } from '../../engine/model/limits.ts';
 import { redactCredentials } from '../../engine/probe/redact.ts';
@@ -20,7 +20,6 @@ import {
   STATUS_TIMEOUT_MS,
   STATUS_TITLES,
 } from './check.ts';
-import { configPath } from './config-path.ts';
 import { runStatus } from './run.ts';
 
 export const STATUS_SYNOPSIS = 'Usage: ecr-pull-canary status [-c config=PATH] [--timeout MS] [--json]';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * The user's own configuration, at the repository root. It is not tracked (.gitignore): it holds the user's
@@ -39,4 +39,15 @@ export function locateConfig(options: {
       `${USER_CONFIG_FILE} not found in ${root}: synthesizing the shipped example ${EXAMPLE_CONFIG_FILE} ` +
       `instead; create ${USER_CONFIG_FILE} (README, Quick start) before you deploy.`,
   };
+}
+
+/**
+ * The configuration file a command that reads AWS checks against (preflight, status, drill): `-c config=PATH`
+ * (relative to the working directory), else canary.config.json in the working directory. Never the shipped
+ * example, unlike `cdk synth`: there is nothing to check in an example's made-up accounts. Null when neither is there.
+ */
+export function configPath(given: string | undefined, cwd: string): string | null {
+  if (given) return resolve(cwd, given);
+  const user = join(cwd, USER_CONFIG_FILE);
+  return existsSync(user) ? user : null;
 }
