@@ -26,8 +26,14 @@ export async function benchCliBundle(runs: number): Promise<string[]> {
     );
     const startBytes = entry.length + atStart.reduce((sum, chunk) => sum + (sizes.get(chunk) ?? 0), 0);
     const allChunks = [...sizes.values()].reduce((sum, bytes) => sum + bytes, 0);
-    // esbuild names a dynamically imported module's chunk after its file: lambda/commands/preflight/cli.ts.
-    const preflight = [...sizes].filter(([chunk]) => chunk.startsWith('cli-'));
+    // esbuild names a dynamically imported module's chunk after its file (lambda/commands/<command>/cli.ts): each
+    // lazily loaded command's chunk is `cli-<hash>`, told apart by the usage line it holds.
+    const lazy: Array<[string, number, string]> = [];
+    for (const [chunk, bytes] of sizes) {
+      if (!chunk.startsWith('cli-')) continue;
+      const text = await readFile(join(dir, CLI_CHUNK_DIR, chunk), 'utf8');
+      lazy.push([chunk, bytes, /Usage: ecr-pull-canary (\w+)/.exec(text)?.[1] ?? '?']);
+    }
     const cases = {
       bare: ['-e', '0'],
       probe: [cli, 'probe', '--help'],
@@ -42,8 +48,8 @@ export async function benchCliBundle(runs: number): Promise<string[]> {
     return [
       `CLI bundle (npm run build's dist/cli.mjs and dist/${CLI_CHUNK_DIR}/, ${runs} starts each, interleaved):`,
       `  dist/cli.mjs ${kib(entry.length)}; loaded at every start with its ${atStart.length} static chunk(s): ${kib(startBytes)}`,
-      `  all ${chunks.length} chunks ${kib(allChunks)}; on demand: the SDK's other credential providers, and preflight's` +
-        ` clients and configuration validation (${preflight.map(([chunk, bytes]) => `${chunk} ${kib(bytes)}`).join(', ')})`,
+      `  all ${chunks.length} chunks ${kib(allChunks)}; on demand: the SDK's other credential providers, and the` +
+        ` commands loaded when run, with their clients and the configuration's validation (${lazy.map(([chunk, bytes, command]) => `${command}: ${chunk} ${kib(bytes)}`).join(', ')})`,
       `  node cli.mjs probe --help      median ${fmt(median(times.probe))}`,
       `  node cli.mjs preflight --help  median ${fmt(median(times.preflight))}`,
       `  bare node                      median ${fmt(median(times.bare))}`,

@@ -11,6 +11,7 @@ import { benchCost } from './cost.ts';
 import { benchExplain } from './explain.ts';
 import { startBenchWorld } from './fixtures.ts';
 import { benchProbeOverhead } from './probe-overhead.ts';
+import { benchStatus } from './status.ts';
 
 // The benchmark's own in-process SDK clients would print the SDK's Node.js support warning on this process's
 // stderr. The command under test is started with an environment of its own, without this, and its stderr is checked.
@@ -34,6 +35,7 @@ try {
   }
   lines.push(...(await benchBundle(RUNS)), '');
   lines.push(...(await benchCliBundle(RUNS)), '');
+  lines.push(...(await benchStatus(Math.min(RUNS, 10))), '');
   lines.push(...(await benchCost()), '');
   lines.push(...benchExplain(RUNS), '');
 } finally {

@@ -19,8 +19,10 @@ import { sdkNodeNotice } from '../lambda/commands/sdk-node-notice.ts';
 import { BUNDLE_FILE, LAMBDA_CODE_NAMES, lambdaCodeDir } from '../lib/lambda-code.ts';
 import { type InstalledPackage, npm, packAndInstall } from '../scripts/pack-install.ts';
 import { CDK_VALIDATION_OFF } from './support/cdk-validation.ts';
+import { emptyDeployment } from './support/deployment-double.ts';
 import { brokenLinks } from './support/doc-links.ts';
 import { htmlIds } from './support/markdown-anchors.ts';
+import { startPreflightDouble } from './support/preflight-double.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
@@ -202,6 +204,60 @@ describe('the npm package', () => {
     expect(htmlIds(page).filter((id) => id === new URL(link).hash.slice(1))).toEqual(['auth']);
     // The Markdown beside it still has the heading the same fragment names.
     expect(readFileSync(join(pkg.installed, 'docs', 'runbooks.md'), 'utf8')).toContain('\n## auth\n');
+  });
+});
+
+describe('the installed deployment commands', () => {
+  it('`status` reads a deployment through the double: loads its chunk, signs, judges, exits 1 on a missing stack', async () => {
+    const keys = {
+      accessKeyId: 'AKIAPACKAGESTATUS001',
+      secretAccessKey: 'package-status-secret-0000000000000000000',
+    };
+    const double = await startPreflightDouble(keys, {
+      account: '111122223333',
+      regions: ['eu-west-1'],
+      bootstrap: {},
+      subnets: [],
+      securityGroups: [],
+      routeTables: [],
+      vpcEndpoints: [],
+      topics: [],
+      keys: [],
+      trails: [],
+      sinks: [],
+      deployment: emptyDeployment(),
+    });
+    try {
+      const config = join(work, 'status.config.json');
+      writeFileSync(
+        config,
+        JSON.stringify({ name: 'packed', account: '111122223333', regions: ['eu-west-1'] }),
+      );
+      const env = hostEnv({
+        AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+        AWS_REGION: 'eu-west-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...double.env(),
+      });
+      const help = await run(pkg.command, ['status', '--help'], { env });
+      expect(help.code, help.stderr).toBe(0);
+      const permissions = join(pkg.installed, 'docs', 'status.md');
+      expect(help.stdout).toContain(`${pathToFileURL(permissions).href}#permissions`);
+      expect(readFileSync(permissions, 'utf8')).toContain('\n## Permissions\n');
+      const result = await run(pkg.command, ['status', '-c', `config=${config}`, '--json'], { env });
+      expect(result.code, result.stderr).toBe(1);
+      expect(
+        JSON.parse(result.stdout).checks.map((c: { id: string; status: string }) => `${c.id} ${c.status}`),
+      ).toEqual(['credentials pass', 'stack fail']);
+      expect(double.calls).toEqual([
+        'sts:GetCallerIdentity@eu-west-1',
+        'cloudformation:DescribeStacks@eu-west-1',
+      ]);
+      expect(result.stdout + result.stderr).not.toContain(keys.secretAccessKey);
+    } finally {
+      await double.close();
+    }
   });
 });
 

@@ -6,21 +6,17 @@ import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import type { StatusCheckId } from '../lambda/commands/status/check.ts';
 import { runStatusCommand } from '../lambda/commands/status/cli.ts';
 import { loadConfig } from '../lambda/engine/config/load.ts';
-import {
-  canaryStackName,
-  configurationHash,
-  STACK_OUTPUTS,
-  stackSetName,
-} from '../lambda/engine/model/deployment.ts';
+import { STACK_OUTPUTS, stackSetName } from '../lambda/engine/model/deployment.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
-import { type DeploymentState, emptyDeployment } from './support/deployment-double.ts';
+import type { DeploymentState } from './support/deployment-double.ts';
 import {
   type PreflightDouble,
   type PreflightState,
   startPreflightDouble,
 } from './support/preflight-double.ts';
 import { applyEnv } from './support/probe-env.ts';
+import { canaryWorld, ECR_RULE, ECS_RULE, SCHEDULE } from './support/status-world.ts';
 
 /**
  * Issue 24, `status`: the command end to end in process (its real SDK clients, over HTTP, signed) against the
@@ -36,10 +32,6 @@ const USER = {
   accessKeyId: 'AKIASTATUSREADER0001',
   secretAccessKey: 'status-reader-secret-00000000000000000000',
 };
-const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:${NAME}-alarms`;
-const SCHEDULE = 'pullcanaryeuwest1-CanarySchedule-1A2B3C4D5E6F';
-const ECS_RULE = 'pullcanary-WorkloadWatchEcsTaskRule-0A1B2C';
-const ECR_RULE = 'pullcanary-WorkloadWatchEcrApiRule-3D4E5F';
 /** A pager URL with basic-auth credentials and an integration key in its path and query: none may be printed. */
 const PAGER_PASSWORD = 'hunter2-pager-password';
 const PAGER_KEY = '0123456789abcdef0123456789abcdef';
@@ -66,90 +58,14 @@ function configFile(config: unknown, file = 'status.config.json'): string {
   return path;
 }
 
-const ALARM_KINDS = ['auth', 'throttle', 'availability', 'heartbeat', 'latency-api', 'workload-auth'];
-
-/** What `cdk deploy` of CONFIG leaves in one region, healthy: every alarm OK, runs every 5 minutes, one pager. */
-function deployed(region: string, config: unknown = CONFIG): Partial<DeploymentState> {
-  const hash = configurationHash(loadConfig(configFile(config, `hash-${region}.json`)), region);
-  const runs = (target: string) => ({
-    region,
-    namespace: 'EcrPullCanary',
-    name: 'Latency',
-    dimensions: { Target: target },
-    points: [2, 7, 12].map((m) => ({ at: minutesAgo(m), value: 420 })),
-  });
-  return {
-    stacks: [
-      {
-        region,
-        name: canaryStackName(NAME, region),
-        status: 'UPDATE_COMPLETE',
-        outputs: {
-          [STACK_OUTPUTS.configurationHash]: hash,
-          [STACK_OUTPUTS.scheduleName]: SCHEDULE,
-          [STACK_OUTPUTS.topicArn]: TOPIC.replace(REGION, region),
-          [STACK_OUTPUTS.ecsRuleName]: ECS_RULE,
-          [STACK_OUTPUTS.ecrApiRuleName]: ECR_RULE,
-        },
-      },
-    ],
-    schedules: [{ region, name: SCHEDULE, state: 'ENABLED', expression: 'rate(5 minutes)' }],
-    rules: [
-      { region, name: ECS_RULE, state: 'ENABLED' },
-      { region, name: ECR_RULE, state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
-    ],
-    alarms: ALARM_KINDS.map((kind) => ({
-      region,
-      name: `${NAME}-${region}-${kind}-critical`,
-      state: 'OK' as const,
-      updated: minutesAgo(600),
-      actionsEnabled: true,
-      alarmActions: [TOPIC.replace(REGION, region)],
-      okActions: [TOPIC.replace(REGION, region)],
-      history: [],
-    })),
-    metrics: [
-      runs(KNOWN_GOOD_TARGET_NAME),
-      runs('api'),
-      {
-        region,
-        namespace: 'AWS/Events',
-        name: 'TriggeredRules',
-        dimensions: { RuleName: ECS_RULE },
-        points: [{ at: minutesAgo(185), value: 1 }],
-      },
-    ],
-  };
-}
-
-function healthy(regions: string[] = [REGION], config: unknown = CONFIG): PreflightState {
-  const deployment = emptyDeployment();
-  for (const region of regions) {
-    const one = deployed(region, config);
-    for (const key of ['stacks', 'schedules', 'rules', 'alarms', 'metrics'] as const) {
-      (deployment[key] as unknown[]).push(...((one[key] ?? []) as unknown[]));
-    }
-  }
-  return {
+/** CONFIG deployed, healthy: every alarm OK, runs every 5 minutes, an e-mail and a pager subscription. */
+function healthy(config: unknown = CONFIG): PreflightState {
+  return canaryWorld({
+    config: loadConfig(configFile(config, 'world.config.json')),
     account: ACCOUNT,
-    regions,
-    bootstrap: {},
-    subnets: [],
-    securityGroups: [],
-    routeTables: [],
-    vpcEndpoints: [],
-    topics: regions.map((region) => ({
-      arn: TOPIC.replace(REGION, region),
-      subscriptions: [
-        { protocol: 'email', endpoint: 'oncall@example.com' },
-        { protocol: 'https', endpoint: PAGER },
-      ],
-    })),
-    keys: [],
-    trails: [],
-    sinks: [],
-    deployment,
-  };
+    now: NOW,
+    pager: PAGER,
+  });
 }
 
 function hostEnv(): Record<string, string> {

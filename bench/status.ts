@@ -1,0 +1,119 @@
+/**
+ * Issue 24's target: on a deployment with a pending subscription, a disabled schedule and a probe that stopped
+ * running (one of each in three regions), `ecr-pull-canary status` exits non-zero naming each, in under 10 s. The
+ * shipped command (`npm run build`'s dist/cli.mjs, built here into a temporary directory) runs in a fresh process per
+ * run, as a user starts it, against the SigV4-verifying loopback double of every service it reads; each AWS call
+ * therefore costs loopback time, not an AWS round trip (about 20 to 100 ms in a region): the figure is the command's
+ * own time, and its AWS round trips are counted beside it (three per region in sequence, the rest concurrent).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../lambda/engine/config/load.ts';
+import { buildCli } from '../scripts/build.ts';
+import { startPreflightDouble } from '../test/support/preflight-double.ts';
+import { canaryWorld } from '../test/support/status-world.ts';
+import { fmt, median, verdict } from './fixtures.ts';
+
+const TARGET_MS = 10_000;
+const ACCOUNT = '111122223333';
+const KEYS = {
+  accessKeyId: 'AKIABENCHSTATUS00001',
+  secretAccessKey: 'bench-status-secret-0000000000000000000000',
+};
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; wallMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { env, timeout: 60_000 }, (error, stdout) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, wallMs: performance.now() - started });
+    });
+  });
+}
+
+export async function benchStatus(runs: number): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'canary-bench-status-'));
+  try {
+    const cli = await buildCli(join(dir, 'cli.mjs'));
+    const regions = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
+    const configPath = join(dir, 'canary.config.json');
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        name: 'bench-canary',
+        account: ACCOUNT,
+        regions,
+        targets: [{ name: 'api', image: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/team/api:stable` }],
+        notifications: { emails: ['oncall@example.com'] },
+        workloadWatch: { ecrApiCalls: true },
+      }),
+    );
+    const state = canaryWorld({
+      config: loadConfig(configPath),
+      account: ACCOUNT,
+      now: new Date(),
+      pager: 'https://events.example.com/integration/0123456789abcdef0123456789abcdef/enqueue',
+    });
+    // One problem per region: a pending subscription, a disabled schedule, a probe that stopped 40 minutes ago.
+    state.topics[0]?.subscriptions.push({ protocol: 'email', endpoint: 'new@example.com', pending: true });
+    const deployment = state.deployment;
+    const disabled = deployment?.schedules.find((s) => s.region === 'us-east-1');
+    if (disabled) disabled.state = 'DISABLED';
+    for (const metric of deployment?.metrics ?? []) {
+      if (metric.region === 'ap-southeast-2' && metric.name === 'Latency') {
+        metric.points = [{ at: new Date(Date.now() - 40 * 60_000), value: 300 }];
+      }
+    }
+    const double = await startPreflightDouble(KEYS, state);
+    try {
+      const env = {
+        PATH: process.env.PATH ?? '',
+        AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
+        AWS_REGION: 'eu-west-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/config',
+        ...double.env(),
+      };
+      const times: number[] = [];
+      let named = true;
+      let exitCodes = new Set<number>();
+      let calls = 0;
+      for (let i = 0; i < runs; i += 1) {
+        double.calls.length = 0;
+        const result = await run([cli, 'status', '-c', `config=${configPath}`, '--json'], env);
+        times.push(result.wallMs);
+        calls = double.calls.length;
+        exitCodes = new Set([...exitCodes, result.code]);
+        const report = JSON.parse(result.stdout) as {
+          checks: Array<{ id: string; status: string; where?: string }>;
+        };
+        const failed = report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id} ${c.where}`);
+        named &&=
+          failed.includes(`subscription ${ACCOUNT}/eu-west-1`) &&
+          failed.includes(`schedule ${ACCOUNT}/us-east-1`) &&
+          failed.includes(`runs ${ACCOUNT}/ap-southeast-2`);
+      }
+      const worst = Math.max(...times);
+      return [
+        `status, three regions, a pending subscription, a disabled schedule, a stopped probe (bench/status.ts; ${runs} fresh processes of the built command against the loopback double)`,
+        `  wall time: median ${fmt(median(times))}, max ${fmt(worst)}  target < ${TARGET_MS / 1000} s  ${verdict(worst < TARGET_MS && named && exitCodes.size === 1 && exitCodes.has(1))}`,
+        `  exit status ${[...exitCodes].join(', ')}; names each problem: ${named ? 'yes' : 'NO'}; ${calls} AWS calls per run, at most 3 in sequence per region`,
+      ];
+    } finally {
+      await double.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log((await benchStatus(Number(process.env.BENCH_RUNS ?? 10))).join('\n'));
+}
