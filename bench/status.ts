@@ -41,7 +41,7 @@ export async function benchStatus(runs: number): Promise<string[]> {
   try {
     const cli = await buildCli(join(dir, 'cli.mjs'));
     const regions = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
-    const configPath = join(dir, 'canary.config.json');
+    const configPath = join(dir, 'bench.config.json');
     await writeFile(
       configPath,
       JSON.stringify({

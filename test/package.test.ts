@@ -208,7 +208,7 @@ describe('the npm package', () => {
 });
 
 describe('the installed deployment commands', () => {
-  it('`status` reads a deployment through the double: loads its chunk, signs, judges, exits 1 on a missing stack', async () => {
+  it('`status` and `drill` run through the double: load their chunks, sign, judge; drill asks or needs --yes', async () => {
     const keys = {
       accessKeyId: 'AKIAPACKAGESTATUS001',
       secretAccessKey: 'package-status-secret-0000000000000000000',
@@ -255,6 +255,33 @@ describe('the installed deployment commands', () => {
         'cloudformation:DescribeStacks@eu-west-1',
       ]);
       expect(result.stdout + result.stderr).not.toContain(keys.secretAccessKey);
+
+      // `drill`: its own chunk; with no terminal and no --yes it refuses, with --yes it pages and sets OK back.
+      const topic = 'arn:aws:sns:eu-west-1:111122223333:packed-alarms';
+      double.state.topics.push({
+        arn: topic,
+        subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }],
+      });
+      const alarm = {
+        region: 'eu-west-1',
+        name: 'packed-eu-west-1-availability-critical',
+        state: 'OK' as const,
+        updated: new Date(),
+        actionsEnabled: true,
+        alarmActions: [topic],
+        okActions: [topic],
+        history: [],
+      };
+      double.state.deployment?.alarms.push(alarm);
+      const refused = await run(pkg.command, ['drill', '-c', `config=${config}`], { env });
+      expect(refused.code, refused.stdout).toBe(2);
+      expect(refused.stderr).toContain('refusing to page anyone without asking');
+      const drilled = await run(pkg.command, ['drill', '-c', `config=${config}`, '--yes', '--json'], { env });
+      expect(drilled.code, drilled.stdout + drilled.stderr).toBe(0);
+      expect(
+        JSON.parse(drilled.stdout).checks.map((c: { id: string; status: string }) => `${c.id} ${c.status}`),
+      ).toEqual(['alarm pass', 'alarm-action pass', 'restore pass', 'ok-action pass']);
+      expect(alarm.state).toBe('OK');
     } finally {
       await double.close();
     }

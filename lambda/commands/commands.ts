@@ -55,6 +55,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     // Loaded when run, like preflight: its SDK clients stay out of every other command's start.
     run: async (argv, io) => (await import('./status/cli.ts')).runStatusCommand(argv, io),
   },
+  drill: {
+    summary: "prove one alarm's pager path: set it to ALARM, report each action's outcome, set it back to OK",
+    run: async (argv, io) => (await import('./drill/cli.ts')).runDrillCommand(argv, io),
+  },
 };
 
 /** `ecr-pull-canary IMAGE …` with no subcommand, as before there were subcommands. */

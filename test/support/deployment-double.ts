@@ -16,7 +16,7 @@
 //   `aws cloudwatch describe-alarm-history --history-item-type Action` show), written a little after the state
 //   change (`actionDelayMs`).
 // - An SNS action to a topic encrypted with a KMS key fails unless the key policy lets cloudwatch.amazonaws.com use
-//   the key (judged by the project's policy evaluator, lambda/model/iam-policy.ts, as preflight judges it); the
+//   the key (judged by the project's policy evaluator, lambda/engine/model/iam-policy.ts, as preflight judges it); the
 //   AWS managed key never does (SNS developer guide, "Key management", compatibility with AWS services).
 
 import { TOPIC_KEY_PUBLISH_ACTIONS } from '../../lambda/engine/model/contract.ts';

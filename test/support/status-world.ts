@@ -13,7 +13,7 @@ import type { PreflightState } from './preflight-double.ts';
 export const SCHEDULE = 'pullcanaryeuwest1-CanarySchedule-1A2B3C4D5E6F';
 export const ECS_RULE = 'pullcanary-WorkloadWatchEcsTaskRule-0A1B2C';
 export const ECR_RULE = 'pullcanary-WorkloadWatchEcrApiRule-3D4E5F';
-/** The alarm name kinds each region gets (lib/alarm-naming.ts), enough to judge; not every one the app makes. */
+/** The alarm name kinds each region gets (lambda/engine/config/alarm-naming.ts), enough to judge; not every one the app makes. */
 export const ALARM_KINDS = ['auth', 'throttle', 'availability', 'heartbeat', 'latency-api', 'workload-auth'];
 
 export function topicArn(config: CanaryConfig, account: string, region: string): string {

@@ -279,7 +279,7 @@ async function scheduleCheck(
   return check('schedule', place, 'pass', `${name} is ENABLED, ${expression}`, null, details);
 }
 
-/** The alarm kind in an alarm's name (lib/alarm-naming.ts alarmName: `<canary>-<region>-<kind>[-<target>]-<severity>`). */
+/** The alarm kind in an alarm's name (lambda/engine/config/alarm-naming.ts alarmName: `<canary>-<region>-<kind>[-<target>]-<severity>`). */
 const KIND_CATEGORY: ReadonlyArray<[string, Category]> = [
   ['workload-auth-', 'auth'],
   ['workload-throttle-', 'throttle'],
