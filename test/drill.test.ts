@@ -211,7 +211,12 @@ describe('ecr-pull-canary drill, in process against the double', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('refusing to page anyone without asking');
     const questions: string[] = [];
-    result = await drill([], { ask: async (q) => (questions.push(q), 'n') });
+    result = await drill([], {
+      ask: async (q) => {
+        questions.push(q);
+        return 'n';
+      },
+    });
     expect(result.code).toBe(1);
     expect(questions[0]).toMatch(
       new RegExp(`^This sets ${AVAILABILITY} \\(${ACCOUNT}/${REGION}\\) to ALARM`),
