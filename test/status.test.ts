@@ -250,12 +250,12 @@ describe('ecr-pull-canary status, in process against the double', () => {
     expect(only(report, 'alarms').fix).toContain('docs/status.md#permissions');
     double.deny.clear();
     double.hang.add('monitoring');
-    const started = Date.now();
-    ({ code, report } = await status(CONFIG, ['--timeout', '300']));
-    expect(Date.now() - started).toBeLessThan(5000);
+    // A deadline the answering services meet even on a loaded machine; the hanging one gets its verdict at it,
+    // and the command ends (a hang would run into the test's own timeout).
+    ({ code, report } = await status(CONFIG, ['--timeout', '2000']));
     expect(code).toBe(1);
     expect(only(report, 'alarms').saw).toBe(
-      'not checked: cloudwatch:DescribeAlarms in eu-west-1: no answer within 300 ms',
+      'not checked: cloudwatch:DescribeAlarms in eu-west-1: no answer within 2000 ms',
     );
     expect(only(report, 'runs').status).toBe('fail');
   });
