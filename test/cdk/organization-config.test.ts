@@ -157,3 +157,24 @@ describe('the organization section', () => {
     ]);
   });
 });
+
+describe('a key organization refuses', () => {
+  // Issue 27, item 1: one line per refused key, the refusal, and never a fix through another refused key.
+  const VPC = { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] };
+  it.each([
+    ['a top-level vpc that every region would share', { vpc: VPC }, 'vpc'],
+    ['a malformed top-level vpc', { vpc: { subnetIds: ['bad'] } }, 'vpc'],
+    [
+      'regionOverrides with bad contents',
+      { regionOverrides: { 'eu-west-1': { vpc: null, targets: 5 } } },
+      'regionOverrides',
+    ],
+  ])('%s gets one error, the refusal', (_, extra, key) => {
+    const { config, problems } = validateConfig({ ...EXAMPLE, ...extra } as CanaryConfigFile);
+    expect(config).toBeUndefined();
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`^${key}: got .*; allowed: nothing with organization \\(`)),
+    ]);
+    expect(problems.join('\n')).not.toContain('set regionOverrides');
+  });
+});

@@ -101,9 +101,12 @@ export function validateConfig(raw: unknown): ValidationResult {
     FILE_PATHS,
   );
 
-  checkVpc(p, 'vpc', raw.vpc);
-  const overrides = checkOverrides(p, raw.regionOverrides, regions);
-  checkSharedVpc(p, raw.vpc, regions, overrides);
+  // With organization, `vpc` and `regionOverrides` are refused outright (checkOrganization says why): one line each,
+  // not a second one about their contents or a fix through regionOverrides, which organization refuses too.
+  const refused = raw.organization !== undefined;
+  if (!refused) checkVpc(p, 'vpc', raw.vpc);
+  const overrides = refused ? {} : checkOverrides(p, raw.regionOverrides, regions);
+  if (!refused) checkSharedVpc(p, raw.vpc, regions, overrides);
   const baseNotifications = checkNotifications(p, 'notifications', raw.notifications);
 
   // Each region as the construct will get it, through the construct's own checks; every problem names the key
@@ -118,7 +121,7 @@ export function validateConfig(raw: unknown): ValidationResult {
         ? checkNotifications(p, `${here}.notifications`, override.notifications)
         : undefined;
     const notifications = { ...baseNotifications, ...regionNotifications };
-    const vpc = override.vpc === undefined ? raw.vpc : override.vpc;
+    const vpc = refused ? undefined : override.vpc === undefined ? raw.vpc : override.vpc;
     checkRegionalSettings(
       p,
       { region, account, targets, knownGoodImage: knownGoodImage !== false, vpc, notifications },
