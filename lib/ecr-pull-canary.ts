@@ -53,6 +53,7 @@ import {
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import { canaryLabel } from './description.ts';
 import { KnownGoodImage } from './known-good-image.ts';
+import { checkProps } from './props.ts';
 
 export interface EcrPullCanaryProps {
   /**
@@ -695,6 +696,27 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
+/** Every prop of {@link EcrPullCanaryProps}: the compiler holds the list complete; any other prop is refused. */
+const PROP_KEYS = [
+  'canaryName',
+  'targets',
+  'knownGoodImage',
+  'schedule',
+  'namespace',
+  'memorySize',
+  'timeout',
+  'logRetention',
+  'vpcPlacement',
+  'notifications',
+  'alarms',
+  'reminderHours',
+  'dashboardName',
+  'role',
+] as const satisfies readonly (keyof EcrPullCanaryProps)[];
+type UnlistedProp = Exclude<keyof EcrPullCanaryProps, (typeof PROP_KEYS)[number]>;
+const EVERY_PROP_LISTED: [UnlistedProp] extends [never] ? true : UnlistedProp = true;
+void EVERY_PROP_LISTED;
+
 /** The construct's prop names, for the shared validator's messages. */
 const PROP_PATHS: SettingPaths = {
   canaryName: 'canaryName',
@@ -719,6 +741,7 @@ function validate(
   stack: Stack,
 ): { scheduleMinutes: number; targets: HandlerTarget[] } {
   const p = new Problems(Token.isUnresolved);
+  checkProps(p, props, PROP_KEYS);
   const scheduleMinutes = schedule.toSeconds() / 60;
   const knownGoodImage = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
   checkCanarySettings(

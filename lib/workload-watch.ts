@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type AlarmKind, alarmName } from '../lambda/engine/config/alarm-naming.ts';
+import { Problems } from '../lambda/engine/config/validation.ts';
 import { AUTH_CATEGORIES, DIMENSION } from '../lambda/engine/model/contract.ts';
 import { ALARM_DEFAULTS, CANARY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import type { Category } from '../lambda/engine/model/types.ts';
@@ -25,6 +26,7 @@ import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';
 import { canaryLabel } from './description.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
+import { checkProps } from './props.ts';
 
 export interface WorkloadWatchProps {
   /** The region's canary: its topic, state table (dedup and its verdicts), namespace and name are reused. */
@@ -55,6 +57,19 @@ export interface WorkloadWatchProps {
    */
   readonly dashboardName?: string;
 }
+
+/** Every prop of {@link WorkloadWatchProps}: the compiler holds the list complete; any other prop is refused. */
+const WATCH_PROP_KEYS = [
+  'canary',
+  'ecsTasks',
+  'ecrApiCalls',
+  'dedupHours',
+  'logRetention',
+  'dashboardName',
+] as const satisfies readonly (keyof WorkloadWatchProps)[];
+type UnlistedWatchProp = Exclude<keyof WorkloadWatchProps, (typeof WATCH_PROP_KEYS)[number]>;
+const EVERY_WATCH_PROP_LISTED: [UnlistedWatchProp] extends [never] ? true : UnlistedWatchProp = true;
+void EVERY_WATCH_PROP_LISTED;
 
 /** The watcher's alarm kinds (lambda/engine/config/alarm-naming.ts); the cost model tells its alarms from the canary's by them. */
 export const WATCH_ALARM_KINDS = [
@@ -93,6 +108,9 @@ export class WorkloadWatch extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadWatchProps) {
     super(scope, id);
+    const p = new Problems(Token.isUnresolved);
+    checkProps(p, props, WATCH_PROP_KEYS);
+    if (!p.empty) throw new Error(`Invalid WorkloadWatch properties:\n  ${p.lines.join('\n  ')}`);
     this.canary = props.canary;
     this.function = this.createFunction(props);
     const target = this.createTarget();

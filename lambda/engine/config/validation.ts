@@ -54,28 +54,42 @@ export class Problems {
 
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A cycle (a construct, a CDK object passed under the wrong prop name): named, not a crash.
+  }
+  if (text !== undefined) return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  const path = (value as { node?: { path?: unknown } }).node?.path;
+  if (typeof path === 'string') return `the construct ${JSON.stringify(path)}`;
+  return `a ${(value as { constructor?: { name?: string } }).constructor?.name || typeof value}`;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reports keys not in `allowed`, with the closest allowed key when the unknown one looks like a typo of it. */
+/**
+ * Reports keys not in `allowed`, with the closest allowed key when the unknown one looks like a typo of it, or the
+ * name it goes by here when it is another's (`renamed`: a configuration file key given to the construct).
+ */
 export function checkKeys(
   p: Problems,
   path: string,
   value: Record<string, unknown>,
   allowed: readonly string[],
+  options: { renamed?: Readonly<Record<string, string>>; noun?: string } = {},
 ): void {
+  const noun = options.noun ?? 'key';
   for (const key of Object.keys(value)) {
     if (allowed.includes(key)) continue;
-    const guess = closest(key, allowed);
+    const renamed = Object.hasOwn(options.renamed ?? {}, key) ? options.renamed?.[key] : undefined;
+    const guess = renamed !== undefined && allowed.includes(renamed) ? renamed : closest(key, allowed);
     p.add(
       `${path}${path ? '.' : ''}${key}`,
       value[key],
-      `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}; allowed keys: ${allowed.join(', ')}`,
+      `unknown ${noun}${guess ? ` (did you mean "${guess}"?)` : ''}; allowed ${noun}s: ${allowed.join(', ')}`,
     );
   }
 }

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../lambda/engine/config/validate.ts';
+import { EcrPullCanary } from '../../lib/ecr-pull-canary.ts';
+import { FILE_KEY_PROPS } from '../../lib/props.ts';
+import { WorkloadWatch } from '../../lib/workload-watch.ts';
+
+/**
+ * Issue 27, item 2: the constructs refuse props they do not know, as the configuration file refuses unknown keys,
+ * with the same "did you mean": a JavaScript caller or a spread object gets a message, not a setting that never
+ * applied. A configuration file key given as a prop points at the prop's name (scheduleMinutes → schedule).
+ */
+function stack(): Stack {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return new Stack(app, 'Platform', { env: { account: '111122223333', region: 'eu-west-1' } });
+}
+
+function refusal(build: () => unknown): string[] {
+  try {
+    build();
+  } catch (error) {
+    return (error as Error).message.split('\n').map((line) => line.trim());
+  }
+  throw new Error('the construct accepted the props');
+}
+
+describe('EcrPullCanary', () => {
+  it('refuses the configuration file names of its props, naming the prop (scheduleMinutes, memoryMiB, vpc, name)', () => {
+    const lines = refusal(
+      () =>
+        new EcrPullCanary(stack(), 'Canary', {
+          scheduleMinutes: 0,
+          memoryMiB: 64,
+          vpc: { subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0a1b2c3d'] },
+          name: 'api',
+        } as never),
+    );
+    expect(lines[0]).toBe('Invalid EcrPullCanary properties:');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^scheduleMinutes: got 0; unknown prop \(did you mean "schedule"\?\); allowed props: canaryName, /,
+        ),
+        expect.stringMatching(/^memoryMiB: got 64; unknown prop \(did you mean "memorySize"\?\);/),
+        expect.stringMatching(/^vpc: got \{"subnetIds":.*; unknown prop \(did you mean "vpcPlacement"\?\);/),
+        expect.stringMatching(/^name: got "api"; unknown prop \(did you mean "canaryName"\?\);/),
+      ]),
+    );
+    expect(lines).toHaveLength(5);
+    expect(Object.keys(FILE_KEY_PROPS).sort()).toEqual([
+      'logRetentionDays',
+      'memoryMiB',
+      'name',
+      'scheduleMinutes',
+      'vpc',
+    ]);
+  });
+
+  it('suggests as the file does for a typo, and names what a misplaced construct is without crashing on it', () => {
+    const where = stack();
+    const lines = refusal(
+      () => new EcrPullCanary(where, 'Canary', { canaryNmae: 'api', role: undefined, topic: where } as never),
+    );
+    const file = validateConfig({ regions: ['eu-west-1'], nmae: 'api' } as never).problems;
+    // The same closest-name rule: the file's "nmae" suggests "name", the construct's "canaryNmae" "canaryName".
+    expect(file).toEqual([expect.stringMatching(/^nmae: got "api"; unknown key \(did you mean "name"\?\)/)]);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^canaryNmae: got "api"; unknown prop \(did you mean "canaryName"\?\);/),
+        expect.stringMatching(/^topic: got the construct "Platform"; unknown prop; allowed props: /),
+      ]),
+    );
+  });
+
+  it('still takes every prop it declares', () => {
+    const canary = new EcrPullCanary(stack(), 'Canary', {
+      canaryName: 'api',
+      role: undefined,
+      timeout: undefined,
+    });
+    expect(canary.canaryName).toBe('api');
+  });
+});
+
+describe('WorkloadWatch', () => {
+  it('refuses a prop it does not know, with the closest one it has', () => {
+    const where = stack();
+    const canary = new EcrPullCanary(where, 'Canary', { canaryName: 'api' });
+    const lines = refusal(() => new WorkloadWatch(where, 'Watch', { canary, ecsTask: false } as never));
+    expect(lines).toEqual([
+      'Invalid WorkloadWatch properties:',
+      'ecsTask: got false; unknown prop (did you mean "ecsTasks"?); allowed props: canary, ecsTasks, ecrApiCalls, dedupHours, logRetention, dashboardName',
+    ]);
+  });
+});
+
+describe('docs/construct.md', () => {
+  it('says the construct refuses a prop it does not know', () => {
+    const page = readFileSync(new URL('../../docs/construct.md', import.meta.url), 'utf8').replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(page).toContain('A prop the construct does not know is refused');
+  });
+});
