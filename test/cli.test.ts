@@ -197,7 +197,7 @@ describe('probe CLI', () => {
       const host = other.slice(0, other.indexOf('/'));
       expect(run.stderr).toContain(`IMAGE "${other}": registry host "${host}" is not an ECR registry host`);
       expect(run.stderr).toContain('ACCOUNT.dkr.ecr.REGION.amazonaws.com');
-      expect(run.stderr).toContain('or name the registry with --registry-url URL');
+      expect(run.stderr).toContain('to probe it, name the registry with --registry-url URL');
       expect(run.stdout).toBe('');
       // Not even a token was fetched.
       expect(world.double.calls).toEqual([]);

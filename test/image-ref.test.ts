@@ -135,7 +135,7 @@ describe('where the ECR token may go', () => {
     const problem = tokenHostProblem(ref, undefined, 'set registryUrl');
     expect(problem).toContain(`registry host "${ref.host}" is not an ECR registry host`);
     expect(problem).toContain('ACCOUNT.dkr.ecr.REGION.amazonaws.com');
-    expect(problem).toContain('or set registryUrl');
+    expect(problem).toContain('to probe it, set registryUrl;');
     expect(needsExplicitRegistry(ref, 'https://127.0.0.1:5000')).toBe(false);
     expect(tokenHostProblem(ref, 'https://127.0.0.1:5000', 'set registryUrl')).toBeNull();
   });

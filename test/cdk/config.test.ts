@@ -457,7 +457,7 @@ describe('invalid configurations: one line each, naming the field, the value and
       (image): [string, unknown, string] => [
         `an image on another registry (${image}) without registryUrl`,
         { ...BASE, targets: [{ image }] },
-        `targets[0].image: got "${image}"; allowed: a short repo[:tag] (the registry of the token's proxy endpoint) or a reference on an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, ACCOUNT.dkr.ecr-fips.REGION.amazonaws.com, ACCOUNT.dkr.ecr.REGION.amazonaws.com.cn, ACCOUNT.dkr-ecr.REGION.on.aws`,
+        `targets[0].image: got "${image}"; allowed: a short repo[:tag] (in the ECR registry of the credentials' account) or a reference on an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, ACCOUNT.dkr.ecr-fips.REGION.amazonaws.com, ACCOUNT.dkr.ecr.REGION.amazonaws.com.cn, ACCOUNT.dkr-ecr.REGION.on.aws`,
       ],
     ),
     [

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closest } from '../../engine/model/did-you-mean.ts';
 import type { Category } from '../../engine/model/types.ts';
 import { runbookLink } from '../package-info.ts';
 
@@ -120,6 +121,12 @@ export function parseCommandOptions<const O extends OptionsConfig>(
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (error) {
+    // Node's own words for an unknown option advise `--` for positionals, which these commands take none of.
+    const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec((error as Error).message)?.[1];
+    if (unknown) {
+      const guess = unknown.startsWith('--') ? closest(unknown.slice(2), Object.keys(options)) : null;
+      throw new UsageError(`unknown option ${unknown}${guess ? ` (did you mean --${guess}?)` : ''}`);
+    }
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   const { values, positionals } = parsed;

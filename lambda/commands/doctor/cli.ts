@@ -80,7 +80,7 @@ export function parseDoctorArgs(
   }
   if (!host || !ecrRegistryHost(host))
     throw new UsageError(`--registry "${registry}" is not allowed; ${allowed}`);
-  const image = resolveTarget({ image: bare }, env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
+  const image = resolveTarget({ image: bare }, env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined, null);
   return { registryHost: host, image, json };
 }
 

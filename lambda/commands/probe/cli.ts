@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IAM_ROLE_ARN, PRINCIPAL_ARN } from '../../engine/model/arn.ts';
+import { closest } from '../../engine/model/did-you-mean.ts';
 import {
   ImageReferenceError,
   isRegistryUrlAllowed,
@@ -261,7 +262,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliRequest
   };
   const defaultRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   try {
-    resolveTarget(target, defaultRegion || undefined);
+    resolveTarget(target, defaultRegion || undefined, REGION_HOW);
   } catch (error) {
     if (error instanceof ImageReferenceError || error instanceof TargetConfigError)
       throw new UsageError(error.message);
@@ -310,6 +311,9 @@ function metricsRequest(values: ParsedOptions['values']): MetricsRequest {
   };
 }
 
+/** How a user of the command names the region of a short IMAGE. */
+const REGION_HOW = 'add --region REGION';
+
 /** The token-host rule in the CLI's words; a malformed IMAGE is left to `resolveTarget` to name. */
 function refusedDestination(image: string, registryUrl: string | undefined): string | null {
   try {
@@ -356,7 +360,13 @@ function parseOptions(argv: string[]): ParsedOptions {
       // Node splits `-region` into -r -e -g …; name the argument as typed.
       const typed = argv[token.index] ?? token.rawName;
       const single = /^-[^-]/.test(typed) && typed.length > 2 ? typed.split('=')[0]?.slice(1) : undefined;
-      const hint = single && isOptionName(single) ? ` (long options take two dashes: --${single})` : '';
+      const guess = single ? null : closest(token.name, Object.keys(OPTIONS));
+      const hint =
+        single && isOptionName(single)
+          ? ` (long options take two dashes: --${single})`
+          : guess
+            ? ` (did you mean --${guess}?)`
+            : '';
       throw new UsageError(`unknown option ${single ? typed : token.rawName}${hint}`);
     }
     const flag = `--${token.name}`;
@@ -417,7 +427,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (notice) io.stderr(notice);
   // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
   process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
-  const resolved = resolveTarget(request.target, request.options.defaultRegion || undefined);
+  const resolved = resolveTarget(request.target, request.options.defaultRegion || undefined, REGION_HOW);
   const [result] = await probeTargets([resolved], request.options, {
     clients: createAwsClientFactory(),
     now: Date.now,

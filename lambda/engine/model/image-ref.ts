@@ -149,7 +149,7 @@ function ecrHostMatch(host: string): { registryId: string; region: string } | nu
 }
 
 /** What an image reference may name, so that the ECR token can go to its registry without being told where. */
-export const ECR_TOKEN_REFERENCES = `a short repo[:tag] (the registry of the token's proxy endpoint) or a reference on an ECR registry host (${ECR_REGISTRY_HOST_FORMS.join(', ')}, pull-through-cache paths included)`;
+export const ECR_TOKEN_REFERENCES = `a short repo[:tag] (in the ECR registry of the credentials' account) or a reference on an ECR registry host (${ECR_REGISTRY_HOST_FORMS.join(', ')}, pull-through-cache paths included)`;
 
 /**
  * The one rule of where the ECR token goes: to the registry of a short reference (the token's own proxy
@@ -172,7 +172,7 @@ export function tokenHostProblem(
   how: string,
 ): string | null {
   if (!needsExplicitRegistry(ref, registryUrl)) return null;
-  return `registry host "${ref.host}" is not an ECR registry host; allowed: ${tokenHostAllowed(how)}`;
+  return `registry host "${ref.host}" is not an ECR registry host, and the ECR token is sent only to ECR or to a registry named explicitly: to probe it, ${how}; on ECR, use ${ECR_TOKEN_REFERENCES}`;
 }
 
 /**

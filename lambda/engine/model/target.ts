@@ -22,7 +22,15 @@ export class TargetConfigError extends Error {
   override name = 'TargetConfigError';
 }
 
-export function resolveTarget(target: ProbeTarget, defaultRegion: string | undefined): ResolvedTarget {
+/**
+ * `regionHow`: how the caller's user names a region, for the message when there is none (the CLI's `--region`);
+ * null where there is no such setting.
+ */
+export function resolveTarget(
+  target: ProbeTarget,
+  defaultRegion: string | undefined,
+  regionHow: string | null = 'set the region',
+): ResolvedTarget {
   const ref = parseImageReference(target.image);
   // A well-formed name that is no region (`eu-wset-1`) would send the probe, and the construct's grants, nowhere.
   for (const [what, named] of [
@@ -43,7 +51,7 @@ export function resolveTarget(target: ProbeTarget, defaultRegion: string | undef
   const region = target.region ?? ref.region ?? defaultRegion;
   if (!region) {
     throw new TargetConfigError(
-      `target "${target.image}": no region; use a full ECR URI, set the region, or set AWS_REGION`,
+      `target "${target.image}": no region; use a full ECR URI, ${regionHow ? `${regionHow}, ` : ''}or set AWS_REGION`,
     );
   }
   for (const platform of target.platforms ?? []) {
