@@ -224,6 +224,23 @@ describe('instance metadata verdicts', () => {
     expect(onEc2.saw).toContain('this is not the hop-limit symptom alone');
   });
 
+  it('says a 403 at the metadata address off EC2 is not EC2, with advice for a host that is not EC2', () => {
+    const refused = { ...observation, token: { kind: 'status' as const, status: 403, body: '' } };
+    const laptop = imdsCheck(refused, LAPTOP);
+    expect(laptop.status).toBe('skip');
+    expect(laptop.saw).toContain('refused the IMDSv2 token request (HTTP 403)');
+    expect(laptop.saw).toContain(
+      `this does not look like an EC2 instance (the machine's vendor is "LENOVO")`,
+    );
+    expect(laptop.saw).toContain("not EC2's instance metadata service");
+    expect(laptop.fix).toMatch(/^Off EC2, give the SDK credentials another way/);
+    expect(`${laptop.saw} ${laptop.fix}`).not.toMatch(/describe-instances|MetadataOptions|hop limit/i);
+    // On EC2 the same answer keeps the EC2 advice.
+    const ec2 = imdsCheck(refused, EC2_CONTAINER);
+    expect(ec2.status).toBe('warn');
+    expect(ec2.fix).toContain('aws ec2 describe-instances');
+  });
+
   it('follows the SDK: disabled by AWS_EC2_METADATA_DISABLED, endpoint from AWS_EC2_METADATA_SERVICE_ENDPOINT', () => {
     expect(imdsSettings({ AWS_EC2_METADATA_DISABLED: 'true' }).disabled).toBe(true);
     expect(imdsSettings({ AWS_EC2_METADATA_DISABLED: 'false' }).disabled).toBe(false);
@@ -517,7 +534,7 @@ describe('runDoctor', () => {
     [['--registry', 'docker.io'], '--registry "docker.io" is not allowed; allowed: an ECR registry host'],
     [['--registry', 'ghcr.io/org/app:1'], '--registry "ghcr.io/org/app:1" is not allowed'],
     [['--registry'], "Option '--registry <value>' argument missing"],
-    [['--bogus'], "Unknown option '--bogus'"],
+    [['--bogus'], 'unknown option --bogus'],
     [['extra'], 'unexpected argument "extra"'],
   ])('exits 2 for %j', async (argv, message) => {
     const run = await doctor(argv);

@@ -191,6 +191,18 @@ export function imdsCheck(observation: ImdsObservation, host: HostFacts): CheckR
       runbook: 'credentials',
     };
   }
+  const onEc2 = host.onEc2.value === true;
+  if (token?.kind === 'status' && !onEc2) {
+    // Something answers at the metadata address, but this is no EC2 instance: another cloud's metadata service or
+    // a proxy. EC2's metadata options are no advice here; the SDK's credentials must come from elsewhere.
+    return {
+      ...base,
+      status: 'skip',
+      saw: `${where} refused the IMDSv2 token request (HTTP ${token.status}), and this does not look like an EC2 instance (${host.onEc2.evidence}): what answered is not EC2's instance metadata service (another cloud's, or a proxy), and the AWS SDK gets no credentials from it`,
+      fix: `Off EC2, give the SDK credentials another way (AWS_PROFILE, aws sso login, environment variables), and set ${IMDS_ENV.disabled}=true so it does not ask the metadata address at all; if a proxy answered, add 169.254.169.254 to NO_PROXY.`,
+      runbook: null,
+    };
+  }
   if (token?.kind === 'status') {
     return {
       ...base,
@@ -201,7 +213,6 @@ export function imdsCheck(observation: ImdsObservation, host: HostFacts): CheckR
     };
   }
   // Nothing answered.
-  const onEc2 = host.onEc2.value === true;
   const unreachable = `no answer from ${where} (token: ${describe(token, observation.timeoutMs)}, plain GET: ${describe(observation.plainGet, observation.timeoutMs)})`;
   if (!onEc2) {
     // Not an EC2 instance: the metadata service is not part of this host's pull path, so this is no pass.
