@@ -12,6 +12,7 @@ import { benchExplain } from './explain.ts';
 import { startBenchWorld } from './fixtures.ts';
 import { benchProbeOverhead } from './probe-overhead.ts';
 import { benchStatus } from './status.ts';
+import { benchTargets } from './targets.ts';
 
 // The benchmark's own in-process SDK clients would print the SDK's Node.js support warning on this process's
 // stderr. The command under test is started with an environment of its own, without this, and its stderr is checked.
@@ -29,6 +30,7 @@ try {
   const world = await startBenchWorld();
   try {
     lines.push(...(await benchProbeOverhead(world, RUNS)), '');
+    lines.push(...(await benchTargets(world, Math.min(RUNS, 10))), '');
     lines.push(...(await benchCliVsAwsCli(world, Math.min(RUNS, 10))), '');
   } finally {
     await world.close();

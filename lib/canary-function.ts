@@ -4,7 +4,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CANARY_DEFAULTS } from '../lambda/engine/model/limits.ts';
-import { BUNDLE_HANDLER, type LambdaCodeName, prebuiltLambdaCode } from './lambda-code.ts';
+import {
+  BUNDLE_HANDLER,
+  type CodeWithData,
+  type LambdaCodeName,
+  lambdaCodeWithData,
+  prebuiltLambdaCode,
+} from './lambda-code.ts';
 
 /** Subnets and security groups by ID, so synthesis needs no VPC lookup (and no credentials). */
 export interface VpcPlacement {
@@ -30,6 +36,13 @@ export interface CanaryFunctionProps {
    * @default - no variables
    */
   readonly environment?: Record<string, string>;
+  /**
+   * Data the function reads from a file in its code rather than from its environment (lambda/engine/model/code-data.ts):
+   * anything that grows with the configuration, such as the targets. Lambda limits the environment to 4 KB; the
+   * code may hold 250 MB unzipped.
+   * @default - no data file
+   */
+  readonly data?: unknown;
   /**
    * Name of the function's log group, for readers that must name it (a dashboard in another region).
    * @default - a name CloudFormation generates
@@ -66,9 +79,16 @@ export class CanaryFunction extends Construct implements iam.IGrantable {
   readonly role: iam.IRole;
   readonly logGroup: logs.LogGroup;
   readonly grantPrincipal: iam.IPrincipal;
+  /** SHA-256 of the data file in the code, when there is one: changes exactly when the data does. */
+  readonly dataDigest?: string;
+  private readonly codeWithData?: CodeWithData;
 
   constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
     super(scope, id);
+    if (props.data !== undefined) {
+      this.codeWithData = lambdaCodeWithData(this, props.code, props.data);
+      this.dataDigest = this.codeWithData.dataDigest;
+    }
     this.logGroup = this.createLogGroup(props);
     this.role = props.role ?? this.createRole(props);
     this.grantPrincipal = this.role;
@@ -100,7 +120,7 @@ export class CanaryFunction extends Construct implements iam.IGrantable {
 
   private createFunction(props: CanaryFunctionProps): lambda.Function {
     return new lambda.Function(this, 'Function', {
-      code: prebuiltLambdaCode(props.code),
+      code: this.codeWithData?.code ?? prebuiltLambdaCode(props.code),
       handler: BUNDLE_HANDLER,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -110,7 +130,7 @@ export class CanaryFunction extends Construct implements iam.IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: props.environment ?? {},
+      environment: { ...props.environment, ...this.codeWithData?.environment },
     });
   }
 

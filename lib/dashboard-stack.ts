@@ -1,6 +1,8 @@
 import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { SERVICE_LIMITS } from '../lambda/engine/model/limits.ts';
+import { chunks, dashboardLimitProblems } from './dashboard-limits.ts';
 import type { IEcrPullCanary } from './ecr-pull-canary.ts';
 import type { WorkloadWatch } from './workload-watch.ts';
 import { workloadWatchRow } from './workload-watch-dashboard.ts';
@@ -58,7 +60,7 @@ function layerPhaseWidget({ canary, region }: CanaryRow): cloudwatch.IWidget | n
  * The widgets of one canary's row, left to right (the dashboard wraps them at its width): a new widget is one
  * more entry here; one that returns null is left out.
  */
-const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget | null> = [
+const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget | cloudwatch.IWidget[] | null> = [
   ({ canary, region }) =>
     new cloudwatch.TextWidget({ markdown: `## ${canary.canaryName} — ${region}`, width: WIDE, height: 1 }),
   (row) =>
@@ -114,10 +116,26 @@ const CANARY_WIDGETS: ReadonlyArray<(row: CanaryRow) => cloudwatch.IWidget | nul
       width: THIRD,
       height: HEIGHT,
     }),
-  ({ region, alarms }) =>
-    new cloudwatch.AlarmStatusWidget({ title: `Alarms (${region})`, alarms, width: THIRD, height: HEIGHT }),
+  (row) => alarmWidgets(row),
   layerPhaseWidget,
 ];
+
+/**
+ * The region's alarms, in as many status widgets as CloudWatch's limit of alarms per widget needs: one until a
+ * region has about 95 targets (a latency alarm each), two up to the target limit.
+ */
+function alarmWidgets({ region, alarms }: CanaryRow): cloudwatch.IWidget[] {
+  const parts = alarms.length === 0 ? [[]] : chunks(alarms, SERVICE_LIMITS.alarmStatusWidgetAlarms.value);
+  return parts.map(
+    (part, i) =>
+      new cloudwatch.AlarmStatusWidget({
+        title: parts.length === 1 ? `Alarms (${region})` : `Alarms (${region}, ${i + 1} of ${parts.length})`,
+        alarms: part,
+        width: THIRD,
+        height: HEIGHT,
+      }),
+  );
+}
 
 /**
  * One dashboard for every region: dashboards are global and cost $3 a month each beyond the free three, so one
@@ -129,8 +147,17 @@ export class DashboardStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DashboardStackProps) {
     super(scope, id, props);
+    const rows = this.createRows(props);
+    const problems = dashboardLimitProblems(
+      this,
+      rows.flat(),
+      'set "dashboard": false, or give the regions fewer targets (each target draws three series)',
+    );
+    if (problems.length > 0) {
+      throw new Error(`The dashboard ${props.dashboardName} cannot be created:\n  ${problems.join('\n  ')}`);
+    }
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
-    for (const row of this.createRows(props)) this.dashboard.addWidgets(...row);
+    for (const row of rows) this.dashboard.addWidgets(...row);
   }
 
   /**
@@ -146,7 +173,7 @@ export class DashboardStack extends Stack {
 
   private canaryRow(canary: IEcrPullCanary): cloudwatch.IWidget[] {
     const row: CanaryRow = { canary, region: canary.region, alarms: this.importAlarms(canary) };
-    return CANARY_WIDGETS.map((widget) => widget(row)).filter((widget) => widget !== null);
+    return CANARY_WIDGETS.flatMap((widget) => widget(row) ?? []);
   }
 
   /** The canary's alarms by ARN: they live in another region's stack, which this one cannot reference. */

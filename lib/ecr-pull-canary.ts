@@ -31,6 +31,7 @@ import {
   FIRST_RUN,
   type HandlerTarget,
   METRIC,
+  type ProbeCodeData,
   STATE_TABLE,
 } from '../lambda/engine/model/contract.ts';
 import { CONFIG_FIELDS } from '../lambda/engine/model/fields.ts';
@@ -40,6 +41,7 @@ import {
   CANARY_DEFAULTS,
   defaultTimeoutSeconds,
   LIMITS,
+  SERVICE_LIMITS,
   TARGET_DEFAULTS,
 } from '../lambda/engine/model/limits.ts';
 import type { Category, ProbeTarget } from '../lambda/engine/model/types.ts';
@@ -202,6 +204,9 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       Stack.of(this),
     );
 
+    // CDK spreads a large role policy over overflow managed policies by an estimate of each statement's size,
+    // counting an ARN with a deploy-time part (the partition) as 150 characters; a repository ARN may be twice that.
+    this.node.setContext(ARN_SIZE_ESTIMATE_CONTEXT, longestRepositoryArn(userTargets));
     const knownGoodImage = this.createKnownGoodImage(props);
     if (knownGoodImage) this.knownGoodImage = knownGoodImage;
     this.targets = this.resolveTargets(userTargets);
@@ -212,6 +217,22 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     this.probeSchedule = this.createSchedule();
     const firstRun = this.createFirstRun(probeGrants, props);
     this.alarms = this.createAlarms(props, firstRun);
+    this.node.addValidation({ validate: () => this.probeRoleProblems() });
+  }
+
+  /**
+   * CDK spreads a large role policy over overflow managed policies (when it synthesizes the role); IAM attaches
+   * at most SERVICE_LIMITS.iamManagedPoliciesPerRole to a role, so more would fail the deployment.
+   */
+  private probeRoleProblems(): string[] {
+    const overflow = this.probe.role.node.children.filter(
+      (child) => child instanceof iam.ManagedPolicy,
+    ).length;
+    const limit = SERVICE_LIMITS.iamManagedPoliciesPerRole;
+    if (overflow <= limit.value) return [];
+    return [
+      `targets: ${this.targets.length} targets name so many repositories and roles that the probe role needs ${overflow} managed policies besides its inline policy; IAM allows ${limit.value} ${limit.what} (${limit.source}); probe fewer distinct repositories or roles from this region`,
+    ];
   }
 
   /** Names of the probed targets, the heartbeat target first. */
@@ -336,51 +357,52 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       grant = grant.combine(
         iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] }),
       );
-      const manifestArns = unique(own.map((target) => this.repositoryArn(target)));
-      grant = grant.combine(
-        iam.Grant.addToPrincipal({ grantee, actions: ['ecr:BatchGetImage'], resourceArns: manifestArns }),
+    }
+    // One statement per set of actions, each repository in exactly one of them, so a repository's ARN is written
+    // once however many actions it needs.
+    const byActions = new Map<
+      string,
+      { actions: string[]; arns: Set<string>; longest: Map<string, number> }
+    >();
+    for (const target of own) {
+      const actions = [
+        'ecr:BatchGetImage',
+        // Blobs: the layer phase reads one layer of every target that keeps it on (the default, the seeded image
+        // included), and a single-arch image with `platforms` names its platform only in the config blob.
+        ...((target.layerCheck ?? TARGET_DEFAULTS.layerCheck) || (target.platforms?.length ?? 0) > 0
+          ? ['ecr:GetDownloadUrlForLayer']
+          : []),
+        ...((target.pullThroughCache ?? TARGET_DEFAULTS.pullThroughCache)
+          ? ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository']
+          : []),
+      ];
+      const key = actions.join(',');
+      const group = byActions.get(key) ?? { actions, arns: new Set<string>(), longest: new Map() };
+      byActions.set(key, group);
+      const arn = this.repositoryArn(target);
+      group.arns.add(arn);
+      group.longest.set(
+        arn,
+        LONGEST_ARN_PREFIX.ecrRepository + parseImageReference(target.image).repository.length,
       );
-      // Blobs: the layer phase reads one layer of every target that keeps it on (the default, the seeded image
-      // included), and a single-arch image with `platforms` names its platform only in the config blob.
-      const blobArns = unique(
-        own
-          .filter(
-            (target) =>
-              (target.layerCheck ?? TARGET_DEFAULTS.layerCheck) || (target.platforms?.length ?? 0) > 0,
-          )
-          .map((target) => this.repositoryArn(target)),
-      );
-      if (blobArns.length > 0) {
-        grant = grant.combine(
-          iam.Grant.addToPrincipal({
-            grantee,
-            actions: ['ecr:GetDownloadUrlForLayer'],
-            resourceArns: blobArns,
-          }),
-        );
-      }
-      const cachedArns = unique(
-        own
-          .filter((target) => target.pullThroughCache ?? TARGET_DEFAULTS.pullThroughCache)
-          .map((target) => this.repositoryArn(target)),
-      );
-      if (cachedArns.length > 0) {
-        grant = grant.combine(
-          iam.Grant.addToPrincipal({
-            grantee,
-            actions: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
-            resourceArns: cachedArns,
-          }),
-        );
+    }
+    // The strictest action set first, as before: manifests only, then with blobs, then pull-through cache.
+    for (const { actions, arns, longest } of [...byActions.values()].sort(
+      (x, y) => x.actions.length - y.actions.length,
+    )) {
+      for (const resourceArns of statementChunks([...arns], (arn) => longest.get(arn) ?? LONGEST_ARN_CHARS)) {
+        grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions, resourceArns }));
       }
     }
     const roles = unique(
       this.targets.flatMap((target) => (target.assumeRoleArn ? [target.assumeRoleArn] : [])),
     );
-    if (roles.length === 0) return grant;
-    return grant.combine(
-      iam.Grant.addToPrincipal({ grantee, actions: ['sts:AssumeRole'], resourceArns: roles }),
-    );
+    for (const resourceArns of statementChunks(roles, (arn) =>
+      Token.isUnresolved(arn) ? LONGEST_ARN_CHARS : arn.length + LONGEST_ARN_PREFIX.partitionGrowth,
+    )) {
+      grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['sts:AssumeRole'], resourceArns }));
+    }
+    return grant;
   }
 
   /** Lets `grantee` publish metrics in this canary's namespace, and in no other. */
@@ -440,6 +462,7 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       ...(props.vpcPlacement === undefined ? {} : { vpcPlacement: props.vpcPlacement }),
       ...(props.role === undefined ? {} : { role: props.role }),
       environment: this.probeEnvironment(props),
+      data: { targets: this.targets } satisfies ProbeCodeData,
     });
     probe.function.configureAsyncInvoke({
       // A missed run is reported by the next one; a retried or queued one would report stale results late.
@@ -449,12 +472,14 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
     return probe;
   }
 
-  /** The construct ↔ function contract (lambda/engine/model/contract.ts): what the handler reads at cold start. */
+  /**
+   * The construct ↔ function contract (lambda/engine/model/contract.ts): what the handler reads per run. Only
+   * settings of a fixed size: the targets are in the function's code (`data`), whatever their number.
+   */
   private probeEnvironment(props: EcrPullCanaryProps): Record<string, string> {
     const clockSkewThreshold =
       props.alarms?.clockSkew?.thresholdSeconds ?? ALARM_DEFAULTS.clockSkew.thresholdSeconds;
     return {
-      [ENV.targets]: JSON.stringify(this.targets),
       [ENV.canaryName]: this.canaryName,
       [ENV.namespace]: this.namespace,
       [ENV.topicArn]: this.topic.topic.topicArn,
@@ -542,7 +567,8 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
         serviceTimeout: Duration.minutes(CANARY_DEFAULTS.firstRunServiceTimeoutMinutes),
         removalPolicy: RemovalPolicy.RETAIN,
         properties: {
-          [FIRST_RUN.properties.targets]: JSON.stringify(this.targets),
+          // The digest of the targets the function's code carries: a change of targets runs it again.
+          [FIRST_RUN.properties.targets]: this.probe.dataDigest ?? '',
           ...(relay ? { [FIRST_RUN.properties.answer]: FIRST_RUN.answerByReturn } : {}),
         },
       },
@@ -640,6 +666,59 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
       resourceName: ref.repository,
     });
   }
+}
+
+/**
+ * The longest an ARN the probe role names can be, resolved: the longest partition (`aws-us-gov`) and region
+ * (`ap-southeast-7`). What a policy statement's size is estimated with, so statements stay small enough for CDK
+ * to spread them over the role's inline policy and its overflow managed policies (SERVICE_LIMITS.iamRolePolicyChars,
+ * iamManagedPolicyChars, iamManagedPoliciesPerRole).
+ */
+const LONGEST_ARN_PREFIX = {
+  /** `arn:aws-us-gov:ecr:ap-southeast-7:123456789012:repository/`, before the repository name. */
+  ecrRepository: 'arn:aws-us-gov:ecr:ap-southeast-7:123456789012:repository/'.length,
+  /** How much longer an ARN written for `aws` gets in the longest partition. */
+  partitionGrowth: 'aws-us-gov'.length - 'aws'.length,
+} as const;
+/** The context key CDK reads its estimate of an unresolved ARN's length from (aws-iam PolicyStatement). */
+const ARN_SIZE_ESTIMATE_CONTEXT = '@aws-cdk/aws-iam.arnSizeEstimate';
+
+/** The longest repository ARN the targets make, resolved, and never less than CDK's own default estimate. */
+function longestRepositoryArn(targets: readonly HandlerTarget[]): number {
+  return Math.max(
+    150,
+    ...targets.map(
+      (target) => LONGEST_ARN_PREFIX.ecrRepository + parseImageReference(target.image).repository.length,
+    ),
+  );
+}
+
+/** An ARN of unknown length (a deploy-time value): IAM's own limit on an ARN in a policy. */
+const LONGEST_ARN_CHARS = 2048;
+/**
+ * Characters of resource ARNs in one statement: two such statements fit one managed policy
+ * (SERVICE_LIMITS.iamManagedPolicyChars), and the largest configuration's probe role stays within the managed
+ * policies a role may have (test/cdk/limits.test.ts).
+ */
+const STATEMENT_RESOURCE_CHARS = 2800;
+
+/** Resource lists of at most STATEMENT_RESOURCE_CHARS characters each, in order. */
+function statementChunks(arns: readonly string[], length: (arn: string) => number): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const arn of arns) {
+    const next = length(arn) + 3; // quotes and comma
+    if (current.length > 0 && size + next > STATEMENT_RESOURCE_CHARS) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(arn);
+    size += next;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** Stack names are unique per account and region, and the construct path is unique in its stack. */

@@ -20,6 +20,7 @@ import {
   WATCH_ENV,
   WATCH_METRIC,
   WATCH_STATE_PREFIX,
+  type WatchCodeData,
 } from '../lambda/engine/model/watch-contract.ts';
 import { alarmDescription, runbooksFor } from './alarm-runbooks.ts';
 import { ALARM_SEVERITY } from './canary-alarms.ts';
@@ -132,10 +133,10 @@ export class WorkloadWatch extends Construct {
         [WATCH_ENV.namespace]: canary.namespace,
         [WATCH_ENV.topicArn]: canary.topic.topic.topicArn,
         [WATCH_ENV.stateTable]: canary.stateTable.tableName,
-        [WATCH_ENV.canaryTargets]: JSON.stringify(canary.targets.map((target) => target.name)),
         [WATCH_ENV.dedupHours]: String(props.dedupHours ?? CANARY_DEFAULTS.reminderHours),
         ...(props.dashboardName === undefined ? {} : { [WATCH_ENV.dashboardName]: props.dashboardName }),
       },
+      data: { canaryTargets: canary.targetNames } satisfies WatchCodeData,
     });
     // EventBridge invokes asynchronously. The handler never throws, so a retry could only follow a crash or a
     // timeout, after the datapoint and perhaps the message went out: a retry would count it twice.

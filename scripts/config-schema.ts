@@ -18,7 +18,7 @@ import {
   SCHEMA_KEY,
   TARGET_FIELDS,
 } from '../lambda/engine/model/fields.ts';
-import { PERCENTAGE_PATTERN } from '../lambda/engine/model/limits.ts';
+import { LIMITS, PERCENTAGE_PATTERN, SERVICE_LIMITS } from '../lambda/engine/model/limits.ts';
 import { KNOWN_REGIONS } from '../lambda/engine/model/regions.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../schema/canary.config.schema.json', import.meta.url));
@@ -228,7 +228,56 @@ function configReference(): string {
       header.filter((column) => column !== 'construct prop'),
       rows(ORGANIZATION_FIELDS, 'organization.', propOf).map(withoutProp),
     ),
+    '',
+    ...limitsReference(),
   ].join('\n');
+}
+
+/**
+ * The limits a user meets, from the one table of each (LIMITS, SERVICE_LIMITS in lambda/engine/model/limits.ts):
+ * what validation refuses beyond, and the service limits every valid configuration is built and tested to stay
+ * within (test/cdk/limits.test.ts).
+ */
+function limitsReference(): string[] {
+  return [
+    '## Limits',
+    '',
+    'Validation refuses a configuration beyond these, naming the key, the value and the limit, before anything deploys:',
+    '',
+    ...table(
+      ['what', 'at most', 'why'],
+      [
+        [
+          'targets per region (`targets`, `regionOverrides.<region>.targets`)',
+          String(LIMITS.targetsPerRegion),
+          'what one region’s stack, its dashboard row and one run within the schedule are tested with; the targets travel in the function’s code, not its environment',
+        ],
+        [
+          '`notifications.emails`, and `notifications.httpsEndpoints`, each',
+          String(LIMITS.subscriptionsPerProtocol),
+          'each is a subscription resource of the region’s stack',
+        ],
+        ['`vpc.subnetIds`', String(LIMITS.subnetsPerFunction), 'Lambda’s limit per function'],
+        ['`vpc.securityGroupIds`', String(LIMITS.securityGroupsPerFunction), 'Lambda’s limit per function'],
+        ['`name`', `${LIMITS.nameMaxLength} characters`, 'stack, alarm and repository names embed it'],
+      ],
+    ),
+    '',
+    'At synthesis, a dashboard (`dashboard`, or the organization’s monitoring dashboard with explicit\n' +
+      '`organization.accounts`) over CloudWatch’s dashboard limits, and a probe role whose policies a region’s\n' +
+      'repositories and roles would push past IAM’s limits, are refused the same way. Every valid configuration\n' +
+      'stays within these service limits (`test/cdk/limits.test.ts` synthesizes the largest ones and measures each\n' +
+      'as the service does):',
+    '',
+    ...table(
+      ['limit', 'value', 'source'],
+      Object.values(SERVICE_LIMITS).map((limit) => [
+        limit.what,
+        limit.value.toLocaleString('en-US'),
+        `[${new URL(limit.source).pathname.split('/').pop()}](${limit.source})`,
+      ]),
+    ),
+  ];
 }
 
 /** docs/configuration.md with its generated region replaced by `reference`. */

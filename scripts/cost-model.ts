@@ -14,6 +14,8 @@ import { App } from 'aws-cdk-lib';
 import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import { validateConfig } from '../lambda/engine/config/validate.ts';
 import { ENV, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
+import { TARGET_DEFAULTS } from '../lambda/engine/model/limits.ts';
+import type { ProbeTarget } from '../lambda/engine/model/types.ts';
 import { buildCanaryApp } from '../lib/canary-app.ts';
 import { WATCH_ALARM_KINDS } from '../lib/workload-watch.ts';
 
@@ -105,7 +107,7 @@ export function synthesizeConfig(
   file: CanaryConfigFile,
   tmpDir: string,
 ): {
-  canaries: Array<{ name: string; template: CfnTemplate }>;
+  canaries: Array<{ name: string; template: CfnTemplate; targets: ModelTarget[] }>;
   dashboards: number;
 } {
   const { config, problems } = validateConfig(file);
@@ -129,6 +131,7 @@ export function synthesizeConfig(
       canaries: stacks.canaries.map((stack) => ({
         name: stack.stackName,
         template: template(stack.stackName),
+        targets: stack.canary.targets,
       })),
       dashboards,
     };
@@ -137,11 +140,15 @@ export function synthesizeConfig(
   }
 }
 
-/** Reads one instance from its synthesized template. */
+/** What the model reads of a target: the function's code carries the targets, not the template. */
+export type ModelTarget = Partial<Pick<ProbeTarget, 'layerCheck'>>;
+
+/** Reads one instance from its synthesized template and its targets (the canary construct's `targets`). */
 export function instanceModel(
   scenario: string,
   name: string,
   template: CfnTemplate,
+  targets: readonly ModelTarget[],
   steadyStateMetricsPerTarget: number = STEADY_STATE_METRICS_PER_TARGET.length,
 ): InstanceModel {
   const resources = Object.values(template.Resources);
@@ -153,10 +160,9 @@ export function instanceModel(
   const probe = resources.find(
     (r) =>
       r.Type === 'AWS::Lambda::Function' &&
-      (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[ENV.targets],
+      (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[ENV.canaryName],
   );
   if (!probe?.Properties) throw new Error(`${name}: no probe function`);
-  const variables = (probe.Properties.Environment as { Variables: Record<string, string> }).Variables;
   const isWatchAlarm = (r: { Properties?: Record<string, unknown> }) =>
     WATCH_ALARM_KINDS.some((kind) => String(r.Properties?.AlarmName ?? '').includes(`-${kind}-`));
   const allAlarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
@@ -173,10 +179,8 @@ export function instanceModel(
     stack: name,
     runs: MINUTES_PER_MONTH / scheduleMinutes,
     scheduleMinutes,
-    targets: (JSON.parse(variables[ENV.targets] ?? '[]') as unknown[]).length,
-    layerTargets: (JSON.parse(variables[ENV.targets] ?? '[]') as Array<{ layerCheck?: boolean }>).filter(
-      (target) => target.layerCheck !== false,
-    ).length,
+    targets: targets.length,
+    layerTargets: targets.filter((target) => target.layerCheck ?? TARGET_DEFAULTS.layerCheck).length,
     memoryMb: Number(probe.Properties.MemorySize ?? 128),
     alarms: alarms.length,
     alarmMetrics,

@@ -81,7 +81,7 @@ try {
   for (const [name, file, counts] of scenarios) {
     const { canaries, dashboards } = synthesizeConfig(file, runTmp.dir);
     for (const canary of canaries) {
-      const now = instanceModel(name, canary.name, canary.template);
+      const now = instanceModel(name, canary.name, canary.template, canary.targets);
       const pass = report(now, dashboards, counts);
       if (counts && !pass) failed = true;
       if (name === TYPICAL) {

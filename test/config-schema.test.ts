@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../lambda/engine/config/validate.ts';
+import { LIMITS } from '../lambda/engine/model/limits.ts';
 import {
   configJsonSchema,
   generatedFiles,
@@ -183,7 +184,12 @@ const INVALID: Array<[string, unknown]> = [
   ['a short digest', base({ targets: [{ image: 'a:1', expectedDigest: 'sha256:abc' }] })],
   ['a plain-HTTP registry', base({ targets: [{ image: 'a:1', registryUrl: 'http://mirror.example.com' }] })],
   ['a target name with a space', base({ targets: [{ image: 'a:1', name: 'my api' }] })],
-  ['21 targets', base({ targets: Array.from({ length: 21 }, (_, i) => ({ image: `app${i}:1` })) })],
+  [
+    `${LIMITS.targetsPerRegion + 1} targets`,
+    base({
+      targets: Array.from({ length: LIMITS.targetsPerRegion + 1 }, (_, i) => ({ image: `app${i}:1` })),
+    }),
+  ],
   ['a malformed subnet', base({ vpc: { subnetIds: ['subnet-x'], securityGroupIds: ['sg-0a1b2c3d'] } })],
   ['a VPC without security groups', base({ vpc: { subnetIds: ['subnet-0a1b2c3d'] } })],
   ['an e-mail without domain', base({ notifications: { emails: ['nobody'] } })],

@@ -1,13 +1,16 @@
 // The per-instance cost model (scripts/cost-model.ts) that `npm run cost` prints and a fleet model multiplies,
 // read from the synthesized template of the typical instance: the seeded image plus one target.
 import { readFileSync } from 'node:fs';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import { STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
 import {
   type CfnTemplate,
   instanceCostLines,
   instanceModel,
   instanceMonthlyUsd,
+  type ModelTarget,
   PRICE,
   syntheticsMonthlyUsd,
   TARGET_USD,
@@ -15,16 +18,22 @@ import {
   watchLines,
 } from '../scripts/cost-model.ts';
 import { ORGANIZATION_SCALES, organizationReport } from '../scripts/org-cost.ts';
-import { canaryTemplate } from './cdk/helpers.ts';
+import { synthApp } from './cdk/helpers.ts';
 
-const TYPICAL = canaryTemplate({
-  regions: ['eu-west-1'],
-  targets: [{ image: 'app:1' }],
-}).toJSON() as CfnTemplate;
+/** A configuration's first canary as the model reads it: its template, and its targets (in the function's code). */
+function synthesized(file: CanaryConfigFile): { template: CfnTemplate; targets: ModelTarget[] } {
+  const [stack] = synthApp(file).canaries;
+  if (!stack) throw new Error('no canary stack');
+  return { template: Template.fromStack(stack).toJSON() as CfnTemplate, targets: stack.canary.targets };
+}
+
+const TYPICAL_APP = synthesized({ regions: ['eu-west-1'], targets: [{ image: 'app:1' }] });
+const model = (scenario: string, m: { template: CfnTemplate; targets: ModelTarget[] }, steady?: number) =>
+  instanceModel(scenario, 'stack', m.template, m.targets, steady);
 
 describe('instance cost model', () => {
   it('bills the steady-state metrics the function sends for every target, and every alarm metric in the template', () => {
-    const m = instanceModel('typical', 'stack', TYPICAL);
+    const m = model('typical', TYPICAL_APP);
     expect([m.targets, m.steadyStateMetricsPerTarget, m.alarms, m.alarmMetrics]).toEqual([
       2,
       STEADY_STATE_METRICS_PER_TARGET.length,
@@ -36,8 +45,8 @@ describe('instance cost model', () => {
   });
 
   it('keeps the seeded image plus one target at or under $1.50 per account-region-month, from $2.05 before issue 12', () => {
-    const now = instanceMonthlyUsd(instanceModel('typical', 'stack', TYPICAL));
-    const before = instanceMonthlyUsd(instanceModel('typical', 'stack', TYPICAL, 2));
+    const now = instanceMonthlyUsd(model('typical', TYPICAL_APP));
+    const before = instanceMonthlyUsd(model('typical', TYPICAL_APP, 2));
     expect(now).toBeLessThanOrEqual(TARGET_USD);
     expect(before.toFixed(2)).toBe('2.05');
     // The whole saving is the Success metric of each target; no alarm was given up for it.
@@ -51,14 +60,14 @@ describe('instance cost model', () => {
  * that moves a figure fails here until the docs say the new one.
  */
 describe('the cost figures in the docs', () => {
-  const SEEDED_ALONE = canaryTemplate({
+  const SEEDED_ALONE = synthesized({
     regions: ['eu-west-1'],
     notifications: { emails: ['oncall@example.com'] },
-  }).toJSON() as CfnTemplate;
+  });
 
   /** The canary alone, with the workload watch, and a Synthetics canary for the same targets: as printed. */
-  function printed(template: CfnTemplate) {
-    const m = instanceModel('docs', 'stack', template);
+  function printed(synth: { template: CfnTemplate; targets: ModelTarget[] }) {
+    const m = model('docs', synth);
     const canary = instanceMonthlyUsd(m);
     if (!m.watch) throw new Error('the default deployment has the workload watch');
     const withWatch = watchLines(m.watch, canary)
@@ -71,14 +80,14 @@ describe('the cost figures in the docs', () => {
   const dashboard = usd(PRICE.dashboardMonth);
 
   it("README's headline is the default deployment: the seeded image plus one target, the workload watch, the dashboard", () => {
-    const typical = printed(TYPICAL);
+    const typical = printed(TYPICAL_APP);
     expect(flat('README.md')).toContain(
       `it costs about ${typical.withWatch} per region-month plus ${dashboard} a month for the dashboard, against about ${typical.synthetics} per region-month for a CloudWatch Synthetics canary`,
     );
   });
 
   it("docs/cost.md's headline and table", () => {
-    const typical = printed(TYPICAL);
+    const typical = printed(TYPICAL_APP);
     const one = printed(SEEDED_ALONE);
     const page = flat('docs/cost.md');
     expect(page).toContain(
@@ -94,11 +103,11 @@ describe('the cost figures in the docs', () => {
     expect(page).toContain(`Of the ${typical.canary} for two targets`);
   });
   it("docs/organization.md's fleet table: the same per-instance figure, times accounts × regions, as npm run cost prints", () => {
-    const m = instanceModel('docs', 'stack', TYPICAL);
+    const m = model('docs', TYPICAL_APP);
     const watch = (m.watch?.alarms ?? 0) * PRICE.alarmMetricMonth;
     const report = organizationReport(instanceMonthlyUsd(m), watch);
     const page = flat('docs/organization.md');
-    expect(page).toContain(`At ${printed(TYPICAL).withWatch} per stack instance:`);
+    expect(page).toContain(`At ${printed(TYPICAL_APP).withWatch} per stack instance:`);
     for (const { accounts, regions } of ORGANIZATION_SCALES) {
       const line = report.split('\n').find((l) => l.includes(`${accounts} accounts × ${regions} regions:`));
       const monthly = line?.match(/(\$[\d,.]+) per month/)?.[1];
@@ -106,7 +115,7 @@ describe('the cost figures in the docs', () => {
       // The arithmetic a reader does holds: instances × the stated per-instance figure + the dashboard.
       const figure = (text: string) => Number(text.replace(/[$,]/g, ''));
       expect(figure(monthly ?? '')).toBeCloseTo(
-        accounts * regions * figure(printed(TYPICAL).withWatch ?? '') + PRICE.dashboardMonth,
+        accounts * regions * figure(printed(TYPICAL_APP).withWatch ?? '') + PRICE.dashboardMonth,
         2,
       );
       expect(page).toMatch(

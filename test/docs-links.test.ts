@@ -196,9 +196,9 @@ describe('the link checker itself', () => {
     ]);
     expect(
       namedPaths(
-        "see lambda/model/limits.ts, `docs/runbooks.md#auth`; import '../lambda/x.ts'; dist/lib/index.js; lib/<name>.ts; test/*.test.ts",
+        "see lambda/engine/model/limits.ts, `docs/runbooks.md#auth`; import '../lambda/x.ts'; dist/lib/index.js; lib/<name>.ts; test/*.test.ts",
       ),
-    ).toEqual(['lambda/model/limits.ts', 'docs/runbooks.md']);
+    ).toEqual(['lambda/engine/model/limits.ts', 'docs/runbooks.md']);
     const source =
       "// see lib/a.ts\nconst url = 'https://x//lib/b.ts'; /* lib/c.ts */ const re = /\\/\\/ lib\\/d.ts/;\n/** lib/e.ts */\nexport {};\n";
     expect(namedPaths(commentsOf(source))).toEqual(['lib/a.ts', 'lib/c.ts', 'lib/e.ts']);

@@ -1,21 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { HandlerConfigError, readHandlerConfig } from '../lambda/engine/handler-config.ts';
+import { CODE_DATA } from '../lambda/engine/model/code-data.ts';
 import { ENV } from '../lambda/engine/model/contract.ts';
 import { CANARY_DEFAULTS } from '../lambda/engine/model/limits.ts';
 
 const TARGETS = [{ name: 'known-good', image: 'canary/known-good:v1' }];
 
-/** The least environment a deployed function has: the region Lambda sets and the targets the construct sets. */
-const minimal = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  AWS_REGION: 'eu-west-1',
-  [ENV.targets]: JSON.stringify(TARGETS),
-  ...extra,
-});
+/** Where the targets come from, as problems name it: the data file in the function's code. */
+const SOURCE = `${CODE_DATA.file} targets`;
 
-/** The message of the error `readHandlerConfig` throws for `env`, or a failure if it throws none. */
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
+/**
+ * The least a deployed function has: the region Lambda sets in its environment, and the targets the construct
+ * writes into its code (the code data document).
+ */
+const minimal = (
+  extra: Record<string, string | undefined> = {},
+  targets: unknown = TARGETS,
+): [NodeJS.ProcessEnv, unknown] => [{ AWS_REGION: 'eu-west-1', ...extra }, { targets }];
+
+/** The message of the error `readHandlerConfig` throws, or a failure if it throws none. */
+function problemsOf([env, data]: [NodeJS.ProcessEnv, unknown]): string[] {
   try {
-    readHandlerConfig(env);
+    readHandlerConfig(env, data);
   } catch (error) {
     expect(error).toBeInstanceOf(HandlerConfigError);
     const [head, ...problems] = (error as Error).message.split('\n  ');
@@ -27,7 +33,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 
 describe('readHandlerConfig', () => {
   it('fills every optional setting with its default', () => {
-    const { targets, ...config } = readHandlerConfig(minimal());
+    const { targets, ...config } = readHandlerConfig(...minimal());
     expect(config).toEqual({
       canaryName: 'ecr-pull-canary',
       region: 'eu-west-1',
@@ -51,7 +57,7 @@ describe('readHandlerConfig', () => {
 
   it('reads every variable the construct sets, and the log group Lambda sets', () => {
     const config = readHandlerConfig(
-      minimal({
+      ...minimal({
         [ENV.canaryName]: 'prod-canary',
         [ENV.namespace]: 'Platform/EcrCanary',
         [ENV.topicArn]: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -76,7 +82,7 @@ describe('readHandlerConfig', () => {
 
   it('treats empty variables as unset', () => {
     const config = readHandlerConfig(
-      minimal({
+      ...minimal({
         [ENV.canaryName]: '',
         [ENV.namespace]: '',
         [ENV.topicArn]: '',
@@ -100,16 +106,14 @@ describe('readHandlerConfig', () => {
   it('resolves each target with its own settings, the function region being the default', () => {
     const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/api:stable';
     const config = readHandlerConfig(
-      minimal({
-        [ENV.targets]: JSON.stringify([
-          { name: 'api', image: uri, platforms: ['linux/arm64'], expectedPrincipal: 'arn:aws:iam::1:role/x' },
-          {
-            name: 'local',
-            image: `team/web@sha256:${'a'.repeat(64)}`,
-            registryUrl: 'https://127.0.0.1:5000',
-          },
-        ]),
-      }),
+      ...minimal({}, [
+        { name: 'api', image: uri, platforms: ['linux/arm64'], expectedPrincipal: 'arn:aws:iam::1:role/x' },
+        {
+          name: 'local',
+          image: `team/web@sha256:${'a'.repeat(64)}`,
+          registryUrl: 'https://127.0.0.1:5000',
+        },
+      ]),
     );
     expect(config.targets.map((t) => [t.name, t.region, t.ref.repository])).toEqual([
       ['api', 'us-east-1', 'team/api'],
@@ -128,7 +132,7 @@ describe('readHandlerConfig', () => {
     [ENV.clockSkewThresholdSeconds, '1', 1],
     [ENV.clockSkewThresholdSeconds, '900', 900],
   ])('accepts %s=%s at the edge of its range', (key, raw, value) => {
-    const config = readHandlerConfig(minimal({ [key]: raw }));
+    const config = readHandlerConfig(...minimal({ [key]: raw }));
     const field = key === ENV.reminderHours ? config.reminderHours : config.clockSkewThresholdSeconds;
     expect(field).toBe(value);
   });
@@ -150,7 +154,7 @@ describe('readHandlerConfig', () => {
     ['arn:aws-cn:sns:cn-north-1:111122223333:alerts_2'],
     ['arn:aws-us-gov:sns:us-gov-west-1:111122223333:a-b'],
   ])('accepts the topic ARN %s', (arn) => {
-    expect(readHandlerConfig(minimal({ [ENV.topicArn]: arn })).topicArn).toBe(arn);
+    expect(readHandlerConfig(...minimal({ [ENV.topicArn]: arn })).topicArn).toBe(arn);
   });
 
   it.each([
@@ -165,31 +169,28 @@ describe('readHandlerConfig', () => {
   });
 
   it.each([
-    ['[]', `${ENV.targets}=[]: expected a non-empty JSON array`],
-    ['{"name":"a"}', `${ENV.targets}={"name":"a"}: expected a non-empty JSON array`],
-    ['[{"image":"a:b"}]', `${ENV.targets}=[{"image":"a:b"}]: target 0 needs string "image" and "name"`],
+    ['[]', `${SOURCE}=[]: expected a non-empty JSON array`],
+    ['{"name":"a"}', `${SOURCE}={"name":"a"}: expected a non-empty JSON array`],
+    ['[{"image":"a:b"}]', `${SOURCE}=[{"image":"a:b"}]: target 0 needs string "image" and "name"`],
     [
       '[{"name":"","image":"a:b"}]',
-      `${ENV.targets}=[{"name":"","image":"a:b"}]: target 0 needs string "image" and "name"`,
+      `${SOURCE}=[{"name":"","image":"a:b"}]: target 0 needs string "image" and "name"`,
     ],
-    ['[null]', `${ENV.targets}=[null]: target 0 needs string "image" and "name"`],
+    ['[null]', `${SOURCE}=[null]: target 0 needs string "image" and "name"`],
   ])('refuses the targets %s', (raw, message) => {
-    expect(problemsOf(minimal({ [ENV.targets]: raw }))).toEqual([message]);
+    expect(problemsOf(minimal({}, JSON.parse(raw)))).toEqual([message]);
   });
 
   it('refuses unset targets, saying they are unset', () => {
-    // The rest of the line is the JSON parser's own message, which differs between Node versions.
-    const [problem, ...others] = problemsOf(minimal({ [ENV.targets]: undefined }));
-    expect(others).toEqual([]);
-    expect(problem).toMatch(new RegExp(`^${ENV.targets}=\\(unset\\): \\S`));
+    expect(problemsOf([{ AWS_REGION: 'eu-west-1' }, {}])).toEqual([
+      `${SOURCE}=(unset): expected a non-empty JSON array`,
+    ]);
   });
 
   it('refuses a target whose reference or settings do not resolve, quoting the problem', () => {
-    const [problem, ...others] = problemsOf(
-      minimal({ [ENV.targets]: JSON.stringify([{ name: 'a', image: 'UPPER/case:tag' }]) }),
-    );
+    const [problem, ...others] = problemsOf(minimal({}, [{ name: 'a', image: 'UPPER/case:tag' }]));
     expect(others).toEqual([]);
-    expect(problem).toMatch(new RegExp(`^${ENV.targets}=.*: invalid image reference "UPPER/case:tag"`));
+    expect(problem).toMatch(new RegExp(`^${SOURCE}=.*: invalid image reference "UPPER/case:tag"`));
   });
 
   it('refuses two targets with one name: names are metric dimensions', () => {
@@ -197,28 +198,29 @@ describe('readHandlerConfig', () => {
       { name: 'api', image: 'team/api:v1' },
       { name: 'api', image: 'team/api:v2' },
     ];
-    expect(problemsOf(minimal({ [ENV.targets]: JSON.stringify(targets) }))).toEqual([
-      `${ENV.targets}: target name "api" is used twice; names are metric dimensions`,
+    expect(problemsOf(minimal({}, targets))).toEqual([
+      `${SOURCE}: target name "api" is used twice; names are metric dimensions`,
     ]);
   });
 
   it('quotes at most 200 characters of a long malformed value', () => {
-    const raw = `[${'x'.repeat(300)}`;
-    const [problem] = problemsOf(minimal({ [ENV.targets]: raw }));
-    expect(problem?.startsWith(`${ENV.targets}=[${'x'.repeat(199)}…: `)).toBe(true);
+    const [problem] = problemsOf(minimal({}, 'x'.repeat(300)));
+    expect(problem?.startsWith(`${SOURCE}="${'x'.repeat(199)}…: `)).toBe(true);
   });
 
   it('reports every problem at once, in a fixed order', () => {
     expect(
-      problemsOf({
-        [ENV.targets]: '[]',
-        [ENV.reminderHours]: '0',
-        [ENV.clockSkewThresholdSeconds]: '1000',
-        [ENV.topicArn]: 'alerts',
-      }),
+      problemsOf([
+        {
+          [ENV.reminderHours]: '0',
+          [ENV.clockSkewThresholdSeconds]: '1000',
+          [ENV.topicArn]: 'alerts',
+        },
+        { targets: [] },
+      ]),
     ).toEqual([
       'AWS_REGION is not set; the Lambda runtime always sets it',
-      `${ENV.targets}=[]: expected a non-empty JSON array`,
+      `${SOURCE}=[]: expected a non-empty JSON array`,
       `${ENV.reminderHours}="0": must be a number from 0.25 to 168`,
       `${ENV.clockSkewThresholdSeconds}="1000": must be a number from 1 to 900`,
       `${ENV.topicArn}="alerts": must be an SNS topic ARN`,

@@ -7,11 +7,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { DIMENSION, ENV, METRIC } from '../lambda/engine/model/contract.ts';
+import {
+  DIMENSION,
+  ENV,
+  type HandlerTarget,
+  METRIC,
+  type ProbeCodeData,
+} from '../lambda/engine/model/contract.ts';
 import { bundleHandler } from '../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from './support/cloudwatch-double.ts';
 import { type DynamoDbDouble, startDynamoDbDouble } from './support/dynamodb-double.ts';
-import { type Invocation, invokeBundle } from './support/invoke-bundle.ts';
+import { type Invocation, invokeBundle, SCHEDULED_EVENT } from './support/invoke-bundle.ts';
 import {
   ACCOUNT,
   functionHostEnv,
@@ -84,22 +90,25 @@ interface TargetOverrides {
   expectedPrincipal?: string;
 }
 
-/** The environment the construct sets, plus the endpoints and CA a test host needs. */
-function functionEnv(
-  target: TargetOverrides = {},
-  extra: Record<string, string> = {},
-): Record<string, string> {
+/** The targets the construct writes into the function's code (lambda/engine/model/code-data.ts). */
+function codeData(target: TargetOverrides = {}): ProbeCodeData {
   return {
-    ...functionHostEnv(world, registry.caPath, { cloudwatch, sns, dynamodb }),
-    [ENV.canaryName]: 'test-canary',
-    [ENV.targets]: JSON.stringify([
+    targets: [
       {
         name: TARGET,
         image: `${multiArch.repository}:${multiArch.tag}`,
         registryUrl: world.proxy.url,
         ...target,
-      },
-    ]),
+      } as HandlerTarget,
+    ],
+  };
+}
+
+/** The environment the construct sets, plus the endpoints and CA a test host needs. */
+function functionEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...functionHostEnv(world, registry.caPath, { cloudwatch, sns, dynamodb }),
+    [ENV.canaryName]: 'test-canary',
     [ENV.topicArn]: TOPIC_ARN,
     [ENV.stateTable]: STATE_TABLE,
     [ENV.dashboardName]: 'ecr-pull-canary',
@@ -113,7 +122,7 @@ async function invoke(
   extra: Record<string, string> = {},
   remainingMs = 30_000,
 ) {
-  const run = await invokeBundle(bundle, functionEnv(target, extra), remainingMs);
+  const run = await invokeBundle(bundle, functionEnv(extra), remainingMs, SCHEDULED_EVENT, codeData(target));
   allOutput.push(run.stdout, run.stderr);
   return run;
 }

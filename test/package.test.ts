@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMANDS } from '../lambda/commands/commands.ts';
 import { RUNBOOKS_HTML_FILE } from '../lambda/commands/package-info.ts';
 import { sdkNodeNotice } from '../lambda/commands/sdk-node-notice.ts';
+import { CODE_DATA } from '../lambda/engine/model/code-data.ts';
 import { BUNDLE_FILE, LAMBDA_CODE_NAMES, lambdaCodeDir } from '../lib/lambda-code.ts';
 import { type InstalledPackage, npm, packAndInstall } from '../scripts/pack-install.ts';
 import { CDK_VALIDATION_OFF } from './support/cdk-validation.ts';
@@ -367,14 +368,20 @@ app.synth();
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     // The probe, the seeding function and the workload watcher, each a copy of a prebuilt directory.
     expect(functions).toHaveLength(LAMBDA_CODE_NAMES.length);
-    // Same code, same asset hash, wherever it is installed: a user's deploy changes a function only when its code does.
-    expect(functions.map((fn) => (fn.Properties.Code as { S3Key: string }).S3Key).sort()).toEqual(
-      LAMBDA_CODE_NAMES.map((name) => `${FileSystem.fingerprint(lambdaCodeDir(name))}.zip`).sort(),
+    // Same code and data, same asset hash, wherever it is installed: a user's deploy changes a function only when
+    // its code or its data (the targets, beside the probe's and the watcher's bundle) does. The seeding function is
+    // the prebuilt directory as it ships.
+    const assetDirOf = (fn: { Metadata?: Record<string, string> }) =>
+      join(outdir, fn.Metadata?.['aws:asset:path'] ?? 'missing');
+    const keys = functions.map((fn) => (fn.Properties.Code as { S3Key: string }).S3Key);
+    expect(keys.sort()).toEqual(
+      functions.map((fn) => `${FileSystem.fingerprint(assetDirOf(fn))}.zip`).sort(),
     );
+    expect(keys).toContain(`${FileSystem.fingerprint(lambdaCodeDir('seed'))}.zip`);
     const deployed = functions.map((fn) => {
       expect(fn.Properties.Handler).toBe('index.handler');
-      const assetDir = join(outdir, fn.Metadata?.['aws:asset:path'] ?? 'missing');
-      expect(readdirSync(assetDir)).toEqual([BUNDLE_FILE]);
+      const assetDir = assetDirOf(fn);
+      expect([[BUNDLE_FILE], [CODE_DATA.file, BUNDLE_FILE]]).toContainEqual(readdirSync(assetDir).sort());
       return readFileSync(join(assetDir, BUNDLE_FILE));
     });
     for (const name of LAMBDA_CODE_NAMES) {

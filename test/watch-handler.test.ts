@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WATCH_ENV } from '../lambda/engine/model/watch-contract.ts';
+import { WATCH_ENV, type WatchCodeData } from '../lambda/engine/model/watch-contract.ts';
 import { canaryStateKey } from '../lambda/engine/outputs/notify.ts';
 import { bundleHandler, WATCH_HANDLER_ENTRY } from '../lib/handler-bundling.ts';
 import { type CloudWatchDouble, startCloudWatchDouble } from './support/cloudwatch-double.ts';
@@ -66,12 +66,14 @@ function env(): Record<string, string> {
     [WATCH_ENV.namespace]: 'EcrPullCanary',
     [WATCH_ENV.topicArn]: TOPIC_ARN,
     [WATCH_ENV.stateTable]: STATE_TABLE,
-    [WATCH_ENV.canaryTargets]: JSON.stringify(['known-good']),
     [WATCH_ENV.dedupHours]: '6',
   };
 }
 
-const invoke = (event: unknown) => invokeBundle(bundle, env(), 15_000, event);
+/** What the construct writes into the watcher's code (lambda/engine/model/code-data.ts). */
+const CODE_DATA_DOC: WatchCodeData = { canaryTargets: ['known-good'] };
+
+const invoke = (event: unknown) => invokeBundle(bundle, env(), 15_000, event, CODE_DATA_DOC);
 
 function sentMetrics(): string[] {
   return cloudwatch.putMetricDataCalls.flatMap((call) => {
@@ -171,6 +173,7 @@ describe('the deployed watcher bundle', () => {
       { ...env(), [WATCH_ENV.dedupHours]: 'soon' },
       15_000,
       fixtures['ecs-pull-timeout']?.event,
+      CODE_DATA_DOC,
     );
     expect(run.summary).toMatchObject({ handled: false });
     expect(run.logLines.map((l) => JSON.parse(l))).toMatchObject([

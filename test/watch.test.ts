@@ -3,6 +3,7 @@
 // The deployed bundle on the wire doubles is tested in watch-handler.test.ts.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CODE_DATA } from '../lambda/engine/model/code-data.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
 import { WATCH_METRIC, WATCH_STATE_PREFIX } from '../lambda/engine/model/watch-contract.ts';
 import { canaryStateKey } from '../lambda/engine/outputs/notify.ts';
@@ -365,9 +366,9 @@ describe('handleWorkloadEvent', () => {
 describe('readWatchConfig', () => {
   it('names the variable, the value and what is allowed', () => {
     expect(() =>
-      readWatchConfig({ AWS_REGION: 'eu-west-1', WATCH_CANARY_TARGETS: '{"a":1}', WATCH_DEDUP_HOURS: '0' }),
+      readWatchConfig({ AWS_REGION: 'eu-west-1', WATCH_DEDUP_HOURS: '0' }, { canaryTargets: { a: 1 } }),
     ).toThrow(
-      'invalid watcher configuration: WATCH_CANARY_TARGETS={"a":1}: allowed: a JSON array of target names; WATCH_DEDUP_HOURS="0": allowed: a number from 0.25 to 168',
+      `invalid watcher configuration: ${CODE_DATA.file} canaryTargets={"a":1}: allowed: a list of target names; WATCH_DEDUP_HOURS="0": allowed: a number from 0.25 to 168`,
     );
   });
 });

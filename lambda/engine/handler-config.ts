@@ -1,5 +1,6 @@
 import { SNS_TOPIC_ARN } from './model/arn.ts';
-import { ENV, type HandlerTarget } from './model/contract.ts';
+import { CODE_DATA } from './model/code-data.ts';
+import { ENV, type HandlerTarget, type ProbeCodeData } from './model/contract.ts';
 import { CANARY_DEFAULTS, LIMITS, type Range } from './model/limits.ts';
 import { type ResolvedTarget, resolveTarget } from './model/target.ts';
 
@@ -20,19 +21,23 @@ export class HandlerConfigError extends Error {
   override name = 'HandlerConfigError';
 }
 
+/** Where the targets are read from, in problem messages. */
+const TARGETS_SOURCE = `${CODE_DATA.file} targets`;
+
 /**
- * Reads the configuration the construct put in the environment. Called per invocation, never at module scope,
- * so a test (or a changed deployment) is never served a stale configuration. All problems are reported at once.
+ * Reads the configuration the construct put in the environment and, for the targets, in the function's code
+ * (`data`: the code data document, lambda/functions/code-data-file.ts). Called per invocation, never at module scope, so
+ * a test (or a changed deployment) is never served a stale configuration. All problems are reported at once.
  */
-export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
+export function readHandlerConfig(env: NodeJS.ProcessEnv, data: unknown): HandlerConfig {
   const problems: string[] = [];
   const region = env.AWS_REGION ?? '';
   if (!region) problems.push('AWS_REGION is not set; the Lambda runtime always sets it');
 
   let targets: ResolvedTarget[] = [];
-  const rawTargets = env[ENV.targets];
+  const rawTargets = (data as Partial<ProbeCodeData> | null | undefined)?.targets;
   try {
-    const parsed: unknown = JSON.parse(rawTargets ?? '');
+    const parsed: unknown = rawTargets;
     if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('expected a non-empty JSON array');
     targets = (parsed as HandlerTarget[]).map((target, i) => {
       if (typeof target?.image !== 'string' || typeof target.name !== 'string' || target.name === '') {
@@ -41,13 +46,14 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
       return resolveTarget(target, region || undefined);
     });
   } catch (error) {
-    problems.push(`${ENV.targets}=${truncate(rawTargets ?? '(unset)')}: ${(error as Error).message}`);
+    const shown = rawTargets === undefined ? '(unset)' : JSON.stringify(rawTargets);
+    problems.push(`${TARGETS_SOURCE}=${truncate(shown)}: ${(error as Error).message}`);
   }
 
   const names = targets.map((t) => t.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate)
-    problems.push(`${ENV.targets}: target name "${duplicate}" is used twice; names are metric dimensions`);
+    problems.push(`${TARGETS_SOURCE}: target name "${duplicate}" is used twice; names are metric dimensions`);
 
   // The same ranges and defaults the construct and the configuration file validate against.
   const number = (key: string, range: Range & { default: number }) => {

@@ -16,6 +16,7 @@ import { cloudWatchMetricsSink } from '../engine/outputs/cloudwatch-sink.ts';
 import type { MetricsSink, PublishedMessage } from '../engine/outputs/ports.ts';
 import { snsNotifier } from '../engine/outputs/sns-notifier.ts';
 import { dynamoDbStateStore } from '../engine/outputs/state-store.ts';
+import { readCodeData } from './code-data-file.ts';
 
 interface WarmClients {
   metrics: MetricsSink;
@@ -58,7 +59,7 @@ const write = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function handler(): Promise<EksRunSummary | { failed: string }> {
   try {
-    const config = readEksWatchConfig(process.env);
+    const config = readEksWatchConfig(process.env, readCodeData(process.env));
     const { metrics, sns, dynamodb, eks } = clients();
     return await runEksWatch(config, {
       eks: sdkEksApi(eks),

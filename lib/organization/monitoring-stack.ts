@@ -3,8 +3,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as oam from 'aws-cdk-lib/aws-oam';
 import type { Construct } from 'constructs';
 import { DIMENSION, METRIC } from '../../lambda/engine/model/contract.ts';
-import { OAM_LINK_ACTIONS, OAM_LINK_RESOURCE_TYPES } from '../../lambda/engine/model/limits.ts';
+import {
+  OAM_LINK_ACTIONS,
+  OAM_LINK_RESOURCE_TYPES,
+  SERVICE_LIMITS,
+} from '../../lambda/engine/model/limits.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/engine/model/seed-contract.ts';
+import { chunks, dashboardLimitProblems } from '../dashboard-limits.ts';
 
 /**
  * The sink policy: any principal of the organization may create or update a link, for what the links share only (the form
@@ -56,9 +61,20 @@ export class MonitoringStack extends Stack {
       description: `organization.sinkArns["${this.region}"] in the canary configuration`,
     });
     if (props.dashboard) {
+      const widgets = organizationWidgets({ ...props, ...props.dashboard });
+      const problems = dashboardLimitProblems(
+        this,
+        widgets.flat(),
+        'list fewer organization.accounts (each account draws three series per region), or none: the per-region widgets cover every linked account',
+      );
+      if (problems.length > 0) {
+        throw new Error(
+          `The organization dashboard of ${props.canaryName} cannot be created:\n  ${problems.join('\n  ')}`,
+        );
+      }
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
         dashboardName: `${props.canaryName}-organization`,
-        widgets: organizationWidgets({ ...props, ...props.dashboard }),
+        widgets,
       });
     }
   }
@@ -134,23 +150,31 @@ export function organizationWidgets(props: {
       account,
       region,
     });
-  const tiles = new cloudwatch.SingleValueWidget({
-    title: 'Can pull the seeded image, per account and region (share of healthy probes, 1 = all)',
-    width: 24,
-    metrics: props.accounts.flatMap((account, a) =>
-      props.regions.map(
-        (region, r) =>
-          new cloudwatch.MathExpression({
-            expression: `1 - FILL(failed_${a}_${r}, 0) / runs_${a}_${r}`,
-            usingMetrics: {
-              [`runs_${a}_${r}`]: metric(METRIC.latency, 'SampleCount', account, region),
-              [`failed_${a}_${r}`]: metric(METRIC.failures, 'Sum', account, region),
-            },
-            period,
-            label: `${account} ${region}`,
-          }),
-      ),
-    ),
-  });
-  return [[tiles], ...rows];
+  const pairs = props.accounts.flatMap((account, a) =>
+    props.regions.map((region, r) => ({ account, region, a, r })),
+  );
+  // Three series per account and region (the expression and its two metrics): as many tile widgets as
+  // CloudWatch's metrics-per-widget limit needs.
+  const perWidget = Math.floor(SERVICE_LIMITS.dashboardMetricsPerWidget.value / 3);
+  const parts = chunks(pairs, perWidget);
+  const tiles = parts.map(
+    (part, i) =>
+      new cloudwatch.SingleValueWidget({
+        title: `Can pull the seeded image, per account and region (share of healthy probes, 1 = all)${parts.length > 1 ? `, ${i + 1} of ${parts.length}` : ''}`,
+        width: 24,
+        metrics: part.map(
+          ({ account, region, a, r }) =>
+            new cloudwatch.MathExpression({
+              expression: `1 - FILL(failed_${a}_${r}, 0) / runs_${a}_${r}`,
+              usingMetrics: {
+                [`runs_${a}_${r}`]: metric(METRIC.latency, 'SampleCount', account, region),
+                [`failed_${a}_${r}`]: metric(METRIC.failures, 'Sum', account, region),
+              },
+              period,
+              label: `${account} ${region}`,
+            }),
+        ),
+      }),
+  );
+  return [...tiles.map((tile) => [tile]), ...rows];
 }

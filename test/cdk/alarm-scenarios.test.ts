@@ -18,7 +18,7 @@
  * alarms with the heartbeat on `Success`, so the test shows that every page of before still happens, no later.
  */
 import { describe, expect, it } from 'vitest';
-import { DIMENSION, ENV } from '../../lambda/engine/model/contract.ts';
+import { DIMENSION } from '../../lambda/engine/model/contract.ts';
 import type { ProbeResult } from '../../lambda/engine/model/types.ts';
 import { type Datapoint, runDatapoints } from '../../lambda/engine/outputs/datapoints.ts';
 import {
@@ -31,7 +31,7 @@ import {
   simulateAlarm,
 } from '../support/cloudwatch-alarm.ts';
 import { failedResult, healthyResult } from '../support/probe-results.ts';
-import { canaryTemplate, resourcesOfType } from './helpers.ts';
+import { canaryTemplate, probeTargetsOf, resourcesOfType } from './helpers.ts';
 
 const REGION = 'eu-west-1';
 const PREFIX = `ecr-pull-canary-${REGION}-`;
@@ -39,15 +39,8 @@ const MIN = 60_000;
 const T0 = Date.parse('2026-11-27T03:00:00Z');
 const TEMPLATE = canaryTemplate({ regions: [REGION], targets: [{ image: 'app:1' }] });
 
-/** The probe function's targets, from its environment: the first is the heartbeat target. */
-const TARGETS = (() => {
-  const probe = Object.values(resourcesOfType(TEMPLATE, 'AWS::Lambda::Function')).find(
-    (r) => ENV.targets in ((r.Properties?.Environment as { Variables?: object })?.Variables ?? {}),
-  );
-  if (!probe?.Properties) throw new Error('no probe function');
-  const variables = (probe.Properties.Environment as { Variables: Record<string, string> }).Variables;
-  return (JSON.parse(variables[ENV.targets] ?? '[]') as Array<{ name: string }>).map((t) => t.name);
-})();
+/** The probe function's targets, from its code: the first is the heartbeat target. */
+const TARGETS = probeTargetsOf(TEMPLATE).map((t) => t.name);
 const [FIRST = '', SECOND = ''] = TARGETS;
 
 interface TemplateAlarm {

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE, locateConfig, USER_CONFIG_FILE } from '../../lambda/engine/config/locate.ts';
+import { CODE_DATA } from '../../lambda/engine/model/code-data.ts';
 import { BUNDLE_FILE } from '../../lib/handler-bundling.ts';
 import { CDK_CLI_TELEMETRY_OFF, CDK_VALIDATION_OFF } from '../support/cdk-validation.ts';
 import { MINIMAL_CONFIG_PATH, synthApp } from './helpers.ts';
@@ -118,7 +119,10 @@ describe('the app', () => {
     ]);
     const bundles = readdirSync(result.outdir).filter((entry) => entry.startsWith('asset.'));
     expect(bundles).toHaveLength(3);
-    for (const bundle of bundles) expect(readdirSync(join(result.outdir, bundle))).toEqual([BUNDLE_FILE]);
+    // The probe and the watcher carry their data (the targets) beside the bundle; the seeding function has none.
+    expect(bundles.map((bundle) => readdirSync(join(result.outdir, bundle)).sort().join(',')).sort()).toEqual(
+      [`${CODE_DATA.file},${BUNDLE_FILE}`, `${CODE_DATA.file},${BUNDLE_FILE}`, BUNDLE_FILE],
+    );
   }, 180_000);
 
   it('the app given an invalid configuration (-c config=PATH) fails with every problem and writes no template', async () => {

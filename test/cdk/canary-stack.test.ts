@@ -9,6 +9,7 @@ import {
   canaryTemplate,
   logicalIdByPath,
   onlyResource,
+  probeTargetsOf,
   resolveJoins,
   resourcesOfType,
   synthApp,
@@ -29,7 +30,7 @@ function probeFunction(template: Template) {
 }
 
 function targetsOf(template: Template): unknown[] {
-  return JSON.parse(probeFunction(template).Environment.Variables[ENV.targets] as string) as unknown[];
+  return probeTargetsOf(template);
 }
 
 describe('probe function defaults', () => {
@@ -67,7 +68,6 @@ describe('probe function defaults', () => {
 
   it('gets exactly the environment of the contract', () => {
     expect(probeFunction(DEFAULTS).Environment.Variables).toEqual({
-      [ENV.targets]: expect.any(String),
       [ENV.canaryName]: 'ecr-pull-canary',
       [ENV.namespace]: 'EcrPullCanary',
       [ENV.topicArn]: { Ref: logicalIdByPath(DEFAULTS, '/Canary/Notifications/Topic/Resource') },

@@ -39,9 +39,9 @@ const actionsOf = (statements: Array<Record<string, unknown>>) => statements.map
 const PROBE_ACTIONS = [
   ['logs:CreateLogStream', 'logs:PutLogEvents'],
   'ecr:GetAuthorizationToken',
-  'ecr:BatchGetImage',
-  // The layer phase reads a layer of the seeded image (issue 13).
-  'ecr:GetDownloadUrlForLayer',
+  // Its manifest, and the layer phase reads a layer of the seeded image (issue 13): one statement per set of
+  // actions.
+  ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
   'cloudwatch:PutMetricData',
   'sns:Publish',
   ['dynamodb:GetItem', 'dynamodb:PutItem'],
@@ -120,8 +120,11 @@ describe('EcrPullCanary grants', () => {
     };
     const expected = [
       { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
-      { Action: 'ecr:BatchGetImage', Effect: 'Allow', Resource: repository },
-      { Action: 'ecr:GetDownloadUrlForLayer', Effect: 'Allow', Resource: repository },
+      {
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Effect: 'Allow',
+        Resource: repository,
+      },
       { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: TARGET_ROLE },
     ];
     expect(grant.principalStatements.map((statement) => stack.resolve(statement.toStatementJson()))).toEqual(

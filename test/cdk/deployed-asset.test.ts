@@ -133,7 +133,7 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     const dir = await mkdtemp(join(tmpdir(), 'canary-compare-'));
     try {
       await bundleHandler(join(dir, 'index.cjs'));
-      const deployed = readFileSync(assetEntry(functionWithEnv(ENV.targets)));
+      const deployed = readFileSync(assetEntry(functionWithEnv(ENV.canaryName)));
       expect(deployed.equals(readFileSync(join(dir, 'index.cjs')))).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -165,9 +165,9 @@ describe('the synthesized assets, run as Lambda would run them', () => {
   });
 
   it('the probe function, with its template environment, finds the seeded image healthy and publishes', async () => {
-    const run = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), {
+    const run = await invokeBundle(assetEntry(functionWithEnv(ENV.canaryName)), {
       ...hostEnv(),
-      ...templateEnv(functionWithEnv(ENV.targets)),
+      ...templateEnv(functionWithEnv(ENV.canaryName)),
     });
     expect(run.summary).toMatchObject({ ok: true, failed: 0, metrics: { via: 'PutMetricData' } });
     expect(cloudwatch.putMetricDataCalls).toHaveLength(1);
@@ -198,12 +198,17 @@ describe('the synthesized assets, run as Lambda would run them', () => {
       ...(requestType === 'Delete' ? { PhysicalResourceId: 'FirstRun' } : {}),
       ResourceProperties: properties,
     });
-    const env = { ...hostEnv(), ...templateEnv(functionWithEnv(ENV.targets)) };
+    const env = { ...hostEnv(), ...templateEnv(functionWithEnv(ENV.canaryName)) };
     const callsBefore = cloudwatch.putMetricDataCalls.length;
     const responsesBefore = responses.length;
 
     // The function's own timeout from the template: the run must leave the reply its margin within it.
-    const create = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, event('Create'));
+    const create = await invokeBundle(
+      assetEntry(functionWithEnv(ENV.canaryName)),
+      env,
+      60_000,
+      event('Create'),
+    );
     expect(responses.slice(responsesBefore), JSON.stringify(responses.at(-1))).toMatchObject([
       {
         Status: 'SUCCESS',
@@ -230,7 +235,12 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     expect(create.summary).toMatchObject({ ok: true, failed: 0 });
 
     // Delete (stack deletion, or replacement) runs nothing and answers.
-    const remove = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, event('Delete'));
+    const remove = await invokeBundle(
+      assetEntry(functionWithEnv(ENV.canaryName)),
+      env,
+      60_000,
+      event('Delete'),
+    );
     expect(responses.slice(responsesBefore + 1)).toMatchObject([
       { Status: 'SUCCESS', PhysicalResourceId: 'FirstRun' },
     ]);
@@ -257,10 +267,10 @@ describe('the synthesized assets, run as Lambda would run them', () => {
       LogicalResourceId: 'FirstRun',
       ResourceProperties: { ...properties, [FIRST_RUN.properties.answer]: FIRST_RUN.answerByReturn },
     };
-    const env = { ...hostEnv(), ...templateEnv(functionWithEnv(ENV.targets)) };
+    const env = { ...hostEnv(), ...templateEnv(functionWithEnv(ENV.canaryName)) };
     const callsBefore = cloudwatch.putMetricDataCalls.length;
     const responsesBefore = responses.length;
-    const relayed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, event);
+    const relayed = await invokeBundle(assetEntry(functionWithEnv(ENV.canaryName)), env, 60_000, event);
     expect(relayed.summary as unknown).toEqual({
       PhysicalResourceId: 'FirstRun',
       Data: { Ok: 'true', Failed: '0', MetricsVia: 'PutMetricData' },
@@ -270,7 +280,7 @@ describe('the synthesized assets, run as Lambda would run them', () => {
 
     // The Delete a first run of a release before 22's gets when it leaves the template (a new one replaces it under
     // another logical ID): answered through the relay, running nothing.
-    const removed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), env, 60_000, {
+    const removed = await invokeBundle(assetEntry(functionWithEnv(ENV.canaryName)), env, 60_000, {
       ...event,
       RequestType: 'Delete',
       PhysicalResourceId: 'FirstRun',
@@ -279,9 +289,15 @@ describe('the synthesized assets, run as Lambda would run them', () => {
     expect(cloudwatch.putMetricDataCalls).toHaveLength(callsBefore + 1);
     expect(responses).toHaveLength(responsesBefore);
 
-    // No targets variable: the canary cannot run, and the relay must hear it as a failure (a thrown error).
-    const { [ENV.targets]: _targets, ...broken } = env;
-    const failed = await invokeBundle(assetEntry(functionWithEnv(ENV.targets)), broken, 60_000, event).then(
+    // No targets in the code (a task root without the data file): the canary cannot run, and the relay must hear
+    // it as a failure (a thrown error).
+    const broken = { ...env, LAMBDA_TASK_ROOT: assemblyDir };
+    const failed = await invokeBundle(
+      assetEntry(functionWithEnv(ENV.canaryName)),
+      broken,
+      60_000,
+      event,
+    ).then(
       () => null,
       (error: { stdout?: string; stderr?: string }) => error,
     );
@@ -299,7 +315,7 @@ describe('the synthesized assets, run as Lambda would run them', () => {
   });
 
   it('the workload watcher asset is the tested bundle and, with its template environment, announces a pull failure', async () => {
-    const watcher = functionWithEnv(WATCH_ENV.canaryTargets);
+    const watcher = functionWithEnv(WATCH_ENV.canaryName);
     const dir = await mkdtemp(join(tmpdir(), 'canary-compare-'));
     try {
       await bundleHandler(join(dir, 'index.cjs'), WATCH_HANDLER_ENTRY);

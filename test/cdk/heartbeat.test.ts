@@ -70,7 +70,7 @@ function firstRunPrecedesHeartbeat(template: Template): boolean {
   const probeId = Object.entries(all).find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::Function' &&
-      ENV.targets in ((r.Properties?.Environment as { Variables?: object } | undefined)?.Variables ?? {}),
+      ENV.canaryName in ((r.Properties?.Environment as { Variables?: object } | undefined)?.Variables ?? {}),
   )?.[0];
   if (!probeId) throw new Error('no probe function');
   const before = createdBefore(all, heartbeatOf(template).id);

@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
+import { CODE_DATA } from '../../lambda/engine/model/code-data.ts';
+import { ENV, type ProbeCodeData } from '../../lambda/engine/model/contract.ts';
 import { buildCanaryApp, type CanaryAppStacks } from '../../lib/canary-app.ts';
 
 export const ACCOUNT = '111122223333';
@@ -56,7 +59,55 @@ export function canaryTemplate(file: CanaryConfigFile): Template {
   if (!first) throw new Error('no canary stack');
   const template = Template.fromStack(first);
   canaryTemplates.set(key, template);
+  codeDataOf.set(
+    template,
+    readCodeData(template, first.node.root instanceof App ? first.node.root.outdir : ''),
+  );
   return template;
+}
+
+/**
+ * The code data of each function of a {@link canaryTemplate} template, by its code's S3 key, read when it was
+ * synthesized: the assembly is a temporary directory that the cleanup after a test file removes, while the
+ * template cache lives as long as the worker.
+ */
+const codeDataOf = new WeakMap<Template, Map<string, unknown>>();
+
+function readCodeData(template: Template, dir: string): Map<string, unknown> {
+  const data = new Map<string, unknown>();
+  for (const fn of Object.values(resourcesOfType(template, 'AWS::Lambda::Function'))) {
+    const key = (fn.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
+    if (typeof key !== 'string' || !key.endsWith('.zip')) continue;
+    const file = join(dir, `asset.${key.slice(0, -'.zip'.length)}`, CODE_DATA.file);
+    if (existsSync(file)) data.set(key, JSON.parse(readFileSync(file, 'utf8')));
+  }
+  return data;
+}
+
+/**
+ * The code data (lambda/engine/model/code-data.ts) a function of a {@link canaryTemplate} template deploys with:
+ * the file in the asset its `Code.S3Key` names, in the cloud assembly, as the CLI would upload it.
+ */
+export function functionCodeData(template: Template, fn: { Properties?: Record<string, unknown> }): unknown {
+  const key = (fn.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
+  const data = codeDataOf.get(template)?.get(String(key));
+  if (data === undefined)
+    throw new Error(`no code data for ${JSON.stringify(key)} (a canaryTemplate() template?)`);
+  return data;
+}
+
+/** The probe function of a template: the one whose environment names the canary. */
+export function probeFunctionOf(template: Template): { Type: string; Properties: Record<string, unknown> } {
+  const probe = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).find(
+    (r) => ENV.canaryName in ((r.Properties?.Environment as { Variables?: object })?.Variables ?? {}),
+  );
+  if (!probe?.Properties) throw new Error('no probe function');
+  return probe as { Type: string; Properties: Record<string, unknown> };
+}
+
+/** The targets the probe function of a {@link canaryTemplate} template deploys with, the heartbeat target first. */
+export function probeTargetsOf(template: Template): ProbeCodeData['targets'] {
+  return (functionCodeData(template, probeFunctionOf(template)) as ProbeCodeData).targets;
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;

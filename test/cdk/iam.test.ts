@@ -32,14 +32,10 @@ describe('probe role: exactly what the probe calls', () => {
         Resource: arnOf(template, '/Canary/Probe/LogGroup/Resource'),
       },
       { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      // Its manifest, and the layer phase reads the first byte of one of its layers: one statement per set of
+      // actions, each repository in one of them.
       {
-        Action: 'ecr:BatchGetImage',
-        Effect: 'Allow',
-        Resource: repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
-      },
-      // The layer phase reads the first byte of one of its layers.
-      {
-        Action: 'ecr:GetDownloadUrlForLayer',
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
         Effect: 'Allow',
         Resource: repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
       },
@@ -96,19 +92,15 @@ describe('probe role: exactly what the probe calls', () => {
         Resource: '*',
       },
       { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      // Manifests only: the target that switched the layer phase off (and checks no platform).
       {
         Action: 'ecr:BatchGetImage',
         Effect: 'Allow',
-        Resource: [
-          repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),
-          repoArn(REGION, ACCOUNT, 'app'),
-          repoArn('us-east-1', '444455556666', 'shared/base'),
-          repoArn(REGION, ACCOUNT, 'paid/mirror'),
-        ],
+        Resource: repoArn(REGION, ACCOUNT, 'paid/mirror'),
       },
-      // Every target the probe pulls itself, for the layer phase, except the one that switched it off.
+      // Every other target the probe pulls itself: its manifest, and a blob for the layer phase.
       {
-        Action: 'ecr:GetDownloadUrlForLayer',
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
         Effect: 'Allow',
         Resource: [
           repoArn(REGION, ACCOUNT, 'ecr-pull-canary/known-good'),

@@ -162,11 +162,10 @@ describe('one table of limits: the file, the construct and the function accept e
   const { min, max } = LIMITS.reminderHours;
   const handlerProblems = (value: number) => {
     try {
-      readHandlerConfig({
-        AWS_REGION: REGION,
-        [ENV.targets]: JSON.stringify([{ name: 'known-good', image: 'canary/known-good:v1' }]),
-        [ENV.reminderHours]: String(value),
-      });
+      readHandlerConfig(
+        { AWS_REGION: REGION, [ENV.reminderHours]: String(value) },
+        { targets: [{ name: 'known-good', image: 'canary/known-good:v1' }] },
+      );
       return 0;
     } catch {
       return 1;

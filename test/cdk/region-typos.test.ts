@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../lambda/commands/probe/cli.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
 import { HandlerConfigError, readHandlerConfig } from '../../lambda/engine/handler-config.ts';
-import { ENV } from '../../lambda/engine/model/contract.ts';
 import { KNOWN_REGIONS, regionPartition } from '../../lambda/engine/model/regions.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from '../../lib/ecr-pull-canary.ts';
 
@@ -70,13 +69,11 @@ describe('a misspelled region is refused wherever it is written, with the sugges
     );
   });
 
-  it('in the function’s environment, for targets written by hand', () => {
-    const env = {
-      AWS_REGION: 'eu-west-1',
-      [ENV.targets]: JSON.stringify([{ name: 'api', image: HOST_TYPO }]),
-    };
-    expect(() => readHandlerConfig(env)).toThrow(HandlerConfigError);
-    expect(() => readHandlerConfig(env)).toThrow(`allowed: ${SUGGESTION}`);
+  it('in the function’s targets, for targets written by hand', () => {
+    const env = { AWS_REGION: 'eu-west-1' };
+    const data = { targets: [{ name: 'api', image: HOST_TYPO }] };
+    expect(() => readHandlerConfig(env, data)).toThrow(HandlerConfigError);
+    expect(() => readHandlerConfig(env, data)).toThrow(`allowed: ${SUGGESTION}`);
   });
 
   it('still takes every real region, in a target and in a host', () => {

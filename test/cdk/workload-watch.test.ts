@@ -12,7 +12,14 @@ import { formatWatchNotification } from '../../lambda/engine/watch/watch-message
 import { parseWorkloadEvent } from '../../lambda/engine/watch/workload-event.ts';
 import { matchesPattern, type Pattern } from '../support/eventbridge-pattern.ts';
 import { deliversTo, type FilterPolicyScope } from '../support/sns-filter-policy.ts';
-import { ACCOUNT, canaryTemplate, logicalIdByPath, resourcesOfType, synthApp } from './helpers.ts';
+import {
+  ACCOUNT,
+  canaryTemplate,
+  functionCodeData,
+  logicalIdByPath,
+  resourcesOfType,
+  synthApp,
+} from './helpers.ts';
 
 const REGION = 'eu-west-1';
 const FIXTURES = JSON.parse(
@@ -178,7 +185,12 @@ describe('the watcher function', () => {
     });
   });
 
-  it('gets the canary name, namespace, topic, table, dedup window and the canary target names', () => {
+  it('gets the canary name, namespace, topic, table and dedup window, and the canary target names in its code', () => {
+    const watcher = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).find(
+      (r) => WATCH_ENV.canaryName in ((r.Properties?.Environment as { Variables?: object })?.Variables ?? {}),
+    );
+    if (!watcher) throw new Error('no watcher function');
+    expect(functionCodeData(template, watcher)).toEqual({ canaryTargets: ['known-good'] });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
@@ -186,7 +198,6 @@ describe('the watcher function', () => {
           [WATCH_ENV.namespace]: 'EcrPullCanary',
           [WATCH_ENV.topicArn]: { Ref: logicalIdByPath(template, '/Canary/Notifications/Topic/Resource') },
           [WATCH_ENV.stateTable]: { Ref: logicalIdByPath(template, '/Canary/State/Resource') },
-          [WATCH_ENV.canaryTargets]: '["known-good"]',
           [WATCH_ENV.dedupHours]: '6',
           [WATCH_ENV.dashboardName]: 'ecr-pull-canary',
         },

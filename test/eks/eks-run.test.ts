@@ -287,17 +287,19 @@ describe('the EKS watch run', () => {
 });
 
 describe('the EKS watch configuration', () => {
-  const env = { AWS_REGION: REGION, WATCH_CANARY_TARGETS: '["app"]' };
+  const env = { AWS_REGION: REGION };
+  // The canary's target names, as the function's code carries them (lambda/engine/model/code-data.ts).
+  const data = { canaryTargets: ['app'] };
   it('reads "all" or names, and names every bad value', () => {
     expect(
-      readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '"all"', EKS_WATCH_IN_VPC: 'true' }),
+      readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '"all"', EKS_WATCH_IN_VPC: 'true' }, data),
     ).toMatchObject({ clusters: 'all', exclude: [], inVpc: true });
-    expect(readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '["a","b-2"]' })).toMatchObject({
+    expect(readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '["a","b-2"]' }, data)).toMatchObject({
       clusters: ['a', 'b-2'],
       inVpc: false,
     });
     expect(() =>
-      readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '"some"', EKS_WATCH_EXCLUDE: '[1]' }),
+      readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '"some"', EKS_WATCH_EXCLUDE: '[1]' }, data),
     ).toThrow(/EKS_WATCH_CLUSTERS="some": allowed: "all" or a JSON array.*EKS_WATCH_EXCLUDE=\[1\]/);
   });
 });

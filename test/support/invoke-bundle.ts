@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SDK_NODE_WARNING_OPT_OUT } from '../../lambda/commands/sdk-node-notice.ts';
+import { CODE_DATA } from '../../lambda/engine/model/code-data.ts';
 
 export interface Invocation {
   /** What the handler returned. */
@@ -30,15 +31,29 @@ const summary = await handler(JSON.parse(process.env.EVENT_JSON), {
 writeFileSync(process.env.RESULT_FILE, JSON.stringify(summary ?? null));
 `;
 
-/** Runs the deployed bundle once in its own process with only the given environment. */
+/**
+ * Runs the deployed bundle once in its own process with only the given environment, its directory as the task
+ * root (LAMBDA_TASK_ROOT, where Lambda extracts the code). With `data`, the bundle runs from a copy beside that
+ * code data file (lambda/engine/model/code-data.ts), as the construct stages it; without, from its own directory, which
+ * for an asset of the cloud assembly holds the construct's own file.
+ */
 export async function invokeBundle(
   bundlePath: string,
   env: Record<string, string>,
   remainingMs = 30_000,
   event: unknown = SCHEDULED_EVENT,
+  data?: unknown,
 ): Promise<Invocation> {
   const dir = await mkdtemp(join(tmpdir(), 'canary-invoke-'));
   const resultFile = join(dir, 'summary.json');
+  let bundle = bundlePath;
+  if (data !== undefined) {
+    const code = join(dir, 'code');
+    await mkdir(code);
+    bundle = join(code, basename(bundlePath));
+    await copyFile(bundlePath, bundle);
+    await writeFile(join(code, CODE_DATA.file), JSON.stringify(data));
+  }
   const started = performance.now();
   try {
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
@@ -51,8 +66,9 @@ export async function invokeBundle(
             PATH: process.env.PATH ?? '',
             // Lambda runs Node.js 22; on an older test Node the SDK's support warning would fill stderr.
             [SDK_NODE_WARNING_OPT_OUT]: 'true',
+            LAMBDA_TASK_ROOT: dirname(bundle),
             ...env,
-            BUNDLE_URL: pathToFileURL(bundlePath).href,
+            BUNDLE_URL: pathToFileURL(bundle).href,
             REMAINING_MS: String(remainingMs),
             EVENT_JSON: JSON.stringify(event),
             RESULT_FILE: resultFile,

@@ -10,11 +10,12 @@ import type { EksWatchConfig } from './eks-run.ts';
 const names = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((name) => typeof name === 'string' && EKS_CLUSTER_NAME.test(name));
 
-export function readEksWatchConfig(env: NodeJS.ProcessEnv): EksWatchConfig {
+export function readEksWatchConfig(env: NodeJS.ProcessEnv, data: unknown): EksWatchConfig {
   const problems: string[] = [];
   let base: ReturnType<typeof readWatchConfig> | undefined;
   try {
-    base = readWatchConfig(env);
+    // The canary's target names come from the function's code (`data`, lambda/functions/code-data-file.ts).
+    base = readWatchConfig(env, data);
   } catch (error) {
     problems.push((error as Error).message);
   }

@@ -6,8 +6,6 @@
 import type { ProbeTarget } from './types.ts';
 
 export const ENV = {
-  /** JSON array of {@link HandlerTarget}. */
-  targets: 'CANARY_TARGETS',
   /** Identifies this canary in notifications and dedup keys; unique per account. */
   canaryName: 'CANARY_NAME',
   namespace: 'CANARY_NAMESPACE',
@@ -23,6 +21,14 @@ export const ENV = {
 
 /** A target as the construct hands it to the function: always named, so metric dimensions never change. */
 export type HandlerTarget = ProbeTarget & { name: string };
+
+/**
+ * What the probe function's code carries beside its bundle (lambda/engine/model/code-data.ts): its targets, the
+ * heartbeat target first. Not the environment: twenty ordinary targets already pass Lambda's 4 KB.
+ */
+export interface ProbeCodeData {
+  targets: HandlerTarget[];
+}
 
 /**
  * Steady-state metrics (sent every run) are billed $0.30 per name × dimension set per region-month, and at
@@ -70,8 +76,9 @@ export const STEADY_STATE_METRICS_PER_TARGET = [METRIC.latency] as const;
 
 /**
  * The deploy-time first run: a custom resource served by the probe function, which the heartbeat alarm waits for,
- * so the alarm's first evaluation already finds a datapoint (a fresh deployment does not page). Its properties
- * carry the targets, so a change of targets runs it again before the alarm is updated.
+ * so the alarm's first evaluation already finds a datapoint (a fresh deployment does not page). Its `Targets`
+ * property is the SHA-256 of the targets the function's code carries (lambda/engine/model/code-data.ts), so a change of
+ * targets runs it again before the alarm is updated, without the targets themselves in the template twice.
  *
  * Who answers CloudFormation: outside a VPC the probe function PUTs the answer to the presigned S3 URL itself.
  * In a VPC that PUT goes through the subnets' S3 gateway endpoint, whose policy (as ECR's VPC-endpoint guide

@@ -28,7 +28,19 @@ export const LIMITS = {
   maxEvaluationSeconds: 86_400,
   /** Stack names (`<name>-<region>`), alarm names and the repository name all embed it. */
   nameMaxLength: 32,
-  targetsPerRegion: 20,
+  /**
+   * Targets in one region's canary. What holds it: the targets live in the function's code, not its environment
+   * (lambda/engine/model/code-data.ts); every target adds one latency alarm (and its widget lines), so a region's stack
+   * stays far under SERVICE_LIMITS.cfnResources and its alarm-status widgets are split at
+   * SERVICE_LIMITS.alarmStatusWidgetAlarms; the probe runs every target concurrently, one token per region and
+   * identity, well inside the schedule (bench/targets.ts). test/cdk/limits.test.ts synthesizes this many.
+   */
+  targetsPerRegion: 100,
+  /**
+   * E-mail addresses, and https endpoints, per region: each is a subscription resource in the region's stack, and
+   * the stack must stay under SERVICE_LIMITS.cfnResources with the target limit's alarms (test/cdk/limits.test.ts).
+   */
+  subscriptionsPerProtocol: 25,
   /** Lambda's own limits on VPC placement. */
   subnetsPerFunction: 16,
   securityGroupsPerFunction: 5,
@@ -287,5 +299,137 @@ export const STACK_SET_CALL_AS = ['SELF', 'DELEGATED_ADMIN'] as const;
 export const STACK_SET_ACCOUNT_FILTERS = ['INTERSECTION', 'DIFFERENCE'] as const;
 export const STACK_SET_REGION_CONCURRENCY = ['PARALLEL', 'SEQUENTIAL'] as const;
 
+/** A limit a service puts on what the canary emits, with the public page that states it. */
+export interface ServiceLimit {
+  readonly value: number;
+  /** What is limited, and how the service measures it. */
+  readonly what: string;
+  readonly source: string;
+}
+
+const LAMBDA_QUOTAS = 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html';
+const CLOUDWATCH_QUOTAS =
+  'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html';
+const PUT_METRIC_ALARM =
+  'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html';
+const CFN_QUOTAS =
+  'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html';
+const IAM_QUOTAS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html';
+const SNS_FILTER = 'https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html';
+
+/**
+ * Every service limit that what the canary emits must meet, written once. test/cdk/limits.test.ts synthesizes the
+ * largest valid configurations and checks each of them on the templates and assets, measured the way the service
+ * measures; validation refuses what would pass one (lambda/engine/config/validation.ts, lib/dashboard-limits.ts, lib/ecr-pull-canary.ts). Values are the
+ * defaults of adjustable quotas: a deployment must not depend on a raised quota.
+ */
+export const SERVICE_LIMITS = {
+  lambdaEnvironmentBytes: {
+    value: 4096,
+    what: "a function's environment variables in aggregate: the bytes of every key and value (cfn-lint E3697 counts them so)",
+    source: LAMBDA_QUOTAS,
+  },
+  lambdaCodeUnzippedBytes: {
+    value: 262_144_000,
+    what: "a function's deployment package, unzipped, layers included (250 MB); CloudFormation deploys the zip from S3, so the 50 MB direct-upload limit does not apply",
+    source: LAMBDA_QUOTAS,
+  },
+  lambdaDescriptionChars: {
+    value: 256,
+    what: "a function's Description",
+    source: 'https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html',
+  },
+  alarmNameChars: { value: 255, what: 'an alarm name (AlarmName)', source: PUT_METRIC_ALARM },
+  alarmDescriptionChars: {
+    value: 1024,
+    what: 'an alarm description (AlarmDescription)',
+    source: PUT_METRIC_ALARM,
+  },
+  alarmActions: {
+    value: 5,
+    what: 'actions per alarm state (AlarmActions, OKActions)',
+    source: PUT_METRIC_ALARM,
+  },
+  metricDimensions: { value: 30, what: 'dimensions of one metric', source: CLOUDWATCH_QUOTAS },
+  putMetricDataMetrics: {
+    value: 1000,
+    what: 'metrics (MetricDatum) in one PutMetricData request, also at most 1 MB',
+    source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html',
+  },
+  dashboardWidgets: { value: 500, what: 'widgets on one dashboard', source: CLOUDWATCH_QUOTAS },
+  dashboardMetricsPerWidget: {
+    value: 500,
+    what: 'metrics on one dashboard widget (counted here: every entry of its metrics array, expressions included)',
+    source: CLOUDWATCH_QUOTAS,
+  },
+  dashboardMetrics: {
+    value: 2500,
+    what: 'metrics on one dashboard, across all its widgets (counted as per widget)',
+    source: CLOUDWATCH_QUOTAS,
+  },
+  alarmStatusWidgetAlarms: {
+    value: 100,
+    what: "alarm ARNs in one alarm status widget's alarms array",
+    source:
+      'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html',
+  },
+  eventPatternChars: {
+    value: 2048,
+    what: "an EventBridge rule's event pattern, in characters (the default of an adjustable quota, up to 4096)",
+    source: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html',
+  },
+  iamRolePolicyChars: {
+    value: 10_240,
+    what: "a role's inline policies in aggregate, not counting white space",
+    source: IAM_QUOTAS,
+  },
+  iamManagedPolicyChars: {
+    value: 6144,
+    what: 'one managed policy, not counting white space',
+    source: IAM_QUOTAS,
+  },
+  iamManagedPoliciesPerRole: {
+    value: 10,
+    what: 'managed policies attached to one role (the default; up to 20 on request)',
+    source: IAM_QUOTAS,
+  },
+  cfnTemplateBodyBytes: {
+    value: 51_200,
+    what: 'a template passed inline (TemplateBody); the CDK CLI uploads a larger one to S3',
+    source: CFN_QUOTAS,
+  },
+  cfnTemplateUrlBytes: {
+    value: 1_048_576,
+    what: 'a template read from S3 (TemplateURL), as every StackSet member template is',
+    source: CFN_QUOTAS,
+  },
+  cfnResources: { value: 500, what: 'resources in one template', source: CFN_QUOTAS },
+  cfnOutputs: { value: 200, what: 'outputs in one template', source: CFN_QUOTAS },
+  cfnParameters: { value: 200, what: 'parameters in one template', source: CFN_QUOTAS },
+  cfnMappings: { value: 200, what: 'mappings in one template', source: CFN_QUOTAS },
+  cfnMappingAttributes: { value: 200, what: 'attributes in one mapping', source: CFN_QUOTAS },
+  cfnDescriptionBytes: { value: 1024, what: "a template's Description", source: CFN_QUOTAS },
+  customResourceResponseBytes: {
+    value: 4096,
+    what: 'the data a custom resource provider returns',
+    source: CFN_QUOTAS,
+  },
+  snsFilterPolicyKeys: { value: 5, what: 'keys in one filter policy', source: SNS_FILTER },
+  snsFilterPolicyCombinations: {
+    value: 150,
+    what: 'combinations of values in one filter policy: the product of the sizes of its value arrays',
+    source: SNS_FILTER,
+  },
+  snsFilterPolicyBytes: { value: 262_144, what: 'one filter policy (256 KB)', source: SNS_FILTER },
+  oamLabelTemplateChars: {
+    value: 64,
+    what: "an OAM link's LabelTemplate",
+    source: 'https://docs.aws.amazon.com/OAM/latest/APIReference/API_CreateLink.html',
+  },
+} as const satisfies Record<string, ServiceLimit>;
+
 /** CloudFormation's template size limits (Quotas page): inline TemplateBody and a template read from S3. */
-export const TEMPLATE_LIMITS = { bodyBytes: 51_200, urlBytes: 1_048_576 } as const;
+export const TEMPLATE_LIMITS = {
+  bodyBytes: SERVICE_LIMITS.cfnTemplateBodyBytes.value,
+  urlBytes: SERVICE_LIMITS.cfnTemplateUrlBytes.value,
+} as const;

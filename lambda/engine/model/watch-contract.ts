@@ -12,12 +12,19 @@ export const WATCH_ENV = {
   topicArn: 'WATCH_TOPIC_ARN',
   /** The canary's DynamoDB state table: the dedup state and the canary's own verdicts. */
   stateTable: 'WATCH_STATE_TABLE',
-  /** JSON array of the canary's target names, whose state items hold its latest verdict in this region. */
-  canaryTargets: 'WATCH_CANARY_TARGETS',
   /** One notification per workload and category within this many hours. */
   dedupHours: 'WATCH_DEDUP_HOURS',
   dashboardName: 'WATCH_DASHBOARD_NAME',
 } as const;
+
+/**
+ * What the watcher's code carries beside its bundle (lambda/engine/model/code-data.ts) rather than its environment:
+ * the canary's target names, whose state items hold its latest verdict in this region. A hundred names of up to
+ * 255 characters do not fit Lambda's 4 KB environment.
+ */
+export interface WatchCodeData {
+  canaryTargets: string[];
+}
 
 export const WATCH_METRIC = {
   /**

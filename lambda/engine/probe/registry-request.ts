@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { LIMITS } from '../model/limits.ts';
 import { DeadlineError } from './deadline.ts';
 
 /** ECR caps manifests at 4 MiB; anything larger is not a manifest and is not read into memory. */
@@ -49,10 +50,17 @@ export interface RegistryResponse {
   timings: ConnectionTimings;
 }
 
+/**
+ * A connection per concurrent request, up to a region's target limit: the probe sends every target's request at
+ * once, and a request waiting in the agent's own queue would spend its deadline there and be reported as a slow
+ * registry (with 8 sockets, 100 targets on one registry host timed out by the dozen, bench/targets.ts).
+ */
+const MAX_SOCKETS_PER_HOST = LIMITS.targetsPerRegion;
+
 export function createRegistryAgents(ca?: string): RegistryAgents {
   return {
-    http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 8, ...(ca ? { ca } : {}) }),
+    http: new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST }),
+    https: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST, ...(ca ? { ca } : {}) }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { SNS_TOPIC_ARN } from '../model/arn.ts';
+import { CODE_DATA } from '../model/code-data.ts';
 import { CANARY_DEFAULTS, LIMITS } from '../model/limits.ts';
-import { WATCH_ENV } from '../model/watch-contract.ts';
+import { WATCH_ENV, type WatchCodeData } from '../model/watch-contract.ts';
 import { consoleUrls } from '../outputs/notification.ts';
 import type { WatchConfig } from './watch-run.ts';
 
@@ -9,23 +10,22 @@ import type { WatchConfig } from './watch-run.ts';
 export const WATCH_DEDUP_HOURS = LIMITS.reminderHours;
 
 /**
- * Reads the configuration the construct put in the environment, per invocation. All problems at once, each
- * naming the variable, the value and what is allowed; the handler logs them as one line.
+ * Reads the configuration the construct put in the environment and, for the target names, in the function's
+ * code (`data`, lambda/functions/code-data-file.ts), per invocation. All problems at once, each naming the variable, the
+ * value and what is allowed; the handler logs them as one line.
  */
-export function readWatchConfig(env: NodeJS.ProcessEnv): WatchConfig {
+export function readWatchConfig(env: NodeJS.ProcessEnv, data: unknown): WatchConfig {
   const problems: string[] = [];
   const region = env.AWS_REGION ?? '';
   if (!region) problems.push('AWS_REGION is not set; the Lambda runtime always sets it');
   let canaryTargets: string[] = [];
-  const rawTargets = env[WATCH_ENV.canaryTargets] ?? '[]';
-  try {
-    const parsed: unknown = JSON.parse(rawTargets);
-    if (!Array.isArray(parsed) || !parsed.every((name) => typeof name === 'string' && name !== '')) {
-      throw new Error('allowed: a JSON array of target names');
-    }
-    canaryTargets = parsed;
-  } catch (error) {
-    problems.push(`${WATCH_ENV.canaryTargets}=${rawTargets.slice(0, 200)}: ${(error as Error).message}`);
+  const rawTargets = (data as Partial<WatchCodeData> | null | undefined)?.canaryTargets ?? [];
+  if (Array.isArray(rawTargets) && rawTargets.every((name) => typeof name === 'string' && name !== '')) {
+    canaryTargets = rawTargets;
+  } else {
+    problems.push(
+      `${CODE_DATA.file} canaryTargets=${JSON.stringify(rawTargets).slice(0, 200)}: allowed: a list of target names`,
+    );
   }
   let dedupHours: number = CANARY_DEFAULTS.reminderHours;
   const rawDedup = env[WATCH_ENV.dedupHours];

@@ -20,6 +20,7 @@ import {
   responseFor,
   sendResponse,
 } from '../cfn-response.ts';
+import { readCodeData } from '../code-data-file.ts';
 
 /** Time kept back from a relayed first run for returning its answer and the logging around it. */
 const RELAY_MARGIN_MS = 2000;
@@ -67,7 +68,7 @@ export async function handler(
 }
 
 function run(remainingMs: number): Promise<RunSummary> {
-  const config = readHandlerConfig(process.env);
+  const config = readHandlerConfig(process.env, readCodeData(process.env));
   const { probe, metrics, sns, dynamodb, lastKnown } = clients();
   return runCanary(config, remainingMs, {
     probe: (targets, options) => probeTargets(targets, options, { clients: probe, now: Date.now }),

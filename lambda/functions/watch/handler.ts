@@ -15,6 +15,7 @@ import { dynamoDbStateStore } from '../../engine/outputs/state-store.ts';
 import { readWatchConfig } from '../../engine/watch/watch-config.ts';
 import type { WatchNotification } from '../../engine/watch/watch-message.ts';
 import { handleWorkloadEvent, type WatchSummary } from '../../engine/watch/watch-run.ts';
+import { readCodeData } from '../code-data-file.ts';
 
 interface WarmClients {
   metrics: MetricsSink;
@@ -38,7 +39,7 @@ const write = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function handler(event: unknown): Promise<WatchSummary> {
   try {
-    const config = readWatchConfig(process.env);
+    const config = readWatchConfig(process.env, readCodeData(process.env));
     const { metrics, sns, dynamodb } = clients();
     return await handleWorkloadEvent(event, config, {
       metrics,

@@ -1,0 +1,77 @@
+/**
+ * A region at the target limit (issue 22): one run of the probe over LIMITS.targetsPerRegion targets against the
+ * real registry (CNCF Distribution behind the fault proxy in pass-through) and the ECR/STS double, as the function
+ * runs them: all concurrently, one token per region and identity. Half the targets are pulled as the workload
+ * role (AssumeRole), half with the canary's own credentials. Reports the wall time of a run, the requests each run
+ * sends, and the token requests per identity; the target is a run that ends within the function's time for the
+ * probes at the shortest schedule, and exactly one token request per identity.
+ */
+import { defaultTimeoutSeconds, LIMITS, RUN_BUDGET_MS } from '../lambda/engine/model/limits.ts';
+import { resolveTarget } from '../lambda/engine/model/target.ts';
+import { createAwsClientFactory } from '../lambda/engine/probe/aws-clients.ts';
+import { probeTargets } from '../lambda/engine/probe/probe.ts';
+import { REGION, WORKLOAD_ROLE } from '../test/support/probe-env.ts';
+import { type BenchWorld, fmt, median } from './fixtures.ts';
+
+/** What a run may take: the function's default timeout at a one-minute schedule, less the outputs' reserve. */
+export const TARGETS_RUN_BUDGET_MS =
+  defaultTimeoutSeconds(LIMITS.scheduleMinutes.min) * 1000 - RUN_BUDGET_MS.outputReserve;
+
+export async function benchTargets(world: BenchWorld, runs: number): Promise<string[]> {
+  const { probeEnv, context, image } = world;
+  const count = LIMITS.targetsPerRegion;
+  const identities = 2;
+  const targets = Array.from({ length: count }, (_, i) =>
+    resolveTarget(
+      {
+        name: `target-${i}`,
+        image: `${image.repository}:${image.tag}`,
+        registryUrl: probeEnv.proxy.url,
+        platforms: ['linux/arm64'],
+        ...(i % 2 === 1 ? { assumeRoleArn: WORKLOAD_ROLE } : {}),
+      },
+      REGION,
+    ),
+  );
+  const times: number[] = [];
+  const registryRequests: number[] = [];
+  const awsCalls: Array<Record<string, number>> = [];
+  // A fresh client factory per run, as a cold function has: no credentials or token carried over.
+  const runOnce = async () => {
+    probeEnv.double.reset();
+    probeEnv.proxy.requests.length = 0;
+    const started = performance.now();
+    const results = await probeTargets(
+      targets,
+      { defaultRegion: REGION, ca: context.caPem },
+      { clients: createAwsClientFactory(), now: Date.now },
+    );
+    times.push(performance.now() - started);
+    const failed = results.filter((result) => !result.ok);
+    if (failed.length > 0) throw new Error(`${failed.length} probes failed: ${failed[0]?.message}`);
+    registryRequests.push(probeEnv.proxy.requests.length);
+    const calls: Record<string, number> = {};
+    for (const call of probeEnv.double.calls) calls[call.operation] = (calls[call.operation] ?? 0) + 1;
+    awsCalls.push(calls);
+  };
+  await runOnce(); // warm the JIT and the SDK's lazy loading, as a warm function is
+  times.length = 0;
+  registryRequests.length = 0;
+  awsCalls.length = 0;
+  for (let i = 0; i < runs; i += 1) await runOnce();
+
+  const tokens = Math.max(...awsCalls.map((calls) => calls.GetAuthorizationToken ?? 0));
+  const assumes = Math.max(...awsCalls.map((calls) => calls.AssumeRole ?? 0));
+  const last = awsCalls.at(-1) ?? {};
+  const wall = median(times);
+  const pass = wall <= TARGETS_RUN_BUDGET_MS && tokens === identities;
+  return [
+    `${count} targets in one run (${runs} runs, loopback registry, ${identities} identities: own credentials and one assumed role):`,
+    `  wall time of a run   median ${fmt(wall)}, slowest ${fmt(Math.max(...times))}  target <= ${fmt(TARGETS_RUN_BUDGET_MS)} (1-minute schedule's timeout less the outputs' reserve)`,
+    `  registry requests    ${median(registryRequests)} per run (${(median(registryRequests) / count).toFixed(1)} per target: manifest, platform manifest, ranged blob, and redirects)`,
+    `  AWS calls per run    ${Object.entries(last)
+      .map(([operation, n]) => `${operation} ${n}`)
+      .join(', ')}`,
+    `  token requests       ${tokens} per run for ${identities} identities (AssumeRole ${assumes})  target: one per registry and identity  ${pass ? 'PASS' : 'MISS'}`,
+  ];
+}
