@@ -6,7 +6,7 @@ import {
 import { resolveTarget } from '../../engine/model/target.ts';
 import { redact } from '../../engine/probe/redact.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import {
   CHECK_IDS,
   CHECKS_EXIT,
@@ -110,7 +110,7 @@ export async function runDoctor(argv: string[], io: CliIo, deps?: Partial<Doctor
     io.stdout(`${DOCTOR_USAGE}\n`);
     return DOCTOR_EXIT.ok;
   }
-  const notice = sdkNodeNotice(process.version, io.env);
+  const notice = dueSdkNodeNotice(process.version, io.env);
   if (notice) io.stderr(notice);
   // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
   if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';

@@ -13,7 +13,7 @@ import {
   UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import { STATUS_TIMEOUT_MS } from '../status/check.ts';
 import {
   DEFAULT_DRILL_ALARM,
@@ -165,7 +165,7 @@ export async function runDrillCommand(
     }
     throw error;
   }
-  const notice = sdkNodeNotice(process.version, io.env);
+  const notice = dueSdkNodeNotice(process.version, io.env);
   if (notice) io.stderr(notice);
   if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
   const ask = deps.ask === undefined ? terminalAsk() : deps.ask;

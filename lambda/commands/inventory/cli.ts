@@ -10,7 +10,7 @@ import { isKnownRegion, knownRegionAllowed } from '../../engine/model/regions.ts
 import { redact } from '../../engine/probe/redact.ts';
 import { CHECKS_EXIT, environmentSecrets, parseCommandOptions, UsageError } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import { formatInventory } from './format.ts';
 
 export const INVENTORY_SYNOPSIS = 'Usage: ecr-pull-canary inventory [--region R] [--horizon-days N] [--json]';
@@ -87,7 +87,7 @@ export async function runInventoryCommand(
     io.stdout(`${INVENTORY_USAGE}\n`);
     return CHECKS_EXIT.ok;
   }
-  const notice = sdkNodeNotice(process.version, io.env);
+  const notice = dueSdkNodeNotice(process.version, io.env);
   if (notice) io.stderr(notice);
   if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
   const region = args.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? (await profileRegion());

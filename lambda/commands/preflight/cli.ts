@@ -9,7 +9,7 @@ import {
   UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import {
   PREFLIGHT_CHECK_IDS,
   PREFLIGHT_CHECKS_HELP,
@@ -127,7 +127,7 @@ export async function runPreflightCommand(
     }
     throw error;
   }
-  const notice = sdkNodeNotice(process.version, io.env);
+  const notice = dueSdkNodeNotice(process.version, io.env);
   if (notice) io.stderr(notice);
   // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
   if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';

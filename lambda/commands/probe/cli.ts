@@ -30,7 +30,7 @@ import {
   probeEmfLines,
   publishProbeMetrics,
 } from '../cli-metrics.ts';
-import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 
 export const EXIT_HEALTHY = 0;
 export const EXIT_PROBE_FAILED = 1;
@@ -423,7 +423,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${USAGE}\n`);
     return EXIT_HEALTHY;
   }
-  const notice = sdkNodeNotice(process.version, io.env);
+  const notice = dueSdkNodeNotice(process.version, io.env);
   if (notice) io.stderr(notice);
   // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
   process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';

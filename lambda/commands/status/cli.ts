@@ -12,7 +12,7 @@ import {
   UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { SDK_NODE_WARNING_OPT_OUT, sdkNodeNotice } from '../sdk-node-notice.ts';
+import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import {
   STATUS_CHECK_IDS,
   STATUS_CHECKS_HELP,
@@ -106,7 +106,7 @@ export async function runStatusCommand(
     }
     throw error;
   }
-  const notice = sdkNodeNotice(process.version, io.env);
+  const notice = dueSdkNodeNotice(process.version, io.env);
   if (notice) io.stderr(notice);
   if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
   const report = checksReport(
