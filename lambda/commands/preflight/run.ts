@@ -1,6 +1,14 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { PreflightClients } from './aws.ts';
-import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
+import {
+  type CheckContext,
+  call,
+  check,
+  type Place,
+  type PreflightCheck,
+  type PreflightCheckId,
+  unanswered,
+} from './check.ts';
 import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
 import { alarmName, type CanaryConfig, type RegionConfig } from './config.ts';
 import { networkCheck, subnetsCheck } from './network.ts';
@@ -44,7 +52,7 @@ async function runChecks(
       identity.kind === 'timeout' || identity.kind === 'unreachable'
         ? failed.fix
         : 'give the deployer credentials (AWS_PROFILE, aws sso login, …) and run preflight again';
-    return [{ ...failed, status: 'fail', fix }];
+    return [{ ...failed, status: 'fail', fix }, ...notRun(config)];
   }
   const caller = identity.value.Account ?? '';
   const credentials = check('credentials', null, 'pass', `${identity.value.Arn} (account ${caller})`, null, {
@@ -101,9 +109,10 @@ async function regionChecks(
   region: RegionConfig,
   qualifier: string,
 ): Promise<PreflightCheck[]> {
+  const ids = regionCheckIds(config, region);
   const work: Array<Promise<PreflightCheck | PreflightCheck[]>> = [bootstrapCheck(ctx, place, qualifier)];
   const vpc = region.vpc;
-  if (vpc) {
+  if (vpc && ids.includes('subnets')) {
     work.push(
       subnetsCheck(ctx, place, vpc).then(async ({ result, vpcId, subnetCidrs }) => [
         result,
@@ -120,7 +129,7 @@ async function regionChecks(
     );
   }
   const notifications = region.notifications;
-  if (notifications.topicArn) {
+  if (notifications.topicArn && ids.includes('topic')) {
     const topic = {
       topicArn: notifications.topicArn,
       topicKmsKeyArn: notifications.topicKmsKeyArn,
@@ -142,8 +151,66 @@ async function regionChecks(
       ]),
     );
   }
-  if (config.workloadWatch.ecrApiCalls) work.push(trailCheck(ctx, place));
+  if (ids.includes('trail')) work.push(trailCheck(ctx, place));
   return (await Promise.all(work)).flat();
+}
+
+/** The checks of one region, from its configuration: what {@link regionChecks} runs. */
+function regionCheckIds(config: CanaryConfig, region: RegionConfig): PreflightCheckId[] {
+  return [
+    'bootstrap',
+    ...(region.vpc ? (['subnets', 'network'] as const) : []),
+    ...(region.notifications.topicArn ? (['topic', 'topic-key'] as const) : []),
+    ...(config.workloadWatch.ecrApiCalls ? (['trail'] as const) : []),
+  ];
+}
+
+/** The places of an organization's checks for the account `caller`: what {@link organization} runs there. */
+function organizationPlan(config: CanaryConfig, caller: string): Array<[PreflightCheckId, Place]> {
+  const org = config.organization;
+  if (!org) return [];
+  const regions = config.regions.map((r) => r.region);
+  const plan: Array<[PreflightCheckId, Place]> = regions.map((region) => [
+    'bootstrap',
+    { account: caller, region },
+  ]);
+  if (caller === org.managementAccount) {
+    const place = { account: caller, region: regions[0] ?? 'us-east-1' };
+    plan.push(['organization', place], ['stackset-admin', place]);
+  }
+  if (caller === org.monitoringAccount) {
+    for (const region of regions) if (org.sinkArns[region]) plan.push(['sink', { account: caller, region }]);
+  }
+  return plan;
+}
+
+/**
+ * Without credentials no other check runs: each one the configuration calls for is listed as not run, so that a
+ * single failed line does not read as "everything else is fine". The account is the configured one where the
+ * configuration names it; otherwise only the region is known.
+ */
+function notRun(config: CanaryConfig): PreflightCheck[] {
+  const saw = 'not run: it needs the credentials above';
+  const org = config.organization;
+  if (org) {
+    const accounts = [org.managementAccount, ...(org.monitoringAccount ? [org.monitoringAccount] : [])];
+    return [
+      check('account', null, 'skip', saw, null),
+      ...[...new Set(accounts)].flatMap((account) =>
+        organizationPlan(config, account).map(([id, place]) => check(id, place, 'skip', saw, null)),
+      ),
+    ];
+  }
+  return [
+    check('account', null, 'skip', saw, null),
+    ...config.regions.flatMap((region) =>
+      regionCheckIds(config, region).map((id) =>
+        config.account
+          ? check(id, { account: config.account, region: region.region }, 'skip', saw, null)
+          : { ...check(id, null, 'skip', saw, null, { region: region.region }), where: region.region },
+      ),
+    ),
+  ];
 }
 
 /**
@@ -159,7 +226,6 @@ async function organization(
 ): Promise<PreflightCheck[]> {
   const org = config.organization;
   if (!org) return [];
-  const regions = config.regions.map((r) => r.region);
   const admin = org.managementAccount;
   const monitoring = org.monitoringAccount;
   const roles = [
@@ -189,23 +255,19 @@ async function organization(
       { caller, managementAccount: admin, monitoringAccount: monitoring ?? null },
     ),
   ];
-  const work: Array<Promise<PreflightCheck | PreflightCheck[]>> = regions.map((region) =>
-    bootstrapCheck(ctx, { account: caller, region }, qualifier),
-  );
-  if (caller === admin) {
-    const place = { account: caller, region: regions[0] ?? 'us-east-1' };
-    work.push(
-      organizationCheck(ctx, place, org.organizationId).then(async ({ result, managementAccount }) => [
-        result,
-        await stackSetAdminCheck(ctx, place, org.callAs, managementAccount),
-      ]),
-    );
-  }
-  if (caller === monitoring) {
-    for (const region of regions) {
-      const sinkArn = org.sinkArns[region];
-      if (sinkArn) work.push(sinkCheck(ctx, { account: caller, region }, sinkArn, org.organizationId));
-    }
+  const work: Array<Promise<PreflightCheck | PreflightCheck[]>> = [];
+  for (const [id, place] of organizationPlan(config, caller)) {
+    if (id === 'bootstrap') work.push(bootstrapCheck(ctx, place, qualifier));
+    // The StackSet administrator's pair: the organization's answer tells the admin check the management account.
+    if (id === 'organization')
+      work.push(
+        organizationCheck(ctx, place, org.organizationId).then(async ({ result, managementAccount }) => [
+          result,
+          await stackSetAdminCheck(ctx, place, org.callAs, managementAccount),
+        ]),
+      );
+    const sinkArn = org.sinkArns[place.region];
+    if (id === 'sink' && sinkArn) work.push(sinkCheck(ctx, place, sinkArn, org.organizationId));
   }
   return [...checks, ...(await Promise.all(work)).flat()];
 }
