@@ -73,7 +73,8 @@ export async function benchCliVsAwsCli(world: BenchWorld, runs: number): Promise
     lines.push(
       `  installed ${packed.filename} (${(packed.size / 1024).toFixed(0)} KiB) into an empty prefix`,
     );
-    return [...lines, ...(await compare(command, aws, world, env, runs))];
+    // The command's once-a-day notice stamp goes to this run's directory, not the user's cache.
+    return [...lines, ...(await compare(command, aws, world, { ...env, XDG_CACHE_HOME: work }, runs))];
   } finally {
     await rm(work, { recursive: true, force: true });
   }
