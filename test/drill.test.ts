@@ -126,7 +126,8 @@ async function drill(
   let stdout = '';
   let stderr = '';
   const code = await runDrillCommand(
-    ['-c', `config=${configFile()}`, '--json', ...args],
+    // A wait well inside the test's own timeout: a missing outcome fails with its message, not a timeout.
+    ['-c', `config=${configFile()}`, '--json', '--wait', '10', ...args],
     { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env },
     {
       cwd: dir,

@@ -195,42 +195,52 @@ const changeWith =
       (item) => item.HistoryItemType === 'StateUpdate' && (item.HistoryData ?? '').includes(text),
     );
 
-/** One history item, as a key: the same item read again in a later poll is the same key. */
-const itemKey = (item: AlarmHistoryItem) =>
-  `${item.Timestamp?.getTime()} ${item.HistoryItemType} ${item.HistorySummary} ${item.HistoryData}`;
+/** One state change and the actions it ran: the ALARM change's, or the OK change's. */
+interface Change {
+  pick: ChangePicker;
+  actions: string[];
+}
 
 /**
- * The outcome of each action of one state change: per action, the first Action item naming its ARN after the
- * StateUpdate that `pick` finds, and not `claimed` by an earlier change's actions. CloudWatch writes the items a
- * little after the change, so a quick next change (the alarm's own evaluation) can come between a change and its
- * action items; an ALARM and an OK action to the same topic are told apart by their order. Polls until every action
- * has one, the wait ends, or the drill is interrupted.
+ * The outcome of each action of the last of `changes`: Action items are given, in the order the history lists them,
+ * each to the earliest change before it that ran an action of that ARN and has no outcome for it yet. CloudWatch
+ * writes the items a little after the change, so a quick next change (the alarm's own evaluation) can come between a
+ * change and its items; an ALARM and an OK action to the same topic are told apart by that order, never by their
+ * text, which can be the same. Polls until every action has one, the wait ends, or the drill is interrupted.
  */
 async function actionOutcomes(
   clients: Clients,
   name: string,
   since: Date,
-  pick: ChangePicker,
-  actions: string[],
-  claimed: ReadonlySet<string>,
+  changes: Change[],
   request: Pick<DrillRequest, 'waitMs' | 'pollMs' | 'interrupted'>,
 ): Promise<Outcome<{ found: boolean; outcomes: Map<string, AlarmHistoryItem> }>> {
   const until = Date.now() + request.waitMs;
+  const last = changes.length - 1;
+  const wanted = changes[last]?.actions ?? [];
   for (;;) {
     const history = await historySince(clients, name, since);
     if (!history.ok) return history;
     const items = history.value;
-    const at = pick(items);
-    const outcomes = new Map<string, AlarmHistoryItem>();
-    if (at >= 0) {
-      for (const item of items.slice(at + 1)) {
-        if (item.HistoryItemType !== 'Action' || claimed.has(itemKey(item))) continue;
-        const arn = actions.find((a) => (item.HistorySummary ?? '').includes(a));
-        if (arn && !outcomes.has(arn)) outcomes.set(arn, item);
+    const at = changes.map((change) => change.pick(items));
+    const outcomes = changes.map(() => new Map<string, AlarmHistoryItem>());
+    items.forEach((item, i) => {
+      if (item.HistoryItemType !== 'Action') return;
+      for (let c = 0; c < changes.length; c += 1) {
+        const start = at[c] ?? -1;
+        if (start < 0 || start >= i) continue;
+        const arn = changes[c]?.actions.find((a) => (item.HistorySummary ?? '').includes(a));
+        const got = outcomes[c] as Map<string, AlarmHistoryItem>;
+        if (arn && !got.has(arn)) {
+          got.set(arn, item);
+          return;
+        }
       }
-    }
-    if ((at >= 0 && outcomes.size === actions.length) || Date.now() >= until || request.interrupted.aborted) {
-      return { ok: true, value: { found: at >= 0, outcomes } };
+    });
+    const found = (at[last] ?? -1) >= 0;
+    const mine = outcomes[last] as Map<string, AlarmHistoryItem>;
+    if ((found && mine.size === wanted.length) || Date.now() >= until || request.interrupted.aborted) {
+      return { ok: true, value: { found, outcomes: mine } };
     }
     await sleep(Math.min(request.pollMs, Math.max(0, until - Date.now())), request.interrupted);
   }
@@ -400,8 +410,6 @@ async function drill(request: DrillRequest, pool: ClientPool): Promise<DrillResu
   // The history's clock is CloudWatch's: look back a little, and find the drill's own change by its reason.
   const since = new Date(Date.now() - 5 * 60_000);
   const checks: DrillCheck[] = [];
-  /** The action items the ALARM side took: the OK side's are the ones after them. */
-  const claimed = new Set<string>();
   const set = await clients.call((abortSignal) =>
     clients.cloudwatch.send(
       new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: reason }),
@@ -423,15 +431,12 @@ async function drill(request: DrillRequest, pool: ClientPool): Promise<DrillResu
       clients,
       name,
       since,
-      changeWith(drillId),
-      alarmActions,
-      new Set(),
+      [{ pick: changeWith(drillId), actions: alarmActions }],
       request,
     );
     if (!alarmSide.ok)
       checks.push(unanswered('alarm-action', where, 'cloudwatch:DescribeAlarmHistory', alarmSide));
     else {
-      for (const item of alarmSide.value.outcomes.values()) claimed.add(itemKey(item));
       checks.push(
         ...judgeActions(
           'alarm-action',
@@ -451,7 +456,16 @@ async function drill(request: DrillRequest, pool: ClientPool): Promise<DrillResu
   if (set.ok && restored.changed !== null && okActions.length > 0 && !request.interrupted.aborted) {
     request.progress(`OK set on ${name}; waiting for its OK actions' outcomes…`);
     const started = Date.now();
-    const okSide = await actionOutcomes(clients, name, since, restored.changed, okActions, claimed, request);
+    const okSide = await actionOutcomes(
+      clients,
+      name,
+      since,
+      [
+        { pick: changeWith(drillId), actions: alarmActions },
+        { pick: restored.changed, actions: okActions },
+      ],
+      request,
+    );
     if (!okSide.ok) checks.push(unanswered('ok-action', where, 'cloudwatch:DescribeAlarmHistory', okSide));
     else {
       checks.push(
