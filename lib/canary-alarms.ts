@@ -143,6 +143,8 @@ export const ALARM_SEVERITY: Readonly<Record<AlarmKind, AlarmSeverity>> = {
   latency: 'warning',
   'workload-auth': 'critical',
   'workload-throttle': 'critical',
+  // An image in use that is gone or archived fails the next scale-out or restart.
+  'images-at-risk': 'critical',
 };
 
 /**

@@ -48,6 +48,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
           dashboardName,
           canaries: canaries.map((stack) => stack.canary),
           workloadWatches: canaries.flatMap((stack) => (stack.workloadWatch ? [stack.workloadWatch] : [])),
+          imageInventories: canaries.flatMap((stack) => (stack.imageInventory ? [stack.imageInventory] : [])),
         })
       : undefined;
   for (const stack of [...canaries, ...(dashboard ? [dashboard] : [])]) {
@@ -63,7 +64,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
 export function canaryStackProps(
   config: CanaryConfig,
   region: RegionConfig,
-): Pick<CanaryStackProps, 'canary' | 'workloadWatch'> {
+): Pick<CanaryStackProps, 'canary' | 'workloadWatch' | 'imageInventory'> {
   const dashboardName = config.name;
   return {
     canary: {
@@ -86,5 +87,13 @@ export function canaryStackProps(
       logRetention: config.logRetentionDays as logs.RetentionDays,
       ...(config.dashboard ? { dashboardName } : {}),
     },
+    imageInventory: config.imageInventory.enabled
+      ? {
+          schedule: Duration.minutes(config.imageInventory.scheduleMinutes),
+          horizonDays: config.imageInventory.horizonDays,
+          reminderHours: config.reminderHours,
+          logRetention: config.logRetentionDays as logs.RetentionDays,
+        }
+      : null,
   };
 }

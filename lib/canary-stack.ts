@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../lambda/engine/model/deployment.ts';
 import { WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from './ecr-pull-canary.ts';
+import { ImageInventory, type ImageInventoryProps } from './image-inventory.ts';
 import { WorkloadWatch, type WorkloadWatchProps } from './workload-watch.ts';
 
 export interface CanaryStackProps extends StackProps {
@@ -18,12 +19,19 @@ export interface CanaryStackProps extends StackProps {
    * @default - no such Output: status cannot tell whether the stack is current
    */
   readonly configurationHash?: string;
+  /**
+   * The images-in-use inventory beside the canary (`{}` for its defaults: every 30 minutes, a 7-day lifecycle
+   * horizon); `null` or absent leaves it out.
+   * @default - none (INVENTORY_DEFAULTS.enabled in lambda/engine/model/limits.ts)
+   */
+  readonly imageInventory?: Omit<ImageInventoryProps, 'canary'> | null;
 }
 
 /** One region's canary: the stack the app deploys once per configured region. */
 export class CanaryStack extends Stack {
   readonly canary: EcrPullCanary;
   readonly workloadWatch?: WorkloadWatch;
+  readonly imageInventory?: ImageInventory;
 
   constructor(scope: Construct, id: string, props: CanaryStackProps) {
     super(scope, id, props);
@@ -36,6 +44,12 @@ export class CanaryStack extends Stack {
       this.workloadWatch = new WorkloadWatch(this, 'WorkloadWatch', {
         ...props.workloadWatch,
         ...watch,
+        canary: this.canary,
+      });
+    }
+    if (props.imageInventory) {
+      this.imageInventory = new ImageInventory(this, 'ImageInventory', {
+        ...props.imageInventory,
         canary: this.canary,
       });
     }

@@ -4,6 +4,8 @@ import type { Construct } from 'constructs';
 import { SERVICE_LIMITS } from '../lambda/engine/model/limits.ts';
 import { chunks, dashboardLimitProblems } from './dashboard-limits.ts';
 import type { IEcrPullCanary } from './ecr-pull-canary.ts';
+import type { ImageInventory } from './image-inventory.ts';
+import { imageInventoryWidget } from './image-inventory-dashboard.ts';
 import type { WorkloadWatch } from './workload-watch.ts';
 import { workloadWatchRow } from './workload-watch-dashboard.ts';
 
@@ -13,6 +15,8 @@ export interface DashboardStackProps extends StackProps {
   readonly canaries: IEcrPullCanary[];
   /** Workload watches to show, each in a row after its canary's. @default - none */
   readonly workloadWatches?: WorkloadWatch[];
+  /** Images-in-use inventories to show, each in a row after its canary's. @default - none */
+  readonly imageInventories?: ImageInventory[];
 }
 
 const WIDE = 24;
@@ -167,7 +171,12 @@ export class DashboardStack extends Stack {
   private createRows(props: DashboardStackProps): cloudwatch.IWidget[][] {
     return props.canaries.flatMap((canary) => {
       const watch = props.workloadWatches?.find((w) => w.canary === canary);
-      return [this.canaryRow(canary), ...(watch ? [workloadWatchRow(this, watch)] : [])];
+      const inventory = props.imageInventories?.find((i) => i.canary === canary);
+      return [
+        this.canaryRow(canary),
+        ...(watch ? [workloadWatchRow(this, watch)] : []),
+        ...(inventory ? [[imageInventoryWidget(inventory)]] : []),
+      ];
     });
   }
 

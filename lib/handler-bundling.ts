@@ -19,11 +19,17 @@ export const SEED_HANDLER_ENTRY = fileURLToPath(
   new URL('../lambda/functions/seed/handler.ts', import.meta.url),
 );
 
+/** The images-in-use inventory (lib/image-inventory.ts). */
+export const INVENTORY_HANDLER_ENTRY = fileURLToPath(
+  new URL('../lambda/functions/inventory/handler.ts', import.meta.url),
+);
+
 /** The entry of each prebuilt function. */
 export const LAMBDA_CODE_ENTRIES: Record<LambdaCodeName, string> = {
   probe: HANDLER_ENTRY,
   watch: WATCH_HANDLER_ENTRY,
   seed: SEED_HANDLER_ENTRY,
+  inventory: INVENTORY_HANDLER_ENTRY,
 };
 
 /** The repository root: esbuild resolves and names modules relative to it, whatever the caller's directory. */

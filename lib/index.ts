@@ -11,6 +11,8 @@ export * from './canary-function.ts';
 export * from './canary-stack.ts';
 export * from './dashboard-stack.ts';
 export * from './ecr-pull-canary.ts';
+export * from './image-inventory.ts';
+export * from './image-inventory-dashboard.ts';
 export * from './known-good-image.ts';
 export * from './workload-watch.ts';
 export * from './workload-watch-dashboard.ts';

@@ -14,6 +14,7 @@ import { App } from 'aws-cdk-lib';
 import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import { validateConfig } from '../lambda/engine/config/validate.ts';
 import { ENV, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
+import { INVENTORY_ENV } from '../lambda/engine/model/inventory-contract.ts';
 import { TARGET_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import type { ProbeTarget } from '../lambda/engine/model/types.ts';
 import { buildCanaryApp } from '../lib/canary-app.ts';
@@ -52,6 +53,13 @@ export const ASSUMED = {
   /** One structured probe record per target. */
   logBytesPerTargetRun: 1024,
   logRetentionMonths: 1,
+  /**
+   * The images-in-use inventory (lib/image-inventory.ts): billed seconds per run for a region of a few hundred
+   * services (the benchmark's 2,000 services and 5,000 images took far longer; `npm run bench` prints it), and its
+   * run summary plus a line per image at risk.
+   */
+  inventoryBilledSecondsPerRun: 10,
+  inventoryLogBytesPerRun: 4096,
   /** Synthetics: its minimum memory and a short heartbeat script on x86. */
   syntheticsMemoryGb: 0.9375,
   syntheticsSeconds: 5,
@@ -100,6 +108,8 @@ export interface InstanceModel {
   steadyStateMetricsPerTarget: number;
   /** The workload watcher (lib/workload-watch.ts), modelled on its own: its alarms and rules. */
   watch: { alarms: number; rules: number; cloudTrailRule: boolean } | null;
+  /** The images-in-use inventory (lib/image-inventory.ts), modelled on its own. */
+  inventory: { scheduleMinutes: number; memoryMb: number; alarms: number } | null;
 }
 
 /** Synthesizes a configuration's canary templates in a directory of `tmpDir`, removed before it returns. */
@@ -165,10 +175,23 @@ export function instanceModel(
   if (!probe?.Properties) throw new Error(`${name}: no probe function`);
   const isWatchAlarm = (r: { Properties?: Record<string, unknown> }) =>
     WATCH_ALARM_KINDS.some((kind) => String(r.Properties?.AlarmName ?? '').includes(`-${kind}-`));
+  const isInventoryAlarm = (r: { Properties?: Record<string, unknown> }) =>
+    String(r.Properties?.AlarmName ?? '').includes(`-${INVENTORY_ALARM_KIND}-`);
   const allAlarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-  const alarms = allAlarms.filter((r) => !isWatchAlarm(r));
+  const alarms = allAlarms.filter((r) => !isWatchAlarm(r) && !isInventoryAlarm(r));
   const watchAlarms = allAlarms.filter(isWatchAlarm);
-  const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule');
+  // The inventory's schedule rule is its own, not the watcher's.
+  const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule' && !r.Properties?.ScheduleExpression);
+  const inventoryFunction = resources.find(
+    (r) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[
+        INVENTORY_ENV.canaryName
+      ],
+  );
+  const inventoryRule = resources.find(
+    (r) => r.Type === 'AWS::Events::Rule' && r.Properties?.ScheduleExpression,
+  );
   // A metric-math alarm is billed per metric in its expression; a plain alarm is one metric.
   const alarmMetrics = alarms.reduce((sum, alarm) => {
     const metrics = alarm.Properties?.Metrics as Array<{ MetricStat?: unknown }> | undefined;
@@ -196,7 +219,76 @@ export function instanceModel(
             ),
           }
         : null,
+    inventory: inventoryFunction
+      ? {
+          scheduleMinutes: rateMinutes(String(inventoryRule?.Properties?.ScheduleExpression ?? ''), name),
+          memoryMb: Number(inventoryFunction.Properties?.MemorySize ?? 128),
+          alarms: allAlarms.filter(isInventoryAlarm).length,
+        }
+      : null,
   };
+}
+
+/** The inventory's alarm kind (lambda/engine/config/alarm-naming.ts). */
+const INVENTORY_ALARM_KIND = 'images-at-risk';
+
+function rateMinutes(expression: string, stack: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) throw new Error(`${stack}: cannot read the inventory's schedule "${expression}"`);
+  const unit = match[2] ?? '';
+  return Number(match[1]) * (unit.startsWith('day') ? 1440 : unit.startsWith('hour') ? 60 : 1);
+}
+
+/** What the inventory may cost per region-month in its default configuration. */
+export const INVENTORY_TARGET_USD = 0.5;
+
+/**
+ * The images-in-use inventory per region-month: its one steady metric and one alarm, one PutMetricData and one
+ * DynamoDB read per run, Lambda at a stated duration, and its log lines. The ECS, Lambda and ECR reads it makes are
+ * free API calls; a notification is an SNS publish (the first million a month free).
+ */
+export function inventoryCostLines(
+  inventory: NonNullable<InstanceModel['inventory']>,
+): Array<{ item: string; usd: number; note: string }> {
+  const runs = MINUTES_PER_MONTH / inventory.scheduleMinutes;
+  const gbSeconds = runs * (inventory.memoryMb / 1024) * ASSUMED.inventoryBilledSecondsPerRun;
+  const logGb = (runs * ASSUMED.inventoryLogBytesPerRun) / 1024 ** 3;
+  return [
+    {
+      item: 'metric InUseImagesAtRisk',
+      usd: PRICE.metricMonth,
+      note: 'the one steady metric; per-reason ones only while non-zero',
+    },
+    {
+      item: 'alarm',
+      usd: inventory.alarms * PRICE.alarmMetricMonth,
+      note: `${inventory.alarms} alarm on it`,
+    },
+    {
+      item: 'PutMetricData',
+      usd: (runs / 1000) * PRICE.putMetricDataPer1k,
+      note: `${Math.round(runs)} runs`,
+    },
+    {
+      item: 'Lambda',
+      usd: (runs / 1e6) * PRICE.lambdaRequestPerMillion + gbSeconds * PRICE.lambdaArmGbSecond,
+      note: `${inventory.memoryMb} MB arm64 × ${ASSUMED.inventoryBilledSecondsPerRun} s`,
+    },
+    {
+      item: 'DynamoDB',
+      usd: (runs / 1e6) * PRICE.dynamoReadPerMillion,
+      note: 'one state read per run; a write only on a change',
+    },
+    {
+      item: 'logs',
+      usd: logGb * (PRICE.logsIngestPerGb + PRICE.logsStorePerGbMonth * ASSUMED.logRetentionMonths),
+      note: `${ASSUMED.inventoryLogBytesPerRun} B per run`,
+    },
+  ];
+}
+
+export function inventoryMonthlyUsd(inventory: NonNullable<InstanceModel['inventory']>): number {
+  return inventoryCostLines(inventory).reduce((sum, line) => sum + line.usd, 0);
 }
 
 /** One line of the bill: the canary's figure and a Synthetics canary's for the same job. */

@@ -7,10 +7,13 @@
 import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import {
   ASSUMED,
+  INVENTORY_TARGET_USD,
   type InstanceModel,
   instanceCostLines,
   instanceModel,
   instanceMonthlyUsd,
+  inventoryCostLines,
+  inventoryMonthlyUsd,
   PRICE,
   synthesizeConfig,
   TARGET_USD,
@@ -44,6 +47,17 @@ function report(m: InstanceModel, dashboards: number, heldToTarget: boolean): bo
     `  listed separately: KMS keys ${m.kmsKeys} × ${usd(PRICE.kmsKeyMonth)} = ${usd(m.kmsKeys * PRICE.kmsKeyMonth)}; dashboards ${dashboards} × ${usd(PRICE.dashboardMonth)} = ${usd(dashboards * PRICE.dashboardMonth)} for all regions`,
   ];
   if (m.watch) out.push(...watchLines(m.watch, total));
+  if (m.inventory) {
+    const lines = inventoryCostLines(m.inventory);
+    const inventory = inventoryMonthlyUsd(m.inventory);
+    const ok = inventory <= INVENTORY_TARGET_USD;
+    if (!ok) inventoryMissed = true;
+    out.push(
+      `  images-in-use inventory (every ${m.inventory.scheduleMinutes} min), modelled apart from the canary:`,
+      ...lines.map((line) => `    ${line.item.padEnd(26)}${usd(line.usd).padStart(8)}   ${line.note}`),
+      `    ${ok ? 'PASS' : 'MISS'}: ${usd(inventory)} ${ok ? '≤' : '>'} ${usd(INVENTORY_TARGET_USD)} per region-month; its ECS, Lambda and ECR reads are free API calls`,
+    );
+  }
   const pass = total <= TARGET_USD;
   out.push(
     heldToTarget
@@ -68,8 +82,14 @@ const scenarios: Array<[string, CanaryConfigFile, boolean]> = [
     { regions: [region], knownGoodImage: false, targets: [{ image: 'app:1' }] },
     true,
   ],
+  [
+    'with the images-in-use inventory (imageInventory.enabled, every 30 minutes)',
+    { regions: [region], targets: [{ image: 'app:1' }], imageInventory: { enabled: true } },
+    false,
+  ],
   [TYPICAL, { regions: [region], targets: [{ image: 'app:1' }] }, true],
 ];
+let inventoryMissed = false;
 
 process.stdout.write(
   `Modelled monthly cost per region at us-east-1 list prices, no free tier (the account-wide free tier covers 10 metrics, 10 alarms and 3 dashboards).\nStated, not measured: ${ASSUMED.billedSecondsPerRun} s billed per run, log volume as noted. Steady state: a healthy canary, no notifications.\n`,
@@ -109,4 +129,4 @@ try {
 process.stdout.write(
   `\nTarget (${usd(TARGET_USD)} per account-region-month for the seeded image plus one target): ${failed ? 'MISS' : 'PASS'}. Each extra target adds one metric and one alarm (${usd(PRICE.metricMonth + PRICE.alarmMetricMonth)}).\n`,
 );
-if (failed) process.exitCode = 1;
+if (failed || inventoryMissed) process.exitCode = 1;

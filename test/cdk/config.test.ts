@@ -32,6 +32,7 @@ describe('configuration defaults', () => {
       alarms: {},
       regions: [{ region: 'eu-west-1', targets: [], vpc: undefined, notifications: {} }],
       workloadWatch: { ecsTasks: true, ecrApiCalls: false },
+      imageInventory: { enabled: false, scheduleMinutes: 30, horizonDays: 7 },
     });
   });
 

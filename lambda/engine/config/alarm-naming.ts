@@ -13,7 +13,13 @@ export const CANARY_ALARM_KINDS = [
 export type CanaryAlarmKind = (typeof CANARY_ALARM_KINDS)[number];
 
 /** Every alarm kind: the canary's and the workload watcher's (lib/workload-watch.ts), same prefix, so the pager filter routes them too. */
-export const ALARM_KINDS = [...CANARY_ALARM_KINDS, 'workload-auth', 'workload-throttle'] as const;
+export const ALARM_KINDS = [
+  ...CANARY_ALARM_KINDS,
+  'workload-auth',
+  'workload-throttle',
+  // The images-in-use inventory (lib/image-inventory.ts).
+  'images-at-risk',
+] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 export interface AlarmNameParts {

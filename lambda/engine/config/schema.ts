@@ -2,6 +2,7 @@ import {
   type ALARM_FIELDS,
   CONFIG_FIELDS,
   type Declared,
+  type IMAGE_INVENTORY_FIELDS,
   keysOf,
   NOTIFICATION_FIELDS,
   ORGANIZATION_FIELDS,
@@ -26,6 +27,9 @@ export type CanaryConfigFile = Declared<typeof CONFIG_FIELDS>;
 
 /** The workload watcher (lib/workload-watch.ts), in every configured region. */
 export type WorkloadWatchConfig = Declared<typeof WORKLOAD_WATCH_FIELDS>;
+
+/** The images-in-use inventory (lib/image-inventory.ts), in every configured region. */
+export type ImageInventoryConfig = Declared<typeof IMAGE_INVENTORY_FIELDS>;
 
 /** `notifications`: the construct's `NotificationOptions` (lib/alarm-topic.ts), checked equal in lib/config-props.ts. */
 export type NotificationsConfig = Declared<typeof NOTIFICATION_FIELDS>;
@@ -83,6 +87,7 @@ export interface CanaryConfig {
   alarms: AlarmsConfig;
   regions: RegionConfig[];
   workloadWatch: Required<WorkloadWatchConfig>;
+  imageInventory: Required<ImageInventoryConfig>;
   /** Present when the configuration deploys to an organization through a StackSet. */
   organization?: OrganizationConfig;
 }

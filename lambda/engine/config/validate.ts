@@ -1,12 +1,13 @@
 import { closest } from '../model/did-you-mean.ts';
 import { CONFIG_FIELDS, type Field, SCHEMA_KEY } from '../model/fields.ts';
-import { WORKLOAD_WATCH_DEFAULTS } from '../model/limits.ts';
+import { INVENTORY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../model/limits.ts';
 import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed, regionPartition } from '../model/regions.ts';
 import type { ProbeTarget } from '../model/types.ts';
 import { checkOrganization } from './organization.ts';
 import {
   type CanaryConfig,
   CONFIG_KEYS,
+  type ImageInventoryConfig,
   NOTIFICATION_KEYS,
   type NotificationsConfig,
   REGION_OVERRIDE_KEYS,
@@ -77,6 +78,15 @@ export function validateConfig(raw: unknown): ValidationResult {
   const workloadWatch: Required<WorkloadWatchConfig> = {
     ecsTasks: (watch.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks) === true,
     ecrApiCalls: (watch.ecrApiCalls ?? WORKLOAD_WATCH_DEFAULTS.ecrApiCalls) === true,
+  };
+  if (raw.imageInventory !== undefined) {
+    checkField(p, 'imageInventory', raw.imageInventory, CONFIG_FIELDS.imageInventory);
+  }
+  const inventory = isObject(raw.imageInventory) ? raw.imageInventory : {};
+  const imageInventory: Required<ImageInventoryConfig> = {
+    enabled: (inventory.enabled ?? INVENTORY_DEFAULTS.enabled) === true,
+    scheduleMinutes: Number(inventory.scheduleMinutes ?? INVENTORY_DEFAULTS.scheduleMinutes),
+    horizonDays: Number(inventory.horizonDays ?? INVENTORY_DEFAULTS.horizonDays),
   };
   const organization = checkOrganization(p, raw, regions);
 
@@ -168,6 +178,7 @@ export function validateConfig(raw: unknown): ValidationResult {
       alarms: (raw.alarms ?? {}) as CanaryConfig['alarms'],
       regions: resolved,
       workloadWatch,
+      imageInventory,
       ...(organization ? { organization } : {}),
     },
   };

@@ -16,6 +16,8 @@ import {
   ALARM_DEFAULTS,
   CANARY_DEFAULTS,
   CANARY_NAME_PATTERN,
+  INVENTORY_DEFAULTS,
+  INVENTORY_LIMITS,
   LATENCY_STATISTICS,
   LIMITS,
   LOG_RETENTION_DAYS,
@@ -445,6 +447,34 @@ export const WORKLOAD_WATCH_FIELDS = {
   },
 } as const satisfies Fields;
 
+/** The images-in-use inventory (lib/image-inventory.ts, docs/inventory.md). */
+export const IMAGE_INVENTORY_FIELDS = {
+  enabled: {
+    type: 'boolean',
+    default: INVENTORY_DEFAULTS.enabled,
+    example: false,
+    doc: 'find the ECR images the region’s ECS services, tasks and Lambda functions run, and page when one is missing, archived, due to a lifecycle rule or refused to its workload (images-in-use inventory)',
+  },
+  scheduleMinutes: {
+    type: 'number',
+    integer: true,
+    range: INVENTORY_LIMITS.scheduleMinutes,
+    unit: 'minutes',
+    default: INVENTORY_DEFAULTS.scheduleMinutes,
+    example: 60,
+    doc: 'how often the inventory runs; also its alarm’s period',
+  },
+  horizonDays: {
+    type: 'number',
+    integer: true,
+    range: INVENTORY_LIMITS.horizonDays,
+    unit: 'days',
+    default: INVENTORY_DEFAULTS.horizonDays,
+    example: 14,
+    doc: 'a lifecycle rule due to expire or archive an image in use within this many days is a risk',
+  },
+} as const satisfies Fields;
+
 /** What each alarm is tuned with: M of N and on/off for all, and the threshold of its kind. */
 const TUNING_FIELDS = {
   enabled: { type: 'boolean', default: true, doc: 'create the alarm' },
@@ -802,6 +832,14 @@ export const CONFIG_FIELDS = {
     prop: null,
     allowed: `an object with ${Object.keys(WORKLOAD_WATCH_FIELDS).join(', ')} (each true or false)`,
     doc: 'the workload watcher, in every configured region',
+  },
+  imageInventory: {
+    type: 'object',
+    fields: IMAGE_INVENTORY_FIELDS,
+    expand: true,
+    prop: null,
+    allowed: `an object with ${Object.keys(IMAGE_INVENTORY_FIELDS).join(', ')}`,
+    doc: 'the images-in-use inventory, in every configured region',
   },
   organization: {
     type: 'object',

@@ -133,6 +133,8 @@ export const WORKLOAD_WATCH_DEFAULTS = {
 
 /** The images-in-use inventory (`imageInventory` in the configuration). */
 export const INVENTORY_DEFAULTS = {
+  /** Opt-in (`imageInventory.enabled`): it reads every ECS and Lambda workload of the account, which a canary does not. */
+  enabled: false,
   /** Lifecycle policies run about daily; half an hour finds a deletion well before the next scale-out, cheaply. */
   scheduleMinutes: 30,
   /** A lifecycle action due within a week is a risk worth a page; later ones are listed by the command. */
