@@ -294,7 +294,7 @@ describe('a fresh CDK app outside the repository', () => {
 
   /** The user's app in TypeScript, compiled by tsc against the installed declarations, run by plain node. */
   const APP_SOURCE = `import { App, Stack } from 'aws-cdk-lib';
-import { EcrPullCanary, WorkloadWatch } from 'ecr-pull-canary';
+import { EcrPullCanary, ImageInventory, WorkloadWatch } from 'ecr-pull-canary';
 
 const app = new App();
 const stack = new Stack(app, 'UserStack', { env: { account: '111122223333', region: 'eu-west-1' } });
@@ -303,6 +303,7 @@ const canary = new EcrPullCanary(stack, 'EcrCanary', {
   notifications: { emails: ['oncall@example.com'] },
 });
 new WorkloadWatch(stack, 'Watch', { canary });
+new ImageInventory(stack, 'Inventory', { canary });
 app.synth();
 `;
 
@@ -366,7 +367,7 @@ app.synth();
       >;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    // The probe, the seeding function and the workload watcher, each a copy of a prebuilt directory.
+    // The probe, the seeding function, the workload watcher and the inventory, each a copy of a prebuilt directory.
     expect(functions).toHaveLength(LAMBDA_CODE_NAMES.length);
     // Same code and data, same asset hash, wherever it is installed: a user's deploy changes a function only when
     // its code or its data (the targets, beside the probe's and the watcher's bundle) does. The seeding function is
