@@ -78,6 +78,13 @@ function region(): { state: InventoryState; images: number } {
                   Principal: { AWS: ACCOUNT },
                   Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
                 },
+                // Lambda pulls with its service principal on the function's behalf.
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: 'lambda.amazonaws.com' },
+                  Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+                  Condition: { StringLike: { 'aws:sourceArn': `arn:aws:lambda:*:${ACCOUNT}:function:*` } },
+                },
               ],
             }),
           }

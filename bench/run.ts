@@ -10,6 +10,7 @@ import { benchCliVsAwsCli } from './cli-vs-awscli.ts';
 import { benchCost } from './cost.ts';
 import { benchExplain } from './explain.ts';
 import { startBenchWorld } from './fixtures.ts';
+import { benchInventory } from './inventory.ts';
 import { benchProbeOverhead } from './probe-overhead.ts';
 import { benchStatus } from './status.ts';
 import { benchTargets } from './targets.ts';
@@ -40,6 +41,7 @@ try {
   lines.push(...(await benchStatus(Math.min(RUNS, 10))), '');
   lines.push(...(await benchCost()), '');
   lines.push(...benchExplain(RUNS), '');
+  lines.push(...(await benchInventory()), '');
 } finally {
   const left = runTmp.finish();
   if (left.length > 0) {
