@@ -411,3 +411,23 @@ export function watchLines(watch: NonNullable<InstanceModel['watch']>, canaryTot
     `    canary plus workload watch: ${usd(canaryTotal + fixed)} per region-month`,
   ];
 }
+
+/**
+ * What one more target costs, as the model prices two synthesized instances that differ by one target, and what a
+ * region at the target limit costs: the figures `npm run cost` prints and docs/cost.md quotes.
+ */
+export function extraTargetUsd(base: InstanceModel, plusOne: InstanceModel): number {
+  return instanceMonthlyUsd(plusOne) - instanceMonthlyUsd(base);
+}
+
+export function targetScaleLines(
+  base: InstanceModel,
+  plusOne: InstanceModel,
+  atLimit: InstanceModel,
+): string[] {
+  const extra = extraTargetUsd(base, plusOne);
+  return [
+    `Each extra target: ${usd(extra)} per region-month (the model, ${base.targets} → ${plusOne.targets} targets: one steady-state metric ${usd(PRICE.metricMonth)}, one latency alarm ${usd(PRICE.alarmMetricMonth)}, and its share of compute, log lines and the state table).`,
+    `A region at the target limit (${atLimit.targets} targets, the seeded image included): ${usd(instanceMonthlyUsd(atLimit))} per region-month, ${atLimit.alarms} alarms.`,
+  ];
+}

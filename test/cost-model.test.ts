@@ -5,8 +5,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import { STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
+import { LIMITS } from '../lambda/engine/model/limits.ts';
 import {
   type CfnTemplate,
+  extraTargetUsd,
   instanceCostLines,
   instanceModel,
   instanceMonthlyUsd,
@@ -14,6 +16,7 @@ import {
   PRICE,
   syntheticsMonthlyUsd,
   TARGET_USD,
+  targetScaleLines,
   usd,
   watchLines,
 } from '../scripts/cost-model.ts';
@@ -85,6 +88,25 @@ describe('the cost figures in the docs', () => {
       `it costs about ${typical.withWatch} per region-month plus ${dashboard} a month for the dashboard, against about ${typical.synthetics} per region-month for a CloudWatch Synthetics canary`,
     );
   });
+
+  it("docs/cost.md's cost of an extra target and of a region at the target limit, as npm run cost prints them", () => {
+    const region = (targets: number) =>
+      synthesized({
+        regions: ['eu-west-1'],
+        targets: Array.from({ length: targets }, (_, i) => ({ image: `app:${i + 1}` })),
+      });
+    const base = model('base', TYPICAL_APP);
+    const plusOne = model('plus one', region(2));
+    const atLimit = model('limit', region(LIMITS.targetsPerRegion));
+    // One metric and one alarm, plus the target's share of the rest.
+    expect(extraTargetUsd(base, plusOne)).toBeGreaterThanOrEqual(PRICE.metricMonth + PRICE.alarmMetricMonth);
+    const [extraLine, limitLine] = targetScaleLines(base, plusOne, atLimit);
+    const page = flat('docs/cost.md');
+    expect(page).toContain(`Each extra target adds ${extraLine?.match(/(\$[\d.]+)/)?.[1]} per region-month`);
+    expect(page).toContain(
+      `costs about ${limitLine?.match(/: (\$[\d,.]+) per region-month/)?.[1]} per region-month`,
+    );
+  }, 120_000);
 
   it("docs/cost.md's headline and table", () => {
     const typical = printed(TYPICAL_APP);
