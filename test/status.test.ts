@@ -260,6 +260,42 @@ describe('ecr-pull-canary status, in process against the double', () => {
     expect(only(report, 'runs').status).toBe('fail');
   });
 
+  it('fails an encrypted topic whose key policy does not admit CloudWatch, and passes one whose policy does', async () => {
+    const key = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const [topic] = double.state.topics;
+    if (topic) topic.kmsMasterKeyId = 'alias/pager';
+    const root = {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    };
+    double.state.keys = [
+      { arn: key, aliases: ['alias/pager'], manager: 'CUSTOMER', policy: { Statement: [root] } },
+    ];
+    let { code, report } = await status();
+    expect(code).toBe(1);
+    expect(only(report, 'topic-key')).toMatchObject({
+      status: 'fail',
+      saw: expect.stringContaining(
+        'does not let cloudwatch.amazonaws.com use it: every alarm notification is dropped',
+      ),
+    });
+    const cloudwatch = {
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+    };
+    double.state.keys = [
+      { arn: key, aliases: ['alias/pager'], manager: 'CUSTOMER', policy: { Statement: [root, cloudwatch] } },
+    ];
+    ({ code, report } = await status());
+    expect(only(report, 'topic-key').status).toBe('pass');
+    expect(code).toBe(0);
+  });
+
   it('organization mode: the StackSet and every stack instance, from the administrator account', async () => {
     const org = {
       name: NAME,

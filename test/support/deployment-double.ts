@@ -19,8 +19,8 @@
 //   the key (judged by the project's policy evaluator, lambda/engine/model/iam-policy.ts, as preflight judges it); the
 //   AWS managed key never does (SNS developer guide, "Key management", compatibility with AWS services).
 
-import { TOPIC_KEY_PUBLISH_ACTIONS } from '../../lambda/engine/model/contract.ts';
-import { evaluate, policyStatements } from '../../lambda/engine/model/iam-policy.ts';
+import { policyStatements } from '../../lambda/engine/model/iam-policy.ts';
+import { cloudWatchMayUseKey } from '../../lambda/engine/model/topic-key.ts';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
@@ -180,19 +180,15 @@ export function deploymentModel(current: () => DeploymentState, world: TopicWorl
       const key = world.keys.find(
         (k) => k.arn === topic.kmsMasterKeyId || k.aliases.includes(topic.kmsMasterKeyId ?? ''),
       );
-      const alarmArn = `arn:aws:cloudwatch:${alarm.region}:${world.account}:alarm:${alarm.name}`;
       const usable =
         key !== undefined &&
         key.manager === 'CUSTOMER' &&
-        TOPIC_KEY_PUBLISH_ACTIONS.every(
-          (action) =>
-            evaluate(policyStatements(key.policy), {
-              principal: { service: 'cloudwatch.amazonaws.com' },
-              action,
-              resource: key.arn,
-              context: { 'aws:SourceAccount': world.account, 'aws:SourceArn': alarmArn },
-            }) === 'allow',
-        );
+        cloudWatchMayUseKey(policyStatements(key.policy), {
+          account: world.account,
+          region: alarm.region,
+          alarmName: alarm.name,
+          keyArn: key.arn,
+        });
       if (!usable)
         error = 'CloudWatch Alarms does not have authorization to access the SNS topic encryption key.';
     }

@@ -8,6 +8,7 @@ import { maskEndpoint } from '../../engine/aws/endpoint.ts';
 import { TOPIC_KEY_PUBLISH_ACTIONS } from '../../engine/model/contract.ts';
 import { evaluate, policyStatements, UnmodelledPolicyError } from '../../engine/model/iam-policy.ts';
 import { regionPartition } from '../../engine/model/regions.ts';
+import { cloudWatchMayUseKey } from '../../engine/model/topic-key.ts';
 import { type CheckContext, call, check, type Place, type PreflightCheck, unanswered } from './check.ts';
 
 /** The existing topic's part of a region's `notifications`, read by name. */
@@ -204,19 +205,15 @@ export async function topicKeyCheck(
     );
   }
   const partition = regionPartition(place.region);
-  const alarmArn = `arn:${partition}:cloudwatch:${place.region}:${place.account}:alarm:${topic.alarmName}`;
   let judged = true;
   try {
     const statements = policyStatements(policy.value.Policy ?? '{}');
-    const cloudwatch = TOPIC_KEY_PUBLISH_ACTIONS.every(
-      (action) =>
-        evaluate(statements, {
-          principal: { service: 'cloudwatch.amazonaws.com' },
-          action,
-          resource: keyArn,
-          context: { 'aws:SourceAccount': place.account, 'aws:SourceArn': alarmArn },
-        }) === 'allow',
-    );
+    const cloudwatch = cloudWatchMayUseKey(statements, {
+      account: place.account,
+      region: place.region,
+      alarmName: topic.alarmName,
+      keyArn,
+    });
     if (!cloudwatch) {
       problems.push(
         'its key policy does not let cloudwatch.amazonaws.com use it: alarm notifications are dropped',

@@ -8,8 +8,14 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
+import {
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  type Subscription,
+} from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ClientPool, type Outcome, withDeadline } from '../../engine/aws/call.ts';
 
@@ -31,6 +37,27 @@ export class StatusReader {
   scheduler = (region: string) => this.pool.get('scheduler', region, (c) => new SchedulerClient(c));
   events = (region: string) => this.pool.get('events', region, (c) => new EventBridgeClient(c));
   sns = (region: string) => this.pool.get('sns', region, (c) => new SNSClient(c));
+  kms = (region: string) => this.pool.get('kms', region, (c) => new KMSClient(c));
+
+  topicAttributes(region: string, topicArn: string) {
+    return this.call((abortSignal) =>
+      this.sns(region).send(new GetTopicAttributesCommand({ TopicArn: topicArn }), { abortSignal }),
+    );
+  }
+
+  key(region: string, keyId: string) {
+    return this.call((abortSignal) =>
+      this.kms(region).send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
+  }
+
+  keyPolicy(region: string, keyArn: string) {
+    return this.call((abortSignal) =>
+      this.kms(region).send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }), {
+        abortSignal,
+      }),
+    );
+  }
 
   call<T>(run: (abortSignal: AbortSignal) => Promise<T>): Promise<Outcome<T>> {
     return withDeadline(this.timeoutMs, run);

@@ -3,7 +3,7 @@ import type { MetricAlarm, MetricDataQuery, MetricDataResult } from '@aws-sdk/cl
 import type { Subscription } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { maskEndpoint } from '../../engine/aws/endpoint.ts';
-import { alarmNamePrefix } from '../../engine/config/alarm-naming.ts';
+import { alarmName, alarmNamePrefix } from '../../engine/config/alarm-naming.ts';
 import type { CanaryConfig, RegionConfig } from '../../engine/config/schema.ts';
 import { DIMENSION, METRIC } from '../../engine/model/contract.ts';
 import {
@@ -12,8 +12,10 @@ import {
   SCHEDULE_GROUP,
   STACK_OUTPUTS,
 } from '../../engine/model/deployment.ts';
+import { policyStatements, UnmodelledPolicyError } from '../../engine/model/iam-policy.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../engine/model/seed-contract.ts';
 import { resolveTarget } from '../../engine/model/target.ts';
+import { cloudWatchMayUseKey } from '../../engine/model/topic-key.ts';
 import type { Category } from '../../engine/model/types.ts';
 import { relativeTime } from '../doctor/check.ts';
 import { check, type Place, type StatusCheck, unanswered } from './check.ts';
@@ -145,6 +147,7 @@ async function regionStatus(
     topicArn === undefined
       ? Promise.resolve(check('topic', place, 'skip', 'not checked: the stack was not read', null))
       : topicChecks(reader, place, topicArn),
+    topicArn === undefined ? Promise.resolve([]) : topicKeyChecks(reader, config, place, topicArn),
     metricsChecks(reader, config, place, targets, rules, now),
   ];
   return [...checks, ...(await Promise.all(work)).flat()];
@@ -474,6 +477,91 @@ async function topicChecks(reader: StatusReader, place: Place, topicArn: string)
     );
   }
   return checks;
+}
+
+/**
+ * An encrypted topic's key lets CloudWatch use it: otherwise every alarm notification is dropped, with nothing but
+ * "Failed to execute action" in the alarm's history (`drill` shows that text). The judgement is preflight's
+ * (lambda/engine/model/topic-key.ts). No line for an unencrypted topic.
+ */
+async function topicKeyChecks(
+  reader: StatusReader,
+  config: CanaryConfig,
+  place: Place,
+  topicArn: string,
+): Promise<StatusCheck[]> {
+  const attributes = await reader.topicAttributes(place.region, topicArn);
+  if (!attributes.ok) {
+    // A missing topic is the topic line's to say.
+    if (attributes.name === 'NotFound' || attributes.name === 'NotFoundException') return [];
+    return [unanswered('topic-key', place, 'sns:GetTopicAttributes', attributes)];
+  }
+  const keyId = attributes.value.Attributes?.KmsMasterKeyId;
+  if (!keyId) return [];
+  const described = await reader.key(place.region, keyId);
+  if (!described.ok) return [unanswered('topic-key', place, 'kms:DescribeKey', described)];
+  const keyArn = described.value.KeyMetadata?.Arn ?? keyId;
+  const details = { topicArn, keyArn };
+  const fix =
+    'add a key policy statement allowing the service principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (conditions aws:SourceAccount, aws:SourceArn of the alarms), then prove it with ecr-pull-canary drill';
+  if (described.value.KeyMetadata?.KeyManager === 'AWS') {
+    return [
+      check(
+        'topic-key',
+        place,
+        'fail',
+        `${topicArn} is encrypted with the AWS managed key ${keyId}: CloudWatch cannot use it, and every alarm notification is dropped`,
+        'encrypt the topic with a customer managed key whose policy lets cloudwatch.amazonaws.com use it',
+        details,
+      ),
+    ];
+  }
+  const policy = await reader.keyPolicy(place.region, keyArn);
+  if (!policy.ok) return [unanswered('topic-key', place, 'kms:GetKeyPolicy', policy)];
+  let usable: boolean;
+  try {
+    usable = cloudWatchMayUseKey(policyStatements(policy.value.Policy ?? '{}'), {
+      account: place.account,
+      region: place.region,
+      alarmName: alarmName({
+        canaryName: config.name,
+        region: place.region,
+        alarm: 'availability',
+        severity: 'critical',
+      }),
+      keyArn,
+    });
+  } catch (error) {
+    return [
+      check(
+        'topic-key',
+        place,
+        'warn',
+        `${keyArn}: its key policy could not be judged (${error instanceof UnmodelledPolicyError ? error.message : 'not JSON'})`,
+        'check by hand that it lets cloudwatch.amazonaws.com use the key, or run ecr-pull-canary drill',
+        details,
+      ),
+    ];
+  }
+  return [
+    usable
+      ? check(
+          'topic-key',
+          place,
+          'pass',
+          `${keyArn} lets CloudWatch use it for the alarms' notifications`,
+          null,
+          details,
+        )
+      : check(
+          'topic-key',
+          place,
+          'fail',
+          `${keyArn}, the key of ${topicArn}, does not let cloudwatch.amazonaws.com use it: every alarm notification is dropped`,
+          fix,
+          details,
+        ),
+  ];
 }
 
 interface RuleRef {
