@@ -3,13 +3,14 @@ import type { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../lambda/engine/model/deployment.ts';
 import { WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from './ecr-pull-canary.ts';
+import { eksWatchEnabled } from './eks-watch.ts';
 import { ImageInventory, type ImageInventoryProps } from './image-inventory.ts';
 import { WorkloadWatch, type WorkloadWatchProps } from './workload-watch.ts';
 
 export interface CanaryStackProps extends StackProps {
   readonly canary: EcrPullCanaryProps;
   /**
-   * The workload watcher beside the canary; off when both of its parts are off.
+   * The workload watcher beside the canary; off when all of its parts are off.
    * @default - ECS tasks watched, ECR API calls not (WORKLOAD_WATCH_DEFAULTS in lambda/engine/model/limits.ts)
    */
   readonly workloadWatch?: Omit<WorkloadWatchProps, 'canary'>;
@@ -40,7 +41,7 @@ export class CanaryStack extends Stack {
       ecsTasks: props.workloadWatch?.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks,
       ecrApiCalls: props.workloadWatch?.ecrApiCalls ?? WORKLOAD_WATCH_DEFAULTS.ecrApiCalls,
     };
-    if (watch.ecsTasks || watch.ecrApiCalls) {
+    if (watch.ecsTasks || watch.ecrApiCalls || eksWatchEnabled(props.workloadWatch?.eks)) {
       this.workloadWatch = new WorkloadWatch(this, 'WorkloadWatch', {
         ...props.workloadWatch,
         ...watch,

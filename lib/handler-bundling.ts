@@ -30,6 +30,7 @@ export const LAMBDA_CODE_ENTRIES: Record<LambdaCodeName, string> = {
   watch: WATCH_HANDLER_ENTRY,
   seed: SEED_HANDLER_ENTRY,
   inventory: INVENTORY_HANDLER_ENTRY,
+  'eks-watch': fileURLToPath(new URL('../lambda/functions/eks-watch/handler.ts', import.meta.url)),
 };
 
 /** The repository root: esbuild resolves and names modules relative to it, whatever the caller's directory. */

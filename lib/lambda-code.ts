@@ -15,7 +15,7 @@ import { CODE_DATA, placeholder } from '../lambda/engine/model/code-data.ts';
  * and a user's app needs no esbuild, tsx or TypeScript sources. The bundles are deterministic, so the same
  * sources give the same asset hash and a deploy changes a function only when its code changed.
  */
-export const LAMBDA_CODE_NAMES = ['probe', 'watch', 'seed', 'inventory'] as const;
+export const LAMBDA_CODE_NAMES = ['probe', 'watch', 'seed', 'inventory', 'eks-watch'] as const;
 export type LambdaCodeName = (typeof LAMBDA_CODE_NAMES)[number];
 
 /** The bundle's file in each directory, CommonJS; the handler is its `handler` export. */

@@ -27,6 +27,7 @@ import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';
 import { canaryLabel } from './description.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
+import { EksWatch, type EksWatchOptions, eksWatchEnabled } from './eks-watch.ts';
 import { checkProps } from './props.ts';
 
 export interface WorkloadWatchProps {
@@ -49,6 +50,11 @@ export interface WorkloadWatchProps {
    */
   readonly dedupHours?: number;
   /**
+   * Read the image-pull failures of these EKS clusters (lib/eks-watch.ts): nothing is installed in them.
+   * @default - no cluster
+   */
+  readonly eks?: EksWatchOptions;
+  /**
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
@@ -65,6 +71,7 @@ const WATCH_PROP_KEYS = [
   'ecsTasks',
   'ecrApiCalls',
   'dedupHours',
+  'eks',
   'logRetention',
   'dashboardName',
 ] as const satisfies readonly (keyof WorkloadWatchProps)[];
@@ -105,6 +112,7 @@ export class WorkloadWatch extends Construct {
   readonly function: CanaryFunction;
   readonly ecsRule?: events.Rule;
   readonly ecrApiRule?: events.Rule;
+  readonly eks?: EksWatch;
   readonly alarms: WatchAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadWatchProps) {
@@ -118,6 +126,15 @@ export class WorkloadWatch extends Construct {
     if (props.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks) this.ecsRule = this.createEcsRule(target);
     if (props.ecrApiCalls ?? WORKLOAD_WATCH_DEFAULTS.ecrApiCalls)
       this.ecrApiRule = this.createEcrApiRule(target);
+    if (eksWatchEnabled(props.eks)) {
+      this.eks = new EksWatch(this, 'Eks', {
+        ...props.eks,
+        canary: props.canary,
+        dedupHours: props.dedupHours ?? CANARY_DEFAULTS.reminderHours,
+        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+        ...(props.dashboardName === undefined ? {} : { dashboardName: props.dashboardName }),
+      });
+    }
     this.createAlarms();
   }
 

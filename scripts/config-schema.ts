@@ -94,6 +94,18 @@ function schemaOf(field: Field): JsonSchema {
         additionalProperties: schemaOf(field.values),
         ...about,
       };
+    case 'allOrList':
+      return {
+        anyOf: [
+          { const: field.all },
+          {
+            type: 'array',
+            items: schemaOf(field.items),
+            ...(field.maxItems !== undefined ? { maxItems: field.maxItems } : {}),
+          },
+        ],
+        ...about,
+      };
     case 'countOrPercentage':
       return {
         anyOf: [

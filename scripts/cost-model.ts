@@ -14,6 +14,7 @@ import { App } from 'aws-cdk-lib';
 import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import { validateConfig } from '../lambda/engine/config/validate.ts';
 import { ENV, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
+import { EKS_ALL_CLUSTERS, EKS_WATCH_ENV } from '../lambda/engine/model/eks-contract.ts';
 import { INVENTORY_ENV } from '../lambda/engine/model/inventory-contract.ts';
 import { TARGET_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import type { ProbeTarget } from '../lambda/engine/model/types.ts';
@@ -110,6 +111,8 @@ export interface InstanceModel {
   watch: { alarms: number; rules: number; cloudTrailRule: boolean } | null;
   /** The images-in-use inventory (lib/image-inventory.ts), modelled on its own. */
   inventory: { scheduleMinutes: number; memoryMb: number; alarms: number } | null;
+  /** Its EKS reader (lib/eks-watch.ts): scheduled functions, the clusters named, or "all". */
+  eks: { functions: number; namedClusters: number; all: boolean; memoryMb: number } | null;
 }
 
 /** Synthesizes a configuration's canary templates in a directory of `tmpDir`, removed before it returns. */
@@ -180,7 +183,7 @@ export function instanceModel(
   const allAlarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   const alarms = allAlarms.filter((r) => !isWatchAlarm(r) && !isInventoryAlarm(r));
   const watchAlarms = allAlarms.filter(isWatchAlarm);
-  // The inventory's schedule rule is its own, not the watcher's.
+  // Scheduled rules are the inventory's and the EKS reader's, not the watcher's.
   const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule' && !r.Properties?.ScheduleExpression);
   const inventoryFunction = resources.find(
     (r) =>
@@ -189,8 +192,21 @@ export function instanceModel(
         INVENTORY_ENV.canaryName
       ],
   );
+  const eksFunctionIds = Object.entries(template.Resources)
+    .filter(
+      ([, r]) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[
+          EKS_WATCH_ENV.clusters
+        ] !== undefined,
+    )
+    .map(([id]) => id);
+  const eksFunctions = eksFunctionIds.map((id) => template.Resources[id] as (typeof resources)[number]);
   const inventoryRule = resources.find(
-    (r) => r.Type === 'AWS::Events::Rule' && r.Properties?.ScheduleExpression,
+    (r) =>
+      r.Type === 'AWS::Events::Rule' &&
+      r.Properties?.ScheduleExpression &&
+      !eksFunctionIds.some((id) => JSON.stringify(r.Properties?.Targets ?? []).includes(`"${id}"`)),
   );
   // A metric-math alarm is billed per metric in its expression; a plain alarm is one metric.
   const alarmMetrics = alarms.reduce((sum, alarm) => {
@@ -226,6 +242,19 @@ export function instanceModel(
           alarms: allAlarms.filter(isInventoryAlarm).length,
         }
       : null,
+    eks:
+      eksFunctions.length > 0
+        ? {
+            functions: eksFunctions.length,
+            namedClusters: resources.filter((r) => r.Type === 'AWS::EKS::AccessEntry').length,
+            all: eksFunctions.some(
+              (r) =>
+                (r.Properties?.Environment as { Variables?: Record<string, string> } | undefined)
+                  ?.Variables?.[EKS_WATCH_ENV.clusters] === JSON.stringify(EKS_ALL_CLUSTERS),
+            ),
+            memoryMb: Number(eksFunctions[0]?.Properties?.MemorySize ?? 128),
+          }
+        : null,
   };
 }
 
@@ -429,5 +458,49 @@ export function targetScaleLines(
   return [
     `Each extra target: ${usd(extra)} per region-month (the model, ${base.targets} → ${plusOne.targets} targets: one steady-state metric ${usd(PRICE.metricMonth)}, one latency alarm ${usd(PRICE.alarmMetricMonth)}, and its share of compute, log lines and the state table).`,
     `A region at the target limit (${atLimit.targets} targets, the seeded image included): ${usd(instanceMonthlyUsd(atLimit))} per region-month, ${atLimit.alarms} alarms.`,
+  ];
+}
+
+/**
+ * Stated, not measured in AWS: one EKS run per function is a cold or warm start, one DescribeCluster, a token
+ * minted locally, two list calls and one index read per cluster (four clusters at once), a few hundred ms.
+ * Measured here against the local stub: a run over one cluster takes tens of ms; 0.5 s per run plus 0.25 s per
+ * cluster covers a real endpoint's round trips and a cold start. Scheduled EventBridge rules, DescribeCluster,
+ * ListClusters and the Kubernetes API cost nothing; the failure metrics are the workload watch's, and its alarms
+ * already cover them.
+ */
+export const EKS_ASSUMED = {
+  baseSecondsPerRun: 0.5,
+  secondsPerCluster: 0.25,
+  /** The run summary and Lambda's platform lines, and one line per cluster not checked or failing. */
+  logBytesPerRun: 2048,
+  logBytesPerCluster: 300,
+  /** Clusters assumed behind `"all"`, for a figure. */
+  clustersForAll: 3,
+} as const;
+
+/** The EKS reader per region-month: a line per cluster count, and what a private cluster's function adds. */
+export function eksLines(eks: NonNullable<InstanceModel['eks']>, minutesPerRun: number): string[] {
+  const runs = MINUTES_PER_MONTH / minutesPerRun;
+  const clusters = eks.all ? EKS_ASSUMED.clustersForAll : eks.namedClusters;
+  const perFunctionRuns = runs * eks.functions;
+  const seconds =
+    perFunctionRuns * EKS_ASSUMED.baseSecondsPerRun + runs * clusters * EKS_ASSUMED.secondsPerCluster;
+  const compute = seconds * (eks.memoryMb / 1024) * PRICE.lambdaArmGbSecond;
+  const requests = (perFunctionRuns / 1e6) * PRICE.lambdaRequestPerMillion;
+  const reads = ((runs * clusters) / 1e6) * PRICE.dynamoReadPerMillion;
+  const logGb =
+    (perFunctionRuns * EKS_ASSUMED.logBytesPerRun + runs * clusters * EKS_ASSUMED.logBytesPerCluster) / 1e9;
+  const logs = logGb * (PRICE.logsIngestPerGb + PRICE.logsStorePerGbMonth * ASSUMED.logRetentionMonths);
+  const total = compute + requests + reads + logs;
+  const perCluster =
+    runs * EKS_ASSUMED.secondsPerCluster * (eks.memoryMb / 1024) * PRICE.lambdaArmGbSecond +
+    (runs / 1e6) * PRICE.dynamoReadPerMillion +
+    ((runs * EKS_ASSUMED.logBytesPerCluster) / 1e9) *
+      (PRICE.logsIngestPerGb + PRICE.logsStorePerGbMonth * ASSUMED.logRetentionMonths);
+  return [
+    `  EKS reader (${eks.functions} function(s) every ${minutesPerRun} min, ${eks.all ? `"all" clusters, ${clusters} assumed` : `${clusters} named cluster(s)`}):`,
+    `    while no pod fails: ${usd(total)} per region-month (Lambda ${usd(compute + requests)}, DynamoDB ${usd(reads)}, logs ${usd(logs)}); each further cluster ${usd(perCluster)}; a private cluster's own function adds ${usd((runs / 1e6) * PRICE.lambdaRequestPerMillion + runs * EKS_ASSUMED.baseSecondsPerRun * (eks.memoryMb / 1024) * PRICE.lambdaArmGbSecond)} (NAT or VPC endpoints are the VPC's own cost)`,
+    '    failures: the workload watch metrics and alarms above; DescribeCluster, ListClusters, the Kubernetes API and scheduled rules $0.00',
   ];
 }

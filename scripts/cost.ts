@@ -5,9 +5,11 @@
  * image plus one target, workload watch on, the dashboard). List prices, us-east-1, no free tier.
  */
 import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
+import { EKS_WATCH_SCHEDULE_MINUTES } from '../lambda/engine/model/eks-contract.ts';
 import { LIMITS } from '../lambda/engine/model/limits.ts';
 import {
   ASSUMED,
+  eksLines,
   INVENTORY_TARGET_USD,
   type InstanceModel,
   instanceCostLines,
@@ -60,6 +62,7 @@ function report(m: InstanceModel, dashboards: number, heldToTarget: boolean): bo
       `    ${ok ? 'PASS' : 'MISS'}: ${usd(inventory)} ${ok ? '≤' : '>'} ${usd(INVENTORY_TARGET_USD)} per region-month; its ECS, Lambda and ECR reads are free API calls`,
     );
   }
+  if (m.eks) out.push(...eksLines(m.eks, EKS_WATCH_SCHEDULE_MINUTES));
   const pass = total <= TARGET_USD;
   out.push(
     heldToTarget
@@ -90,6 +93,15 @@ const scenarios: Array<[string, CanaryConfigFile, boolean]> = [
     false,
   ],
   [TYPICAL, { regions: [region], targets: [{ image: 'app:1' }] }, true],
+  [
+    'the typical instance reading three EKS clusters (workloadWatch.eks)',
+    {
+      regions: [region],
+      targets: [{ image: 'app:1' }],
+      workloadWatch: { eks: { clusters: ['prod', 'staging', 'batch'] } },
+    },
+    false,
+  ],
 ];
 let inventoryMissed = false;
 

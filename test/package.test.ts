@@ -302,7 +302,7 @@ const canary = new EcrPullCanary(stack, 'EcrCanary', {
   targets: [{ image: 'team/api:stable', platforms: ['linux/arm64'] }],
   notifications: { emails: ['oncall@example.com'] },
 });
-new WorkloadWatch(stack, 'Watch', { canary });
+new WorkloadWatch(stack, 'Watch', { canary, eks: { clusters: ['prod-eu'] } });
 new ImageInventory(stack, 'Inventory', { canary });
 app.synth();
 `;
@@ -367,7 +367,7 @@ app.synth();
       >;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    // The probe, the seeding function, the workload watcher and the inventory, each a copy of a prebuilt directory.
+    // The probe, the seeding function, the workload watcher, its EKS reader and the inventory, each a copy of a prebuilt directory.
     expect(functions).toHaveLength(LAMBDA_CODE_NAMES.length);
     // Same code and data, same asset hash, wherever it is installed: a user's deploy changes a function only when
     // its code or its data (the targets, beside the probe's and the watcher's bundle) does. The seeding function is

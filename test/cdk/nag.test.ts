@@ -10,6 +10,25 @@ const CONFIGS: Array<[string, CanaryConfigFile]> = [
   ['the defaults', { regions: ['eu-west-1'] }],
   ['both parts of the workload watch', { regions: ['eu-west-1'], workloadWatch: { ecrApiCalls: true } }],
   [
+    'the EKS watch, named and private clusters',
+    {
+      regions: ['eu-west-1'],
+      workloadWatch: {
+        eks: {
+          clusters: ['prod-eu'],
+          privateClusters: [
+            {
+              name: 'private-prod',
+              subnetIds: ['subnet-0123456789abcdef0'],
+              securityGroupIds: ['sg-0123456789abcdef0'],
+            },
+          ],
+        },
+      },
+    },
+  ],
+  ['the EKS watch of every cluster', { regions: ['eu-west-1'], workloadWatch: { eks: { clusters: 'all' } } }],
+  [
     'targets, VPC placement, an encrypted topic and subscriptions',
     {
       regions: ['eu-west-1', 'us-east-1'],
@@ -86,6 +105,10 @@ describe('cdk-nag AwsSolutions', () => {
       'Canary/Probe/Role AwsSolutions-IAM5[Resource::*]',
       'Canary/ScheduleRole AwsSolutions-IAM5[Resource::<CanaryProbeFunction4E563096.Arn>:*]',
       'Canary/State AwsSolutions-DDB3',
+      'WorkloadWatch/Eks/Function/Function AwsSolutions-L1',
+      'WorkloadWatch/Eks/Private0/Function AwsSolutions-L1',
+      'WorkloadWatch/Eks/Role AwsSolutions-IAM5[Resource::*]',
+      'WorkloadWatch/Eks/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:eu-west-1:111122223333:cluster/*]',
       'WorkloadWatch/Function/Function AwsSolutions-L1',
       'WorkloadWatch/Function/Role AwsSolutions-IAM5[Resource::*]',
     ]);

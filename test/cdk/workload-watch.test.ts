@@ -353,11 +353,11 @@ describe('configuration', () => {
     expect(
       validateConfig({ regions: [REGION], workloadWatch: { ecsTask: true, ecrApiCalls: 'yes' } }).problems,
     ).toEqual([
-      'workloadWatch.ecsTask: got true; unknown key (did you mean "ecsTasks"?); allowed keys: ecsTasks, ecrApiCalls',
+      'workloadWatch.ecsTask: got true; unknown key (did you mean "ecsTasks"?); allowed keys: ecsTasks, ecrApiCalls, eks',
       'workloadWatch.ecrApiCalls: got "yes"; allowed: true or false',
     ]);
     expect(validateConfig({ regions: [REGION], workloadWatch: true }).problems).toEqual([
-      'workloadWatch: got true; allowed: an object with ecsTasks, ecrApiCalls (each true or false)',
+      'workloadWatch: got true; allowed: an object with ecsTasks, ecrApiCalls, eks',
     ]);
   });
 });

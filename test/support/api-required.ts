@@ -138,6 +138,33 @@ export const API_REQUIREMENTS: Readonly<Record<string, ApiRequirement>> = {
     ],
     source: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html',
   },
+  'AWS::EKS::AccessEntry': {
+    api: 'eks:CreateAccessEntry + AssociateAccessPolicy',
+    // CreateAccessEntry: clusterName, principalArn (the SDK model's required members). Each AccessPolicies entry
+    // becomes an AssociateAccessPolicy call, which requires policyArn and accessScope; CloudFormation's AccessScope
+    // requires Type.
+    required: ['ClusterName', 'PrincipalArn'],
+    refuses: [
+      {
+        when: (properties) =>
+          (Array.isArray(properties.AccessPolicies) ? properties.AccessPolicies : []).some((policy) => {
+            const p = policy as { PolicyArn?: unknown; AccessScope?: { Type?: unknown } };
+            return p.PolicyArn === undefined || p.AccessScope?.Type === undefined;
+          }),
+        says: 'AssociateAccessPolicy requires policyArn and accessScope (with its type)',
+      },
+      {
+        when: (properties) =>
+          properties.Type !== undefined &&
+          properties.Type !== 'STANDARD' &&
+          Array.isArray(properties.AccessPolicies) &&
+          properties.AccessPolicies.length > 0,
+        says: 'access policies can be associated with STANDARD entries only ("Create access entries": the EC2, FARGATE_LINUX and HYBRID_LINUX types take none)',
+      },
+    ],
+    source:
+      'https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html, API_AssociateAccessPolicy.html (@aws-sdk/client-eks models)',
+  },
   'AWS::Scheduler::Schedule': {
     api: 'scheduler:CreateSchedule',
     // FlexibleTimeWindow is required by the API (Mode OFF or FLEXIBLE).

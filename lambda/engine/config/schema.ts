@@ -2,6 +2,7 @@ import {
   type ALARM_FIELDS,
   CONFIG_FIELDS,
   type Declared,
+  type EKS_WATCH_FIELDS,
   type IMAGE_INVENTORY_FIELDS,
   keysOf,
   NOTIFICATION_FIELDS,
@@ -30,6 +31,8 @@ export type WorkloadWatchConfig = Declared<typeof WORKLOAD_WATCH_FIELDS>;
 
 /** The images-in-use inventory (lib/image-inventory.ts), in every configured region. */
 export type ImageInventoryConfig = Declared<typeof IMAGE_INVENTORY_FIELDS>;
+/** `workloadWatch.eks`: the EKS clusters the workload watch reads. */
+export type EksWatchConfig = Declared<typeof EKS_WATCH_FIELDS>;
 
 /** `notifications`: the construct's `NotificationOptions` (lib/alarm-topic.ts), checked equal in lib/config-props.ts. */
 export type NotificationsConfig = Declared<typeof NOTIFICATION_FIELDS>;

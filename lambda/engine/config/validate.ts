@@ -1,4 +1,5 @@
 import { closest } from '../model/did-you-mean.ts';
+import { EKS_ALL_CLUSTERS } from '../model/eks-contract.ts';
 import { CONFIG_FIELDS, type Field, SCHEMA_KEY } from '../model/fields.ts';
 import { INVENTORY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../model/limits.ts';
 import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed, regionPartition } from '../model/regions.ts';
@@ -7,6 +8,7 @@ import { checkOrganization } from './organization.ts';
 import {
   type CanaryConfig,
   CONFIG_KEYS,
+  type EksWatchConfig,
   type ImageInventoryConfig,
   NOTIFICATION_KEYS,
   type NotificationsConfig,
@@ -78,6 +80,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   const workloadWatch: Required<WorkloadWatchConfig> = {
     ecsTasks: (watch.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks) === true,
     ecrApiCalls: (watch.ecrApiCalls ?? WORKLOAD_WATCH_DEFAULTS.ecrApiCalls) === true,
+    eks: eksWatch(p, watch.eks, { regions: regions.length, organization: raw.organization !== undefined }),
   };
   if (raw.imageInventory !== undefined) {
     checkField(p, 'imageInventory', raw.imageInventory, CONFIG_FIELDS.imageInventory);
@@ -288,4 +291,43 @@ function checkSharedVpc(
     vpc,
     `allowed: a top-level vpc that at most one region uses (subnet and security-group IDs belong to one region), but ${names} would ${inheriting.length === 2 ? 'both' : 'all'} use it; set regionOverrides.<region>.vpc for each region (null for no VPC)`,
   );
+}
+
+/**
+ * `workloadWatch.eks`, checked field by field by its declaration; here what relates its keys: a cluster is named
+ * once, either read from outside any VPC (`clusters`) or from its own (`privateClusters`).
+ */
+function eksWatch(
+  p: Problems,
+  raw: unknown,
+  scope: { regions: number; organization: boolean },
+): Required<EksWatchConfig> {
+  const eks = isObject(raw) ? raw : {};
+  const clusters =
+    eks.clusters === EKS_ALL_CLUSTERS || Array.isArray(eks.clusters)
+      ? (eks.clusters as EksWatchConfig['clusters'])
+      : [];
+  const privateClusters = (Array.isArray(eks.privateClusters) ? eks.privateClusters : []).filter(
+    isObject,
+  ) as Array<{
+    name: string;
+    subnetIds: string[];
+    securityGroupIds: string[];
+  }>;
+  const seen = new Set<string>();
+  const named = [...(Array.isArray(clusters) ? clusters : []), ...privateClusters.map((c) => c.name)];
+  // A cluster name and its subnets belong to one region and one account: every stack would create the access entry.
+  if (named.length > 0 && (scope.regions > 1 || scope.organization)) {
+    p.add(
+      'workloadWatch.eks',
+      raw,
+      `allowed: with ${scope.organization ? 'organization' : 'several regions'}, only { "clusters": "${EKS_ALL_CLUSTERS}" } (each cluster's access entry then made in its account); named and private clusters need a one-region, one-account configuration`,
+    );
+  }
+  for (const name of named) {
+    if (seen.has(name))
+      p.add('workloadWatch.eks', name, 'allowed: each cluster once, in clusters or in privateClusters');
+    seen.add(name);
+  }
+  return { clusters: clusters ?? [], privateClusters };
 }

@@ -133,6 +133,16 @@ export function checkField(p: Problems, path: string, value: unknown, field: Fie
         }
       }
       break;
+    case 'allOrList':
+      if (value === field.all) break;
+      if (!Array.isArray(value) || value.length > (field.maxItems ?? Number.POSITIVE_INFINITY)) {
+        fail();
+        break;
+      }
+      value.forEach((item, i) => {
+        checkField(p, `${path}[${i}]`, item, field.items);
+      });
+      break;
     case 'regionMap':
       if (!isObject(value)) {
         fail();

@@ -1,6 +1,6 @@
 /**
  * The contract between the EKS part of the workload watch (lib/workload-watch.ts creates it; the function is
- * lambda/functions/eks-watch.ts) and its engine (lambda/engine/eks/): environment, the access it is given in each
+ * lambda/functions/eks-watch/handler.ts) and its engine (lambda/engine/eks/): environment, the access it is given in each
  * cluster, its schedule and its dedup keys. Pure data.
  */
 import { WATCH_STATE_PREFIX } from './watch-contract.ts';

@@ -11,6 +11,7 @@
  * topic's region, the organization's account filter, alarm M of N) stay code in the validator.
  */
 import { ACCOUNT_ID, IAM_ROLE_ARN, KMS_KEY_ARN, PRINCIPAL_ARN, SNS_TOPIC_ARN } from './arn.ts';
+import { EKS_ALL_CLUSTERS, EKS_CLUSTER_NAME, EKS_WATCH_SCHEDULE_MINUTES } from './eks-contract.ts';
 import { isRegistryUrlAllowed, REGISTRY_URL_ALLOWED } from './image-ref.ts';
 import {
   ALARM_DEFAULTS,
@@ -108,6 +109,14 @@ export interface ObjectField extends FieldCommon {
   readonly expand?: boolean;
 }
 
+/** One word meaning "every one there is" (`"all"`), or a list of them by name. */
+export interface AllOrListField extends FieldCommon {
+  readonly type: 'allOrList';
+  readonly all: string;
+  readonly items: Field;
+  readonly maxItems?: number;
+}
+
 /** An object keyed by region. */
 export interface RegionMapField extends FieldCommon {
   readonly type: 'regionMap';
@@ -129,7 +138,8 @@ export type Field =
   | ListField
   | ObjectField
   | RegionMapField
-  | CountOrPercentageField;
+  | CountOrPercentageField
+  | AllOrListField;
 
 export type Fields = Readonly<Record<string, Field>>;
 
@@ -150,7 +160,9 @@ export type Value<F> = F extends { type: 'boolean' }
               ? Record<string, Value<V>>
               : F extends { type: 'countOrPercentage' }
                 ? number | string
-                : never;
+                : F extends { type: 'allOrList'; all: infer A; items: infer I }
+                  ? A | Value<I>[]
+                  : never;
 
 type RequiredKeys<S> = { [K in keyof S]: S[K] extends { required: true } ? K : never }[keyof S];
 
@@ -209,6 +221,13 @@ export function accepts(field: Field, value: unknown): boolean {
         (field.pattern === undefined || field.pattern.test(value)) &&
         (field.maxLength === undefined || value.length <= field.maxLength) &&
         (field.test === undefined || field.test(value))
+      );
+    case 'allOrList':
+      return (
+        value === field.all ||
+        (Array.isArray(value) &&
+          value.length <= (field.maxItems ?? Number.POSITIVE_INFINITY) &&
+          value.every((item) => accepts(field.items, item)))
       );
     case 'countOrPercentage':
       return (
@@ -432,6 +451,67 @@ export const VPC_FIELDS = {
   securityGroupIds: idList('sg', LIMITS.securityGroupsPerFunction, 'security groups of the probe function'),
 } as const satisfies Fields;
 
+/** A cluster whose API endpoint is private only, and where its reader runs. */
+export const EKS_PRIVATE_CLUSTER_FIELDS = {
+  name: {
+    type: 'string',
+    required: true,
+    pattern: EKS_CLUSTER_NAME,
+    allowed: 'an EKS cluster name (letters, digits, - and _, 1-100 characters)',
+    doc: 'the cluster',
+  },
+  subnetIds: idList(
+    'subnet',
+    LIMITS.subnetsPerFunction,
+    'subnets in the cluster’s VPC, with a route to the EKS, STS, CloudWatch, SNS and DynamoDB endpoints (NAT or VPC endpoints)',
+  ),
+  securityGroupIds: idList(
+    'sg',
+    LIMITS.securityGroupsPerFunction,
+    'security groups the cluster security group admits on 443',
+  ),
+} as const satisfies Fields;
+
+export const EKS_WATCH_FIELDS = {
+  clusters: {
+    type: 'allOrList',
+    all: EKS_ALL_CLUSTERS,
+    items: {
+      type: 'string',
+      pattern: EKS_CLUSTER_NAME,
+      allowed: 'an EKS cluster name (letters, digits, - and _, 1-100 characters)',
+      doc: 'a cluster name',
+    },
+    maxItems: LIMITS.eksClusters,
+    typeText: `\`"${EKS_ALL_CLUSTERS}"\` or list of cluster names`,
+    defaultText: 'none (off)',
+    example: ['prod-eu', 'staging'],
+    allowed: `"${EKS_ALL_CLUSTERS}" (every cluster of the region, listed each run) or a list of at most ${LIMITS.eksClusters} EKS cluster names`,
+    doc: `read the image-pull failures of these EKS clusters every ${EKS_WATCH_SCHEDULE_MINUTES} minutes (waiting pods and failed-pull events, through the Kubernetes API; nothing is installed in the clusters). For each named cluster the stack creates an access entry for the watcher’s role with AmazonEKSViewPolicy at cluster scope; with \`"${EKS_ALL_CLUSTERS}"\` create them yourself (see docs/workload-watch.md). Clusters in CONFIG_MAP authentication mode are reported “not checked”`,
+  },
+  privateClusters: {
+    type: 'list',
+    items: {
+      type: 'object',
+      fields: EKS_PRIVATE_CLUSTER_FIELDS,
+      allowed: 'an object with name, subnetIds and securityGroupIds',
+      doc: 'a cluster and its VPC placement',
+    },
+    maxItems: LIMITS.eksPrivateClusters,
+    typeText: 'list of objects',
+    defaultText: 'none',
+    example: [
+      {
+        name: 'private-prod',
+        subnetIds: ['subnet-0123456789abcdef0'],
+        securityGroupIds: ['sg-0123456789abcdef0'],
+      },
+    ],
+    allowed: `a list of at most ${LIMITS.eksPrivateClusters} objects with name, subnetIds and securityGroupIds`,
+    doc: 'clusters whose API endpoint is private only, each read by a function of its own in the given subnets (opt-in: a VPC function needs routes to the AWS APIs); they get access entries like `clusters`',
+  },
+} as const satisfies Fields;
+
 export const WORKLOAD_WATCH_FIELDS = {
   ecsTasks: {
     type: 'boolean',
@@ -444,6 +524,13 @@ export const WORKLOAD_WATCH_FIELDS = {
     default: WORKLOAD_WATCH_DEFAULTS.ecrApiCalls,
     example: true,
     doc: 'watch ECR API calls (login, pull, push) that failed, from CloudTrail; needs a trail that records read management events (workload watch)',
+  },
+  eks: {
+    type: 'object',
+    fields: EKS_WATCH_FIELDS,
+    expand: true,
+    allowed: `an object with ${Object.keys(EKS_WATCH_FIELDS).join(', ')}`,
+    doc: 'the EKS clusters whose image-pull failures the workload watch reads',
   },
 } as const satisfies Fields;
 
@@ -830,7 +917,7 @@ export const CONFIG_FIELDS = {
     fields: WORKLOAD_WATCH_FIELDS,
     expand: true,
     prop: null,
-    allowed: `an object with ${Object.keys(WORKLOAD_WATCH_FIELDS).join(', ')} (each true or false)`,
+    allowed: `an object with ${Object.keys(WORKLOAD_WATCH_FIELDS).join(', ')}`,
     doc: 'the workload watcher, in every configured region',
   },
   imageInventory: {

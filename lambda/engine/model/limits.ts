@@ -43,6 +43,10 @@ export const LIMITS = {
   subscriptionsPerProtocol: 25,
   /** Lambda's own limits on VPC placement. */
   subnetsPerFunction: 16,
+  /** Clusters one EKS watch run reads (ListClusters gives up to 100 a page; each cluster is two lists). */
+  eksClusters: 100,
+  /** Clusters with a VPC placement: one function each, in that cluster's VPC. */
+  eksPrivateClusters: 10,
   securityGroupsPerFunction: 5,
 } as const;
 

@@ -7,16 +7,16 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { type ClusterInfo, clusterInfo, type EksApi } from '../engine/eks/clusters.ts';
-import { readEksWatchConfig } from '../engine/eks/eks-config.ts';
-import { type EksRunSummary, runEksWatch } from '../engine/eks/eks-run.ts';
-import { dynamoDbIndexStore } from '../engine/eks/index-store.ts';
-import { OUTPUT_CLIENT_CONFIG } from '../engine/outputs/client-config.ts';
-import { cloudWatchMetricsSink } from '../engine/outputs/cloudwatch-sink.ts';
-import type { MetricsSink, PublishedMessage } from '../engine/outputs/ports.ts';
-import { snsNotifier } from '../engine/outputs/sns-notifier.ts';
-import { dynamoDbStateStore } from '../engine/outputs/state-store.ts';
-import { readCodeData } from './code-data-file.ts';
+import { type ClusterInfo, clusterInfo, type EksApi } from '../../engine/eks/clusters.ts';
+import { readEksWatchConfig } from '../../engine/eks/eks-config.ts';
+import { type EksRunSummary, runEksWatch } from '../../engine/eks/eks-run.ts';
+import { dynamoDbIndexStore } from '../../engine/eks/index-store.ts';
+import { OUTPUT_CLIENT_CONFIG } from '../../engine/outputs/client-config.ts';
+import { cloudWatchMetricsSink } from '../../engine/outputs/cloudwatch-sink.ts';
+import type { MetricsSink, PublishedMessage } from '../../engine/outputs/ports.ts';
+import { snsNotifier } from '../../engine/outputs/sns-notifier.ts';
+import { dynamoDbStateStore } from '../../engine/outputs/state-store.ts';
+import { readCodeData } from '../code-data-file.ts';
 
 interface WarmClients {
   metrics: MetricsSink;
