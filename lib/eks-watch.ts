@@ -12,8 +12,12 @@ import {
   EKS_WATCH_ENV,
   EKS_WATCH_SCHEDULE_MINUTES,
   eksViewPolicyArn,
+  eksWatchEnabled,
 } from '../lambda/engine/model/eks-contract.ts';
 import { WATCH_ENV, WATCH_STATE_PREFIX, type WatchCodeData } from '../lambda/engine/model/watch-contract.ts';
+
+export { eksWatchEnabled };
+
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
 
@@ -42,12 +46,6 @@ export interface EksWatchProps extends EksWatchOptions {
   readonly dedupHours: number;
   readonly logRetention?: logs.RetentionDays;
   readonly dashboardName?: string;
-}
-
-/** Whether the options name any cluster at all: off by default. */
-export function eksWatchEnabled(options: EksWatchOptions | undefined): boolean {
-  const clusters = options?.clusters ?? [];
-  return clusters === EKS_ALL_CLUSTERS || clusters.length > 0 || (options?.privateClusters ?? []).length > 0;
 }
 
 /** Two lists per cluster and page, four clusters at once, 20 s per cluster at most, outputs after. */

@@ -31,7 +31,7 @@ describe('configuration defaults', () => {
       dashboard: true,
       alarms: {},
       regions: [{ region: 'eu-west-1', targets: [], vpc: undefined, notifications: {} }],
-      workloadWatch: { ecsTasks: true, ecrApiCalls: false },
+      workloadWatch: { ecsTasks: true, ecrApiCalls: false, eks: { clusters: [], privateClusters: [] } },
       imageInventory: { enabled: false, scheduleMinutes: 30, horizonDays: 7 },
     });
   });

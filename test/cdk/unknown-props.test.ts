@@ -90,7 +90,7 @@ describe('WorkloadWatch', () => {
     const lines = refusal(() => new WorkloadWatch(where, 'Watch', { canary, ecsTask: false } as never));
     expect(lines).toEqual([
       'Invalid WorkloadWatch properties:',
-      'ecsTask: got false; unknown prop (did you mean "ecsTasks"?); allowed props: canary, ecsTasks, ecrApiCalls, dedupHours, logRetention, dashboardName',
+      'ecsTask: got false; unknown prop (did you mean "ecsTasks"?); allowed props: canary, ecsTasks, ecrApiCalls, dedupHours, eks, logRetention, dashboardName',
     ]);
   });
 });

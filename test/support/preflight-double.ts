@@ -82,6 +82,8 @@ export interface PreflightState {
     delegatedAdministrators: string[];
   };
   sinks: Array<{ arn: string; policy: unknown }>;
+  /** EKS clusters, as DescribeCluster's `cluster` (REST-JSON: `GET /clusters`, `GET /clusters/{name}`). */
+  eksClusters?: Array<{ region: string; cluster: Record<string, unknown> & { name: string } }>;
   /** The deployed canary, for status and drill; empty when not given. */
   deployment?: DeploymentState;
 }
@@ -97,6 +99,7 @@ export type PreflightService =
   | 'oam'
   | 'cloudformation'
   | 'scheduler'
+  | 'eks'
   | 'events'
   | 'monitoring';
 
@@ -139,7 +142,8 @@ function accessDenied(service: PreflightService, op: string, account: string): W
   if (service === 'sns') return new WireError(403, 'AuthorizationError', message);
   if (service === 'sts' || service === 'cloudformation' || service === 'monitoring')
     return new WireError(403, 'AccessDenied', message);
-  if (service === 'scheduler') return new WireError(403, 'AccessDeniedException', message);
+  if (service === 'scheduler' || service === 'eks')
+    return new WireError(403, 'AccessDeniedException', message);
   return new WireError(400, 'AccessDeniedException', message);
 }
 
@@ -271,6 +275,16 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
     }
   }
 
+  function eksAnswer(op: string, name: string, region: string): unknown {
+    const here = (state.eksClusters ?? []).filter((c) => c.region === region);
+    if (op === 'ListClusters') return { clusters: here.map((c) => c.cluster.name) };
+    if (op !== 'DescribeCluster')
+      throw new WireError(400, 'InvalidRequestException', `eks:${op} ${NOT_MODELLED}`);
+    const found = here.find((c) => c.cluster.name === name);
+    if (!found) throw new WireError(404, 'ResourceNotFoundException', `No cluster found for name: ${name}.`);
+    return { cluster: found.cluster };
+  }
+
   function query(service: PreflightService, op: string, form: URLSearchParams, region: string): string {
     const s = state;
     const filters = ec2Filters(form);
@@ -397,7 +411,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
     const service = verified.service as PreflightService;
     const region = verified.region;
     const target = req.headers['x-amz-target'];
-    const rest = service === 'oam' || service === 'scheduler';
+    const rest = service === 'oam' || service === 'scheduler' || service === 'eks';
     const form = new URLSearchParams(typeof target === 'string' || rest ? '' : body.toString('utf8'));
     const path = (req.url ?? '').split('?')[0] ?? '';
     const op =
@@ -409,7 +423,13 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
             ? req.method === 'GET' && path.startsWith('/schedules/')
               ? 'GetSchedule'
               : `${req.method} ${path}`
-            : form.get('Action');
+            : service === 'eks'
+              ? req.method === 'GET' && path === '/clusters'
+                ? 'ListClusters'
+                : req.method === 'GET' && path.startsWith('/clusters/')
+                  ? 'DescribeCluster'
+                  : `${req.method} ${path}`
+              : form.get('Action');
     calls.push(`${service}:${op}@${region}`);
     if (hang.has(service)) return 'hang';
     const protocol =
@@ -460,7 +480,9 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
                 new URL(req.url ?? '/', 'http://double.local').searchParams,
                 region,
               )
-            : json(service, op ?? '', JSON.parse(body.toString('utf8') || '{}'), region);
+            : service === 'eks'
+              ? eksAnswer(op ?? '', decodeURIComponent(path.split('/')[2] ?? ''), region)
+              : json(service, op ?? '', JSON.parse(body.toString('utf8') || '{}'), region);
         return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out) };
       }
       const result = query(service, op ?? '', form, region);
@@ -556,6 +578,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
           'OAM',
           'CLOUDFORMATION',
           'SCHEDULER',
+          'EKS',
           'EVENTBRIDGE',
           'CLOUDWATCH',
         ].map((s) => [`AWS_ENDPOINT_URL_${s}`, url]),

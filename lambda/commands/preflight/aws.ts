@@ -1,5 +1,6 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -29,6 +30,7 @@ export class PreflightClients {
   /** Organizations has one endpoint per partition; the region only picks the partition. */
   organizations = (region: string) =>
     this.pool.get('organizations', region, (c) => new OrganizationsClient(c));
+  eks = (region: string) => this.pool.get('eks', region, (c) => new EKSClient(c));
   oam = (region: string) => this.pool.get('oam', region, (c) => new OamClient(c));
 
   destroy(): void {

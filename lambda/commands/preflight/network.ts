@@ -397,7 +397,7 @@ async function endpointIngressProblems(
   return { problems };
 }
 
-function coversHttps(rule: { IpProtocol?: string; FromPort?: number; ToPort?: number }): boolean {
+export function coversHttps(rule: { IpProtocol?: string; FromPort?: number; ToPort?: number }): boolean {
   return (
     rule.IpProtocol === '-1' ||
     (rule.IpProtocol === 'tcp' && (rule.FromPort ?? 0) <= 443 && 443 <= (rule.ToPort ?? 65535))
@@ -405,7 +405,7 @@ function coversHttps(rule: { IpProtocol?: string; FromPort?: number; ToPort?: nu
 }
 
 /** Whether the IPv4 range `outer` holds all of `inner` (both `a.b.c.d/n`). */
-function cidrContains(outer: string, inner: string): boolean {
+export function cidrContains(outer: string, inner: string): boolean {
   const parse = (cidr: string) => {
     const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
     if (!m) return null;

@@ -1,4 +1,5 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { eksWatchEnabled } from '../../engine/model/eks-contract.ts';
 import { PreflightClients } from './aws.ts';
 import {
   type CheckContext,
@@ -11,6 +12,7 @@ import {
 } from './check.ts';
 import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
 import { alarmName, type CanaryConfig, type RegionConfig } from './config.ts';
+import { eksChecks } from './eks.ts';
 import { networkCheck, subnetsCheck } from './network.ts';
 import { topicCheck, topicKeyCheck } from './topic.ts';
 
@@ -152,6 +154,7 @@ async function regionChecks(
     );
   }
   if (ids.includes('trail')) work.push(trailCheck(ctx, place));
+  if (ids.includes('eks-cluster')) work.push(eksChecks(ctx, place, config.workloadWatch.eks));
   return (await Promise.all(work)).flat();
 }
 
@@ -162,6 +165,7 @@ function regionCheckIds(config: CanaryConfig, region: RegionConfig): PreflightCh
     ...(region.vpc ? (['subnets', 'network'] as const) : []),
     ...(region.notifications.topicArn ? (['topic', 'topic-key'] as const) : []),
     ...(config.workloadWatch.ecrApiCalls ? (['trail'] as const) : []),
+    ...(eksWatchEnabled(config.workloadWatch.eks) ? (['eks-cluster'] as const) : []),
   ];
 }
 

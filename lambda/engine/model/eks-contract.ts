@@ -45,3 +45,11 @@ export const EKS_INDEX_PREFIX = `${WATCH_STATE_PREFIX}eks-index#`;
 
 /** Cluster names EKS accepts (CreateCluster `name`): 1-100 characters. */
 export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+
+/** Whether `workloadWatch.eks` names any cluster at all: off by default. */
+export function eksWatchEnabled(
+  options: { clusters?: typeof EKS_ALL_CLUSTERS | string[]; privateClusters?: unknown[] } | undefined,
+): boolean {
+  const clusters = options?.clusters ?? [];
+  return clusters === EKS_ALL_CLUSTERS || clusters.length > 0 || (options?.privateClusters ?? []).length > 0;
+}

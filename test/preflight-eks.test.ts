@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
+import type { PreflightCheckId } from '../lambda/commands/preflight/check.ts';
+import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
+import {
+  type PreflightDouble,
+  type PreflightState,
+  startPreflightDouble,
+} from './support/preflight-double.ts';
+import { applyEnv } from './support/probe-env.ts';
+
+/**
+ * Issue 28, `preflight` with `workloadWatch.eks`: each cluster's authentication mode, endpoint access and, for a
+ * private cluster, the path from its subnets; the command in process with its real SDK clients (EKS and EC2 signed,
+ * over HTTP) against the preflight double, one broken thing at a time.
+ */
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const DEPLOYER = {
+  accessKeyId: 'AKIAPREFLIGHTEKS0001',
+  secretAccessKey: 'preflight-eks-secret-0000000000000000000',
+};
+const VPC = 'vpc-0aaaaaaaaaaaaaaaa';
+const CLUSTER_SG = 'sg-0c1c1c1c1c1c1c1c1';
+const WATCH_SG = 'sg-0123456789abcdef0';
+const SUBNET = 'subnet-0123456789abcdef0';
+
+function cluster(name: string, overrides: Record<string, unknown> = {}, vpc: Record<string, unknown> = {}) {
+  return {
+    region: REGION,
+    cluster: {
+      name,
+      status: 'ACTIVE',
+      endpoint: `https://${name}.gr7.${REGION}.eks.amazonaws.com`,
+      certificateAuthority: { data: Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64') },
+      accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
+      resourcesVpcConfig: {
+        vpcId: VPC,
+        clusterSecurityGroupId: CLUSTER_SG,
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['0.0.0.0/0'],
+        ...vpc,
+      },
+      ...overrides,
+    },
+  };
+}
+
+function healthy(): PreflightState {
+  return {
+    account: ACCOUNT,
+    regions: [REGION],
+    bootstrap: { [REGION]: '30' },
+    subnets: [{ region: REGION, id: SUBNET, vpcId: VPC, cidr: '10.0.1.0/24' }],
+    securityGroups: [
+      { region: REGION, id: WATCH_SG, vpcId: VPC, httpsOut: true },
+      { region: REGION, id: CLUSTER_SG, vpcId: VPC, httpsOut: true, httpsIn: { groups: [WATCH_SG] } },
+    ],
+    routeTables: [],
+    vpcEndpoints: [],
+    topics: [],
+    keys: [],
+    trails: [],
+    sinks: [],
+    eksClusters: [
+      cluster('prod-eu'),
+      cluster('old', { accessConfig: undefined }),
+      cluster('private-prod', {}, { endpointPublicAccess: false }),
+      cluster('office-only', {}, { publicAccessCidrs: ['203.0.113.0/24'] }),
+    ],
+  };
+}
+
+let dir: string;
+let double: PreflightDouble;
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'preflight-eks-'));
+  double = await startPreflightDouble(DEPLOYER, healthy());
+});
+afterAll(async () => {
+  await double?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  double.state = Object.assign(double.state, healthy());
+  double.hang.clear();
+  double.deny.clear();
+  double.calls.length = 0;
+  restoreEnv = applyEnv({
+    AWS_ACCESS_KEY_ID: DEPLOYER.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEPLOYER.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_PROFILE: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    ...double.env(),
+  });
+});
+afterEach(() => restoreEnv());
+
+async function eksChecks(eks: unknown): Promise<ChecksReport<PreflightCheckId>['checks']> {
+  const path = join(dir, 'preflight.config.json');
+  writeFileSync(path, JSON.stringify({ account: ACCOUNT, regions: [REGION], workloadWatch: { eks } }));
+  let stdout = '';
+  await runPreflightCommand(
+    ['-c', `config=${path}`, '--json'],
+    { stdout: (t) => (stdout += t), stderr: () => undefined, env: process.env },
+    { cwd: dir },
+  );
+  const report = JSON.parse(stdout) as ChecksReport<PreflightCheckId>;
+  return report.checks.filter((c) => c.id === 'eks-cluster');
+}
+
+const verdicts = (checks: Awaited<ReturnType<typeof eksChecks>>) =>
+  Object.fromEntries(
+    checks.map((c) => [
+      String((c.details as { cluster?: string } | undefined)?.cluster ?? c.saw),
+      [c.status, c.saw, c.fix],
+    ]),
+  );
+
+describe('preflight with workloadWatch.eks', () => {
+  it('passes a public cluster in API_AND_CONFIG_MAP mode, and names CONFIG_MAP, private-only and CIDR-limited ones', async () => {
+    const checks = await eksChecks({ clusters: ['prod-eu', 'old', 'private-prod', 'office-only'] });
+    const by = verdicts(checks);
+    expect(by['prod-eu']).toEqual([
+      'pass',
+      expect.stringMatching(/API_AND_CONFIG_MAP, public endpoint; the stack creates its access entry/),
+      null,
+    ]);
+    expect(by.old).toEqual([
+      'fail',
+      'old: config-map-mode',
+      expect.stringMatching(/authenticationMode=API_AND_CONFIG_MAP/),
+    ]);
+    expect(by['private-prod']).toEqual([
+      'fail',
+      'private-prod: private-endpoint',
+      expect.stringMatching(/VPC placement/),
+    ]);
+    expect(by['office-only']).toEqual([
+      'fail',
+      expect.stringMatching(/admits only 203\.0\.113\.0\/24/),
+      expect.stringMatching(/privateClusters/),
+    ]);
+    expect(double.calls.filter((c) => c.startsWith('eks:DescribeCluster'))).toHaveLength(4);
+  });
+
+  it('checks a private cluster’s path: subnets in its VPC, its security group admitting the watcher on 443', async () => {
+    const placement = { name: 'private-prod', subnetIds: [SUBNET], securityGroupIds: [WATCH_SG] };
+    expect(verdicts(await eksChecks({ privateClusters: [placement] }))['private-prod']?.[0]).toBe('pass');
+
+    const closed = healthy();
+    closed.securityGroups = closed.securityGroups.map((g) =>
+      g.id === CLUSTER_SG ? { ...g, httpsIn: {} } : g,
+    );
+    double.state = Object.assign(double.state, closed);
+    expect(verdicts(await eksChecks({ privateClusters: [placement] }))['private-prod']).toEqual([
+      'fail',
+      expect.stringMatching(/admits no HTTPS from sg-0123456789abcdef0/),
+      `aws ec2 authorize-security-group-ingress --group-id ${CLUSTER_SG} --protocol tcp --port 443 --source-group ${WATCH_SG}`,
+    ]);
+
+    const elsewhere = healthy();
+    elsewhere.subnets = [{ region: REGION, id: SUBNET, vpcId: 'vpc-0bbbbbbbbbbbbbbbb', cidr: '10.9.0.0/24' }];
+    double.state = Object.assign(double.state, elsewhere);
+    expect(verdicts(await eksChecks({ privateClusters: [placement] }))['private-prod']?.[1]).toMatch(
+      /not in the cluster's VPC/,
+    );
+  });
+
+  it('names a cluster that does not exist, and warns when DescribeCluster is denied', async () => {
+    expect(verdicts(await eksChecks({ clusters: ['nope'] })).nope).toEqual([
+      'fail',
+      expect.stringMatching(/no such EKS cluster/),
+      expect.any(String),
+    ]);
+    double.deny.add('eks:DescribeCluster');
+    const [denied] = await eksChecks({ clusters: ['prod-eu'] });
+    expect(denied).toMatchObject({
+      status: 'warn',
+      saw: expect.stringMatching(/eks:DescribeCluster was denied/),
+    });
+  });
+
+  it('with "all", lists the clusters and checks each, saying the access entries are made by hand', async () => {
+    const by = verdicts(await eksChecks({ clusters: 'all' }));
+    expect(Object.keys(by).sort()).toEqual(['office-only', 'old', 'private-prod', 'prod-eu']);
+    expect(by['prod-eu']?.[1]).toMatch(/create its access entry .* yourself/);
+    expect(double.calls).toContain(`eks:ListClusters@${REGION}`);
+  });
+
+  it('asks nothing of EKS when the EKS watch is off', async () => {
+    expect(await eksChecks({})).toEqual([]);
+    expect(double.calls.filter((c) => c.startsWith('eks:'))).toEqual([]);
+  });
+});
