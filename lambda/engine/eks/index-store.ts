@@ -3,15 +3,8 @@
  * beside the per-container dedup items, so a container that stops failing gets its one recovery message. The
  * write is conditional on the version read, like the dedup items (lambda/engine/outputs/state-store.ts).
  */
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { STATE_TABLE } from '../model/contract.ts';
-import { RUN_BUDGET_MS } from '../model/limits.ts';
-import { withDeadline } from '../probe/deadline.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { putStateItemIfVersion, readStateItem } from '../outputs/state-store.ts';
 
 /** One failing container, as the index remembers it. */
 export interface IndexedFailure {
@@ -35,25 +28,15 @@ export interface EksIndexStore {
 
 /** At most this many failing containers are remembered per cluster (a DynamoDB item holds 400 KB). */
 export const MAX_INDEXED = 500;
-const INDEX_TTL_SECONDS = 30 * 24 * 3600;
 
 export function dynamoDbIndexStore(
   client: DynamoDBClient,
   tableName: string,
   now: () => number,
 ): EksIndexStore {
-  const key = (pk: string) => ({ [STATE_TABLE.partitionKey]: { S: pk } });
   return {
     async get(pk) {
-      const output = await withDeadline(
-        (abortSignal) =>
-          client.send(new GetItemCommand({ TableName: tableName, Key: key(pk), ConsistentRead: true }), {
-            abortSignal,
-          }),
-        RUN_BUDGET_MS.outputCall,
-        'reading the EKS index',
-      );
-      const item = output.Item;
+      const item = await readStateItem(client, tableName, pk, 'reading the EKS index');
       if (!item) return null;
       let failing: IndexedFailure[] = [];
       try {
@@ -64,33 +47,16 @@ export function dynamoDbIndexStore(
       }
       return { failing, version: Number(item.version?.N ?? '0') };
     },
-    async put(pk, next) {
-      try {
-        await withDeadline(
-          (abortSignal) =>
-            client.send(
-              new PutItemCommand({
-                TableName: tableName,
-                Item: {
-                  ...key(pk),
-                  failing: { S: JSON.stringify(next.failing.slice(0, MAX_INDEXED)) },
-                  version: { N: String(next.version) },
-                  [STATE_TABLE.ttlAttribute]: { N: String(Math.floor(now() / 1000) + INDEX_TTL_SECONDS) },
-                },
-                ConditionExpression: 'attribute_not_exists(#pk) OR #version = :previous',
-                ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#version': 'version' },
-                ExpressionAttributeValues: { ':previous': { N: String(next.version - 1) } },
-              }),
-              { abortSignal },
-            ),
-          RUN_BUDGET_MS.outputCall,
-          'writing the EKS index',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    put(pk, next) {
+      const attributes = { failing: { S: JSON.stringify(next.failing.slice(0, MAX_INDEXED)) } };
+      return putStateItemIfVersion(
+        client,
+        tableName,
+        pk,
+        { attributes, version: next.version },
+        now,
+        'writing the EKS index',
+      );
     },
   };
 }

@@ -4,13 +4,7 @@
  * interval, or recovers. The dedup state is one item per region in the canary's state table (a map of what is at
  * risk, read once and written only on a change), so a run costs one read however many images it checks.
  */
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { STATE_TABLE } from '../model/contract.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AT_RISK_REASONS,
   type AtRiskReason,
@@ -23,6 +17,7 @@ import { RUN_BUDGET_MS } from '../model/limits.ts';
 import type { Datapoint } from '../outputs/datapoints.ts';
 import type { MetricsSink, Notifier } from '../outputs/ports.ts';
 import { type MetricsOutcome, publishMetrics } from '../outputs/publish-metrics.ts';
+import { putStateItemIfVersion, readStateItem } from '../outputs/state-store.ts';
 import { withDeadline } from '../probe/deadline.ts';
 import type { ImageCheck } from './check.ts';
 import type { InventoryReport } from './run.ts';
@@ -301,51 +296,26 @@ export function dynamoDbRiskStateStore(
   key: string,
   now: () => number,
 ): RiskStateStore {
-  const pk = { [STATE_TABLE.partitionKey]: { S: key } };
   return {
     async get() {
-      const out = await withDeadline(
-        (abortSignal) =>
-          client.send(new GetItemCommand({ TableName: tableName, Key: pk, ConsistentRead: true }), {
-            abortSignal,
-          }),
-        RUN_BUDGET_MS.outputCall,
-        'reading the inventory state',
-      );
-      if (!out.Item) return null;
+      const item = await readStateItem(client, tableName, key, 'reading the inventory state');
+      if (!item) return null;
       return {
-        entries: JSON.parse(out.Item.entries?.S ?? '{}') as Record<string, RiskEntry>,
-        version: Number(out.Item.version?.N ?? '0'),
+        entries: JSON.parse(item.entries?.S ?? '{}') as Record<string, RiskEntry>,
+        version: Number(item.version?.N ?? '0'),
       };
     },
-    async put(next) {
-      try {
-        await withDeadline(
-          (abortSignal) =>
-            client.send(
-              new PutItemCommand({
-                TableName: tableName,
-                Item: {
-                  ...pk,
-                  entries: { S: JSON.stringify(next.entries) },
-                  version: { N: String(next.version) },
-                  // A removed inventory's item ages out.
-                  [STATE_TABLE.ttlAttribute]: { N: String(Math.floor(now() / 1000) + 30 * 24 * 3600) },
-                },
-                ConditionExpression: 'attribute_not_exists(#pk) OR #version = :previous',
-                ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#version': 'version' },
-                ExpressionAttributeValues: { ':previous': { N: String(next.version - 1) } },
-              }),
-              { abortSignal },
-            ),
-          RUN_BUDGET_MS.outputCall,
-          'writing the inventory state',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    put(next) {
+      // A removed inventory's item ages out (the state table's TTL).
+      const attributes = { entries: { S: JSON.stringify(next.entries) } };
+      return putStateItemIfVersion(
+        client,
+        tableName,
+        key,
+        { attributes, version: next.version },
+        now,
+        'writing the inventory state',
+      );
     },
   };
 }
