@@ -1,9 +1,8 @@
 import { createInterface } from 'node:readline/promises';
-import { loadConfig } from '../../engine/config/load.ts';
 import { configPath, USER_CONFIG_FILE } from '../../engine/config/locate.ts';
-import type { CanaryConfig } from '../../engine/config/schema.ts';
 import { LIMITS } from '../../engine/model/limits.ts';
 import { redactCredentials } from '../../engine/probe/redact.ts';
+import { startConfigCommand } from '../config-command.ts';
 import {
   CHECKS_EXIT,
   checksReport,
@@ -13,7 +12,6 @@ import {
   UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import { STATUS_TIMEOUT_MS } from '../status/check.ts';
 import {
   DEFAULT_DRILL_ALARM,
@@ -137,37 +135,26 @@ export async function runDrillCommand(
   io: CliIo,
   deps: DrillDeps = { cwd: process.cwd() },
 ): Promise<number> {
-  let args: ReturnType<typeof parseDrillArgs>;
-  let config: CanaryConfig;
-  let region: string;
-  try {
-    args = parseDrillArgs(argv, deps.cwd);
-    if (args === 'help') {
-      io.stdout(`${DRILL_USAGE}\n`);
-      return DRILL_EXIT.ok;
-    }
-    config = loadConfig(args.configPath);
-    const regions = config.regions.map((r) => r.region);
-    region = args.region ?? regions[0] ?? '';
-    if (!regions.includes(region)) {
-      throw new UsageError(
-        `--region "${region}" is not one of the configuration's regions (${regions.join(', ')})`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`ecr-pull-canary drill: ${error.message}\n${DRILL_SYNOPSIS}\n`);
-      return DRILL_EXIT.usage;
-    }
-    if (error instanceof Error && error.name === 'ConfigError') {
-      io.stderr(`ecr-pull-canary drill: ${error.message}\n`);
-      return DRILL_EXIT.usage;
-    }
-    throw error;
-  }
-  const notice = dueSdkNodeNotice(process.version, io.env);
-  if (notice) io.stderr(notice);
-  if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
+  const started = startConfigCommand(
+    { name: 'drill', usage: DRILL_USAGE, synopsis: DRILL_SYNOPSIS },
+    io,
+    () => parseDrillArgs(argv, deps.cwd),
+    (parsed, config) => {
+      const regions = config.regions.map((r) => r.region);
+      const region = parsed.region ?? regions[0] ?? '';
+      if (!regions.includes(region)) {
+        throw new UsageError(
+          `--region "${region}" is not one of the configuration's regions (${regions.join(', ')})`,
+        );
+      }
+      return { args: parsed, region };
+    },
+  );
+  if ('exit' in started) return started.exit;
+  const {
+    request: { args, region },
+    config,
+  } = started;
   const ask = deps.ask === undefined ? terminalAsk() : deps.ask;
   const yes = args.yes;
   const interrupt = new AbortController();

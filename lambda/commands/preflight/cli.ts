@@ -1,5 +1,6 @@
 import { LIMITS } from '../../engine/model/limits.ts';
 import { redact } from '../../engine/probe/redact.ts';
+import { startConfigCommand } from '../config-command.ts';
 import {
   CHECKS_EXIT,
   checksReport,
@@ -9,7 +10,6 @@ import {
   UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import {
   PREFLIGHT_CHECK_IDS,
   PREFLIGHT_CHECKS_HELP,
@@ -17,14 +17,7 @@ import {
   PREFLIGHT_TITLES,
   READ_PERMISSIONS_LINK,
 } from './check.ts';
-import {
-  bootstrapQualifier,
-  type CanaryConfig,
-  configPath,
-  loadConfig,
-  QUALIFIER_CONTEXT_KEY,
-  USER_CONFIG_FILE,
-} from './config.ts';
+import { bootstrapQualifier, configPath, QUALIFIER_CONTEXT_KEY, USER_CONFIG_FILE } from './config.ts';
 import { type PreflightRequest, runPreflight } from './run.ts';
 
 export const PREFLIGHT_SYNOPSIS =
@@ -106,31 +99,14 @@ export async function runPreflightCommand(
   io: CliIo,
   deps: PreflightDeps = { cwd: process.cwd() },
 ): Promise<number> {
-  let request: ReturnType<typeof parsePreflightArgs>;
-  let config: CanaryConfig;
-  try {
-    request = parsePreflightArgs(argv, deps.cwd);
-    if (request === 'help') {
-      io.stdout(`${PREFLIGHT_USAGE}\n`);
-      return CHECKS_EXIT.ok;
-    }
-    config = loadConfig(request.configPath);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`ecr-pull-canary preflight: ${error.message}\n${PREFLIGHT_SYNOPSIS}\n`);
-      return CHECKS_EXIT.usage;
-    }
-    if (error instanceof Error && error.name === 'ConfigError') {
-      // The same message `cdk synth` prints: every problem, each naming the field, the value and what is allowed.
-      io.stderr(`ecr-pull-canary preflight: ${error.message}\n`);
-      return CHECKS_EXIT.usage;
-    }
-    throw error;
-  }
-  const notice = dueSdkNodeNotice(process.version, io.env);
-  if (notice) io.stderr(notice);
-  // The SDK reads its opt-out from process.env when a client is created; the line above replaces its block.
-  if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
+  const started = startConfigCommand(
+    { name: 'preflight', usage: PREFLIGHT_USAGE, synopsis: PREFLIGHT_SYNOPSIS },
+    io,
+    () => parsePreflightArgs(argv, deps.cwd),
+    (args) => args,
+  );
+  if ('exit' in started) return started.exit;
+  const { request, config } = started;
   const report = checksReport(await runPreflight({ ...request, config }));
   const text = request.json
     ? `${JSON.stringify(report)}\n`

@@ -1,8 +1,7 @@
-import { loadConfig } from '../../engine/config/load.ts';
 import { configPath, USER_CONFIG_FILE } from '../../engine/config/locate.ts';
-import type { CanaryConfig } from '../../engine/config/schema.ts';
 import { LIMITS } from '../../engine/model/limits.ts';
 import { redactCredentials } from '../../engine/probe/redact.ts';
+import { startConfigCommand } from '../config-command.ts';
 import {
   CHECKS_EXIT,
   checksReport,
@@ -12,7 +11,6 @@ import {
   UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
-import { dueSdkNodeNotice, SDK_NODE_WARNING_OPT_OUT } from '../sdk-node-notice.ts';
 import {
   STATUS_CHECK_IDS,
   STATUS_CHECKS_HELP,
@@ -86,29 +84,14 @@ export async function runStatusCommand(
   io: CliIo,
   deps: StatusDeps = { cwd: process.cwd() },
 ): Promise<number> {
-  let request: ReturnType<typeof parseStatusArgs>;
-  let config: CanaryConfig;
-  try {
-    request = parseStatusArgs(argv, deps.cwd);
-    if (request === 'help') {
-      io.stdout(`${STATUS_USAGE}\n`);
-      return CHECKS_EXIT.ok;
-    }
-    config = loadConfig(request.configPath);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`ecr-pull-canary status: ${error.message}\n${STATUS_SYNOPSIS}\n`);
-      return CHECKS_EXIT.usage;
-    }
-    if (error instanceof Error && error.name === 'ConfigError') {
-      io.stderr(`ecr-pull-canary status: ${error.message}\n`);
-      return CHECKS_EXIT.usage;
-    }
-    throw error;
-  }
-  const notice = dueSdkNodeNotice(process.version, io.env);
-  if (notice) io.stderr(notice);
-  if (process.env[SDK_NODE_WARNING_OPT_OUT] !== 'true') process.env[SDK_NODE_WARNING_OPT_OUT] = 'true';
+  const started = startConfigCommand(
+    { name: 'status', usage: STATUS_USAGE, synopsis: STATUS_SYNOPSIS },
+    io,
+    () => parseStatusArgs(argv, deps.cwd),
+    (args) => args,
+  );
+  if ('exit' in started) return started.exit;
+  const { request, config } = started;
   const report = checksReport(
     await runStatus({ config, timeoutMs: request.timeoutMs, ...(deps.now ? { now: deps.now() } : {}) }),
   );
