@@ -55,6 +55,7 @@ import {
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import { canaryLabel } from './description.ts';
 import { KnownGoodImage } from './known-good-image.ts';
+import { ARN_SIZE_ESTIMATE_CONTEXT, LONGEST_ARN_PREFIX, statementChunks } from './policy-size.ts';
 import { checkProps } from './props.ts';
 
 export interface EcrPullCanaryProps {
@@ -668,21 +669,6 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   }
 }
 
-/**
- * The longest an ARN the probe role names can be, resolved: the longest partition (`aws-us-gov`) and region
- * (`ap-southeast-7`). What a policy statement's size is estimated with, so statements stay small enough for CDK
- * to spread them over the role's inline policy and its overflow managed policies (SERVICE_LIMITS.iamRolePolicyChars,
- * iamManagedPolicyChars, iamManagedPoliciesPerRole).
- */
-const LONGEST_ARN_PREFIX = {
-  /** `arn:aws-us-gov:ecr:ap-southeast-7:123456789012:repository/`, before the repository name. */
-  ecrRepository: 'arn:aws-us-gov:ecr:ap-southeast-7:123456789012:repository/'.length,
-  /** How much longer an ARN written for `aws` gets in the longest partition. */
-  partitionGrowth: 'aws-us-gov'.length - 'aws'.length,
-} as const;
-/** The context key CDK reads its estimate of an unresolved ARN's length from (aws-iam PolicyStatement). */
-const ARN_SIZE_ESTIMATE_CONTEXT = '@aws-cdk/aws-iam.arnSizeEstimate';
-
 /** The longest repository ARN the targets make, resolved, and never less than CDK's own default estimate. */
 function longestRepositoryArn(targets: readonly HandlerTarget[]): number {
   return Math.max(
@@ -695,32 +681,6 @@ function longestRepositoryArn(targets: readonly HandlerTarget[]): number {
 
 /** An ARN of unknown length (a deploy-time value): IAM's own limit on an ARN in a policy. */
 const LONGEST_ARN_CHARS = 2048;
-/**
- * Characters of resource ARNs in one statement: two such statements fit one managed policy
- * (SERVICE_LIMITS.iamManagedPolicyChars), and the largest configuration's probe role stays within the managed
- * policies a role may have (test/cdk/limits.test.ts).
- */
-const STATEMENT_RESOURCE_CHARS = 2800;
-
-/** Resource lists of at most STATEMENT_RESOURCE_CHARS characters each, in order. */
-function statementChunks(arns: readonly string[], length: (arn: string) => number): string[][] {
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const arn of arns) {
-    const next = length(arn) + 3; // quotes and comma
-    if (current.length > 0 && size + next > STATEMENT_RESOURCE_CHARS) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(arn);
-    size += next;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
 /** Stack names are unique per account and region, and the construct path is unique in its stack. */
 /**
  * The probe's log group is named, not generated, so the dashboard (one stack, in the first region) can query it

@@ -11,15 +11,22 @@ import {
   EKS_WATCH_ACTIONS,
   EKS_WATCH_ENV,
   EKS_WATCH_SCHEDULE_MINUTES,
+  type EksWatchCodeData,
   eksViewPolicyArn,
   eksWatchEnabled,
 } from '../lambda/engine/model/eks-contract.ts';
-import { WATCH_ENV, WATCH_STATE_PREFIX, type WatchCodeData } from '../lambda/engine/model/watch-contract.ts';
+import { WATCH_ENV, WATCH_STATE_PREFIX } from '../lambda/engine/model/watch-contract.ts';
 
 export { eksWatchEnabled };
 
 import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
+import {
+  ARN_SIZE_ESTIMATE_CONTEXT,
+  LONGEST_ARN_PREFIX,
+  LONGEST_GENERATED_ARN_CHARS,
+  statementChunks,
+} from './policy-size.ts';
 
 /** A cluster whose API endpoint is private only: read by a function in its VPC. */
 export interface EksPrivateCluster extends VpcPlacement {
@@ -66,31 +73,38 @@ export class EksWatch extends Construct {
   constructor(scope: Construct, id: string, props: EksWatchProps) {
     super(scope, id);
     const { canary } = props;
+    // CDK spreads the role's policy over overflow managed policies by an estimate of each ARN; the role names a log
+    // group per function and up to 110 clusters, so estimate each unresolved ARN at its longest.
+    this.node.setContext(ARN_SIZE_ESTIMATE_CONTEXT, LONGEST_GENERATED_ARN_CHARS);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the EKS workload watch of ecr-pull-canary ${canary.canaryName}; its access entries let it read pods and events`,
     });
     const privateClusters = props.privateClusters ?? [];
     const clusters = props.clusters ?? [];
-    const environment = (names: typeof EKS_ALL_CLUSTERS | string[], exclude: string[], inVpc: boolean) => ({
+    const environment = (inVpc: boolean) => ({
       [WATCH_ENV.canaryName]: canary.canaryName,
       [WATCH_ENV.namespace]: canary.namespace,
       [WATCH_ENV.topicArn]: canary.topic.topic.topicArn,
       [WATCH_ENV.stateTable]: canary.stateTable.tableName,
       [WATCH_ENV.dedupHours]: String(props.dedupHours),
       ...(props.dashboardName === undefined ? {} : { [WATCH_ENV.dashboardName]: props.dashboardName }),
-      [EKS_WATCH_ENV.clusters]: JSON.stringify(names),
-      [EKS_WATCH_ENV.exclude]: JSON.stringify(exclude),
       [EKS_WATCH_ENV.inVpc]: String(inVpc),
+    });
+    // The cluster names go in the function's code, not its environment: 100 names of 100 characters are 10 KB.
+    const data = (names: typeof EKS_ALL_CLUSTERS | string[], exclude: string[]): EksWatchCodeData => ({
+      canaryTargets: canary.targetNames,
+      clusters: names,
+      exclude,
     });
     if (clusters === EKS_ALL_CLUSTERS || clusters.length > 0) {
       this.addFunction(
         'Function',
         props,
-        environment(
+        environment(false),
+        data(
           clusters,
           privateClusters.map((c) => c.name),
-          false,
         ),
       );
     }
@@ -98,7 +112,8 @@ export class EksWatch extends Construct {
       this.addFunction(
         `Private${i}`,
         props,
-        environment([cluster.name], [], true),
+        environment(true),
+        data([cluster.name], []),
         { subnetIds: cluster.subnetIds, securityGroupIds: cluster.securityGroupIds },
         cluster.name,
       );
@@ -112,6 +127,7 @@ export class EksWatch extends Construct {
     id: string,
     props: EksWatchProps,
     environment: Record<string, string>,
+    data: EksWatchCodeData,
     vpcPlacement?: VpcPlacement,
     cluster?: string,
   ): void {
@@ -121,7 +137,7 @@ export class EksWatch extends Construct {
       timeout: EKS_WATCH_TIMEOUT,
       role: this.role,
       environment,
-      data: { canaryTargets: props.canary.targetNames } satisfies WatchCodeData,
+      data,
       ...(vpcPlacement ? { vpcPlacement } : {}),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
@@ -171,12 +187,15 @@ export class EksWatch extends Construct {
         stack,
       );
     const [describe, list] = EKS_WATCH_ACTIONS;
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [describe],
-        resources: named ? named.map(clusterArn) : [clusterArn('*')],
-      }),
-    );
+    // A hundred named clusters' ARNs are 16 KB, over one managed policy (SERVICE_LIMITS.iamManagedPolicyChars):
+    // statements small enough for CDK to spread over the inline policy and its overflow managed policies.
+    const chunks = named
+      ? statementChunks(named, (name) => LONGEST_ARN_PREFIX.eksCluster + name.length).map((names) =>
+          names.map(clusterArn),
+        )
+      : [[clusterArn('*')]];
+    for (const resources of chunks)
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [describe], resources }));
     // ListClusters has no resource-level permission; only "all" needs it.
     if (!named)
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [list], resources: ['*'] }));

@@ -14,7 +14,7 @@ import { App } from 'aws-cdk-lib';
 import type { CanaryConfigFile } from '../lambda/engine/config/schema.ts';
 import { validateConfig } from '../lambda/engine/config/validate.ts';
 import { ENV, STEADY_STATE_METRICS_PER_TARGET } from '../lambda/engine/model/contract.ts';
-import { EKS_ALL_CLUSTERS, EKS_WATCH_ENV } from '../lambda/engine/model/eks-contract.ts';
+import { EKS_WATCH_ACTIONS, EKS_WATCH_ENV } from '../lambda/engine/model/eks-contract.ts';
 import { INVENTORY_ENV } from '../lambda/engine/model/inventory-contract.ts';
 import { TARGET_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import type { ProbeTarget } from '../lambda/engine/model/types.ts';
@@ -197,7 +197,7 @@ export function instanceModel(
       ([, r]) =>
         r.Type === 'AWS::Lambda::Function' &&
         (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[
-          EKS_WATCH_ENV.clusters
+          EKS_WATCH_ENV.inVpc
         ] !== undefined,
     )
     .map(([id]) => id);
@@ -247,11 +247,10 @@ export function instanceModel(
         ? {
             functions: eksFunctions.length,
             namedClusters: resources.filter((r) => r.Type === 'AWS::EKS::AccessEntry').length,
-            all: eksFunctions.some(
-              (r) =>
-                (r.Properties?.Environment as { Variables?: Record<string, string> } | undefined)
-                  ?.Variables?.[EKS_WATCH_ENV.clusters] === JSON.stringify(EKS_ALL_CLUSTERS),
-            ),
+            // "all" is the one case the role may list clusters (lib/eks-watch.ts); the names are in the code.
+            all: JSON.stringify(
+              resources.filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy'),
+            ).includes(`"${EKS_WATCH_ACTIONS[1]}"`),
             memoryMb: Number(eksFunctions[0]?.Properties?.MemorySize ?? 128),
           }
         : null,

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
-import { EKS_WATCH_ENV } from '../../lambda/engine/model/eks-contract.ts';
+import { EKS_WATCH_ENV, type EksWatchCodeData } from '../../lambda/engine/model/eks-contract.ts';
 import { missingRequired, type TemplateJson } from '../support/api-required.ts';
-import { canaryTemplate, resolveJoins, resourcesOfType } from './helpers.ts';
+import { canaryTemplate, functionCodeData, resolveJoins, resourcesOfType } from './helpers.ts';
 
 const REGION = 'eu-west-1';
 const PRIVATE = {
@@ -43,27 +43,32 @@ describe('workloadWatch.eks with named and private clusters', () => {
   });
 
   it('reads the public clusters from one function and the private one from its own function in its subnets, every 5 minutes', () => {
-    const functions = props(template, 'AWS::Lambda::Function').filter(
+    const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).filter(
       (f) =>
-        (f.Environment as { Variables?: Props } | undefined)?.Variables?.[EKS_WATCH_ENV.clusters] !==
+        (f.Properties?.Environment as { Variables?: Props } | undefined)?.Variables?.[EKS_WATCH_ENV.inVpc] !==
         undefined,
     );
+    // The cluster names are in each function's code (they outgrow the 4 KB environment), not its environment.
     const byClusters = Object.fromEntries(
       functions.map((f) => {
-        const vars = (f.Environment as { Variables: Props }).Variables;
+        const fn = f.Properties as Props;
+        const vars = (fn.Environment as { Variables: Props }).Variables;
+        const data = functionCodeData(template, f) as EksWatchCodeData;
         return [
-          vars[EKS_WATCH_ENV.clusters] as string,
-          { vars, vpc: f.VpcConfig, role: JSON.stringify(f.Role) },
+          JSON.stringify(data.clusters),
+          { vars, exclude: data.exclude, vpc: fn.VpcConfig, role: JSON.stringify(fn.Role) },
         ];
       }),
     );
     expect(Object.keys(byClusters).sort()).toEqual(['["private-prod"]', '["prod-eu","staging"]']);
     expect(byClusters['["prod-eu","staging"]']).toMatchObject({
-      vars: { [EKS_WATCH_ENV.inVpc]: 'false', [EKS_WATCH_ENV.exclude]: '["private-prod"]' },
+      vars: { [EKS_WATCH_ENV.inVpc]: 'false' },
+      exclude: ['private-prod'],
       vpc: undefined,
     });
     expect(byClusters['["private-prod"]']).toMatchObject({
       vars: { [EKS_WATCH_ENV.inVpc]: 'true' },
+      exclude: [],
       vpc: { SubnetIds: PRIVATE.subnetIds, SecurityGroupIds: PRIVATE.securityGroupIds },
     });
     expect(byClusters['["private-prod"]']?.role).toBe(byClusters['["prod-eu","staging"]']?.role);
@@ -110,7 +115,7 @@ describe('the configuration', () => {
     expect(props(template, 'AWS::EKS::AccessEntry')).toEqual([]);
     expect(
       props(template, 'AWS::Lambda::Function').filter(
-        (f) => (f.Environment as { Variables?: Props } | undefined)?.Variables?.[EKS_WATCH_ENV.clusters],
+        (f) => (f.Environment as { Variables?: Props } | undefined)?.Variables?.[EKS_WATCH_ENV.inVpc],
       ),
     ).toEqual([]);
   });

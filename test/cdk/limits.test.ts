@@ -12,10 +12,17 @@ import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
 import { CODE_DATA } from '../../lambda/engine/model/code-data.ts';
 import { ENV, FIRST_RUN } from '../../lambda/engine/model/contract.ts';
+import { EKS_WATCH_ENV, type EksWatchCodeData } from '../../lambda/engine/model/eks-contract.ts';
 import { LIMITS, SERVICE_LIMITS } from '../../lambda/engine/model/limits.ts';
 import { buildCanaryApp } from '../../lib/canary-app.ts';
 import { buildOrganizationApp } from '../../lib/organization/organization-app.ts';
-import { LARGEST_ACCOUNT, LONGEST_NAME, largestRegion, longestTargets } from '../support/largest-config.ts';
+import {
+  LARGEST_ACCOUNT,
+  LONGEST_NAME,
+  largestEks,
+  largestRegion,
+  longestTargets,
+} from '../support/largest-config.ts';
 import { measureTemplate, overLimit, peaks, readTemplate } from '../support/service-limits.ts';
 import { canaryTemplate, probeFunctionOf, probeTargetsOf } from './helpers.ts';
 
@@ -39,6 +46,12 @@ function synthesize(file: CanaryConfigFile) {
     measured: measureTemplate(readTemplate(assembly.directory, templateFile), assembly.directory),
   }));
   return { ...built, assembly, measured };
+}
+
+/** The data file (lambda/engine/model/code-data.ts) in a function's code asset, as the function reads it. */
+function codeDataIn(dir: string, fn: { Properties?: Record<string, unknown> } | undefined): unknown {
+  const key = String((fn?.Properties?.Code as { S3Key?: string } | undefined)?.S3Key).replace(/\.zip$/, '');
+  return JSON.parse(readFileSync(join(dir, `asset.${key}`, CODE_DATA.file), 'utf8'));
 }
 
 function problemsOf(file: unknown): string[] {
@@ -82,14 +95,55 @@ describe('the largest one-account region: 100 targets with every field at its lo
         r.Type === 'AWS::Lambda::Function' &&
         ENV.canaryName in ((r.Properties?.Environment as { Variables?: object })?.Variables ?? {}),
     );
-    const key = String((probe?.Properties?.Code as { S3Key?: string } | undefined)?.S3Key).replace(
-      /\.zip$/,
-      '',
-    );
-    const data = JSON.parse(readFileSync(join(assembly.directory, `asset.${key}`, CODE_DATA.file), 'utf8'));
+    const data = codeDataIn(assembly.directory, probe) as { targets: unknown[] };
     expect(data.targets).toHaveLength(LIMITS.targetsPerRegion + 1);
     const peak = peaks(measured.flatMap((t) => t.measured));
     expect(peak.lambdaEnvironmentBytes).toBeLessThan(SERVICE_LIMITS.lambdaEnvironmentBytes.value / 2);
+  });
+
+  it('watches every EKS cluster the validator allows, 100-character names, with the names in the code', () => {
+    const stack = canary?.canaries[0];
+    if (!stack) throw new Error('no canary stack');
+    const template = readTemplate(assembly.directory, stack.templateFile);
+    const eks = largestEks();
+    const named = [...eks.clusters, ...eks.privateClusters.map((c) => c.name)];
+    expect(named).toHaveLength(LIMITS.eksClusters + LIMITS.eksPrivateClusters);
+    expect(named.every((name) => name.length === 100)).toBe(true);
+    const resources = Object.entries(template.Resources);
+    const entries = resources.filter(([, r]) => r.Type === 'AWS::EKS::AccessEntry');
+    expect(entries.map(([, r]) => r.Properties?.ClusterName).sort()).toEqual([...named].sort());
+    // One function for the public clusters and one per private cluster, each read its names from its code.
+    const functions = resources.filter(
+      ([, r]) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        EKS_WATCH_ENV.inVpc in ((r.Properties?.Environment as { Variables?: object })?.Variables ?? {}),
+    );
+    expect(functions).toHaveLength(1 + LIMITS.eksPrivateClusters);
+    const read = functions.map(([, r]) => codeDataIn(assembly.directory, r) as EksWatchCodeData);
+    expect(read.flatMap((data) => (Array.isArray(data.clusters) ? data.clusters : [])).sort()).toEqual(
+      [...named].sort(),
+    );
+    // Measured the way Lambda counts (every key and value): the names would be 12 KB there; without them
+    // each EKS function's environment stays far under 4 KB.
+    const ids = new Set(functions.map(([id]) => id));
+    const own = measured
+      .flatMap((t) => t.measured)
+      .filter((m) => ids.has(m.where) && m.limit === 'lambdaEnvironmentBytes');
+    expect(own).toHaveLength(functions.length);
+    for (const m of own)
+      expect(m.value, m.where).toBeLessThan(SERVICE_LIMITS.lambdaEnvironmentBytes.value / 2);
+    const namesInEnvironment = Buffer.byteLength(
+      `EKS_WATCH_CLUSTERS${JSON.stringify(eks.clusters)}EKS_WATCH_EXCLUDE${JSON.stringify(eks.privateClusters.map((c) => c.name))}`,
+    );
+    expect(namesInEnvironment).toBeGreaterThan(SERVICE_LIMITS.lambdaEnvironmentBytes.value);
+    // The role names every cluster: its policy is spread over its inline policy and overflow managed policies,
+    // each within IAM's size, and no more of them than a role may have.
+    const overflow = resources.filter(
+      ([id, r]) =>
+        r.Type === 'AWS::IAM::ManagedPolicy' && id.startsWith('WorkloadWatchEksRoleOverflowPolicy'),
+    );
+    expect(overflow.length).toBeGreaterThan(0);
+    expect(overflow.length).toBeLessThanOrEqual(SERVICE_LIMITS.iamManagedPoliciesPerRole.value);
   });
 });
 
@@ -100,6 +154,23 @@ describe('validation refuses what cannot deploy, naming the field, the value and
     expect(problemsOf({ ...base, targets })).toEqual([
       `targets: got "${LIMITS.targetsPerRegion + 1} targets"; allowed: at most ${LIMITS.targetsPerRegion} targets per region`,
     ]);
+  });
+
+  it('more EKS clusters, or private clusters, than the largest configuration deploys', () => {
+    const eks = largestEks(LIMITS.eksClusters + 1, LIMITS.eksPrivateClusters + 1);
+    const problems = problemsOf({ ...base, workloadWatch: { eks } });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^workloadWatch\\.eks\\.clusters: got .*allowed: .*at most ${LIMITS.eksClusters} EKS cluster names`,
+      ),
+    );
+    expect(problems[1]).toMatch(
+      new RegExp(
+        `^workloadWatch\\.eks\\.privateClusters: got .*allowed: a list of at most ${LIMITS.eksPrivateClusters} objects`,
+      ),
+    );
+    expect(problemsOf({ ...base, workloadWatch: { eks: largestEks() } })).toEqual([]);
   });
 
   it('more subscriptions of one protocol than a region stack holds', () => {

@@ -290,16 +290,17 @@ describe('the EKS watch configuration', () => {
   const env = { AWS_REGION: REGION };
   // The canary's target names, as the function's code carries them (lambda/engine/model/code-data.ts).
   const data = { canaryTargets: ['app'] };
-  it('reads "all" or names, and names every bad value', () => {
+  it('reads "all" or names from the code, and names every bad value', () => {
     expect(
-      readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '"all"', EKS_WATCH_IN_VPC: 'true' }, data),
+      readEksWatchConfig({ ...env, EKS_WATCH_IN_VPC: 'true' }, { ...data, clusters: 'all', exclude: [] }),
     ).toMatchObject({ clusters: 'all', exclude: [], inVpc: true });
-    expect(readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '["a","b-2"]' }, data)).toMatchObject({
+    expect(readEksWatchConfig(env, { ...data, clusters: ['a', 'b-2'], exclude: ['c'] })).toMatchObject({
       clusters: ['a', 'b-2'],
+      exclude: ['c'],
       inVpc: false,
     });
-    expect(() =>
-      readEksWatchConfig({ ...env, EKS_WATCH_CLUSTERS: '"some"', EKS_WATCH_EXCLUDE: '[1]' }, data),
-    ).toThrow(/EKS_WATCH_CLUSTERS="some": allowed: "all" or a JSON array.*EKS_WATCH_EXCLUDE=\[1\]/);
+    expect(() => readEksWatchConfig(env, { ...data, clusters: 'some', exclude: [1] })).toThrow(
+      /canary-data\.json clusters="some": allowed: "all" or a list.*canary-data\.json exclude=\[1\]/,
+    );
   });
 });

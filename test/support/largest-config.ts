@@ -84,6 +84,36 @@ export function largestRegion(region: string): CanaryConfigFile {
       ),
       encryption: true,
     },
-    workloadWatch: { ecsTasks: true, ecrApiCalls: true },
+    workloadWatch: { ecsTasks: true, ecrApiCalls: true, eks: largestEks() },
   } as CanaryConfigFile;
+}
+
+/** An EKS cluster name at EKS's longest (100 characters), unique per prefix and index. */
+export function longestClusterName(prefix: string, i: number): string {
+  const head = `${prefix}-${pad(i)}-`;
+  return `${head}${'k'.repeat(100 - head.length)}`;
+}
+
+/**
+ * `workloadWatch.eks` at its largest: every named and every private cluster the validator allows, each name at
+ * its longest, each private cluster in as many subnets and security groups as Lambda takes.
+ */
+export function largestEks(
+  clusters: number = LIMITS.eksClusters,
+  privateClusters: number = LIMITS.eksPrivateClusters,
+) {
+  return {
+    clusters: Array.from({ length: clusters }, (_, i) => longestClusterName('public', i)),
+    privateClusters: Array.from({ length: privateClusters }, (_, i) => ({
+      name: longestClusterName('private', i),
+      subnetIds: Array.from(
+        { length: LIMITS.subnetsPerFunction },
+        (_, j) => `subnet-${String(i * 100 + j).padStart(17, '0')}`,
+      ),
+      securityGroupIds: Array.from(
+        { length: LIMITS.securityGroupsPerFunction },
+        (_, j) => `sg-${String(i * 100 + j).padStart(17, '0')}`,
+      ),
+    })),
+  };
 }

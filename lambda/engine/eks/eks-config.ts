@@ -1,9 +1,15 @@
 /**
- * The EKS watch function's configuration from its environment (lib/workload-watch.ts writes it): the workload
- * watch's own settings, plus which clusters and whether the function runs in a VPC. All problems at once, each
- * naming the variable, the value and what is allowed.
+ * The EKS watch function's configuration from its environment and the data file in its code (lib/eks-watch.ts
+ * writes both): the workload watch's own settings, which clusters (code) and whether the function runs in a VPC
+ * (environment). All problems at once, each naming the variable, the value and what is allowed.
  */
-import { EKS_ALL_CLUSTERS, EKS_CLUSTER_NAME, EKS_WATCH_ENV } from '../model/eks-contract.ts';
+import { CODE_DATA } from '../model/code-data.ts';
+import {
+  EKS_ALL_CLUSTERS,
+  EKS_CLUSTER_NAME,
+  EKS_WATCH_ENV,
+  type EksWatchCodeData,
+} from '../model/eks-contract.ts';
 import { readWatchConfig } from '../watch/watch-config.ts';
 import type { EksWatchConfig } from './eks-run.ts';
 
@@ -19,24 +25,18 @@ export function readEksWatchConfig(env: NodeJS.ProcessEnv, data: unknown): EksWa
   } catch (error) {
     problems.push((error as Error).message);
   }
-  const parse = (variable: string, fallback: string): unknown => {
-    const raw = env[variable] ?? fallback;
-    try {
-      return JSON.parse(raw);
-    } catch {
-      return Symbol.for(raw.slice(0, 200));
-    }
-  };
-  const clusters = parse(EKS_WATCH_ENV.clusters, '[]');
+  // The cluster lists come from the function's code too: they outgrow Lambda's 4 KB environment.
+  const fromCode = (data ?? {}) as Partial<Record<keyof EksWatchCodeData, unknown>>;
+  const clusters = fromCode.clusters ?? [];
   if (clusters !== EKS_ALL_CLUSTERS && !names(clusters)) {
     problems.push(
-      `${EKS_WATCH_ENV.clusters}=${String(env[EKS_WATCH_ENV.clusters]).slice(0, 200)}: allowed: "${EKS_ALL_CLUSTERS}" or a JSON array of EKS cluster names`,
+      `${CODE_DATA.file} clusters=${JSON.stringify(clusters).slice(0, 200)}: allowed: "${EKS_ALL_CLUSTERS}" or a list of EKS cluster names`,
     );
   }
-  const exclude = parse(EKS_WATCH_ENV.exclude, '[]');
+  const exclude = fromCode.exclude ?? [];
   if (!names(exclude)) {
     problems.push(
-      `${EKS_WATCH_ENV.exclude}=${String(env[EKS_WATCH_ENV.exclude]).slice(0, 200)}: allowed: a JSON array of EKS cluster names`,
+      `${CODE_DATA.file} exclude=${JSON.stringify(exclude).slice(0, 200)}: allowed: a list of EKS cluster names`,
     );
   }
   if (problems.length > 0 || !base)

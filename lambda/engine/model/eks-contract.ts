@@ -3,19 +3,27 @@
  * lambda/functions/eks-watch/handler.ts) and its engine (lambda/engine/eks/): environment, the access it is given in each
  * cluster, its schedule and its dedup keys. Pure data.
  */
-import { WATCH_STATE_PREFIX } from './watch-contract.ts';
+import { WATCH_STATE_PREFIX, type WatchCodeData } from './watch-contract.ts';
 
 /** `workloadWatch.eks: "all"`: every cluster of the region, listed each run. */
 export const EKS_ALL_CLUSTERS = 'all';
 
 export const EKS_WATCH_ENV = {
-  /** JSON: "all", or an array of cluster names this function reads. */
-  clusters: 'EKS_WATCH_CLUSTERS',
-  /** JSON array of names another function (in a VPC) reads: skipped by this one's "all". */
-  exclude: 'EKS_WATCH_EXCLUDE',
   /** "true" when the function runs in a VPC, so it can reach private endpoints of that VPC. */
   inVpc: 'EKS_WATCH_IN_VPC',
 } as const;
+
+/**
+ * What the EKS watch function reads from the data file in its code (lambda/engine/model/code-data.ts), not its
+ * environment: a hundred cluster names of 100 characters are 10 KB, and Lambda's environment holds 4 KB
+ * (SERVICE_LIMITS.lambdaEnvironmentBytes; test/cdk/limits.test.ts measures it).
+ */
+export interface EksWatchCodeData extends WatchCodeData {
+  /** "all", or the cluster names this function reads. */
+  clusters: typeof EKS_ALL_CLUSTERS | string[];
+  /** Names another function (in a VPC) reads: skipped by this one's "all". */
+  exclude: string[];
+}
 
 /** How often the clusters are read: one schedule, one run reads all of them. */
 export const EKS_WATCH_SCHEDULE_MINUTES = 5;
