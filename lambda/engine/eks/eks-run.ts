@@ -48,6 +48,8 @@ export interface EksWatchDeps {
   index: EksIndexStore | null;
   now: () => number;
   write: (line: string) => void;
+  /** The deadline of each EKS API call and Kubernetes API page; `EKS_RUN_LIMITS.callMs` unless a test shortens it. */
+  callMs?: number;
 }
 
 export const EKS_RUN_LIMITS = {
@@ -245,7 +247,7 @@ async function watchCluster(
   try {
     cluster = await withDeadline(
       (signal) => deps.eks.describeCluster(name, signal),
-      EKS_RUN_LIMITS.callMs,
+      deps.callMs ?? EKS_RUN_LIMITS.callMs,
       'DescribeCluster',
     );
   } catch (error) {
@@ -267,7 +269,11 @@ async function watchCluster(
   }
   const reading = await withDeadline(
     () =>
-      readClusterPullFailures(endpoint, { autoMode: cluster.autoMode }, { callMs: EKS_RUN_LIMITS.callMs }),
+      readClusterPullFailures(
+        endpoint,
+        { autoMode: cluster.autoMode },
+        { callMs: deps.callMs ?? EKS_RUN_LIMITS.callMs },
+      ),
     EKS_RUN_LIMITS.clusterMs,
     `reading ${name}`,
   ).catch((error) => ({ ok: false as const, reason: 'timeout' as const, detail: errorText(error) }));
