@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline/promises';
-import { configPath, USER_CONFIG_FILE } from '../../engine/config/locate.ts';
+import { USER_CONFIG_FILE } from '../../engine/config/locate.ts';
 import { LIMITS } from '../../engine/model/limits.ts';
 import { redactCredentials } from '../../engine/probe/redact.ts';
-import { startConfigCommand } from '../config-command.ts';
+import { contextOptions, numberOption, requireConfigPath, startConfigCommand } from '../config-command.ts';
 import {
   CHECKS_EXIT,
   checksReport,
@@ -72,28 +72,11 @@ export function parseDrillArgs(argv: string[], cwd: string): DrillArgs | 'help' 
     help: { type: 'boolean', short: 'h' },
   });
   if (values === 'help') return 'help';
-  let given: string | undefined;
-  for (const pair of values.context ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0 || pair.slice(0, eq) !== 'config' || pair.slice(eq + 1) === '') {
-      throw new UsageError(`-c "${pair}" is not allowed; allowed: -c config=PATH`);
-    }
-    given = pair.slice(eq + 1);
-  }
+  const { config } = contextOptions(values.context, { config: 'PATH' });
   const { min, max } = LIMITS.cliPhaseTimeoutMs;
-  const number = (option: string, text: string | undefined, fallback: number, lo: number, hi: number) => {
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < lo || value > hi) {
-      throw new UsageError(`--${option} "${text}" must be a number from ${lo} to ${hi}`);
-    }
-    return value;
-  };
-  const timeoutMs = number('timeout', values.timeout, STATUS_TIMEOUT_MS, min, max);
-  const waitMs = number('wait', values.wait, DRILL_WAIT_MS / 1000, 1, max / 1000) * 1000;
-  const path = configPath(given, cwd);
-  if (!path)
-    throw new UsageError(`no ${USER_CONFIG_FILE} in ${cwd}; give the configuration with -c config=PATH`);
+  const timeoutMs = numberOption('timeout', values.timeout, STATUS_TIMEOUT_MS, min, max);
+  const waitMs = numberOption('wait', values.wait, DRILL_WAIT_MS / 1000, 1, max / 1000) * 1000;
+  const path = requireConfigPath(config, cwd);
   return {
     configPath: path,
     region: values.region,

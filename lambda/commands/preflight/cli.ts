@@ -1,13 +1,12 @@
 import { LIMITS } from '../../engine/model/limits.ts';
 import { redact } from '../../engine/probe/redact.ts';
-import { startConfigCommand } from '../config-command.ts';
+import { contextOptions, numberOption, requireConfigPath, startConfigCommand } from '../config-command.ts';
 import {
   CHECKS_EXIT,
   checksReport,
   environmentSecrets,
   formatChecks,
   parseCommandOptions,
-  UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
 import {
@@ -17,7 +16,7 @@ import {
   PREFLIGHT_TITLES,
   READ_PERMISSIONS_LINK,
 } from './check.ts';
-import { bootstrapQualifier, configPath, QUALIFIER_CONTEXT_KEY, USER_CONFIG_FILE } from './config.ts';
+import { bootstrapQualifier, QUALIFIER_CONTEXT_KEY, USER_CONFIG_FILE } from './config.ts';
 import { type PreflightRequest, runPreflight } from './run.ts';
 
 export const PREFLIGHT_SYNOPSIS =
@@ -43,8 +42,6 @@ Each check is pass, warn, fail or skip (nothing to check, e.g. no VPC).
 Exit status: 0 no check failed (warnings alone exit 0), 1 a check failed, 2 usage or configuration error.
 AWS endpoints follow the SDK's variables (AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL_OAM, ...).`;
 
-const CONTEXT_KEYS = ['config', QUALIFIER_CONTEXT_KEY] as const;
-
 export function parsePreflightArgs(
   argv: string[],
   cwd: string,
@@ -56,30 +53,10 @@ export function parsePreflightArgs(
     help: { type: 'boolean', short: 'h' },
   });
   if (values === 'help') return 'help';
-  const context: Record<string, string> = {};
-  for (const pair of values.context ?? []) {
-    const eq = pair.indexOf('=');
-    const key = eq > 0 ? pair.slice(0, eq) : pair;
-    const value = eq > 0 ? pair.slice(eq + 1) : '';
-    if (!(CONTEXT_KEYS as readonly string[]).includes(key) || value === '') {
-      throw new UsageError(
-        `-c "${pair}" is not allowed; allowed: ${CONTEXT_KEYS.map((k) => `-c ${k}=VALUE`).join(', ')}`,
-      );
-    }
-    context[key] = value;
-  }
-  let timeoutMs = PREFLIGHT_TIMEOUT_MS;
-  if (values.timeout !== undefined) {
-    const { min, max } = LIMITS.cliPhaseTimeoutMs;
-    timeoutMs = Number(values.timeout);
-    if (!Number.isFinite(timeoutMs) || timeoutMs < min || timeoutMs > max) {
-      throw new UsageError(`--timeout "${values.timeout}" must be a number from ${min} to ${max}`);
-    }
-  }
-  const path = configPath(context.config, cwd);
-  if (!path) {
-    throw new UsageError(`no ${USER_CONFIG_FILE} in ${cwd}; give the configuration with -c config=PATH`);
-  }
+  const context = contextOptions(values.context, { config: 'VALUE', [QUALIFIER_CONTEXT_KEY]: 'VALUE' });
+  const { min, max } = LIMITS.cliPhaseTimeoutMs;
+  const timeoutMs = numberOption('timeout', values.timeout, PREFLIGHT_TIMEOUT_MS, min, max);
+  const path = requireConfigPath(context.config, cwd);
   return {
     configPath: path,
     qualifier: bootstrapQualifier(context[QUALIFIER_CONTEXT_KEY], cwd),

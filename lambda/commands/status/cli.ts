@@ -1,14 +1,13 @@
-import { configPath, USER_CONFIG_FILE } from '../../engine/config/locate.ts';
+import { USER_CONFIG_FILE } from '../../engine/config/locate.ts';
 import { LIMITS } from '../../engine/model/limits.ts';
 import { redactCredentials } from '../../engine/probe/redact.ts';
-import { startConfigCommand } from '../config-command.ts';
+import { contextOptions, numberOption, requireConfigPath, startConfigCommand } from '../config-command.ts';
 import {
   CHECKS_EXIT,
   checksReport,
   environmentSecrets,
   formatChecks,
   parseCommandOptions,
-  UsageError,
 } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
 import {
@@ -51,25 +50,10 @@ export function parseStatusArgs(
     help: { type: 'boolean', short: 'h' },
   });
   if (values === 'help') return 'help';
-  let given: string | undefined;
-  for (const pair of values.context ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0 || pair.slice(0, eq) !== 'config' || pair.slice(eq + 1) === '') {
-      throw new UsageError(`-c "${pair}" is not allowed; allowed: -c config=PATH`);
-    }
-    given = pair.slice(eq + 1);
-  }
-  let timeoutMs = STATUS_TIMEOUT_MS;
-  if (values.timeout !== undefined) {
-    const { min, max } = LIMITS.cliPhaseTimeoutMs;
-    timeoutMs = Number(values.timeout);
-    if (!Number.isFinite(timeoutMs) || timeoutMs < min || timeoutMs > max) {
-      throw new UsageError(`--timeout "${values.timeout}" must be a number from ${min} to ${max}`);
-    }
-  }
-  const path = configPath(given, cwd);
-  if (!path)
-    throw new UsageError(`no ${USER_CONFIG_FILE} in ${cwd}; give the configuration with -c config=PATH`);
+  const { config } = contextOptions(values.context, { config: 'PATH' });
+  const { min, max } = LIMITS.cliPhaseTimeoutMs;
+  const timeoutMs = numberOption('timeout', values.timeout, STATUS_TIMEOUT_MS, min, max);
+  const path = requireConfigPath(config, cwd);
   return { configPath: path, timeoutMs, json: Boolean(values.json) };
 }
 
