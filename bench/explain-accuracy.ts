@@ -3,7 +3,7 @@
  * were written on these; `heldout`: never looked at while writing rules) and per source (the tool that printed
  * the message). The table is the one the README's "Explain an error" section quotes.
  *
- * Then batch 3 (issue 26: other client tools and registries) per split, per registry and per tool: right category,
+ * Then batches 3 and 4 (issue 26: other client tools and registries) per split, per registry and per tool: right category,
  * right verdict (category, facts, fix), wrong category (a category named that is not the expected one), wrong
  * category where `unknown` is the answer, and ECR advice given for a registry that is not ECR. The rules are written
  * by hand, not trained, so each tool's or registry's row on messages no rule was written for is its
@@ -11,22 +11,31 @@
  * used to write a rule.
  *
  *   --failures       the messages that fail, with what was wrong (tuning set only; add --all for every message)
- *   --json           the batch-3 figures as JSON (the first-look record was written with this)
+ *   --json           one batch's figures as JSON (the first-look records were written with this)
+ *   --batch N        which batch --json prints: 3 or 4 (default 4)
  */
 import {
   accuracyTable,
-  batch3Figures,
-  batch3Tables,
+  batchFigures,
+  batchTables,
+  GROUPED_BATCHES,
+  type GroupedBatch,
   judge,
   loadExplainCorpus,
 } from '../test/support/explain-corpus.ts';
 
 const verdicts = loadExplainCorpus().map(judge);
+const batchArgument = process.argv.indexOf('--batch');
+const batch = (batchArgument === -1 ? 4 : Number(process.argv[batchArgument + 1])) as GroupedBatch;
+if (!GROUPED_BATCHES.includes(batch)) {
+  console.error(`--batch takes ${GROUPED_BATCHES.join(' or ')}`);
+  process.exit(2);
+}
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(batch3Figures(verdicts), null, 2));
+  console.log(JSON.stringify(batchFigures(verdicts, batch), null, 2));
 } else {
   console.log(accuracyTable(verdicts));
-  console.log(`\n${batch3Tables(verdicts)}`);
+  for (const each of GROUPED_BATCHES) console.log(`\n${batchTables(verdicts, each)}`);
 }
 if (process.argv.includes('--failures')) {
   const all = process.argv.includes('--all');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { classifyText, type ExtractedFields } from '../../lambda/engine/explain/classify-text.ts';
+import { UNNAMED_REGISTRY_LEAD } from '../../lambda/engine/model/runbooks.ts';
 import type { Category } from '../../lambda/engine/model/types.ts';
 
 /**
@@ -47,7 +48,7 @@ export interface CorpusMessage {
    * 2: gathered after the rules were tuned, all held out (a second held-out set). 3: other tools and registries
    * (issue 26), held out by whole tool and whole registry.
    */
-  batch?: 2 | 3;
+  batch?: 2 | 3 | 4;
   /** The program that printed the message (batch 3 names it; earlier batches derive it from source and thread). */
   tool?: string;
   /** The registry the client talked to: ecr, ecr-public, docker-hub, ghcr, gar, gcr, quay, …; `none` if none. */
@@ -77,8 +78,12 @@ interface PullErrorCorpusFile {
   }>;
 }
 
-/** Batch 3 (issue 26): the held-out tools and registries, fixed before any rule was tuned on it. */
-export interface Batch3File {
+/** The batches gathered by tool and registry (issue 26): 3, and 4 from sources none of the earlier ones cite. */
+export type GroupedBatch = 3 | 4;
+export const GROUPED_BATCHES: readonly GroupedBatch[] = [3, 4];
+
+/** A batch held out by whole tools and registries, fixed before any rule was tuned on it. */
+export interface BatchFile {
   heldoutTools: string[];
   heldoutRegistries: string[];
   entries: CorpusMessage[];
@@ -93,22 +98,22 @@ export function hashSplit(message: string): Split {
   return (createHash('sha256').update(message).digest()[0] as number) < 102 ? 'heldout' : 'tune';
 }
 
-/** Batch 3 as its file holds it: the held-out groups and the entries. */
-export function loadBatch3(): Batch3File {
-  return readJson<Batch3File>('explain-corpus-batch3.json');
+/** A batch as its file holds it: the held-out groups and the entries. */
+export function loadBatch(batch: GroupedBatch): BatchFile {
+  return readJson<BatchFile>(`explain-corpus-batch${batch}.json`);
 }
 
 /** Every message of the corpora, the newer ones first. */
 export function loadExplainCorpus(): CorpusMessage[] {
   const explain = readJson<ExplainCorpusFile>('explain-corpus.json');
-  const batch3 = loadBatch3().entries;
+  const grouped = [...GROUPED_BATCHES].reverse().flatMap((batch) => loadBatch(batch).entries);
   const earlier = readJson<PullErrorCorpusFile>('pull-error-corpus.json').entries;
   if (explain.pullErrorCorpus.length !== earlier.length)
     throw new Error(
       `explain-corpus.json names the source of ${explain.pullErrorCorpus.length} entries of pull-error-corpus.json, which has ${earlier.length}`,
     );
   return [
-    ...batch3,
+    ...grouped,
     ...explain.entries,
     ...earlier.map(
       (entry, index): CorpusMessage => ({
@@ -172,9 +177,12 @@ export function judge(entry: CorpusMessage): Verdict {
     right: problems.length === 0,
     problems,
     wrongCategory: result.category !== 'unknown' && result.category !== entry.category,
+    // A text that names no registry gets ECR's step beside any other registry's (UNNAMED_REGISTRY_LEAD): that is
+    // not ECR advice given for another registry.
     ecrAdviceElsewhere:
       !ECR_REGISTRIES.has(entry.registry) &&
-      (ECR_TITLE.test(result.title) || ECR_FIX.test(result.remediation)),
+      (ECR_TITLE.test(result.title) ||
+        (ECR_FIX.test(result.remediation) && !result.remediation.startsWith(UNNAMED_REGISTRY_LEAD))),
   };
 }
 
@@ -306,32 +314,32 @@ export const GROUP_HEADER = [
   '|---|---:|---:|---:|---:|---:|---:|',
 ];
 
-/** Batch 3 per split, per tool and per registry (issue 26), as Markdown. */
-export function batch3Tables(verdicts: Verdict[]): string {
-  const batch3 = verdicts.filter((verdict) => verdict.entry.batch === 3);
+/** A grouped batch per split, per tool and per registry (issue 26), as Markdown. */
+export function batchTables(verdicts: Verdict[], batch: GroupedBatch): string {
+  const of = verdicts.filter((verdict) => verdict.entry.batch === batch);
   const splits = [
-    groupRow('batch 3, all', countGroup(batch3)),
-    groupRow('… tuning set', countGroup(batch3.filter((verdict) => verdict.entry.split === 'tune'))),
+    groupRow(`batch ${batch}, all`, countGroup(of)),
+    groupRow('… tuning set', countGroup(of.filter((verdict) => verdict.entry.split === 'tune'))),
     groupRow(
       '… held-out tools and registries',
-      countGroup(batch3.filter((verdict) => verdict.entry.split === 'heldout')),
+      countGroup(of.filter((verdict) => verdict.entry.split === 'heldout')),
     ),
   ];
-  const byTool = countByGroup(batch3, 'tool').map(([name, counts]) => groupRow(`tool ${name}`, counts));
-  const byRegistry = countByGroup(batch3, 'registry').map(([name, counts]) =>
+  const byTool = countByGroup(of, 'tool').map(([name, counts]) => groupRow(`tool ${name}`, counts));
+  const byRegistry = countByGroup(of, 'registry').map(([name, counts]) =>
     groupRow(`registry ${name}`, counts),
   );
   return [...GROUP_HEADER, ...splits, ...byRegistry, ...byTool].join('\n');
 }
 
-/** The batch-3 figures as data: all, the tuning set, the held-out groups, per tool and per registry. */
-export function batch3Figures(verdicts: Verdict[]) {
-  const batch3 = verdicts.filter((verdict) => verdict.entry.batch === 3);
+/** A grouped batch's figures as data: all, the tuning set, the held-out groups, per tool and per registry. */
+export function batchFigures(verdicts: Verdict[], batch: GroupedBatch) {
+  const of = verdicts.filter((verdict) => verdict.entry.batch === batch);
   return {
-    all: countGroup(batch3),
-    tune: countGroup(batch3.filter((verdict) => verdict.entry.split === 'tune')),
-    heldout: countGroup(batch3.filter((verdict) => verdict.entry.split === 'heldout')),
-    byRegistry: Object.fromEntries(countByGroup(batch3, 'registry')),
-    byTool: Object.fromEntries(countByGroup(batch3, 'tool')),
+    all: countGroup(of),
+    tune: countGroup(of.filter((verdict) => verdict.entry.split === 'tune')),
+    heldout: countGroup(of.filter((verdict) => verdict.entry.split === 'heldout')),
+    byRegistry: Object.fromEntries(countByGroup(of, 'registry')),
+    byTool: Object.fromEntries(countByGroup(of, 'tool')),
   };
 }

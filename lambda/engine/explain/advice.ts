@@ -8,6 +8,15 @@ import type { TextRule } from './rule.ts';
 import { TEXT_RULES } from './rules.ts';
 import type { ExtractedFields, TextEvidence } from './types.ts';
 
+/** Categories whose fix differs between ECR and other registries; for these an unnamed registry gets both. */
+const UNNAMED_REGISTRY_CATEGORIES = new Set<Category>([
+  'auth',
+  'permission',
+  'throttle',
+  'network',
+  'not-found',
+]);
+
 const RULES_BY_ID = new Map<string, TextRule>(TEXT_RULES.map((rule) => [rule.id, rule]));
 
 /** The title and fix that fit what the text says: a situation's own advice, else the category's runbook. */
@@ -57,6 +66,10 @@ function adviceFor(
   if (registryKind && registryKind !== 'ecr' && registryKind !== 'ecr-public') {
     const advice = ADVICE.otherRegistry(category, context);
     if (advice) return advice;
+  }
+  // The text names no registry: ECR's fix, and the same step for any other registry, not ECR's alone.
+  if (!registryKind && UNNAMED_REGISTRY_CATEGORIES.has(category)) {
+    return ADVICE.unnamedRegistry(category, own?.ecrFix?.(context) ?? RUNBOOKS[category]);
   }
   // Issue 26: an EKS or Kubernetes node pulls with its node role through the kubelet credential provider, never a
   // docker login.

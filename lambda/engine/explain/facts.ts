@@ -70,10 +70,13 @@ const ECR_HOST_REGION = /\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazon
  * has a dot or a port), after a space, a quote, a bracket, `=` or `://`. The path is read as far as it goes.
  */
 const REGISTRY_REFERENCE =
-  /(?:^|[\s"'([=]|:\/\/)((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?|localhost:\d{1,5})\/([A-Za-z0-9._/:@-]{0,500})/gm;
+  /(?:^|[\s"'([=]|:\/\/)((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?|localhost:\d{1,5}|(?:\d{1,3}\.){3}\d{1,3}:\d{1,5})\/([A-Za-z0-9._/:@-]{0,500})/gm;
 /** An image on an ECR host whose account was redacted (`xxxx.dkr.ecr.us-east-1…/repo:tag`): repository and tag. */
 const REDACTED_ECR_IMAGE =
   /[^\s/"'@[\]]{1,60}\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?\/(?!v2\/)([a-z0-9][a-z0-9._/-]{0,255})(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?/;
+/** A registry API path on an ECR host whose account was redacted: the path from `v2/` on. */
+const REDACTED_ECR_API =
+  /[^\s/"'@[\]]{1,60}\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?\/(v2\/[A-Za-z0-9._/:%?=&-]{0,600})/;
 /** podman's and skopeo's words for the registry of a request: `… to /v2/<repo>/blobs/uploads/ in <host>`. */
 const PODMAN_REGISTRY =
   /\/v2\/\S{0,300} in ((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?)\b/;
@@ -86,6 +89,11 @@ const DOCKER_HUB_HOST = /^(?:(?:registry-1|index|auth)\.)?docker\.io$/;
 /** Artifact Registry's hosts (`<location>-docker.pkg.dev`) and Container Registry's (`gcr.io` and its regions). */
 const GAR_HOST = /-docker\.pkg\.dev$/;
 const GCR_HOST = /^(?:(?:us|eu|asia)\.)?gcr\.io$/;
+/** Azure Container Registry, GitLab's registry, JFrog's cloud and any host that says it runs Artifactory or Nexus. */
+const ACR_HOST = /\.azurecr\.(?:io|cn|us)$/;
+const GITLAB_HOST = /^registry\.gitlab\.com$|^gitlab-registry\.|^registry\.gitlab\./;
+const ARTIFACTORY_HOST = /\.jfrog\.io$|(?:^|[.-])artifactory(?:[.-]|$)/;
+const NEXUS_HOST = /(?:^|[.-])nexus(?:[.-]|$)/;
 /**
  * Registries named by words only they print, when no host is named or the host is a private one (issue 26):
  * Artifact Registry's IAM permission, Container Registry's access-control page, GitHub's package words, Harbor's
@@ -96,8 +104,17 @@ const REGISTRY_WORDS: ReadonlyArray<readonly [RegistryKind, RegExp]> = [
   ['gcr', /cloud\.google\.com\/container-registry\b|Token exchange failed for project '/],
   ['ghcr', /\bwrite_package\b|\bWrite organization package\b|permission_denied: The requested installation/],
   ['harbor', /unauthorized to access repository: [^\n]{0,300}?, action: (?:pull|push)\b/],
+  ['gitlab', /HTTP Basic: Access denied|\bregistry\.gitlab\.com\b/],
+  [
+    'artifactory',
+    /\bBAD_CREDENTIAL\b|\/artifactory\/api\/docker\/|does not have permission for manifest|\bArtifactory\b/,
+  ],
+  ['acr', /\baka\.ms\/acr\/|\.azurecr\.io\b/],
 ];
 const ECR_HOST = /\.dkr[.-]ecr(?:-fips)?\./;
+/** ECR by the words of its API, its CLI and its credential helper, when no host is named. */
+const ECR_WORDS =
+  /\b(?:GetAuthorizationToken|BatchGetImage|GetDownloadUrlForLayer|BatchCheckLayerAvailability|InitiateLayerUpload)\b|\becr:[A-Z]|\bget-login(?:-password)?\b|\baws ecr\b|\bdocker-credential-ecr-login\b|\bECR\b/;
 /** A tag: what the grammar allows (no colon), so punctuation after it in the text is not kept. */
 const TAG_SHAPE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const REPOSITORY_ARN =
@@ -138,6 +155,11 @@ export function extractFields(text: string, errorCode: string, operation: string
       const tag = tagOf(url[3]);
       if (tag) fields.tag ??= tag;
     }
+  }
+  if (!fields.repository) {
+    // A registry API URL on an ECR host whose account was redacted (`https://<digits>.dkr.ecr…/v2/…`).
+    const redactedApi = REDACTED_ECR_API.exec(text)?.[1];
+    if (redactedApi) Object.assign(fields, { ...v2Path(redactedApi), ...fields });
   }
   if (!fields.repository) {
     const redactedHost = REDACTED_ECR_IMAGE.exec(text);
@@ -277,15 +299,27 @@ function findRegistryReference(
         path,
       );
     if (!reference?.[1]) return { registry: host };
-    const tag = reference[2] ? tagOf(reference[2]) : null;
+    const repository = trimName(reference[1]);
+    const tag = reference[2] ? tagOf(reference[2]) : laterTag(text, host, repository);
     return {
       registry: host,
-      repository: trimName(reference[1]),
+      repository,
       ...(tag ? { tag } : {}),
       ...(reference[3] ? { digest: reference[3] } : {}),
     };
   }
   return null;
+}
+
+/**
+ * The tag a later mention of the same image gives, when the first names none: `docker pull HOST/NAME` echoes the
+ * command, then `manifest for HOST/NAME:latest not found` says which tag it tried.
+ */
+function laterTag(text: string, host: string, repository: string): string | null {
+  const at = text.indexOf(`${host}/${repository}:`);
+  if (at === -1) return null;
+  const raw = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}/.exec(text.slice(at + host.length + repository.length + 2));
+  return raw ? tagOf(raw[0]) : null;
 }
 
 /**
@@ -323,9 +357,14 @@ export function registryKindOf(fields: ExtractedFields, text: string): RegistryK
     if (GAR_HOST.test(host)) return 'gar';
     if (GCR_HOST.test(host)) return 'gcr';
     if (host === 'quay.io') return 'quay';
+    const name = host.replace(/:\d+$/, '');
+    if (ACR_HOST.test(name)) return 'acr';
+    if (GITLAB_HOST.test(name)) return 'gitlab';
+    if (ARTIFACTORY_HOST.test(name)) return 'artifactory';
+    if (NEXUS_HOST.test(name)) return 'nexus';
     return byWords ?? 'other';
   }
-  if (ECR_HOST_REGION.test(text) || API_REGION.test(text)) return 'ecr';
+  if (ECR_HOST_REGION.test(text) || API_REGION.test(text) || ECR_WORDS.test(text)) return 'ecr';
   if (byWords) return byWords;
   if (DOCKER_HUB_WORDS.test(text) || SHORT_NAME.test(text)) return 'docker-hub';
   return undefined;
@@ -333,7 +372,7 @@ export function registryKindOf(fields: ExtractedFields, text: string): RegistryK
 
 /** The docker credential helper an error names (`docker-credential-<name>`), without the prefix. */
 export function credentialHelperOf(text: string): string | undefined {
-  return /\bdocker-credential-([a-z0-9][a-z0-9-]{0,40}?)(?:\.exe)?\b(?!-)/.exec(text)?.[1];
+  return /\bdocker-credential-([a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,4})(?:\.exe)?\b/.exec(text)?.[1];
 }
 
 /** The kubelet (or containerd's CRI under it) printed the text: a node pulling, not a docker client. */

@@ -108,6 +108,15 @@ export const TEXT_RULES: readonly TextRule[] = [
     ecrFix: ADVICE.ecrLogin,
   },
   {
+    // Batch 3 (issue 26): the token request's URL is printed and the text is cut before its status.
+    id: 'ambiguous/token-status-cut',
+    category: 'unknown',
+    reason:
+      'the registry’s token service refused the client, and the text is cut off before the status that says why (no login, no permission, or a repository that does not exist)',
+    candidates: ['auth', 'permission', 'not-found'],
+    fix: ADVICE.deniedChecks,
+  },
+  {
     id: 'auth/anonymous-token',
     category: 'auth',
     reason:
@@ -203,6 +212,34 @@ export const TEXT_RULES: readonly TextRule[] = [
       'the docker daemon’s API answered 500 for the pull and the registry’s own answer is not in the text',
     candidates: ['service', 'network', 'auth', 'not-found'],
     fix: ADVICE.dockerApi,
+  },
+  {
+    // Batch 3 (issue 26): an nginx or proxy page (`<title>403 Forbidden</title>`) is not the registry's answer.
+    id: 'ambiguous/front-page',
+    category: 'unknown',
+    reason:
+      'a web server or proxy in front of the registry answered with its own HTML error page, not the registry’s API: the registry’s own verdict is not in the text',
+    candidates: ['permission', 'network', 'not-found'],
+    fix: ADVICE.frontPage,
+  },
+  {
+    // Batch 3 (issue 26): Artifactory remote, Nexus proxy and pull-through repositories say not found when their
+    // own fetch from the upstream registry failed (a login the upstream refused, no route to it).
+    id: 'ambiguous/proxy-not-found',
+    category: 'unknown',
+    reason:
+      'a remote (proxy) repository says not found when the image is missing upstream and when its own fetch from the upstream registry failed alike',
+    candidates: ['not-found', 'auth', 'network'],
+    fix: ADVICE.proxyNotFound,
+  },
+  {
+    // Batch 3 (issue 26): watchtower's update check fell back to a pull; the pull's own result is the verdict.
+    id: 'ambiguous/check-fell-back',
+    category: 'unknown',
+    reason:
+      'an update check (a HEAD request for the digest) failed and the tool fell back to a regular pull: a warning, not the pull’s failure',
+    candidates: ['not-found', 'auth'],
+    fix: ADVICE.checkFellBack,
   },
   {
     id: 'auth/registry-unauthorized',

@@ -192,6 +192,10 @@ export type RegistryKind =
   | 'gcr'
   | 'quay'
   | 'harbor'
+  | 'acr'
+  | 'gitlab'
+  | 'artifactory'
+  | 'nexus'
   | 'other';
 
 /** What an error text names that a fix can be written around; each only when the text names it. */
@@ -238,6 +242,14 @@ function registryName(kind: RegistryKind, host: string | undefined): string {
       return 'Quay (quay.io)';
     case 'harbor':
       return host ? `Harbor (${host})` : 'Harbor';
+    case 'acr':
+      return `Azure Container Registry (${host ?? '<registry>.azurecr.io'})`;
+    case 'gitlab':
+      return `the GitLab container registry (${host ?? 'registry.gitlab.com'})`;
+    case 'artifactory':
+      return host ? `Artifactory (${host})` : 'Artifactory';
+    case 'nexus':
+      return host ? `Nexus Repository (${host})` : 'Nexus Repository';
     default:
       return host ?? 'the registry';
   }
@@ -257,6 +269,10 @@ function registryHost(kind: RegistryKind, host: string | undefined): string {
       return 'gcr.io';
     case 'quay':
       return 'quay.io';
+    case 'acr':
+      return '<registry>.azurecr.io';
+    case 'gitlab':
+      return 'registry.gitlab.com';
     default:
       return '<host>';
   }
@@ -301,6 +317,32 @@ function registryChecks(kind: RegistryKind, host: string): { login: string; read
         exists:
           'the project and repository exist in Harbor (Harbor answers "unauthorized to access repository" for a missing project too)',
       };
+    case 'acr':
+      return {
+        login: `az acr login --name ${host.replace(/\.azurecr\.io$/, '')} (or docker login ${host} with a service principal or a repository-scoped token); on AKS the kubelet identity pulls (az aks update --attach-acr), elsewhere an imagePullSecret holds the credential`,
+        read: 'grant the AcrPull role on the registry to the identity that pulls (the AKS kubelet identity, the service principal or the managed identity), or a token whose scope map allows content/read on the repository',
+        exists: `the repository and tag exist in this registry (az acr repository show-tags --name ${host.replace(/\.azurecr\.io$/, '')} --repository <repository>)`,
+      };
+    case 'gitlab':
+      return {
+        login: `docker login ${host} with a personal, project or group access token that has read_registry (write_registry to push), or in CI with $CI_REGISTRY_USER and $CI_REGISTRY_PASSWORD; a password is refused when the account has two-factor authentication`,
+        read: 'the user or token must be a member of the project with at least Reporter (Developer to push), and the token must carry read_registry; a CI job token reaches other projects only when their job token allowlist names this one',
+        exists: `the project path and image name are right (GitLab image paths are <group>/<project>[/<image>]) and the tag exists in the project's Container Registry page`,
+      };
+    case 'artifactory':
+      return {
+        login: `docker login ${host} with a user and an identity or access token (an API key or password may be refused); the host must name the Docker repository the way Artifactory's reverse proxy or repository path method expects`,
+        read: 'grant the user or group Read (Deploy to push) on the Docker repository in a permission target; for a virtual repository, on the repositories it aggregates',
+        exists:
+          'the image exists in the local repository, or the remote repository can fetch it from its upstream (a remote repository says not found when its own upstream login or reach fails)',
+      };
+    case 'nexus':
+      return {
+        login: `docker login ${host} with a Nexus user that has the nx-repository-view-docker-<repository>-read privilege; enable the Docker Bearer Token Realm for anonymous pulls`,
+        read: 'give the user a role with nx-repository-view-docker-<repository>-read (-add and -edit to push) on the hosted, proxy or group repository',
+        exists:
+          'the image exists in the hosted repository, or the proxy repository can fetch it from its upstream (a proxy repository says not found when its upstream login or reach fails)',
+      };
     case 'docker-hub':
       return {
         login:
@@ -317,6 +359,24 @@ function registryChecks(kind: RegistryKind, host: string): { login: string; read
       };
   }
 }
+
+/** The public status page of a hosted registry, in parentheses; empty for one a team runs itself. */
+function statusPageOf(kind: RegistryKind, host: string | undefined): string {
+  const pages: Partial<Record<RegistryKind, string>> = {
+    'docker-hub': 'dockerstatus.com',
+    ghcr: 'githubstatus.com',
+    gar: 'status.cloud.google.com',
+    gcr: 'status.cloud.google.com',
+    quay: 'status.redhat.com',
+    acr: 'azure.status.microsoft',
+  };
+  if (kind === 'gitlab' && (!host || host === 'registry.gitlab.com')) return ' (status.gitlab.com)';
+  const page = pages[kind];
+  return page ? ` (${page})` : '';
+}
+
+/** How a fix for a text that names no registry begins: ECR's step and any other registry's follow. */
+export const UNNAMED_REGISTRY_LEAD = 'The text does not name the registry.';
 
 /** The login line for an ECR registry, with the region and host the text names (placeholders otherwise). */
 export function ecrLoginCommand(region: string | undefined, host: string | undefined): string {
@@ -404,14 +464,22 @@ export const ADVICE = {
       };
     }
     const region = context.region ?? '<region>';
+    const ecrChecks = `the repository and tag exist in this account and region (aws ecr describe-images --repository-name <repo> --image-ids imageTag=<tag> --region ${region}); docker is logged in to this exact host (${ecrLoginCommand(context.region, context.registry)}); the identity may pull (aws sts get-caller-identity, then aws iam simulate-principal-policy --action-names ecr:BatchGetImage)`;
+    if (!kind) {
+      const checks = registryChecks('other', '<host>');
+      return {
+        title: 'Denied: not found, not logged in, or not allowed',
+        fix: `${UNNAMED_REGISTRY_LEAD} Registries answer the same for a missing repository, a missing login and a missing permission. If it is ECR, check in turn: ${ecrChecks}. Another registry: ${checks.exists}; the login: ${checks.login}; that the account may read the repository.`,
+      };
+    }
     return {
       title: 'Denied: not found, not logged in, or not allowed',
-      fix: `The registry answers the same for a missing repository, a missing login and a missing permission. Check in turn: the repository and tag exist in this account and region (aws ecr describe-images --repository-name <repo> --image-ids imageTag=<tag> --region ${region}); docker is logged in to this exact host (${ecrLoginCommand(context.region, context.registry)}); the identity may pull (aws sts get-caller-identity, then aws iam simulate-principal-policy --action-names ecr:BatchGetImage).`,
+      fix: `The registry answers the same for a missing repository, a missing login and a missing permission. Check in turn: ${ecrChecks}.`,
     };
   },
   unnamedRegistryServerError: (): Advice => ({
     title: 'Registry server error',
-    fix: 'The registry answered with a server error (5xx) and the text does not say which registry: for ECR, check AWS Health for ECR in the region; for another registry, its status page. Retry later, and pull from a mirror meanwhile.',
+    fix: `${UNNAMED_REGISTRY_LEAD} It answered with a server error (5xx): if it is ECR, check AWS Health for ECR in the region; another registry, its status page. Retry later, and pull from a mirror meanwhile.`,
   }),
   consequenceOnly: (): Advice => ({
     title: 'The cause is the error above docker’s prompt',
@@ -505,6 +573,52 @@ export const ADVICE = {
       fix: `No rule recognizes this failure. ${seen.length > 0 ? `Recognized: ${seen.join(', ')}. ` : ''}Next: ${next}. Keep this text: it is what a report needs.`,
     };
   },
+  /**
+   * The text names no registry (no host, no registry's own words): ECR's fix and the same step for any other
+   * registry, so a Docker Hub or GitLab error pasted without its host gets no ECR-only advice.
+   */
+  unnamedRegistry: (category: Category, ecr: Advice): Advice => {
+    const other: Partial<Record<Category, { title: string; fix: string }>> = {
+      auth: {
+        title: 'Authentication rejected',
+        fix: 'log in again with a current credential (docker logout <host>; docker login <host>); a stored login that expired is sent even for public images',
+      },
+      permission: {
+        title: 'Access denied',
+        fix: 'the credential the registry accepted may not read this repository: get read access for it, or use one that has it',
+      },
+      throttle: {
+        title: 'Rate limited',
+        fix: 'authenticate the pulls, pull less often (imagePullPolicy: IfNotPresent), or mirror the image (an ECR pull-through cache rule)',
+      },
+      network: {
+        title: 'Network path to the registry',
+        fix: 'check that the host name resolves (dig +short <host>) and that the firewall, proxy or NAT lets HTTPS through to it',
+      },
+      'not-found': {
+        title: 'Repository or image not found',
+        fix: 'check the repository and tag on that registry (docker manifest inspect <image>): a misspelt name or a tag that does not exist (yet)',
+      },
+    };
+    const generic = other[category];
+    if (!generic) return ecr;
+    return {
+      title: generic.title,
+      fix: `${UNNAMED_REGISTRY_LEAD} If it is ECR: ${ecr.fix} Another registry: ${generic.fix}.`,
+    };
+  },
+  frontPage: (context: AdviceContext): Advice => ({
+    title: 'A proxy or web server answered, not the registry',
+    fix: `The answer is an HTML error page from a web server or proxy in front of ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'}, not the registry’s API: check what answers on that host (curl -sv https://${context.registry ?? '<host>'}/v2/), the proxy settings of the client (HTTPS_PROXY, NO_PROXY, the daemon's proxy) and whether the repository or server moved or was taken down.`,
+  }),
+  proxyNotFound: (context: AdviceContext): Advice => ({
+    title: 'Not found through a remote (proxy) repository',
+    fix: `A remote or proxy repository${context.registry ? ` on ${context.registry}` : ''} says not found when its own fetch from the upstream registry fails, too: check that the image and tag exist upstream, then the repository's upstream URL and credentials and that the proxy reaches the upstream (its logs or its test-connection button); clear its cached negative answer (Artifactory's missed retrieval cache, Nexus's negative cache) after fixing.`,
+  }),
+  checkFellBack: (): Advice => ({
+    title: 'An update check fell back to a pull (a warning)',
+    fix: 'The tool’s update check (a HEAD request for the image’s digest) failed and it pulled instead: this line is a warning. Look at the lines after it: if the pull succeeded, nothing is wrong (a registry that refuses HEAD, or a local image with no registry); if it failed, explain that pull’s error.',
+  }),
   oldClient: (context: AdviceContext): Advice => ({
     title: 'An old client that cannot read this image',
     fix: `This client (docker 1.13 and older fall back to the v1 protocol and say "not found") reports not found for what it cannot read: an OCI image index, a registry that speaks only v2. Pull the same reference from ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'} with a current client (docker 20.10 or later) to see the registry’s real answer; upgrade the client if that pull works.`,
@@ -550,7 +664,7 @@ export const ADVICE = {
       case 'service':
         return {
           title: `${name} server error`,
-          fix: `${name} answered with a server error: check its status page${kind === 'docker-hub' ? ' (dockerstatus.com)' : kind === 'ghcr' ? ' (githubstatus.com)' : kind === 'gar' || kind === 'gcr' ? ' (status.cloud.google.com)' : kind === 'quay' ? ' (status.redhat.com)' : ''} and retry later; meanwhile pull from a mirror or a copy in ECR.`,
+          fix: `${name} answered with a server error: check its status page${statusPageOf(kind, context.registry)} and retry later; meanwhile pull from a mirror or a copy in ECR.`,
         };
       case 'network':
         return {

@@ -9,6 +9,8 @@ export const DOCKER: readonly PhraseRow[] = [
   ['auth/registry-token-expired', /please run 'aws ecr get-login[^\n]{0,40}' to fetch a new one/i, 'https://github.com/buildkite/elastic-ci-stack-for-aws/issues/178'],
   ['auth/no-registry-credentials', /no basic auth credentials/i, '/work/shared/seed/fixdevs-ecr-authentication-failed.txt (seed article, "The Error")'],
   // A token service that answered 5xx or 429 is down or throttling, not refusing: the status decides those.
+  // The request URL printed, and the text cut off before the status: which refusal it was is not there.
+  ['ambiguous/token-status-cut', /failed to fetch (?:anonymous|oauth) token: unexpected status from GET request to \S{1,600}$/, 'https://github.com/fluxcd/flux2/issues/4745'],
   ['auth/anonymous-token', /failed to fetch (?:anonymous|oauth) token(?!:? unexpected status(?: code)?:? (?:5\d\d|429)\b)/i, '/work/shared/seed/fixdevs-ecr-authentication-failed.txt (seed article, "The Error")'],
   ['auth/ecr-public-forbidden', /https?:\/\/public\.ecr\.aws\/v2\/\S{0,300}?:?[ \t]{0,3}403\b/, 'https://github.com/aws-solutions-library-samples/guidance-for-game-server-hosting-using-agones-and-open-match-on-amazon-eks/issues/71'],
   ['permission/not-authorized', /is not authorized to perform/i, '/work/shared/seed/fixdevs-ecr-authentication-failed.txt (seed article, "The Error")'],

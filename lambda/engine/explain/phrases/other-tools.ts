@@ -9,4 +9,9 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['not-found/repository-or-tag', /\b(?:NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN)\b/im, 'https://github.com/plexsystems/sinker/issues/55'],
   ['not-found/repository-or-tag', /name unknown/im, 'https://github.com/aws-actions/amazon-ecr-login/issues/166'],
   ['not-found/repository-or-tag', /repository with name '[^'\n]{1,256}' does not exist/im, 'https://github.com/aws-actions/amazon-ecr-login/issues/166'],
+  // Nomad's docker driver (batch 3's held-out tool, tuned on after its first look was recorded).
+  ['credentials/credential-helper-failed', /Failed to find docker auth for\s{1,5}repo\b/i, 'https://github.com/hashicorp/nomad/issues/10480'],
+  ['auth/registry-unauthorized', /Failed to pull `[^`\n]{1,300}`: unauthorized[ \t]*$/im, 'https://github.com/hashicorp/nomad/issues/4766'],
+  // watchtower's HEAD check fell back to a pull: the pull's own result, not this line, says whether it failed.
+  ['ambiguous/check-fell-back', /Could not do a head request for "[^"\n]{1,300}", falling back to regular pull/i, 'https://github.com/containrrr/watchtower/issues/1514'],
 ];

@@ -2,7 +2,7 @@ import type { PhraseRow } from '../rule.ts';
 
 /**
  * Phrasings of registry services other than ECR, whichever client prints them (issue 26): GitHub Container
- * Registry, Artifact Registry, Container Registry, Harbor, Docker Hub.
+ * Registry, Artifact Registry, Container Registry, Harbor, Docker Hub; GitLab, Artifactory, Nexus, DigitalOcean.
  */
 // biome-ignore format: one phrasing per line, so adding one is a one-line change
 export const REGISTRIES: readonly PhraseRow[] = [
@@ -23,4 +23,21 @@ export const REGISTRIES: readonly PhraseRow[] = [
   // Docker Hub's 401 with its scope map is what it answers for a repository that does not exist, too.
   ['ambiguous/registry-denied', /https?:\/\/(?:index|registry-1)\.docker\.io\/v2\/\S{1,300}\/manifests\/\S{1,300}: UNAUTHORIZED: authentication required; \[map\[/i, 'https://github.com/GoogleContainerTools/kaniko/issues/2486'],
   ['ambiguous/registry-denied', /index\.docker\.io\/v2\/\S{1,300}\/manifests\/[\s\S]{0,100}?UNAUTHORIZED: authentication required; \[map\[Action:pull/i, 'https://github.com/nf-core/tfactivity/issues/15'],
+  // GitLab, Artifactory, Nexus and DigitalOcean: batch 3's held-out registries, tuned on after their first look was recorded.
+  ['auth/login-refused', /HTTP Basic: Access denied/i, 'https://github.com/basecamp/kamal/issues/1498'],
+  ['permission/registry-iam', /does not have permission for (?:manifest|blob|repository|image)\b/i, 'https://github.com/jfrog/jenkins-artifactory-plugin/issues/326'],
+  ['permission/registry-iam', /you do not have access for the attempted action/i, 'https://github.com/digitalocean/action-doctl/issues/83'],
+  ['auth/registry-unauthorized', /\bunauthorized: BAD_CREDENTIAL\b/i, 'https://github.com/hashicorp/terraform-provider-docker/issues/131'],
+  ['auth/registry-unauthorized', /\bAuthentication is required\b/i, 'https://github.com/controlplaneio-fluxcd/flux-operator/issues/704'],
+  ['auth/registry-unauthorized', /credential required for basic auth/i, 'https://github.com/fluxcd/pkg/issues/429'],
+  ['auth/registry-unauthorized', /unable to retrieve auth token: invalid username\/password/i, 'https://github.com/apptainer/singularity/issues/4224'],
+  // A web server or proxy in front of the registry answered with its own HTML page: not the registry's verdict.
+  ['ambiguous/front-page', /error parsing HTTP 403 response body: invalid character '<' looking for beginning of value: "<html>/i, 'https://github.com/jfrog/nexus2artifactory/issues/72'],
+  ['ambiguous/front-page', /<title>403 Forbidden<\/title>/i, 'https://github.com/jfrog/nexus2artifactory/issues/72'],
+  // A remote (proxy) repository says not found when its own fetch from the upstream registry failed.
+  ['ambiguous/proxy-not-found', /manifest for \S{1,300}-(?:remote|proxy|cache|mirror)\/\S{1,300} not found/i, 'https://github.com/mariadb-operator/mariadb-operator/issues/1293'],
+  // GitLab answers access forbidden for a project that does not exist, a private one and through a proxy alike.
+  ['ambiguous/registry-denied', /: denied: access forbidden\b/i, 'https://github.com/youtous/docker-mailserver-traefik/issues/5'],
+  // Docker Hub answers 401 with its scope detail for a repository that does not exist, too (JSON form).
+  ['ambiguous/registry-denied', /registry-1\.docker\.io\/v2\/\S{1,300}\/manifests\/[^\n]{0,100}status=401 body="\{\\"errors\\":\[\{\\"code\\":\\"UNAUTHORIZED\\"/i, 'https://github.com/aquasecurity/trivy/issues/155'],
 ];
