@@ -27,7 +27,7 @@ import {
 } from '../probe/classify.ts';
 import { redactCredentials } from '../probe/redact.ts';
 import { fitAdvice } from './advice.ts';
-import { AWS_CLI_ERROR, extractFields, HTTP_STATUS, KNOWN_CODE_PATTERN } from './facts.ts';
+import { AWS_CLI_ERROR, extractFields, HTTP_STATUS, KNOWN_CODE_PATTERN, statusOf } from './facts.ts';
 import { PHRASES, TEXT_RULES } from './rules.ts';
 import type { OtherError, TextClassification, TextEvidence, TextHints } from './types.ts';
 
@@ -262,7 +262,11 @@ function decideSegment(text: string, codeDecides: boolean): Decision | null {
       named.index + named[0].length + CODE_MESSAGE_CHARS,
     );
     const category = categoryOfCode(named[1], after);
-    if (category && category !== 'unknown') {
+    // A 401 is the protocol's own word for an authentication failure: a DENIED code in its body does not make it
+    // a permission one (Harbor relays `[401][{"code":"DENIED","message":"Authenticate Error"}]`).
+    const statusSaid = HTTP_STATUS.exec(text);
+    const unauthenticated = statusSaid !== null && statusOf(statusSaid) === 401;
+    if (category && category !== 'unknown' && !(category === 'permission' && unauthenticated)) {
       return {
         category,
         rank: RANK_NAMED_CODE,
@@ -278,7 +282,7 @@ function decideSegment(text: string, codeDecides: boolean): Decision | null {
   }
   const status = HTTP_STATUS.exec(text);
   if (status) {
-    const value = Number(status[1] ?? status[2]);
+    const value = statusOf(status);
     const category = categoryOfRegistryStatus(
       value,
       null,

@@ -45,7 +45,12 @@ export const KNOWN_CODE_PATTERN = new RegExp(
 export const AWS_CLI_ERROR = /An error occurred \((\w{1,100})\)(?: when calling the (\w{1,100}) operation)?/;
 /** A registry or service HTTP status in the words the clients use; never docker's own `API error (500)`. */
 export const HTTP_STATUS =
-  /(?:registry answered|status(?: code)?:?|unexpected status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|failed with status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|HTTP\/\d(?:\.\d)?|HTTP_|HTTP )[ \t]*([1-5]\d\d)\b|\b([1-5]\d\d) (?:Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|Bad Request)\b|: ([45]\d\d) \{"errors":/i;
+  /(?:registry answered|StatusCode:|returned error:|status(?: code)?:?|unexpected status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|failed with status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|HTTP\/\d(?:\.\d)?|HTTP_|HTTP )[ \t]*([1-5]\d\d)\b|\b([1-5]\d\d) (?:Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|Bad Request)\b|: ([45]\d\d) \{"errors":|\[([45]\d\d)\]\[\{"errors":/i;
+
+/** The status an HTTP_STATUS match names, whichever of its shapes matched. */
+export function statusOf(match: RegExpExecArray): number {
+  return Number(match.slice(1).find((group) => group !== undefined));
+}
 
 const ECR_IMAGE =
   /\b\d{12}\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?(?:\/[A-Za-z0-9._/:@-]{1,500})?/;
@@ -217,7 +222,7 @@ export function extractFields(text: string, errorCode: string, operation: string
   else if (ECR_OPERATIONS.has(calledOperation)) fields.action = `ecr:${calledOperation}`;
 
   const status = HTTP_STATUS.exec(text);
-  if (status) fields.httpStatus = Number(status[1] ?? status[2] ?? status[3]);
+  if (status) fields.httpStatus = statusOf(status);
   else if (/^HTTP_[1-5]\d\d$/.test(errorCode)) fields.httpStatus = Number(errorCode.slice(5));
 
   const code = errorCode || AWS_CLI_ERROR.exec(text)?.[1] || KNOWN_CODE_PATTERN.exec(text)?.[1];

@@ -44,6 +44,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.ecsAssumeRole,
   },
   {
+    // Batch 4 (issue 26): CloudFormation and ECS refuse a Fargate task definition that pulls from ECR without one.
+    id: 'credentials/ecs-no-execution-role',
+    category: 'credentials',
+    reason:
+      'the task definition has no task execution role, which ECS needs to get an ECR token and pull (and to read secrets and write logs)',
+    fix: ADVICE.ecsNoExecutionRole,
+  },
+  {
     id: 'credentials/none-in-chain',
     category: 'credentials',
     reason:
@@ -106,6 +114,16 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason:
       'docker has no registry credential for this host: never logged in, logged in to another registry URL (account or region), or the login expired',
     ecrFix: ADVICE.ecrLogin,
+  },
+  {
+    // Batch 4 (issue 26): Artifact Registry's token service answers 403 for a repository the identity may not read
+    // and for one that does not exist alike (its own words elsewhere: "or it may not exist").
+    id: 'ambiguous/token-forbidden',
+    category: 'unknown',
+    reason:
+      'the registry’s token service answered 403 to the credential: no reader role on the repository, a private one, or one that does not exist',
+    candidates: ['permission', 'not-found', 'auth'],
+    fix: ADVICE.deniedChecks,
   },
   {
     // Batch 3 (issue 26): the token request's URL is printed and the text is cut before its status.
@@ -242,6 +260,15 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.checkFellBack,
   },
   {
+    // Batch 4 (issue 26): the docker daemon's authorization plugin refused the API call; no registry was asked.
+    id: 'ambiguous/daemon-authz-plugin',
+    category: 'unknown',
+    reason:
+      'an authorization plugin of the docker daemon refused the API call: the daemon’s own policy, not the registry, answered',
+    candidates: ['permission'],
+    fix: ADVICE.daemonAuthzPlugin,
+  },
+  {
     id: 'auth/registry-unauthorized',
     category: 'auth',
     reason: 'the registry did not accept the credential it was given',
@@ -341,6 +368,13 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason: 'the repository or tag does not exist where the reference points (name, tag, account or region)',
   },
   // Network.
+  {
+    // Batch 4 (issue 26): the registry speaks plain HTTP and the client insists on HTTPS.
+    id: 'network/plain-http-registry',
+    category: 'network',
+    reason: 'the registry answered in plain HTTP to an HTTPS request: it serves no TLS on that port',
+    fix: ADVICE.plainHttpRegistry,
+  },
   {
     id: 'network/tls-not-valid-now',
     category: 'network',

@@ -607,6 +607,19 @@ export const ADVICE = {
       fix: `${UNNAMED_REGISTRY_LEAD} If it is ECR: ${ecr.fix} Another registry: ${generic.fix}.`,
     };
   },
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+  ecsNoExecutionRole: (): Advice => ({
+    title: 'The task definition has no task execution role',
+    fix: 'Fargate tasks (and EC2 tasks that pull from private ECR, read secrets or send logs to CloudWatch) need a task execution role: set executionRoleArn in the task definition to a role ECS may assume (ecs-tasks.amazonaws.com in its trust policy) with the AmazonECSTaskExecutionRolePolicy managed policy.',
+  }),
+  daemonAuthzPlugin: (): Advice => ({
+    title: 'The docker daemon’s authorization plugin refused the call',
+    fix: 'An authorization plugin configured in the docker daemon (--authorization-plugin, "authorization-plugins" in daemon.json; CI platforms install their own) refused this API call before any registry was asked: read the plugin’s message and its policy, or run the same call where no such plugin is configured.',
+  }),
+  plainHttpRegistry: (context: AdviceContext): Advice => ({
+    title: 'The registry speaks plain HTTP',
+    fix: `${context.registry ?? 'The registry'} answered an HTTPS request in plain HTTP: give it a TLS certificate (the right fix beyond a lab), or tell the client it is an insecure registry: docker's "insecure-registries" in daemon.json, containerd's hosts.toml with server = "http://…" (ctr --plain-http, nerdctl --insecure-registry), [[registry]] insecure = true in registries.conf for podman and CRI-O.`,
+  }),
   frontPage: (context: AdviceContext): Advice => ({
     title: 'A proxy or web server answered, not the registry',
     fix: `The answer is an HTML error page from a web server or proxy in front of ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'}, not the registry’s API: check what answers on that host (curl -sv https://${context.registry ?? '<host>'}/v2/), the proxy settings of the client (HTTPS_PROXY, NO_PROXY, the daemon's proxy) and whether the repository or server moved or was taken down.`,

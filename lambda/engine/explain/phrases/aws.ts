@@ -58,4 +58,6 @@ export const AWS: readonly PhraseRow[] = [
   ['service/server-error', /\bServerException\b/i, null],
   ['service/server-error', /\bInternalFailure\b/i, null],
   ['service/server-error', /\bServiceUnavailable(?:Exception)?\b/i, null],
+  // Batch 4's tuning set (issue 26, session 2): the SageMaker Python SDK's words for an image URI with no image behind it.
+  ['not-found/repository-or-tag', /Could not find image '[^'\n]{1,400}' in repository/i, 'https://github.com/aws/sagemaker-python-sdk/issues/5925'],
 ];

@@ -14,4 +14,7 @@ export const CREDENTIAL_HELPERS: readonly PhraseRow[] = [
   ['credentials/kubelet-credential-provider', /Failed getting credential from external registry credential provider/i, 'https://github.com/siderolabs/talos/issues/11086'],
   ['credentials/credential-helper-failed', /error (?:storing|getting|listing) credentials - err: exit status \d{1,3}, out: `[^`\n]{0,300}`/i, 'https://github.com/awslabs/amazon-ecr-credential-helper/issues/574'],
   ['credentials/credential-helper-failed', /Error getting the version of the configured credential helper/i, 'https://github.com/pottava/dockerized-ecr-credential-helper/issues/3'],
+  // Batch 4's tuning set (issue 26, session 2).
+
+  ['credentials/kubelet-credential-provider', /Error running credential provider plugin/i, 'https://github.com/bottlerocket-os/bottlerocket/issues/3069'],
 ];

@@ -65,4 +65,11 @@ export const DOCKER: readonly PhraseRow[] = [
   ['network/no-answer', /certificate (?:signed by unknown authority|has expired|is not valid)/i, 'https://github.com/docker-archive-public/docker.kitematic/issues/2535'],
   ['service/server-error', /internal server error/i, 'https://github.com/docker/hub-feedback/issues/2440'],
   ['service/server-error', /service unavailable/i, 'https://github.com/docker/cli/issues/1143'],
+  // Batch 4's tuning set (issue 26, session 2).
+
+  ['ambiguous/daemon-authz-plugin', /authorization denied by plugin/i, 'https://github.com/docker-java/docker-java/issues/1467'],
+  ['network/plain-http-registry', /server gave HTTP response to HTTPS client/i, 'https://github.com/canonical/microk8s/issues/382'],
+  ['platform/no-matching-manifest', /no image found in (?:manifest list|image index) for architecture/i, 'https://github.com/openshift/microshift/issues/528'],
+  ['integrity/media-type', /unsupported MediaType:? \\?"application\/vnd\./i, 'https://github.com/redhat-openshift-ecosystem/openshift-preflight/issues/213'],
+  ['integrity/media-type', /OCI (?:index|artifact|manifest) found, but accept header does not support/i, 'https://github.com/google/go-containerregistry/issues/1697'],
 ];

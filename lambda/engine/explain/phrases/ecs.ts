@@ -8,7 +8,7 @@ export const ECS: readonly PhraseRow[] = [
   ['platform/ecs-no-descriptor', /failed to find a descriptor for platform/i, 'https://github.com/aws/containers-roadmap/issues/1120'],
   ['credentials/ecs-assume-role', /ECS was unable to assume the role/i, null],
   ['credentials/none-in-chain', /CredentialsEndpointError/i, 'https://github.com/aws/amazon-ecs-cli/issues/752'],
-  ['ambiguous/access-denied-or-missing', /insufficient_scope/im, 'https://github.com/aws-actions/amazon-ecs-deploy-task-definition/issues/584'],
+  ['ambiguous/access-denied-or-missing', /insufficient[_ ]scope/im, 'https://github.com/aws-actions/amazon-ecs-deploy-task-definition/issues/584'],
   ['ambiguous/access-denied-or-missing', /does not exist or no pull access/im, 'https://github.com/RafalWilinski/deploy-with-serverless/issues/11'],
   ['auth/registry-unauthorized', /incorrect username or password/im, 'aws/amazon-ecs-agent:ecs-agent/api/errors/error_messages_test.go'],
   // Only when no status follows, on this line or the next.
@@ -23,4 +23,7 @@ export const ECS: readonly PhraseRow[] = [
   ['network/no-answer', /Client\.Timeout exceeded/i, 'aws/amazon-ecs-agent:ecs-agent/api/errors/error_messages_test.go'],
   ['network/no-answer', /RequestError: send request failed/i, 'https://github.com/aws/amazon-ecs-cli/issues/752'],
   ['ambiguous/ecs-secret', SECRET_RETRIEVAL, 'https://github.com/umotif-public/terraform-aws-ecs-fargate/issues/50'],
+  // Batch 4's tuning set (issue 26, session 2).
+
+  ['credentials/ecs-no-execution-role', /requires task definition to have execution role ARN/i, 'https://github.com/nathanpeck/aws-cloudformation-fargate/issues/1'],
 ];

@@ -23,4 +23,7 @@ export const NETWORK: readonly PhraseRow[] = [
   ['network/no-answer', /wrong version number/i, null],
   ['service/server-error', /bad gateway/i, null],
   ['service/server-error', /gateway timeout/i, null],
+  ['network/no-answer', /Could not resolve host/i, 'https://github.com/deckhouse/deckhouse/issues/7387'],
+  // Go's words when the HTTPS_PROXY it was given does not answer.
+  ['network/no-answer', /proxyconnect tcp/i, null],
 ];

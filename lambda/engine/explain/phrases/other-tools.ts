@@ -14,4 +14,6 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['auth/registry-unauthorized', /Failed to pull `[^`\n]{1,300}`: unauthorized[ \t]*$/im, 'https://github.com/hashicorp/nomad/issues/4766'],
   // watchtower's HEAD check fell back to a pull: the pull's own result, not this line, says whether it failed.
   ['ambiguous/check-fell-back', /Could not do a head request for "[^"\n]{1,300}", falling back to regular pull/i, 'https://github.com/containrrr/watchtower/issues/1514'],
+  // The OCI distribution spec's own message for its NAME_UNKNOWN code, which clients print without the code.
+  ['not-found/repository-or-tag', /repository name not known to registry/i, null],
 ];

@@ -40,4 +40,16 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['ambiguous/registry-denied', /: denied: access forbidden\b/i, 'https://github.com/youtous/docker-mailserver-traefik/issues/5'],
   // Docker Hub answers 401 with its scope detail for a repository that does not exist, too (JSON form).
   ['ambiguous/registry-denied', /registry-1\.docker\.io\/v2\/\S{1,300}\/manifests\/[^\n]{0,100}status=401 body="\{\\"errors\\":\[\{\\"code\\":\\"UNAUTHORIZED\\"/i, 'https://github.com/aquasecurity/trivy/issues/155'],
+  // Batch 4's tuning set (issue 26, session 2): Red Hat's, Yandex's and Huawei SWR's refused logins; Chainguard's bare
+  // FORBIDDEN and Artifact Registry's token 403 say no more than a 403 (a private image, a missing one, no reader role).
+
+  ['auth/registry-unauthorized', /unauthorized: Please login to the Red Hat Registry/i, 'https://github.com/kubernetes-sigs/kind/issues/1873'],
+  ['auth/registry-unauthorized', /unauthorized: Password is invalid/i, 'https://github.com/yandex-cloud/docs/pull/838'],
+  ['ambiguous/registry-denied', /\{"code":"FORBIDDEN","message":"Forbidden"\}/i, 'https://github.com/spiffe/helm-charts-hardened/issues/567'],
+  ['ambiguous/token-forbidden', /failed to fetch oauth token: unexpected status from GET request to https:\/\/[a-z0-9-]{1,60}-docker\.pkg\.dev\/v2\/token\S{0,600}: 403\b/i, 'https://github.com/harness/developer-hub/pull/9973'],
+  // A HEAD request carries no body, so a 403 says nothing more: ECR answers it for a tag that does not exist, too.
+  ['ambiguous/registry-denied', /unexpected status from HEAD request to \S{1,600}\/manifests\/\S{1,300}: 403 Forbidden/i, 'https://github.com/aws/aws-cdk-cli/pull/1505'],
+  ['auth/registry-unauthorized', /denied: You may not login yet/i, 'https://github.com/jumpserver/jumpserver/issues/11038'],
+  // Quay's answer for a tag that was deleted or expired (its time machine keeps it for a while).
+  ['not-found/repository-or-tag', /Tag \S{1,128} was deleted or has expired/i, null],
 ];
