@@ -44,6 +44,10 @@ export interface CorpusMessage {
   note?: string;
   /** Why an entry the hash put in `heldout` was moved to `tune` (its failure was looked at). */
   movedToTune?: string;
+  /** Why the label changed after the batch's first look, and by whom (batches 3 and 4). */
+  relabelled?: string;
+  /** Batch 4: the collector's label, where the blind audit changed it. */
+  labelledByCollector?: Category;
   /**
    * 2: gathered after the rules were tuned, all held out (a second held-out set). 3: other tools and registries
    * (issue 26), held out by whole tool and whole registry.

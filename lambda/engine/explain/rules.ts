@@ -265,7 +265,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'unknown',
     reason:
       'an authorization plugin of the docker daemon refused the API call: the daemon’s own policy, not the registry, answered',
-    candidates: ['permission'],
+    candidates: ['permission', 'service'],
     fix: ADVICE.daemonAuthzPlugin,
   },
   {
