@@ -203,8 +203,11 @@ describe('extracted fields', () => {
     const result = classifyText(
       `failed to resolve reference "210987654321.dkr.ecr.ap-northeast-1.amazonaws.com/base/node@${digest}": unexpected status from HEAD request to https://210987654321.dkr.ecr.ap-northeast-1.amazonaws.com/v2/base/node/manifests/${digest}: 403 Forbidden`,
     );
-    expect(result.category).toBe('permission');
-    expect(result.evidence?.rule).toBe('permission/http-status');
+    // A HEAD response has no body, so its 403 says no more than "refused": ECR answers it for a tag that does not
+    // exist (aws/aws-cdk-cli#1505), Artifactory and others too (google/go-containerregistry#1691, containerd#6684).
+    expect(result.category).toBe('unknown');
+    expect(result.evidence?.rule).toBe('ambiguous/registry-denied');
+    expect(result.remediation).toContain('aws ecr describe-images');
     expect(result.fields).toMatchObject({
       registry: '210987654321.dkr.ecr.ap-northeast-1.amazonaws.com',
       account: '210987654321',
