@@ -48,6 +48,8 @@ export interface CorpusMessage {
   relabelled?: string;
   /** Batch 4: the collector's label, where the blind audit changed it. */
   labelledByCollector?: Category;
+  /** Batch 4: the label the records were counted with, where it changed after them (the reason is in relabelled). */
+  labelAtRecords?: Category;
   /**
    * 2: gathered after the rules were tuned, all held out (a second held-out set). 3: other tools and registries
    * (issue 26), held out by whole tool and whole registry.

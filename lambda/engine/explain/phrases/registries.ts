@@ -52,4 +52,13 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['auth/registry-unauthorized', /denied: You may not login yet/i, 'https://github.com/jumpserver/jumpserver/issues/11038'],
   // Quay's answer for a tag that was deleted or expired (its time machine keeps it for a while).
   ['not-found/repository-or-tag', /Tag \S{1,128} was deleted or has expired/i, null],
+  // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
+
+  ['auth/login-refused', /unauthenticated: User cannot be authenticated with the token provided/i, 'https://github.com/EnricoMi/publish-unit-test-result-action/issues/308'],
+  ['auth/registry-unauthorized', /"code":"DENIED","message":"invalid token"/i, 'https://github.com/OctopusDeploy/Issues/issues/7552'],
+  ['auth/registry-unauthorized', /denied: Anonymous users are only allowed read access on public repos/i, 'https://github.com/oracle/docker-images/issues/2551'],
+  ['auth/ecr-public-forbidden', /pulling from host public\.ecr\.aws failed with status code \[[^\]\n]{0,100}\]: 403\b/i, 'https://github.com/eksctl-io/eksctl/issues/6229'],
+  ['ambiguous/registry-denied', /pulling from host (?:[a-z]{2,4}\.)?gcr\.io failed with status code \[[^\]\n]{0,100}\]: 403\b/i, 'https://github.com/garden-io/garden/issues/5189'],
+  ['ambiguous/index-push-refused', /failed commit on ref "index-sha256:[^"\n]{0,100}": unexpected status(?: code)?:? 404\b/i, 'https://github.com/go-gitea/gitea/issues/26839'],
+  ['not-found/repository-or-tag', /(?:manifest blob unknown|MANIFEST_BLOB_UNKNOWN): blob unknown to registry/i, 'https://github.com/oras-project/oras/issues/601'],
 ];
