@@ -81,6 +81,7 @@ interface PullErrorCorpusFile {
     registry: string;
     source: string;
     hints?: { errorCode?: string; operation?: string };
+    relabelled?: string;
   }>;
 }
 
@@ -131,6 +132,7 @@ export function loadExplainCorpus(): CorpusMessage[] {
         found: entry.source,
         split: 'tune',
         ...(entry.hints ? { hints: entry.hints } : {}),
+        ...(entry.relabelled ? { relabelled: entry.relabelled } : {}),
       }),
     ),
   ];

@@ -117,6 +117,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     ecrFix: ADVICE.ecrLogin,
   },
   {
+    // Batch 5 (issue 26): an ECR pull-through cache rule could not log in to its upstream registry.
+    id: 'auth/pull-through-upstream',
+    category: 'auth',
+    reason:
+      'ECR’s pull-through cache could not authenticate to the upstream registry with the credential of its rule (the Secrets Manager secret), or the upstream refused the path it asked for',
+    fix: ADVICE.pullThroughUpstream,
+  },
+  {
     id: 'auth/no-registry-credentials',
     category: 'auth',
     reason:
@@ -266,6 +274,15 @@ export const TEXT_RULES: readonly TextRule[] = [
       'an update check (a HEAD request for the digest) failed and the tool fell back to a regular pull: a warning, not the pull’s failure',
     candidates: ['not-found', 'auth'],
     fix: ADVICE.checkFellBack,
+  },
+  {
+    // Batch 5 (issue 26): ECR answers 403 to a manifest push for a missing ecr:PutImage and for a full repository.
+    id: 'ambiguous/ecr-push-refused',
+    category: 'unknown',
+    reason:
+      'ECR refused the manifest of a push with a bare 403: the identity may not push, or the repository is full (its images-per-repository quota); the text does not say which',
+    candidates: ['permission', 'not-found'],
+    fix: ADVICE.ecrPushRefused,
   },
   {
     // Batch 4 (issue 26): the kubelet or containerd stopped the pull itself (the pod went away, a deadline passed).

@@ -632,6 +632,17 @@ export const ADVICE = {
     title: 'The registry refused an image index',
     fix: 'The registry answered 404 when the client committed an image index (multi-platform, or the provenance and SBOM attestations buildx adds): check that the registry version supports OCI image indexes, or push a single-platform image without attestations (docker buildx build --provenance=false --sbom=false, or the classic image store); check the repository path as well.',
   }),
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html: an upstream that needs a login
+  // takes a Secrets Manager secret whose name starts with ecr-pullthroughcache/.
+  pullThroughUpstream: (context: AdviceContext): Advice => ({
+    title: 'The pull-through cache could not log in upstream',
+    fix: `ECR's pull-through cache rule for this prefix could not authenticate to its upstream registry: check the rule's credential (aws ecr describe-pull-through-cache-rules --region ${context.region ?? '<region>'}; the Secrets Manager secret named ecr-pullthroughcache/… holds a current username and access token for the upstream), run aws ecr validate-pull-through-cache-rule, and check that the upstream path exists (Docker Hub official images need library/ in the path).`,
+  }),
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html: images per repository.
+  ecrPushRefused: (context: AdviceContext): Advice => ({
+    title: 'ECR refused the pushed manifest',
+    fix: `ECR answered 403 to the manifest of a push. Check in turn: the identity may push to this repository (ecr:PutImage, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:BatchCheckLayerAvailability; aws sts get-caller-identity, then the repository policy); the repository is not full (Images per repository in Service Quotas: aws ecr describe-images --repository-name <repo> --region ${context.region ?? '<region>'} --query 'length(imageDetails)'; a lifecycle policy keeps it below); and docker is logged in to this exact host (${ecrLoginCommand(context.region, context.registry)}).`,
+  }),
   frontPage: (context: AdviceContext): Advice => ({
     title: 'A proxy or web server answered, not the registry',
     fix: `The answer is an HTML error page from a web server or proxy in front of ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'}, not the registry’s API: check what answers on that host (curl -sv https://${context.registry ?? '<host>'}/v2/), the proxy settings of the client (HTTPS_PROXY, NO_PROXY, the daemon's proxy) and whether the repository or server moved or was taken down.`,

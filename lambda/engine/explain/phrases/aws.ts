@@ -64,4 +64,11 @@ export const AWS: readonly PhraseRow[] = [
 
   ['not-found/repository-or-tag', /Cannot find the requested image/i, 'https://github.com/aws/amazon-sagemaker-examples/issues/1476'],
   ['permission/not-authorized', /does not have \w{3,40} permission for the image/i, 'https://github.com/aws/sagemaker-python-sdk/issues/2002'],
+  // Batch 5's tuning set (issue 26, session 2).
+
+  ['auth/pull-through-upstream', /The authentication to the upstream registry failed/i, 'https://github.com/aws/containers-roadmap/issues/2354'],
+  ['not-found/repository-or-tag', /Source image \S{1,400} does not exist\. Provide a valid source image/i, 'https://github.com/aws/aws-cdk/issues/24648'],
+  ['credentials/none-in-chain', /Error response received from instance metadata service/i, 'https://github.com/renovatebot/renovate/issues/9766'],
+  ['credentials/none-in-chain', /Missing credentials in config/i, 'https://github.com/snyk/kubernetes-monitor/issues/1209'],
+  ['ambiguous/ecr-push-refused', /failed commit on ref "manifest-sha256:[^"\n]{1,100}": unexpected status(?: from PUT request to \S{1,600}\.dkr\.ecr\S{0,600})?:? 403 Forbidden/i, 'https://github.com/medic/cht-core/issues/9175'],
 ];

@@ -16,4 +16,8 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['ambiguous/check-fell-back', /Could not do a head request for "[^"\n]{1,300}", falling back to regular pull/i, 'https://github.com/containrrr/watchtower/issues/1514'],
   // The OCI distribution spec's own message for its NAME_UNKNOWN code, which clients print without the code.
   ['not-found/repository-or-tag', /repository name not known to registry/i, null],
+  // Batch 5's tuning set (issue 26, session 2).
+
+  ['auth/registry-unauthorized', /most likely due to incorrect or mismatched registry credentials/i, 'https://github.com/klothoplatform/klotho/issues/467'],
+  ['network/no-answer', /Retrying in \d{1,3} seconds?[ \t]*\n[ \t]*EOF[ \t]*$/im, 'https://github.com/aws/aws-dotnet-deploy/issues/474'],
 ];

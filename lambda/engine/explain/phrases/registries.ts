@@ -61,4 +61,10 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['ambiguous/registry-denied', /pulling from host (?:[a-z]{2,4}\.)?gcr\.io failed with status code \[[^\]\n]{0,100}\]: 403\b/i, 'https://github.com/garden-io/garden/issues/5189'],
   ['ambiguous/index-push-refused', /failed commit on ref "index-sha256:[^"\n]{0,100}": unexpected status(?: code)?:? 404\b/i, 'https://github.com/go-gitea/gitea/issues/26839'],
   ['not-found/repository-or-tag', /(?:manifest blob unknown|MANIFEST_BLOB_UNKNOWN): blob unknown to registry/i, 'https://github.com/oras-project/oras/issues/601'],
+  // Batch 5's tuning set (issue 26, session 2).
+
+  ['not-found/repository-or-tag', /\(404: \{"error": "Tag not found"\}\)/i, 'https://github.com/deis/deis/issues/4378'],
+  ['not-found/repository-or-tag', /\[Error: image \S{1,300} not found/i, 'https://github.com/deis/workflow/issues/566'],
+  ['auth/ecr-public-forbidden', /https?:\/\/public\.ecr\.aws\/v2\/"?: denied: Not Authorized/i, 'https://github.com/docker/login-action/issues/38'],
+  ['ambiguous/registry-denied', /error parsing HTTP 403 response body: unexpected end of JSON input/i, 'https://github.com/aws/aws-dotnet-deploy/issues/474'],
 ];
