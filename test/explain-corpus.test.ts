@@ -26,12 +26,13 @@ const corpus = loadExplainCorpus();
 const verdicts = corpus.map(judge);
 const batch3 = loadBatch(3);
 const batch4 = loadBatch(4);
+const batch5 = loadBatch(5);
 /**
  * Issue 26: the tuning floor covers every batch; the 95% held-out floor covers batches 1 and 2 (held out by hash).
  * Batches 3 and 4 are held out by tool and registry and measured against their own records below: the target of
  * 95% is not met there (see docs/cli.md), and no rule may be tuned on a held-out group to meet it.
  */
-const byHash = verdicts.filter((verdict) => verdict.entry.batch !== 3 && verdict.entry.batch !== 4);
+const byHash = verdicts.filter((verdict) => verdict.entry.batch === undefined || verdict.entry.batch === 2);
 
 /** Floors: the rules were written on `tune`; `heldout` is the measure of messages never seen (issue 18: ≥ 95%). */
 const TUNE_FLOOR = 1;
@@ -277,6 +278,67 @@ describe('batch 4: sources no earlier batch cites (issue 26, session 2)', () => 
   });
 });
 
+const firstLook5 = readRecord('explain-corpus-batch5.first-look.json') as BatchRecord & {
+  atSessionStart: BatchRecord;
+};
+const tunedLook5 = readRecord('explain-corpus-batch5.tuned.json');
+
+describe('batch 5: a third look, labelled by the written policy (issue 26, session 2)', () => {
+  const entries = batch5.entries;
+
+  it('cites no thread an earlier batch cites, and names every tool, registry and cause', () => {
+    expect(entries.length).toBeGreaterThanOrEqual(180);
+    const earlier = new Set(corpus.filter((entry) => entry.batch !== 5).map((entry) => entry.found));
+    for (const entry of entries) {
+      expect(entry.batch, entry.message).toBe(5);
+      expect(entry.found, entry.message).toMatch(/^https:\/\//);
+      expect(earlier.has(entry.found), entry.found).toBe(false);
+      expect(entry.newSource, entry.message).toBe(true);
+      expect(entry.cause, entry.message).toBeTruthy();
+      expect(CATEGORIES, entry.message).toContain(entry.causeCategory);
+    }
+    expect(new Set(entries.map((entry) => entry.tool)).size).toBeGreaterThanOrEqual(50);
+  });
+
+  it('holds out the tools and registries a hash of their names chose', () => {
+    const chosen = (kind: 'tool' | 'registry', name: string) =>
+      !['none', 'unspecified', 'other'].includes(name) &&
+      (createHash('sha256').update(`${kind}:${name}`).digest()[0] as number) < 128;
+    const tools = [...new Set(entries.map((entry) => entry.tool ?? ''))].filter((name) =>
+      chosen('tool', name),
+    );
+    const registries = [...new Set(entries.map((entry) => entry.registry ?? ''))].filter((name) =>
+      chosen('registry', name),
+    );
+    expect([...batch5.heldoutTools].sort()).toEqual(tools.sort());
+    expect([...batch5.heldoutRegistries].sort()).toEqual(registries.sort());
+    for (const entry of entries)
+      expect(entry.split, entry.message).toBe(
+        tools.includes(entry.tool ?? '') || registries.includes(entry.registry ?? '') ? 'heldout' : 'tune',
+      );
+  });
+
+  it('keeps its first look and its tuned measurement as records that add up', () => {
+    for (const record of [firstLook5, firstLook5.atSessionStart, tunedLook5]) {
+      expect(record.all.n).toBe(entries.length);
+      expect(record.tune.n + record.heldout.n).toBe(record.all.n);
+      expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
+      expect(record.all.unknownLabelled).toBe(entries.filter((entry) => entry.category === 'unknown').length);
+    }
+    expect(tunedLook5.tune.categoryRight).toBe(tunedLook5.tune.n);
+    expect(tunedLook5.tune.wrongCategory).toBe(0);
+  });
+
+  it('gets every message of its tuning groups right, and does no worse on its held-out groups than when tuning ended', () => {
+    const today = batchFigures(verdicts, 5);
+    expect(today.tune.categoryRight).toBe(today.tune.n);
+    expect(today.tune.wrongCategory).toBe(0);
+    expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tunedLook5.heldout.categoryRight);
+    expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tunedLook5.heldout.wrongOnUnknown);
+    expect(today.all.ecrAdviceElsewhere).toBe(0);
+  });
+});
+
 /**
  * Issue 19: the figures README.md and docs/cli.md quote about the corpus are the corpus's own, so adding messages
  * or a rule that changes a verdict fails here until the pages say so. (The held-out first-look row is a one-time
@@ -344,12 +406,33 @@ describe('the corpus figures in the docs', () => {
     expect(page).toMatch(summaryRow('tuned, tuning groups', tunedLook4.tune));
     expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tunedLook4.heldout));
     const cells = (counts: GroupCounts) =>
-      `${percent(counts.categoryRight, counts.n)} \\| ${counts.wrongCategory} \\| ${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
+      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
     for (const key of ['byRegistry', 'byTool'] as const)
       for (const [name, counts] of Object.entries(audited[key])) {
         const after = tunedLook4[key][name] as GroupCounts;
         expect(page).toMatch(
-          new RegExp(`\\| \`${literal(name)}\` \\| ${counts.n} \\| ${cells(counts)} \\| ${cells(after)} \\|`),
+          new RegExp(
+            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(after)} *\\|`,
+          ),
+        );
+      }
+  });
+
+  it("docs/cli.md's batch-5 figures: first look, tuned, per registry and per tool", () => {
+    const page = flat('docs/cli.md');
+    expect(page).toMatch(summaryRow('first look, all', firstLook5.all));
+    expect(page).toMatch(summaryRow('first look, held-out tools and registries', firstLook5.heldout));
+    expect(page).toMatch(summaryRow('tuned, tuning groups', tunedLook5.tune));
+    expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tunedLook5.heldout));
+    const cells = (counts: GroupCounts) =>
+      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
+    for (const key of ['byRegistry', 'byTool'] as const)
+      for (const [name, counts] of Object.entries(firstLook5[key])) {
+        const after = tunedLook5[key][name] as GroupCounts;
+        expect(page).toMatch(
+          new RegExp(
+            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(after)} *\\|`,
+          ),
         );
       }
   });

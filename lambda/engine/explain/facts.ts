@@ -107,7 +107,12 @@ const NEXUS_HOST = /(?:^|[.-])nexus(?:[.-]|$)/;
 const REGISTRY_WORDS: ReadonlyArray<readonly [RegistryKind, RegExp]> = [
   ['gar', /\bartifactregistry\.repositories\.|\bpkg\.dev\b/],
   ['gcr', /cloud\.google\.com\/container-registry\b|Token exchange failed for project '/],
-  ['ghcr', /\bwrite_package\b|\bWrite organization package\b|permission_denied: The requested installation/],
+  [
+    'ghcr',
+    /\bwrite_package\b|\bWrite organization package\b|permission_denied: The requested installation|\bghcr\.io\b/,
+  ],
+  ['quay', /\bquay\.io\b/],
+  ['gcr', /\b(?:(?:us|eu|asia)\.)?gcr\.io\b/],
   ['harbor', /unauthorized to access repository: [^\n]{0,300}?, action: (?:pull|push)\b/],
   ['gitlab', /HTTP Basic: Access denied|\bregistry\.gitlab\.com\b/],
   [
