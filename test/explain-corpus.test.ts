@@ -323,7 +323,9 @@ describe('batch 5: a third look, labelled by the written policy (issue 26, sessi
       expect(record.all.n).toBe(entries.length);
       expect(record.tune.n + record.heldout.n).toBe(record.all.n);
       expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
-      expect(record.all.unknownLabelled).toBe(entries.filter((entry) => entry.category === 'unknown').length);
+      expect(record.all.unknownLabelled).toBe(
+        entries.filter((entry) => (entry.labelAtRecords ?? entry.category) === 'unknown').length,
+      );
     }
     expect(tunedLook5.tune.categoryRight).toBe(tunedLook5.tune.n);
     expect(tunedLook5.tune.wrongCategory).toBe(0);

@@ -117,6 +117,13 @@ export const TEXT_RULES: readonly TextRule[] = [
     ecrFix: ADVICE.ecrLogin,
   },
   {
+    // Batch 5 (issue 26): the token request itself never got an answer (TLS, DNS, proxy): not a refusal.
+    id: 'network/token-unreachable',
+    category: 'network',
+    reason:
+      'the request for a registry token never got an answer (TLS, DNS, connection or proxy failure on the way to the token service)',
+  },
+  {
     // Batch 5 (issue 26): an ECR pull-through cache rule could not log in to its upstream registry.
     id: 'auth/pull-through-upstream',
     category: 'auth',

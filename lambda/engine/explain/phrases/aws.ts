@@ -71,4 +71,8 @@ export const AWS: readonly PhraseRow[] = [
   ['credentials/none-in-chain', /Error response received from instance metadata service/i, 'https://github.com/renovatebot/renovate/issues/9766'],
   ['credentials/none-in-chain', /Missing credentials in config/i, 'https://github.com/snyk/kubernetes-monitor/issues/1209'],
   ['ambiguous/ecr-push-refused', /failed commit on ref "manifest-sha256:[^"\n]{1,100}": unexpected status(?: from PUT request to \S{1,600}\.dkr\.ecr\S{0,600})?:? 403 Forbidden/i, 'https://github.com/medic/cht-core/issues/9175'],
+  // Batch 5's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
+
+  ['permission/not-authorized', /does not grant ecr:[A-Za-z]{3,60}/i, 'https://github.com/aws/deep-learning-containers/issues/5657'],
+  ['not-found/repository-or-tag', /Requested image ?\S{1,400} not found/i, 'https://github.com/aws-samples/amazon-sagemaker-tensorflow-object-detection-api/issues/14'],
 ];

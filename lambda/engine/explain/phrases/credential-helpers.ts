@@ -20,4 +20,10 @@ export const CREDENTIAL_HELPERS: readonly PhraseRow[] = [
   // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 
   ['credentials/credential-helper-failed', /Error parsing the serverURL/i, 'https://github.com/awslabs/amazon-ecr-credential-helper/issues/616'],
+  // Batch 5's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
+
+  ['credentials/credential-helper-missing', /docker-credential-[a-z0-9-]{1,40}\.exe not installed or not available in PATH/i, 'https://github.com/docker/compose/issues/7495'],
+  ['credentials/credential-helper-failed', /Error saving credentials: error storing credentials - err: exit status \d{1,3}/i, 'https://github.com/docker/for-win/issues/9061'],
+  ['credentials/credential-helper-failed', /An error occurred listing credentials/i, 'https://github.com/testcontainers/testcontainers-node/issues/739'],
+  ['credentials/credential-helper-failed', /docker-credential-ecr-login can only be used with Amazon EC2 Container Registry/i, 'https://github.com/aws/amazon-ecs-cli/issues/361'],
 ];

@@ -76,4 +76,16 @@ export const DOCKER: readonly PhraseRow[] = [
 
   ['ambiguous/check-fell-back', /unable to pin image \S{1,300} to digest/i, 'https://github.com/moby/moby/issues/31429'],
   ['integrity/media-type', /the manifest type \*?\S{1,100} is not supported/i, 'https://github.com/red-hat-storage/ocs-ci/pull/12786'],
+  // Batch 5's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
+
+  ['platform/no-matching-manifest', /image operating system "\w{1,20}" cannot be used on this platform/i, 'https://github.com/moby/moby/issues/27668'],
+  ['platform/no-matching-manifest', /container operating system does not match the host operating system/i, 'https://github.com/dr1rrb/docker-plex-win/issues/4'],
+  ['platform/no-matching-manifest', /is a manifest list, but the list does not contain an image for architecture=/i, 'https://github.com/apache/camel-k/issues/5238'],
+  ['network/no-answer', /Proxy Authentication Required/i, 'https://github.com/docker/for-win/issues/9143'],
+  ['network/no-answer', /code = DeadlineExceeded/i, 'https://github.com/aws/containers-roadmap/issues/2304'],
+  ['network/no-answer', /failed open: failed to do request: (?:Get|Head) "/i, 'https://github.com/skills/getting-started-with-github-copilot/issues/132'],
+  ['network/token-unreachable', /failed to fetch (?:oauth|anonymous) token: (?:Post|Get) "[^"\n]{1,600}": (?:tls|dial tcp|x509|EOF|net\/http|proxyconnect)/i, 'https://github.com/orbstack/orbstack/issues/1776'],
+  ['ambiguous/check-fell-back', /falling back on a clean slate/i, 'https://github.com/google/kf/issues/44'],
+  ['ambiguous/docker-api', /Status 500: unknown image in \/images\/create/i, 'https://github.com/docker-java/docker-java/issues/1990'],
+  ['integrity/media-type', /Unsupported image manifest/i, 'https://github.com/microsoft/PubSec-Info-Assistant/issues/900'],
 ];
