@@ -426,6 +426,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.plainHttpRegistry,
   },
   {
+    // Batch 6 (issue 26): a registry's own network rules refused the client's address (ACR's firewall).
+    id: 'network/registry-firewall',
+    category: 'network',
+    reason:
+      'the registry’s network rules refused the client’s IP address (a registry firewall or private-endpoint-only access), before any login was looked at',
+    fix: ADVICE.registryFirewall,
+  },
+  {
     id: 'network/tls-not-valid-now',
     category: 'network',
     reason:

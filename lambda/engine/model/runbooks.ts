@@ -643,6 +643,10 @@ export const ADVICE = {
     title: 'ECR refused the pushed manifest',
     fix: `ECR answered 403 to the manifest of a push. Check in turn: the identity may push to this repository (ecr:PutImage, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:BatchCheckLayerAvailability; aws sts get-caller-identity, then the repository policy); the repository is not full (Images per repository in Service Quotas: aws ecr describe-images --repository-name <repo> --region ${context.region ?? '<region>'} --query 'length(imageDetails)'; a lifecycle policy keeps it below); and docker is logged in to this exact host (${ecrLoginCommand(context.region, context.registry)}).`,
   }),
+  registryFirewall: (context: AdviceContext): Advice => ({
+    title: 'The registry’s firewall refused this address',
+    fix: `${context.registryKind ? registryName(context.registryKind, context.registry) : 'The registry'} accepts only some networks and this client's IP address is not one: add the address (for a CI runner, its outbound range) to the registry's network rules (ACR: az acr network-rule add, or "Selected networks" in the portal; see https://aka.ms/acr/firewall), or pull over the private endpoint from inside the allowed network; for ECR, the equivalent is a repository or VPC endpoint policy with aws:SourceIp or aws:SourceVpce conditions.`,
+  }),
   frontPage: (context: AdviceContext): Advice => ({
     title: 'A proxy or web server answered, not the registry',
     fix: `The answer is an HTML error page from a web server or proxy in front of ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'}, not the registry’s API: check what answers on that host (curl -sv https://${context.registry ?? '<host>'}/v2/), the proxy settings of the client (HTTPS_PROXY, NO_PROXY, the daemon's proxy) and whether the repository or server moved or was taken down.`,

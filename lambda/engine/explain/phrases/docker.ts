@@ -88,4 +88,7 @@ export const DOCKER: readonly PhraseRow[] = [
   ['ambiguous/check-fell-back', /falling back on a clean slate/i, 'https://github.com/google/kf/issues/44'],
   ['ambiguous/docker-api', /Status 500: unknown image in \/images\/create/i, 'https://github.com/docker-java/docker-java/issues/1990'],
   ['integrity/media-type', /Unsupported image manifest/i, 'https://github.com/microsoft/PubSec-Info-Assistant/issues/900'],
+  // Batch 6's tuning set (issue 26, session 2).
+
+  ['integrity/media-type', /unsupported manifest media type and no default available/i, 'https://github.com/moby/buildkit/issues/3491'],
 ];

@@ -10,7 +10,7 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['auth/login-refused', /\/v2\/"?: denied: denied/i, 'https://github.com/dataforgoodfr/12_bloom/issues/109'],
   ['auth/login-refused', /DENIED: unauthenticated: User cannot be authenticated with the token provided/i, 'https://github.com/tektoncd/catalog/issues/931'],
   ['permission/registry-iam', /Permission "artifactregistry\.repositories\.\w{1,60}" denied/i, 'https://github.com/iterative/cml/issues/1136'],
-  ['permission/registry-iam', /Unauthenticated requests do not have permission "artifactregistry\./i, 'https://github.com/google/fuzzbench/issues/1981'],
+  ['auth/registry-unauthorized', /Unauthenticated requests do not have permission "artifactregistry\./i, 'https://github.com/google/fuzzbench/issues/1981'],
   ['permission/registry-iam', /Token exchange failed for project '[^'\n]{1,100}'\. (?:Caller does not have permission|Access denied)/i, 'https://github.com/spinnaker/spinnaker/issues/3840'],
   ['permission/registry-iam', /installation not allowed to Write organization package/i, 'https://github.com/enketo/enketo-express/issues/312'],
   ['permission/registry-iam', /permission_denied: (?:write_package|The requested installation does not exist)/i, 'https://github.com/mcuadros/ofelia/pull/202'],
@@ -78,4 +78,8 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['auth/registry-unauthorized', /unauthorized: not allowed/i, 'https://github.com/superfly/flyctl-actions/issues/36'],
   ['auth/registry-unauthorized', /Authentication required to access image/i, 'https://github.com/superfly/flyctl/issues/1100'],
   ['not-found/repository-or-tag', /Could not find image "[^"\n]{1,400}"/i, 'https://github.com/superfly/flyctl-actions/issues/35'],
+  // Batch 6's tuning set (issue 26, session 2).
+
+  ['network/registry-firewall', /client with IP \S{1,80} is not allowed access/i, 'https://github.com/Azure/acr/issues/633'],
+  ['auth/ecr-public-forbidden', /unexpected status from HEAD request to https:\/\/public\.ecr\.aws\/v2\/\S{1,300}: 403\b/i, 'https://github.com/kubernetes-sigs/kro/issues/153'],
 ];
