@@ -48,7 +48,10 @@ export interface CorpusMessage {
   relabelled?: string;
   /** Batch 4: the collector's label, where the blind audit changed it. */
   labelledByCollector?: Category;
-  /** Batch 4: the label the records were counted with, where it changed after them (the reason is in relabelled). */
+  /**
+   * Batches 4 to 6: the label the first look was counted with, where it changed after it (the reason is in
+   * relabelled); for batches 4 and 5 the change came after the tuned record too, for batch 6 before it.
+   */
   labelAtRecords?: Category;
   /**
    * 2: gathered after the rules were tuned, all held out (a second held-out set). 3: other tools and registries
