@@ -56,6 +56,7 @@ function adviceFor(
   const own = RULES_BY_ID.get(rule);
   if (own?.fix) return own.fix(context);
   if (rule === 'ambiguous/consequence-only') return ADVICE.consequenceOnly();
+  if (rule === 'ambiguous/bare-refusal') return ADVICE.deniedChecks(context);
   if (evidence?.source === 'errorCode' && /^MissingAuthenticationToken/.test(evidence.match)) {
     return ADVICE.unsignedRequest();
   }

@@ -156,6 +156,14 @@ interface Decision {
   consequence?: true;
 }
 
+/** A refusal that says nothing more than 403 or DENIED: its own verdict, with the registry's checks (advice.ts). */
+export const BARE_REFUSAL_RULE = 'ambiguous/bare-refusal';
+const BARE_REFUSAL_REASON =
+  'the registry refused with a bare 403 or DENIED and no words that say why: a missing repository or tag, a private one, a missing login, a firewall or a missing permission';
+const BARE_REFUSAL_CANDIDATES: Category[] = ['permission', 'not-found', 'auth'];
+/** A private ECR registry host, redacted account or not. */
+const ECR_HOST_NAMED = /\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com/;
+
 const RANK_CODE_HINT = TEXT_RULES.length;
 const RANK_NAMED_CODE = TEXT_RULES.length + 1;
 const RANK_STATUS = TEXT_RULES.length + 2;
@@ -266,6 +274,27 @@ function decideSegment(text: string, codeDecides: boolean): Decision | null {
     // a permission one (Harbor relays `[401][{"code":"DENIED","message":"Authenticate Error"}]`).
     const statusSaid = HTTP_STATUS.exec(text);
     const unauthenticated = statusSaid !== null && statusOf(statusSaid) === 401;
+    // The registry's DENIED code by itself is what registries answer for a missing repository and a missing login
+    // as much as for a missing permission (batches 4 to 6): the words around it decide, and here none did.
+    if (
+      category === 'permission' &&
+      named[1] === 'DENIED' &&
+      !unauthenticated &&
+      !ECR_HOST_NAMED.test(text)
+    ) {
+      return {
+        category: 'unknown',
+        rank: RANK_NAMED_CODE,
+        evidence: {
+          rule: BARE_REFUSAL_RULE,
+          reason: BARE_REFUSAL_REASON,
+          match: clip(named[0]),
+          context: contextOf(text, named.index, named[0].length),
+          source: 'text',
+          candidates: BARE_REFUSAL_CANDIDATES,
+        },
+      };
+    }
     if (category && category !== 'unknown' && !(category === 'permission' && unauthenticated)) {
       return {
         category,
@@ -288,6 +317,25 @@ function decideSegment(text: string, codeDecides: boolean): Decision | null {
       null,
       text.slice(status.index, status.index + CODE_MESSAGE_CHARS),
     );
+    // A bare 403, with no words that say why: registries answer it for a private or missing repository, a firewall
+    // and a missing permission alike (issue 26: the largest source of wrong categories on sources no rule was
+    // written for). From an ECR host it stays permission, as the ECS and EKS troubleshooting guides read it and the
+    // watchers' advice (the task execution or pod execution role) needs; ECR's own ambiguous 403s (a HEAD for a
+    // missing tag, a full repository) have their phrasings.
+    if (category === 'permission' && value === 403 && !ECR_HOST_NAMED.test(text)) {
+      return {
+        category: 'unknown',
+        rank: RANK_STATUS,
+        evidence: {
+          rule: BARE_REFUSAL_RULE,
+          reason: BARE_REFUSAL_REASON,
+          match: clip(status[0].trim()),
+          context: contextOf(text, status.index, status[0].length),
+          source: 'text',
+          candidates: BARE_REFUSAL_CANDIDATES,
+        },
+      };
+    }
     if (category !== 'unknown') {
       return {
         category,

@@ -14,4 +14,7 @@ export const CONTAINERD: readonly PhraseRow[] = [
 
   ['ambiguous/pull-cancelled', /code = Canceled desc = [^\n]{0,600}context canceled/i, 'https://github.com/Azure/AKS/issues/245'],
   ['credentials/pull-secret-unreadable', /cannot get resource "secrets" in API group ""/i, 'https://github.com/argoproj/argo-workflows/issues/9630'],
+  // The kubelet's own cancelled pull, whatever code containerd gives it.
+
+  ['ambiguous/pull-cancelled', /Failed to pull image "[^"\n]{1,400}": rpc error: code = \w{1,20} desc = context canceled/i, 'https://github.com/kubernetes/test-infra/issues/15102'],
 ];

@@ -9,7 +9,7 @@ export const REGISTRIES: readonly PhraseRow[] = [
   // GHCR refuses the login itself at the version check (`GET /v2/`) with its bare `denied: denied`: the token or password was not accepted.
   ['auth/login-refused', /\/v2\/"?: denied: denied/i, 'https://github.com/dataforgoodfr/12_bloom/issues/109'],
   ['auth/login-refused', /DENIED: unauthenticated: User cannot be authenticated with the token provided/i, 'https://github.com/tektoncd/catalog/issues/931'],
-  ['permission/registry-iam', /Permission "artifactregistry\.repositories\.\w{1,60}" denied/i, 'https://github.com/iterative/cml/issues/1136'],
+  ['permission/registry-iam', /Permission \\?"artifactregistry\.repositories\.\w{1,60}\\?" denied/i, 'https://github.com/iterative/cml/issues/1136'],
   ['auth/registry-unauthorized', /Unauthenticated requests do not have permission "artifactregistry\./i, 'https://github.com/google/fuzzbench/issues/1981'],
   ['permission/registry-iam', /Token exchange failed for project '[^'\n]{1,100}'\. (?:Caller does not have permission|Access denied)/i, 'https://github.com/spinnaker/spinnaker/issues/3840'],
   ['permission/registry-iam', /installation not allowed to Write organization package/i, 'https://github.com/enketo/enketo-express/issues/312'],
@@ -82,4 +82,7 @@ export const REGISTRIES: readonly PhraseRow[] = [
 
   ['network/registry-firewall', /client with IP \S{1,80} is not allowed access/i, 'https://github.com/Azure/acr/issues/633'],
   ['auth/ecr-public-forbidden', /unexpected status from HEAD request to https:\/\/public\.ecr\.aws\/v2\/\S{1,300}: 403\b/i, 'https://github.com/kubernetes-sigs/kro/issues/153'],
+  // The words that make a DENIED code a permission refusal (a bare DENIED or 403 is ambiguous: classify-text.ts).
+
+  ['permission/registry-iam', /"code":"DENIED","message":"you do not have the permission"/i, 'https://github.com/kweaver-ai/kweaver-core/issues/55'],
 ];
