@@ -85,4 +85,8 @@ export const REGISTRIES: readonly PhraseRow[] = [
   // The words that make a DENIED code a permission refusal (a bare DENIED or 403 is ambiguous: classify-text.ts).
 
   ['permission/registry-iam', /"code":"DENIED","message":"you do not have the permission"/i, 'https://github.com/kweaver-ai/kweaver-core/issues/55'],
+  // Batch 7's tuning set (issue 26, session 2).
+
+  ['not-found/repository-or-tag', /No manifest found for \S{1,400}/i, 'https://github.com/microsoft/generative-ai-for-beginners/issues/187'],
+  ['auth/registry-unauthorized', /unauthorized: failed authentication/i, 'https://github.com/GoogleCloudPlatform/cloud-sdk-docker/issues/328'],
 ];
