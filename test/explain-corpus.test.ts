@@ -28,6 +28,7 @@ const batch3 = loadBatch(3);
 const batch4 = loadBatch(4);
 const batch5 = loadBatch(5);
 const batch6 = loadBatch(6);
+const batch7 = loadBatch(7);
 /**
  * Issue 26: the tuning floor covers every batch; the 95% held-out floor covers batches 1 and 2 (held out by hash).
  * Batches 3 and 4 are held out by tool and registry and measured against their own records below: the target of
@@ -407,6 +408,71 @@ describe('batch 6: the mainstream, labelled by the written policy (issue 26, ses
   });
 });
 
+const firstLook7 = readRecord('explain-corpus-batch7.first-look.json') as BatchRecord & {
+  atSessionStart: BatchRecord;
+};
+const tunedLook7 = readRecord('explain-corpus-batch7.tuned.json');
+
+describe('batch 7: a last fresh mix, labelled by the written policy (issue 26, session 2)', () => {
+  const entries = batch7.entries;
+
+  it('cites no thread an earlier batch cites, and names every tool, registry and cause', () => {
+    expect(entries.length).toBeGreaterThanOrEqual(170);
+    const earlier = new Set(corpus.filter((entry) => entry.batch !== 7).map((entry) => entry.found));
+    for (const entry of entries) {
+      expect(entry.batch, entry.message).toBe(7);
+      expect(entry.found, entry.message).toMatch(/^https:\/\//);
+      expect(earlier.has(entry.found), entry.found).toBe(false);
+      expect(entry.newSource, entry.message).toBe(true);
+      expect(entry.cause, entry.message).toBeTruthy();
+      expect(CATEGORIES, entry.message).toContain(entry.causeCategory);
+    }
+    expect(new Set(entries.map((entry) => entry.tool)).size).toBeGreaterThanOrEqual(40);
+  });
+
+  it('holds out the tools and registries a hash of their names chose', () => {
+    const chosen = (kind: 'tool' | 'registry', name: string) =>
+      !['none', 'unspecified', 'other'].includes(name) &&
+      (createHash('sha256').update(`${kind}:${name}`).digest()[0] as number) < 128;
+    const tools = [...new Set(entries.map((entry) => entry.tool ?? ''))].filter((name) =>
+      chosen('tool', name),
+    );
+    const registries = [...new Set(entries.map((entry) => entry.registry ?? ''))].filter((name) =>
+      chosen('registry', name),
+    );
+    expect([...batch7.heldoutTools].sort()).toEqual(tools.sort());
+    expect([...batch7.heldoutRegistries].sort()).toEqual(registries.sort());
+    for (const entry of entries)
+      expect(entry.split, entry.message).toBe(
+        tools.includes(entry.tool ?? '') || registries.includes(entry.registry ?? '') ? 'heldout' : 'tune',
+      );
+  });
+
+  it('keeps its first look and its tuned measurement as records that add up', () => {
+    for (const record of [firstLook7, firstLook7.atSessionStart, tunedLook7]) {
+      expect(record.all.n).toBe(entries.length);
+      expect(record.tune.n + record.heldout.n).toBe(record.all.n);
+      expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
+      // Three labels changed while tuning, after the first look: the first look counted the old ones, the tuned record
+      // the new ones.
+      const label = (entry: (typeof entries)[number]) =>
+        record === tunedLook7 ? entry.category : (entry.labelAtRecords ?? entry.category);
+      expect(record.all.unknownLabelled).toBe(entries.filter((entry) => label(entry) === 'unknown').length);
+    }
+    expect(tunedLook7.tune.categoryRight).toBe(tunedLook7.tune.n);
+    expect(tunedLook7.tune.wrongCategory).toBe(0);
+  });
+
+  it('gets every message of its tuning groups right, and does no worse on its held-out groups than when tuning ended', () => {
+    const today = batchFigures(verdicts, 7);
+    expect(today.tune.categoryRight).toBe(today.tune.n);
+    expect(today.tune.wrongCategory).toBe(0);
+    expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tunedLook7.heldout.categoryRight);
+    expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tunedLook7.heldout.wrongOnUnknown);
+    expect(today.all.ecrAdviceElsewhere).toBe(0);
+  });
+});
+
 /**
  * Issue 19: the figures README.md and docs/cli.md quote about the corpus are the corpus's own, so adding messages
  * or a rule that changes a verdict fails here until the pages say so. (The held-out first-look row is a one-time
@@ -522,6 +588,46 @@ describe('the corpus figures in the docs', () => {
           ),
         );
       }
+  });
+
+  it("docs/cli.md's batch-7 figures: first look, tuned, per registry and per tool", () => {
+    const page = flat('docs/cli.md');
+    expect(page).toMatch(summaryRow('first look, all', firstLook7.all));
+    expect(page).toMatch(summaryRow('first look, held-out tools and registries', firstLook7.heldout));
+    expect(page).toMatch(summaryRow('tuned, tuning groups', tunedLook7.tune));
+    expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tunedLook7.heldout));
+    const cells = (counts: GroupCounts) =>
+      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
+    for (const key of ['byRegistry', 'byTool'] as const)
+      for (const [name, counts] of Object.entries(firstLook7[key])) {
+        const after = tunedLook7[key][name] as GroupCounts;
+        expect(page).toMatch(
+          new RegExp(
+            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(after)} *\\|`,
+          ),
+        );
+      }
+  });
+
+  it("docs/cli.md's summary of the held-out figures of batches 3 to 7 is their records'", () => {
+    const page = flat('docs/cli.md');
+    const rows: Array<[string, GroupCounts, GroupCounts]> = [
+      ['3: other tools and registries', firstLook.heldout, tunedLook.heldout],
+      [
+        '4: new tools and registries (audited labels)',
+        firstLook4.withAuditedLabels.heldout,
+        tunedLook4.heldout,
+      ],
+      ['5: new tools and registries, new areas', firstLook5.heldout, tunedLook5.heldout],
+      ['6: the mainstream', firstLook6.heldout, tunedLook6.heldout],
+      ['7: a last fresh mix', firstLook7.heldout, tunedLook7.heldout],
+    ];
+    for (const [label, look, after] of rows)
+      expect(page).toMatch(
+        new RegExp(
+          `\\| ${literal(label)} *\\| *${look.n} *\\| *${percent(look.categoryRight, look.n)} *\\| *${percent(after.categoryRight, after.n)} *\\| *${after.wrongOnUnknown} of ${after.unknownLabelled} *\\|`,
+        ),
+      );
   });
 
   it("docs/cli.md's batch-3 first look and tuned figures: all, tuning set, held-out groups, per registry and tool", () => {
