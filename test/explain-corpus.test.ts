@@ -26,9 +26,6 @@ const corpus = loadExplainCorpus();
 const verdicts = corpus.map(judge);
 const batch3 = loadBatch(3);
 const batch4 = loadBatch(4);
-const batch5 = loadBatch(5);
-const batch6 = loadBatch(6);
-const batch7 = loadBatch(7);
 /**
  * Issue 26: the tuning floor covers every batch; the 95% held-out floor covers batches 1 and 2 (held out by hash).
  * Batches 3 and 4 are held out by tool and registry and measured against their own records below: the target of
@@ -199,6 +196,28 @@ describe('batch 3: other tools and registries (issue 26)', () => {
   });
 });
 
+/**
+ * Batches 4 to 7 hold out the tools and registries whose names' sha256 (`tool:<name>`, `registry:<name>`) starts with
+ * a byte below 128, decided before any measurement; none, unspecified and other never.
+ */
+function expectHashSplit(file: ReturnType<typeof loadBatch>): void {
+  const chosen = (kind: 'tool' | 'registry', name: string) =>
+    !['none', 'unspecified', 'other'].includes(name) &&
+    (createHash('sha256').update(`${kind}:${name}`).digest()[0] as number) < 128;
+  const tools = [...new Set(file.entries.map((entry) => entry.tool ?? ''))].filter((name) =>
+    chosen('tool', name),
+  );
+  const registries = [...new Set(file.entries.map((entry) => entry.registry ?? ''))].filter((name) =>
+    chosen('registry', name),
+  );
+  expect([...file.heldoutTools].sort()).toEqual(tools.sort());
+  expect([...file.heldoutRegistries].sort()).toEqual(registries.sort());
+  for (const entry of file.entries)
+    expect(entry.split, entry.message).toBe(
+      tools.includes(entry.tool ?? '') || registries.includes(entry.registry ?? '') ? 'heldout' : 'tune',
+    );
+}
+
 const firstLook4 = readRecord('explain-corpus-batch4.first-look.json') as BatchRecord & {
   atSessionStart: BatchRecord;
   withAuditedLabels: BatchRecord & { atSessionStart: BatchRecord };
@@ -223,21 +242,7 @@ describe('batch 4: sources no earlier batch cites (issue 26, session 2)', () => 
   });
 
   it('holds out the tools and registries a hash of their names chose, not a person', () => {
-    const chosen = (kind: 'tool' | 'registry', name: string) =>
-      !['none', 'unspecified', 'other'].includes(name) &&
-      (createHash('sha256').update(`${kind}:${name}`).digest()[0] as number) < 128;
-    const tools = [...new Set(entries.map((entry) => entry.tool ?? ''))].filter((name) =>
-      chosen('tool', name),
-    );
-    const registries = [...new Set(entries.map((entry) => entry.registry ?? ''))].filter((name) =>
-      chosen('registry', name),
-    );
-    expect([...batch4.heldoutTools].sort()).toEqual(tools.sort());
-    expect([...batch4.heldoutRegistries].sort()).toEqual(registries.sort());
-    for (const entry of entries)
-      expect(entry.split, entry.message).toBe(
-        tools.includes(entry.tool ?? '') || registries.includes(entry.registry ?? '') ? 'heldout' : 'tune',
-      );
+    expectHashSplit(batch4);
   });
 
   it("keeps the collector's label beside every label the blind audit changed", () => {
@@ -280,198 +285,78 @@ describe('batch 4: sources no earlier batch cites (issue 26, session 2)', () => 
   });
 });
 
-const firstLook5 = readRecord('explain-corpus-batch5.first-look.json') as BatchRecord & {
-  atSessionStart: BatchRecord;
-};
-const tunedLook5 = readRecord('explain-corpus-batch5.tuned.json');
+/**
+ * Batches 5 to 7 (issue 26, session 2): fresh sources labelled by batch 4's written policy, held out by the same hash
+ * of names. `relabelledAfterTuned`: the labels changed since the first look changed after the tuned record too (5), or
+ * before it (6, 7), so the tuned record counted the new ones.
+ */
+const FRESH_BATCHES = [
+  { batch: 5, title: 'a third look', minEntries: 180, minTools: 50, relabelledAfterTuned: true },
+  { batch: 6, title: 'the mainstream', minEntries: 180, minTools: 40, relabelledAfterTuned: false },
+  { batch: 7, title: 'a last fresh mix', minEntries: 170, minTools: 40, relabelledAfterTuned: false },
+] as const;
+type FreshRecords = { first: BatchRecord & { atSessionStart: BatchRecord }; tuned: BatchRecord };
+const freshRecords = new Map<number, FreshRecords>(
+  FRESH_BATCHES.map(({ batch }) => [
+    batch,
+    {
+      first: readRecord(`explain-corpus-batch${batch}.first-look.json`) as FreshRecords['first'],
+      tuned: readRecord(`explain-corpus-batch${batch}.tuned.json`),
+    },
+  ]),
+);
+const recordsOf = (batch: number) => freshRecords.get(batch) as FreshRecords;
 
-describe('batch 5: a third look, labelled by the written policy (issue 26, session 2)', () => {
-  const entries = batch5.entries;
+describe.each(FRESH_BATCHES)(
+  'batch $batch: $title, labelled by the written policy (issue 26, session 2)',
+  ({ batch, minEntries, minTools, relabelledAfterTuned }) => {
+    const file = loadBatch(batch);
+    const entries = file.entries;
+    const { first, tuned } = recordsOf(batch);
 
-  it('cites no thread an earlier batch cites, and names every tool, registry and cause', () => {
-    expect(entries.length).toBeGreaterThanOrEqual(180);
-    const earlier = new Set(corpus.filter((entry) => entry.batch !== 5).map((entry) => entry.found));
-    for (const entry of entries) {
-      expect(entry.batch, entry.message).toBe(5);
-      expect(entry.found, entry.message).toMatch(/^https:\/\//);
-      expect(earlier.has(entry.found), entry.found).toBe(false);
-      expect(entry.newSource, entry.message).toBe(true);
-      expect(entry.cause, entry.message).toBeTruthy();
-      expect(CATEGORIES, entry.message).toContain(entry.causeCategory);
-    }
-    expect(new Set(entries.map((entry) => entry.tool)).size).toBeGreaterThanOrEqual(50);
-  });
+    it('cites no thread an earlier batch cites, and names every tool, registry and cause', () => {
+      expect(entries.length).toBeGreaterThanOrEqual(minEntries);
+      const earlier = new Set(corpus.filter((entry) => entry.batch !== batch).map((entry) => entry.found));
+      for (const entry of entries) {
+        expect(entry.batch, entry.message).toBe(batch);
+        expect(entry.found, entry.message).toMatch(/^https:\/\//);
+        expect(earlier.has(entry.found), entry.found).toBe(false);
+        expect(entry.newSource, entry.message).toBe(true);
+        expect(entry.cause, entry.message).toBeTruthy();
+        expect(CATEGORIES, entry.message).toContain(entry.causeCategory);
+      }
+      expect(new Set(entries.map((entry) => entry.tool)).size).toBeGreaterThanOrEqual(minTools);
+    });
 
-  it('holds out the tools and registries a hash of their names chose', () => {
-    const chosen = (kind: 'tool' | 'registry', name: string) =>
-      !['none', 'unspecified', 'other'].includes(name) &&
-      (createHash('sha256').update(`${kind}:${name}`).digest()[0] as number) < 128;
-    const tools = [...new Set(entries.map((entry) => entry.tool ?? ''))].filter((name) =>
-      chosen('tool', name),
-    );
-    const registries = [...new Set(entries.map((entry) => entry.registry ?? ''))].filter((name) =>
-      chosen('registry', name),
-    );
-    expect([...batch5.heldoutTools].sort()).toEqual(tools.sort());
-    expect([...batch5.heldoutRegistries].sort()).toEqual(registries.sort());
-    for (const entry of entries)
-      expect(entry.split, entry.message).toBe(
-        tools.includes(entry.tool ?? '') || registries.includes(entry.registry ?? '') ? 'heldout' : 'tune',
-      );
-  });
+    it('holds out the tools and registries a hash of their names chose', () => {
+      expectHashSplit(file);
+    });
 
-  it('keeps its first look and its tuned measurement as records that add up', () => {
-    for (const record of [firstLook5, firstLook5.atSessionStart, tunedLook5]) {
-      expect(record.all.n).toBe(entries.length);
-      expect(record.tune.n + record.heldout.n).toBe(record.all.n);
-      expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
-      expect(record.all.unknownLabelled).toBe(
-        entries.filter((entry) => (entry.labelAtRecords ?? entry.category) === 'unknown').length,
-      );
-    }
-    expect(tunedLook5.tune.categoryRight).toBe(tunedLook5.tune.n);
-    expect(tunedLook5.tune.wrongCategory).toBe(0);
-  });
+    it('keeps its first look and its tuned measurement as records that add up', () => {
+      for (const record of [first, first.atSessionStart, tuned]) {
+        expect(record.all.n).toBe(entries.length);
+        expect(record.tune.n + record.heldout.n).toBe(record.all.n);
+        expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
+        const label = (entry: (typeof entries)[number]) =>
+          record === tuned && !relabelledAfterTuned
+            ? entry.category
+            : (entry.labelAtRecords ?? entry.category);
+        expect(record.all.unknownLabelled).toBe(entries.filter((entry) => label(entry) === 'unknown').length);
+      }
+      expect(tuned.tune.categoryRight).toBe(tuned.tune.n);
+      expect(tuned.tune.wrongCategory).toBe(0);
+    });
 
-  it('gets every message of its tuning groups right, and does no worse on its held-out groups than when tuning ended', () => {
-    const today = batchFigures(verdicts, 5);
-    expect(today.tune.categoryRight).toBe(today.tune.n);
-    expect(today.tune.wrongCategory).toBe(0);
-    expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tunedLook5.heldout.categoryRight);
-    expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tunedLook5.heldout.wrongOnUnknown);
-    expect(today.all.ecrAdviceElsewhere).toBe(0);
-  });
-});
-
-const firstLook6 = readRecord('explain-corpus-batch6.first-look.json') as BatchRecord & {
-  atSessionStart: BatchRecord;
-};
-const tunedLook6 = readRecord('explain-corpus-batch6.tuned.json');
-
-describe('batch 6: the mainstream, labelled by the written policy (issue 26, session 2)', () => {
-  const entries = batch6.entries;
-
-  it('cites no thread an earlier batch cites, and names every tool, registry and cause', () => {
-    expect(entries.length).toBeGreaterThanOrEqual(180);
-    const earlier = new Set(corpus.filter((entry) => entry.batch !== 6).map((entry) => entry.found));
-    for (const entry of entries) {
-      expect(entry.batch, entry.message).toBe(6);
-      expect(entry.found, entry.message).toMatch(/^https:\/\//);
-      expect(earlier.has(entry.found), entry.found).toBe(false);
-      expect(entry.newSource, entry.message).toBe(true);
-      expect(entry.cause, entry.message).toBeTruthy();
-      expect(CATEGORIES, entry.message).toContain(entry.causeCategory);
-    }
-    expect(new Set(entries.map((entry) => entry.tool)).size).toBeGreaterThanOrEqual(40);
-  });
-
-  it('holds out the tools and registries a hash of their names chose', () => {
-    const chosen = (kind: 'tool' | 'registry', name: string) =>
-      !['none', 'unspecified', 'other'].includes(name) &&
-      (createHash('sha256').update(`${kind}:${name}`).digest()[0] as number) < 128;
-    const tools = [...new Set(entries.map((entry) => entry.tool ?? ''))].filter((name) =>
-      chosen('tool', name),
-    );
-    const registries = [...new Set(entries.map((entry) => entry.registry ?? ''))].filter((name) =>
-      chosen('registry', name),
-    );
-    expect([...batch6.heldoutTools].sort()).toEqual(tools.sort());
-    expect([...batch6.heldoutRegistries].sort()).toEqual(registries.sort());
-    for (const entry of entries)
-      expect(entry.split, entry.message).toBe(
-        tools.includes(entry.tool ?? '') || registries.includes(entry.registry ?? '') ? 'heldout' : 'tune',
-      );
-  });
-
-  it('keeps its first look and its tuned measurement as records that add up', () => {
-    for (const record of [firstLook6, firstLook6.atSessionStart, tunedLook6]) {
-      expect(record.all.n).toBe(entries.length);
-      expect(record.tune.n + record.heldout.n).toBe(record.all.n);
-      expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
-      // Two labels changed while tuning, after the first look: the first look counted the old ones, the tuned record
-      // the new ones.
-      const label = (entry: (typeof entries)[number]) =>
-        record === tunedLook6 ? entry.category : (entry.labelAtRecords ?? entry.category);
-      expect(record.all.unknownLabelled).toBe(entries.filter((entry) => label(entry) === 'unknown').length);
-    }
-    expect(tunedLook6.tune.categoryRight).toBe(tunedLook6.tune.n);
-    expect(tunedLook6.tune.wrongCategory).toBe(0);
-  });
-
-  it('gets every message of its tuning groups right, and does no worse on its held-out groups than when tuning ended', () => {
-    const today = batchFigures(verdicts, 6);
-    expect(today.tune.categoryRight).toBe(today.tune.n);
-    expect(today.tune.wrongCategory).toBe(0);
-    expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tunedLook6.heldout.categoryRight);
-    expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tunedLook6.heldout.wrongOnUnknown);
-    expect(today.all.ecrAdviceElsewhere).toBe(0);
-  });
-});
-
-const firstLook7 = readRecord('explain-corpus-batch7.first-look.json') as BatchRecord & {
-  atSessionStart: BatchRecord;
-};
-const tunedLook7 = readRecord('explain-corpus-batch7.tuned.json');
-
-describe('batch 7: a last fresh mix, labelled by the written policy (issue 26, session 2)', () => {
-  const entries = batch7.entries;
-
-  it('cites no thread an earlier batch cites, and names every tool, registry and cause', () => {
-    expect(entries.length).toBeGreaterThanOrEqual(170);
-    const earlier = new Set(corpus.filter((entry) => entry.batch !== 7).map((entry) => entry.found));
-    for (const entry of entries) {
-      expect(entry.batch, entry.message).toBe(7);
-      expect(entry.found, entry.message).toMatch(/^https:\/\//);
-      expect(earlier.has(entry.found), entry.found).toBe(false);
-      expect(entry.newSource, entry.message).toBe(true);
-      expect(entry.cause, entry.message).toBeTruthy();
-      expect(CATEGORIES, entry.message).toContain(entry.causeCategory);
-    }
-    expect(new Set(entries.map((entry) => entry.tool)).size).toBeGreaterThanOrEqual(40);
-  });
-
-  it('holds out the tools and registries a hash of their names chose', () => {
-    const chosen = (kind: 'tool' | 'registry', name: string) =>
-      !['none', 'unspecified', 'other'].includes(name) &&
-      (createHash('sha256').update(`${kind}:${name}`).digest()[0] as number) < 128;
-    const tools = [...new Set(entries.map((entry) => entry.tool ?? ''))].filter((name) =>
-      chosen('tool', name),
-    );
-    const registries = [...new Set(entries.map((entry) => entry.registry ?? ''))].filter((name) =>
-      chosen('registry', name),
-    );
-    expect([...batch7.heldoutTools].sort()).toEqual(tools.sort());
-    expect([...batch7.heldoutRegistries].sort()).toEqual(registries.sort());
-    for (const entry of entries)
-      expect(entry.split, entry.message).toBe(
-        tools.includes(entry.tool ?? '') || registries.includes(entry.registry ?? '') ? 'heldout' : 'tune',
-      );
-  });
-
-  it('keeps its first look and its tuned measurement as records that add up', () => {
-    for (const record of [firstLook7, firstLook7.atSessionStart, tunedLook7]) {
-      expect(record.all.n).toBe(entries.length);
-      expect(record.tune.n + record.heldout.n).toBe(record.all.n);
-      expect(Object.values(record.byTool).reduce((sum, counts) => sum + counts.n, 0)).toBe(record.all.n);
-      // Three labels changed while tuning, after the first look: the first look counted the old ones, the tuned record
-      // the new ones.
-      const label = (entry: (typeof entries)[number]) =>
-        record === tunedLook7 ? entry.category : (entry.labelAtRecords ?? entry.category);
-      expect(record.all.unknownLabelled).toBe(entries.filter((entry) => label(entry) === 'unknown').length);
-    }
-    expect(tunedLook7.tune.categoryRight).toBe(tunedLook7.tune.n);
-    expect(tunedLook7.tune.wrongCategory).toBe(0);
-  });
-
-  it('gets every message of its tuning groups right, and does no worse on its held-out groups than when tuning ended', () => {
-    const today = batchFigures(verdicts, 7);
-    expect(today.tune.categoryRight).toBe(today.tune.n);
-    expect(today.tune.wrongCategory).toBe(0);
-    expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tunedLook7.heldout.categoryRight);
-    expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tunedLook7.heldout.wrongOnUnknown);
-    expect(today.all.ecrAdviceElsewhere).toBe(0);
-  });
-});
+    it('gets every message of its tuning groups right, and does no worse on its held-out groups than when tuning ended', () => {
+      const today = batchFigures(verdicts, batch);
+      expect(today.tune.categoryRight).toBe(today.tune.n);
+      expect(today.tune.wrongCategory).toBe(0);
+      expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tuned.heldout.categoryRight);
+      expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tuned.heldout.wrongOnUnknown);
+      expect(today.all.ecrAdviceElsewhere).toBe(0);
+    });
+  },
+);
 
 /**
  * Issue 19: the figures README.md and docs/cli.md quote about the corpus are the corpus's own, so adding messages
@@ -526,6 +411,21 @@ describe('the corpus figures in the docs', () => {
       `\\| ${literal(label)} *\\| *${counts.n} \\| *${percent(counts.categoryRight, counts.n)} \\| *${counts.wrongCategory} \\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled} \\|`,
     );
 
+  /** Every per-registry and per-tool row of a batch: first look and tuned, each right, wrong, wrong where unknown. */
+  const expectGroupTables = (page: string, look: BatchRecord, after: BatchRecord) => {
+    const cells = (counts: GroupCounts) =>
+      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
+    for (const key of ['byRegistry', 'byTool'] as const)
+      for (const [name, counts] of Object.entries(look[key])) {
+        const tuned = after[key][name] as GroupCounts;
+        expect(page).toMatch(
+          new RegExp(
+            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(tuned)} *\\|`,
+          ),
+        );
+      }
+  };
+
   it("docs/cli.md's batch-4 figures: the first look both ways, the tuned one, per registry and per tool", () => {
     const page = flat('docs/cli.md');
     const audited = firstLook4.withAuditedLabels;
@@ -539,75 +439,21 @@ describe('the corpus figures in the docs', () => {
     );
     expect(page).toMatch(summaryRow('tuned, tuning groups', tunedLook4.tune));
     expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tunedLook4.heldout));
-    const cells = (counts: GroupCounts) =>
-      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
-    for (const key of ['byRegistry', 'byTool'] as const)
-      for (const [name, counts] of Object.entries(audited[key])) {
-        const after = tunedLook4[key][name] as GroupCounts;
-        expect(page).toMatch(
-          new RegExp(
-            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(after)} *\\|`,
-          ),
-        );
-      }
+    expectGroupTables(page, audited, tunedLook4);
   });
 
-  it("docs/cli.md's batch-5 figures: first look, tuned, per registry and per tool", () => {
-    const page = flat('docs/cli.md');
-    expect(page).toMatch(summaryRow('first look, all', firstLook5.all));
-    expect(page).toMatch(summaryRow('first look, held-out tools and registries', firstLook5.heldout));
-    expect(page).toMatch(summaryRow('tuned, tuning groups', tunedLook5.tune));
-    expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tunedLook5.heldout));
-    const cells = (counts: GroupCounts) =>
-      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
-    for (const key of ['byRegistry', 'byTool'] as const)
-      for (const [name, counts] of Object.entries(firstLook5[key])) {
-        const after = tunedLook5[key][name] as GroupCounts;
-        expect(page).toMatch(
-          new RegExp(
-            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(after)} *\\|`,
-          ),
-        );
-      }
-  });
-
-  it("docs/cli.md's batch-6 figures: first look, tuned, per registry and per tool", () => {
-    const page = flat('docs/cli.md');
-    expect(page).toMatch(summaryRow('first look, all', firstLook6.all));
-    expect(page).toMatch(summaryRow('first look, held-out tools and registries', firstLook6.heldout));
-    expect(page).toMatch(summaryRow('tuned, tuning groups', tunedLook6.tune));
-    expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tunedLook6.heldout));
-    const cells = (counts: GroupCounts) =>
-      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
-    for (const key of ['byRegistry', 'byTool'] as const)
-      for (const [name, counts] of Object.entries(firstLook6[key])) {
-        const after = tunedLook6[key][name] as GroupCounts;
-        expect(page).toMatch(
-          new RegExp(
-            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(after)} *\\|`,
-          ),
-        );
-      }
-  });
-
-  it("docs/cli.md's batch-7 figures: first look, tuned, per registry and per tool", () => {
-    const page = flat('docs/cli.md');
-    expect(page).toMatch(summaryRow('first look, all', firstLook7.all));
-    expect(page).toMatch(summaryRow('first look, held-out tools and registries', firstLook7.heldout));
-    expect(page).toMatch(summaryRow('tuned, tuning groups', tunedLook7.tune));
-    expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tunedLook7.heldout));
-    const cells = (counts: GroupCounts) =>
-      `${percent(counts.categoryRight, counts.n)} *\\| *${counts.wrongCategory} *\\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled}`;
-    for (const key of ['byRegistry', 'byTool'] as const)
-      for (const [name, counts] of Object.entries(firstLook7[key])) {
-        const after = tunedLook7[key][name] as GroupCounts;
-        expect(page).toMatch(
-          new RegExp(
-            `\\| \`${literal(name)}\` *\\| *${counts.n} *\\| *${cells(counts)} *\\| *${cells(after)} *\\|`,
-          ),
-        );
-      }
-  });
+  it.each(FRESH_BATCHES)(
+    "docs/cli.md's batch-$batch figures: first look, tuned, per registry and per tool",
+    ({ batch }) => {
+      const page = flat('docs/cli.md');
+      const { first, tuned } = recordsOf(batch);
+      expect(page).toMatch(summaryRow('first look, all', first.all));
+      expect(page).toMatch(summaryRow('first look, held-out tools and registries', first.heldout));
+      expect(page).toMatch(summaryRow('tuned, tuning groups', tuned.tune));
+      expect(page).toMatch(summaryRow('tuned, held-out tools and registries', tuned.heldout));
+      expectGroupTables(page, first, tuned);
+    },
+  );
 
   it("docs/cli.md's summary of the held-out figures of batches 3 to 7 is their records'", () => {
     const page = flat('docs/cli.md');
@@ -618,9 +464,9 @@ describe('the corpus figures in the docs', () => {
         firstLook4.withAuditedLabels.heldout,
         tunedLook4.heldout,
       ],
-      ['5: new tools and registries, new areas', firstLook5.heldout, tunedLook5.heldout],
-      ['6: the mainstream', firstLook6.heldout, tunedLook6.heldout],
-      ['7: a last fresh mix', firstLook7.heldout, tunedLook7.heldout],
+      ['5: new tools and registries, new areas', recordsOf(5).first.heldout, recordsOf(5).tuned.heldout],
+      ['6: the mainstream', recordsOf(6).first.heldout, recordsOf(6).tuned.heldout],
+      ['7: a last fresh mix', recordsOf(7).first.heldout, recordsOf(7).tuned.heldout],
     ];
     for (const [label, look, after] of rows)
       expect(page).toMatch(
