@@ -45,7 +45,7 @@ export const KNOWN_CODE_PATTERN = new RegExp(
 export const AWS_CLI_ERROR = /An error occurred \((\w{1,100})\)(?: when calling the (\w{1,100}) operation)?/;
 /** A registry or service HTTP status in the words the clients use; never docker's own `API error (500)`. */
 export const HTTP_STATUS =
-  /(?:registry answered|StatusCode:|returned error:|but got|\breturned|failed with code|status=|unexpected status from [A-Z]{3,7} request to \S{1,800}:|status(?: code)?:?|unexpected status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|failed with status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|HTTP\/\d(?:\.\d)?|HTTP_|HTTP )[ \t]*([1-5]\d\d)\b|\b([1-5]\d\d) (?:Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Server Error|Client Error|Bad Gateway|Service Unavailable|Gateway Timeout|Bad Request)\b|: ([45]\d\d) \{"errors":|\[([45]\d\d)\]\[\{"errors":/i;
+  /(?:registry answered|StatusCode:|returned error:|but got|\breturned|failed with code|status=|statusCode=|unexpected status from [A-Z]{3,7} request to \S{1,800}:|status(?: code)?:?|unexpected status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|failed with status(?: code)?(?: \[[^\]\n]{0,100}\])?:?|HTTP\/\d(?:\.\d)?|HTTP_|HTTP )[ \t]*([1-5]\d\d)\b|\b([1-5]\d\d) (?:Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Server Error|Client Error|Bad Gateway|Service Unavailable|Gateway Timeout|Bad Request)\b|: ([45]\d\d) \{"errors":|\[([45]\d\d)\]\[\{"errors":/i;
 
 /** The status an HTTP_STATUS match names, whichever of its shapes matched. */
 export function statusOf(match: RegExpExecArray): number {

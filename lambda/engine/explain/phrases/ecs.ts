@@ -12,7 +12,7 @@ export const ECS: readonly PhraseRow[] = [
   ['ambiguous/access-denied-or-missing', /does not exist or no pull access/im, 'https://github.com/RafalWilinski/deploy-with-serverless/issues/11'],
   ['auth/registry-unauthorized', /incorrect username or password/im, 'aws/amazon-ecs-agent:ecs-agent/api/errors/error_messages_test.go'],
   // Only when no status follows, on this line or the next.
-  ['ambiguous/status-not-given', /failed to copy: httpRead\w{0,10}Seeker: failed open: unexpected status code(?![ \t]{0,5}\n?[ \t]{0,5}[1-5]\d\d)[ \t]*$/im, 'https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md (Amazon ECS "CannotPullContainer task errors")'],
+  ['ambiguous/status-not-given', /failed to copy: httpRead\w{0,10}Seeker: failed open: unexpected status code(?![ \t]{0,5}\n?[ \t]{0,5}(?:\S{1,600}:[ \t]{0,3})?[1-5]\d\d)[ \t]*$/im, 'https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md (Amazon ECS "CannotPullContainer task errors")'],
   ['integrity/digest-mismatch', /verification failed for digest/i, 'https://github.com/aws/amazon-ecs-agent/issues/385'],
   ['not-found/repository-or-tag', /repository \S{1,300} not found/im, 'https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md (Amazon ECS "CannotPullContainer task errors")'],
   ['network/no-answer', /i\/o timeout/i, 'https://github.com/ActionIQ/terraform-aws-retool-ecs-fargate/issues/20'],

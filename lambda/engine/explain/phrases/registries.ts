@@ -89,4 +89,8 @@ export const REGISTRIES: readonly PhraseRow[] = [
 
   ['not-found/repository-or-tag', /No manifest found for \S{1,400}/i, 'https://github.com/microsoft/generative-ai-for-beginners/issues/187'],
   ['auth/registry-unauthorized', /unauthorized: failed authentication/i, 'https://github.com/GoogleCloudPlatform/cloud-sdk-docker/issues/328'],
+  // Batches 6 and 7's held-out groups, tuned on after their tuned records were written (issue 26, session 2).
+
+  ['permission/registry-iam', /installation not allowed to Create organization package/i, 'https://github.com/pinchbench/skill/pull/17'],
+  ['auth/registry-unauthorized', /unauthorized: personal access token is expired/i, 'https://github.com/sailor-sh/CK-X/issues/60'],
 ];
