@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyText } from '../lambda/engine/explain/classify-text.ts';
 import { PHRASES, TEXT_RULES } from '../lambda/engine/explain/rules.ts';
 import { CATEGORIES } from '../lambda/engine/model/types.ts';
+import { GROUPED_BATCHES } from './support/explain-corpus.ts';
 
 /**
  * The classifier's rules as data (lambda/engine/explain/rules.ts, phrases/*.ts): well formed, each phrasing tied to
@@ -15,7 +16,10 @@ const MESSAGES_BY_SOURCE = new Map<string, string[]>();
 for (const { source, message } of corpus('pull-error-corpus.json').entries) {
   MESSAGES_BY_SOURCE.set(source, [...(MESSAGES_BY_SOURCE.get(source) ?? []), message]);
 }
-for (const file of ['explain-corpus.json', 'explain-corpus-batch3.json']) {
+for (const file of [
+  'explain-corpus.json',
+  ...GROUPED_BATCHES.map((batch) => `explain-corpus-batch${batch}.json`),
+]) {
   for (const { found, message } of corpus(file).entries) {
     MESSAGES_BY_SOURCE.set(found, [...(MESSAGES_BY_SOURCE.get(found) ?? []), message]);
   }

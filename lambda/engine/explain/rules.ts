@@ -240,6 +240,17 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.oldClient,
   },
   {
+    // Session 2: docker's own image store lacks the image; the registry was not asked, or its answer is elsewhere.
+    id: 'ambiguous/local-image-missing',
+    category: 'unknown',
+    reason:
+      'the image is not in the local image store (docker create or run without a pull, or a pull that failed before): not a registry’s answer',
+    candidates: ['not-found', 'auth', 'network'],
+    // The consequence of a pull that failed above it (no matching manifest, then "No such image"): that decides.
+    consequence: true,
+    fix: ADVICE.localImageMissing,
+  },
+  {
     id: 'ambiguous/local-store',
     category: 'unknown',
     reason: 'the client could not read content from its own local store: not the registry’s answer',

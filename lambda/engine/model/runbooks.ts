@@ -647,6 +647,10 @@ export const ADVICE = {
     title: 'The registry’s firewall refused this address',
     fix: `${context.registryKind ? registryName(context.registryKind, context.registry) : 'The registry'} accepts only some networks and this client's IP address is not one: add the address (for a CI runner, its outbound range) to the registry's network rules (ACR: az acr network-rule add, or "Selected networks" in the portal; see https://aka.ms/acr/firewall), or pull over the private endpoint from inside the allowed network; for ECR, the equivalent is a repository or VPC endpoint policy with aws:SourceIp or aws:SourceVpce conditions.`,
   }),
+  localImageMissing: (): Advice => ({
+    title: 'The image is not in the local image store',
+    fix: 'docker (or the tool through its API) looked for the image locally and did not find it: pull it first (docker pull <image>, or the tool’s pull or pull-policy option), and explain that pull’s error if it fails; a pull that reported success but left no image points at another daemon or context (DOCKER_HOST, docker context ls) or a full disk.',
+  }),
   frontPage: (context: AdviceContext): Advice => ({
     title: 'A proxy or web server answered, not the registry',
     fix: `The answer is an HTML error page from a web server or proxy in front of ${context.registryKind ? registryName(context.registryKind, context.registry) : 'the registry'}, not the registry’s API: check what answers on that host (curl -sv https://${context.registry ?? '<host>'}/v2/), the proxy settings of the client (HTTPS_PROXY, NO_PROXY, the daemon's proxy) and whether the repository or server moved or was taken down.`,

@@ -74,7 +74,7 @@ export const AWS: readonly PhraseRow[] = [
   // Batch 5's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 
   ['permission/not-authorized', /does not grant ecr:[A-Za-z]{3,60}/i, 'https://github.com/aws/deep-learning-containers/issues/5657'],
-  ['not-found/repository-or-tag', /Requested image ?\S{1,400} not found/i, 'https://github.com/aws-samples/amazon-sagemaker-tensorflow-object-detection-api/issues/14'],
+  ['not-found/repository-or-tag', /Requested image ?\S{1,400} not found/i, 'https://github.com/aws-samples/easy-amazon-sagemaker-deployments/issues/4'],
   // Batch 7's tuning set (issue 26, session 2).
 
   ['credentials/assume-role-refused', /Error in assuming access role arn:aws:iam::/i, 'https://github.com/pulumi/pulumi/issues/12417'],

@@ -84,7 +84,7 @@ export const DOCKER: readonly PhraseRow[] = [
   ['network/no-answer', /Proxy Authentication Required/i, 'https://github.com/docker/for-win/issues/9143'],
   ['network/no-answer', /code = DeadlineExceeded/i, 'https://github.com/aws/containers-roadmap/issues/2304'],
   ['network/no-answer', /failed open: failed to do request: (?:Get|Head) "/i, 'https://github.com/skills/getting-started-with-github-copilot/issues/132'],
-  ['network/token-unreachable', /failed to fetch (?:oauth|anonymous) token: (?:Post|Get) "[^"\n]{1,600}": (?:tls|dial tcp|x509|EOF|net\/http|proxyconnect)/i, 'https://github.com/orbstack/orbstack/issues/1776'],
+  ['network/token-unreachable', /failed to fetch (?:oauth|anonymous) token: (?:Post|Get) "[^"\n]{1,600}": (?:tls|dial tcp|x509|EOF|net\/http|proxyconnect)/i, 'https://github.com/orbstack/orbstack/issues/799'],
   ['ambiguous/check-fell-back', /falling back on a clean slate/i, 'https://github.com/google/kf/issues/44'],
   ['ambiguous/docker-api', /Status 500: unknown image in \/images\/create/i, 'https://github.com/docker-java/docker-java/issues/1990'],
   ['integrity/media-type', /Unsupported image manifest/i, 'https://github.com/microsoft/PubSec-Info-Assistant/issues/900'],
@@ -95,4 +95,9 @@ export const DOCKER: readonly PhraseRow[] = [
 
   ['network/no-answer', /^(?:Error response from daemon: )?unexpected EOF[ \t]*$/im, 'https://github.com/docker/hub-feedback/issues/2004'],
   ['network/no-answer', /operation failed: unexpected EOF[ \t]*$/im, 'https://github.com/portainer/portainer/issues/13137'],
+  // Session 2's reconciliation of labels across batches: docker's local image store, and old docker's v1 wording.
+
+  ['ambiguous/local-image-missing', /No such image: \S{1,400}/i, 'https://github.com/testcontainers/testcontainers-go/issues/2898'],
+  ['ambiguous/local-image-missing', /image was not found locally/i, 'https://github.com/snyk/cli/issues/595'],
+  ['ambiguous/old-client', /\bError: image [^\s:\]]{1,300}(?::[\w.-]{1,128})? not found\b/i, 'https://github.com/remind101/empire/issues/674'],
 ];

@@ -25,5 +25,5 @@ export const NETWORK: readonly PhraseRow[] = [
   ['service/server-error', /gateway timeout/i, null],
   ['network/no-answer', /Could not resolve host/i, 'https://github.com/deckhouse/deckhouse/issues/7387'],
   // Go's words when the HTTPS_PROXY it was given does not answer.
-  ['network/no-answer', /proxyconnect tcp/i, null],
+  ['network/no-answer', /proxyconnect tcp/i, 'https://github.com/docker/for-win/issues/12725'],
 ];

@@ -14,8 +14,8 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['auth/registry-unauthorized', /Failed to pull `[^`\n]{1,300}`: unauthorized[ \t]*$/im, 'https://github.com/hashicorp/nomad/issues/4766'],
   // watchtower's HEAD check fell back to a pull: the pull's own result, not this line, says whether it failed.
   ['ambiguous/check-fell-back', /Could not do a head request for "[^"\n]{1,300}", falling back to regular pull/i, 'https://github.com/containrrr/watchtower/issues/1514'],
-  // The OCI distribution spec's own message for its NAME_UNKNOWN code, which clients print without the code.
-  ['not-found/repository-or-tag', /repository name not known to registry/i, null],
+  // The OCI distribution spec's message for its NAME_UNKNOWN code, which clients print without the code.
+  ['not-found/repository-or-tag', /repository name not known to registry/i, 'https://github.com/argoproj-labs/argocd-image-updater/issues/614'],
   // Batch 5's tuning set (issue 26, session 2).
 
   ['auth/registry-unauthorized', /most likely due to incorrect or mismatched registry credentials/i, 'https://github.com/klothoplatform/klotho/issues/467'],

@@ -64,13 +64,12 @@ export const REGISTRIES: readonly PhraseRow[] = [
   // Batch 5's tuning set (issue 26, session 2).
 
   ['not-found/repository-or-tag', /\(404: \{"error": "Tag not found"\}\)/i, 'https://github.com/deis/deis/issues/4378'],
-  ['not-found/repository-or-tag', /\[Error: image \S{1,300} not found/i, 'https://github.com/deis/workflow/issues/566'],
   ['auth/ecr-public-forbidden', /https?:\/\/public\.ecr\.aws\/v2\/"?: denied: Not Authorized/i, 'https://github.com/docker/login-action/issues/38'],
   ['ambiguous/registry-denied', /error parsing HTTP 403 response body: unexpected end of JSON input/i, 'https://github.com/aws/aws-dotnet-deploy/issues/474'],
   // Batch 5's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 
   ['ambiguous/registry-denied', /\bdenied: access forbidden\b/i, 'https://github.com/skevetter/devpod/issues/477'],
-  ['ambiguous/registry-denied', /Could not fetch bearer token for 'ghcr\.io': Error: HTTP 403/i, 'https://github.com/microsoft/vscode-remote-release/issues/8191'],
+  ['ambiguous/registry-denied', /Could not fetch bearer token for 'ghcr\.io': Error: HTTP 403/i, 'https://github.com/microsoft/vscode-remote-release/issues/8506'],
   ['ambiguous/registry-denied', /HEAD https:\/\/(?:[a-z]{2,4}\.)?gcr\.io\/v2\/\S{1,300}\/manifests\/\S{1,300}:?\s{0,12}unsupported status code 403/i, 'https://github.com/google/go-containerregistry/issues/825'],
   ['permission/registry-iam', /Permission 'artifactregistry\.repositories\.\w{1,60}' denied/i, 'https://github.com/google-github-actions/deploy-cloudrun/issues/370'],
   ['not-found/repository-or-tag', /NOT_FOUND: artifact \S{1,300} not found/i, 'https://github.com/skevetter/devpod/issues/346'],
