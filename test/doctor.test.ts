@@ -95,6 +95,23 @@ describe("docker's view", () => {
     expect(missing.fix).toContain('Install docker-credential-ecr-login on PATH');
   });
 
+  it('warns that "credsStore": "ecr-login" makes every other registry\'s docker login fail, and names credHelpers', () => {
+    const check = docker(
+      { credsStore: 'ecr-login', auths: {} },
+      { path: ['docker-credential-ecr-login'], registryHost: HOST },
+    );
+    expect(check.status).toBe('warn');
+    expect(check.saw).toContain('docker login to any registry fails ("not implemented")');
+    expect(check.fix).toContain(`"credHelpers": {"${HOST}": "ecr-login"}`);
+    expect(check.runbook).toBe('credentials');
+    // The same helper named per host is the configuration to have: a pass.
+    const perHost = docker(
+      { credHelpers: { [HOST]: 'ecr-login' }, auths: {} },
+      { path: ['docker-credential-ecr-login'] },
+    );
+    expect(perHost.status).toBe('pass');
+  });
+
   it('warns that a credsStore keeps the login where its expiry cannot be read', () => {
     const check = docker(
       { credsStore: 'desktop', auths: { [HOST]: {} } },

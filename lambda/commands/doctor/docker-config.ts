@@ -149,15 +149,32 @@ export function dockerCheck(read: DockerConfigRead, options: DockerCheckOptions)
     'pass',
   );
   const problem = logins.find((login) => login.status === worst);
+  const saw = logins.map((login) => `${login.host}: ${login.note}`).join('; ');
+  // The ECR helper as credsStore serves ECR pulls, but docker sends every registry's login to it, and it refuses
+  // to store one ("not implemented"): `docker login` to Docker Hub or GHCR fails on this host (issue 26's corpus:
+  // Copilot, the AWS CLI pipe, CI login actions).
+  if (read.config.credsStore === ECR_HELPER && worst === 'pass') {
+    return {
+      ...base,
+      status: 'warn',
+      saw: `${saw}; but "credsStore": "${ECR_HELPER}" applies to every registry: docker login to any registry fails ("not implemented"), and other registries' logins cannot be stored`,
+      fix: `Name the ECR helper per ECR host instead: "credHelpers": {${logins.map((login) => `"${login.host}": "${ECR_HELPER}"`).join(', ')}}, and remove "credsStore" (or set it to the OS keychain helper).`,
+      runbook: 'credentials',
+      details,
+    };
+  }
   return {
     ...base,
     status: worst,
-    saw: logins.map((login) => `${login.host}: ${login.note}`).join('; '),
+    saw,
     fix: worst === 'pass' || !problem ? null : fixFor(problem),
     runbook: worst === 'pass' ? null : 'auth',
     details,
   };
 }
+
+/** The ECR credential helper's name in docker's config (`docker-credential-ecr-login`). */
+const ECR_HELPER = 'ecr-login';
 
 const rank = (status: CheckStatus) => ['fail', 'warn', 'pass', 'skip'].indexOf(status);
 
@@ -195,7 +212,7 @@ function ecrLogin(host: string, config: DockerConfig, options: DockerCheckOption
         note: `docker asks the ${via} helper "${helper}", but ${binary} is not on PATH, so every pull fails ("executable file not found in $PATH")`,
       };
     }
-    if (helper === 'ecr-login') {
+    if (helper === ECR_HELPER) {
       return {
         ...common,
         via,
