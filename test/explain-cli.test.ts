@@ -247,6 +247,7 @@ describe('explain CLI', () => {
 
   it.each([
     [['--bogus'], "Unknown option '--bogus'"],
+    [['--jsn', 'x'], '(did you mean --json?)'],
     [['--json'], 'the error text is empty'],
     [['   '], 'the error text is empty'],
   ])('exits 2 for usage error %j, naming it', async (args, expected) => {

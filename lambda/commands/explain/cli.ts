@@ -6,6 +6,7 @@ import {
   type TextClassification,
 } from '../../engine/explain/classify-text.ts';
 import { recognize } from '../../engine/explain/recognize.ts';
+import { closest } from '../../engine/model/did-you-mean.ts';
 import { redactCredentials } from '../../engine/probe/redact.ts';
 import { ISSUES_URL, runbookLink } from '../package-info.ts';
 import { type ErrorInput, extractErrorInput } from './input.ts';
@@ -58,11 +59,25 @@ function parseExplainArgs(argv: string[]): ExplainRequest | 'help' {
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(unknownOptionHint(error as Error & { code?: string }));
   }
   if (parsed.values.help) return 'help';
   const text = parsed.positionals.join(' ');
   return { json: Boolean(parsed.values.json), text: parsed.positionals.length > 0 ? text : null };
+}
+
+/** The options `explain` takes. */
+const OPTIONS = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Node's message for an unknown option, with the option it is likely a typo of (`--jsn`: did you mean --json?);
+ * every other parse error as Node words it.
+ */
+function unknownOptionHint(error: Error & { code?: string }): string {
+  const name =
+    error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'--?([^'=]+)/.exec(error.message)?.[1] : undefined;
+  const guess = name ? closest(name, Object.keys(OPTIONS)) : null;
+  return guess ? `${error.message} (did you mean --${guess}?)` : error.message;
 }
 
 function parse(argv: string[]) {
@@ -70,7 +85,7 @@ function parse(argv: string[]) {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: OPTIONS,
   });
 }
 
