@@ -59,7 +59,7 @@ export interface CorpusMessage {
    * 2: gathered after the rules were tuned, all held out (a second held-out set). 3: other tools and registries
    * (issue 26), held out by whole tool and whole registry.
    */
-  batch?: 2 | 3 | 4 | 5 | 6 | 7;
+  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8;
   /** The program that printed the message (batch 3 names it; earlier batches derive it from source and thread). */
   tool?: string;
   /** The registry the client talked to: ecr, ecr-public, docker-hub, ghcr, gar, gcr, quay, …; `none` if none. */
@@ -92,10 +92,10 @@ interface PullErrorCorpusFile {
 
 /**
  * The batches gathered by tool and registry (issue 26): 3, then 4 and 5 from sources none of the earlier ones cite,
- * 6 from the mainstream tools and registries in new threads, and 7 a last fresh mix.
+ * 6 from the mainstream tools and registries in new threads, 7 a fresh mix, and 8 the state at the session's end.
  */
-export type GroupedBatch = 3 | 4 | 5 | 6 | 7;
-export const GROUPED_BATCHES: readonly GroupedBatch[] = [3, 4, 5, 6, 7];
+export type GroupedBatch = 3 | 4 | 5 | 6 | 7 | 8;
+export const GROUPED_BATCHES: readonly GroupedBatch[] = [3, 4, 5, 6, 7, 8];
 
 /** A batch held out by whole tools and registries, fixed before any rule was tuned on it. */
 export interface BatchFile {
