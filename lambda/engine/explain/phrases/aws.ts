@@ -3,7 +3,7 @@ import type { PhraseRow } from '../rule.ts';
 /** Phrasings first seen in what these print: the AWS CLI, the SDKs (JavaScript, Go, Python, Java), STS and IAM, the ECR API, the ECR credential helper. */
 // biome-ignore format: one phrasing per line, so adding one is a one-line change
 export const AWS: readonly PhraseRow[] = [
-  ['integrity/lambda-media-type', /The image manifest(?:, config)? or layer media type for the source image [\s\S]{0,400}?is not supported/i, 'https://github.com/aws-samples/bedrock-access-gateway/issues/206'],
+  ['integrity/lambda-media-type', /The image manifest(?:, config)? or layer media type for the source image\s[\s\S]{0,400}?is not supported/i, 'https://github.com/aws-samples/bedrock-access-gateway/issues/206'],
   ['integrity/lambda-media-type', /UnsupportedImageLayerDetected/i, 'https://github.com/bazel-contrib/rules_oci/issues/777'],
   ['clock-skew/signature-window', /signature expired: \d{8}T\d{6}Z is now earlier than/i, 'https://github.com/upmc-enterprises/registry-creds/issues/24'],
   ['clock-skew/signature-window', /signature not\s{1,3}yet current/i, 'https://github.com/aws/aws-sdk-go/issues/2194'],
@@ -83,4 +83,8 @@ export const AWS: readonly PhraseRow[] = [
   ['credentials/none-in-chain', /Could not find credentials matching ecr:/i, 'https://github.com/jenkinsci/amazon-ecr-plugin/issues/31'],
   ['credentials/none-in-chain', /Access key ID cannot be blank/i, 'https://github.com/jenkinsci/amazon-ecr-plugin/issues/194'],
   ['credentials/none-in-chain', /failed to get shared config profile/i, 'https://github.com/GoogleContainerTools/kaniko/issues/2808'],
+  // Batch 8's tuning set (issue 26, session 2).
+
+  ['not-found/repository-or-tag', /CannotPullContainerError: API error \(404\)/i, 'https://github.com/aws/amazon-ecs-agent/issues/1185'],
+  ['integrity/digest-mismatch', /None of the provided layer digests match the calculated layer digest/i, 'https://github.com/abiosoft/colima/issues/1167'],
 ];

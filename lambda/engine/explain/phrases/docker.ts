@@ -100,4 +100,9 @@ export const DOCKER: readonly PhraseRow[] = [
   ['ambiguous/local-image-missing', /No such image: \S{1,400}/i, 'https://github.com/testcontainers/testcontainers-go/issues/2898'],
   ['ambiguous/local-image-missing', /image was not found locally/i, 'https://github.com/snyk/cli/issues/595'],
   ['ambiguous/old-client', /\bError: image [^\s:\]]{1,300}(?::[\w.-]{1,128})? not found\b/i, 'https://github.com/remind101/empire/issues/674'],
+  // Batch 8's tuning set (issue 26, session 2).
+
+  ['auth/no-registry-credentials', /no auth config found for registry/i, 'https://github.com/terraform-aws-modules/terraform-aws-lambda/issues/579'],
+  ['auth/no-registry-credentials', /missing X-Registry-Auth/i, 'https://github.com/terraform-aws-modules/terraform-aws-lambda/issues/319'],
+  ['network/no-answer', /exited with error code \d{1,3}: EOF[ \t]*$/im, 'https://github.com/aws-samples/amazon-sagemaker-mlflow-fargate/issues/5'],
 ];

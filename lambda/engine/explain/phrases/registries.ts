@@ -92,4 +92,7 @@ export const REGISTRIES: readonly PhraseRow[] = [
 
   ['permission/registry-iam', /installation not allowed to Create organization package/i, 'https://github.com/pinchbench/skill/pull/17'],
   ['auth/registry-unauthorized', /unauthorized: personal access token is expired/i, 'https://github.com/sailor-sh/CK-X/issues/60'],
+  // Batch 8's tuning set (issue 26, session 2).
+
+  ['ambiguous/token-forbidden', /-docker\.pkg\.dev\/[^\n]{0,400}failed to fetch anonymous token: unexpected status: 403\b/i, 'https://github.com/docker/login-action/issues/606'],
 ];
