@@ -293,7 +293,8 @@ describe('batch 4: sources no earlier batch cites (issue 26, session 2)', () => 
 const FRESH_BATCHES = [
   { batch: 5, title: 'a third look', minEntries: 180, minTools: 50 },
   { batch: 6, title: 'the mainstream', minEntries: 180, minTools: 40 },
-  { batch: 7, title: 'a last fresh mix', minEntries: 170, minTools: 40 },
+  { batch: 7, title: 'another fresh mix', minEntries: 170, minTools: 40 },
+  { batch: 8, title: "the session's end", minEntries: 130, minTools: 40 },
 ] as const;
 type FreshRecords = { first: BatchRecord & { atSessionStart: BatchRecord }; tuned: BatchRecord };
 const freshRecords = new Map<number, FreshRecords>(
@@ -455,7 +456,7 @@ describe('the corpus figures in the docs', () => {
     },
   );
 
-  it("docs/cli.md's summary of the held-out figures of batches 3 to 7 is their records'", () => {
+  it("docs/cli.md's summary of the held-out figures of batches 3 to 8 is their records'", () => {
     const page = flat('docs/cli.md');
     const rows: Array<[string, GroupCounts, GroupCounts]> = [
       ['3: other tools and registries', firstLook.heldout, tunedLook.heldout],
@@ -466,7 +467,8 @@ describe('the corpus figures in the docs', () => {
       ],
       ['5: new tools and registries, new areas', recordsOf(5).first.heldout, recordsOf(5).tuned.heldout],
       ['6: the mainstream', recordsOf(6).first.heldout, recordsOf(6).tuned.heldout],
-      ['7: a last fresh mix', recordsOf(7).first.heldout, recordsOf(7).tuned.heldout],
+      ['7: another fresh mix', recordsOf(7).first.heldout, recordsOf(7).tuned.heldout],
+      ["8: the session's end", recordsOf(8).first.heldout, recordsOf(8).tuned.heldout],
     ];
     for (const [label, look, after] of rows)
       expect(page).toMatch(
