@@ -1,21 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import { runDrillCommand } from '../lambda/commands/drill/cli.ts';
 import type { DrillCheckId } from '../lambda/commands/drill/run.ts';
 import { SDK_NODE_WARNING_OPT_OUT } from '../lambda/commands/sdk-node-notice.ts';
 import { loadConfig } from '../lambda/engine/config/load.ts';
 import { cliBundle } from './support/cli-process.ts';
+import { useCommandDouble } from './support/command-double.ts';
 import type { DeployedAlarm, DeploymentState } from './support/deployment-double.ts';
-import {
-  type PreflightDouble,
-  type PreflightState,
-  startPreflightDouble,
-} from './support/preflight-double.ts';
-import { applyEnv } from './support/probe-env.ts';
+import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
 import { canaryWorld, topicArn } from './support/status-world.ts';
 
 /**
@@ -45,7 +40,6 @@ const CONFIG = {
 
 let dir: string;
 let double: PreflightDouble;
-let restoreEnv: () => void;
 
 function configFile(config: unknown = CONFIG, file = 'drill.config.json'): string {
   const path = join(dir, file);
@@ -65,34 +59,18 @@ function world(): PreflightState {
   return state;
 }
 
-function hostEnv(): Record<string, string> {
-  return {
-    AWS_ACCESS_KEY_ID: USER.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: USER.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    ...double.env(),
-  };
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'drill-'));
-  double = await startPreflightDouble(USER, world());
-});
-afterAll(async () => {
-  await double?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  double.state = Object.assign(double.state, world());
-  double.hang.clear();
-  double.deny.clear();
-  double.calls.length = 0;
-  restoreEnv = applyEnv({ ...hostEnv(), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined });
-});
-afterEach(() => restoreEnv());
+const hostEnv = useCommandDouble(
+  'drill-',
+  USER,
+  REGION,
+  world,
+  (made) => {
+    dir = made;
+  },
+  (started) => {
+    double = started;
+  },
+);
 
 const alarmNamed = (name: string): DeployedAlarm => {
   const alarm = (double.state.deployment as DeploymentState).alarms.find((a) => a.name === name);

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import type { PreflightCheckId } from '../lambda/commands/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
-import {
-  type PreflightDouble,
-  type PreflightState,
-  startPreflightDouble,
-} from './support/preflight-double.ts';
-import { applyEnv } from './support/probe-env.ts';
+import { useCommandDouble } from './support/command-double.ts';
+import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
 
 /**
  * Issue 28, `preflight` with `workloadWatch.eks`: each cluster's authentication mode, endpoint access and, for a
@@ -78,34 +73,19 @@ function healthy(): PreflightState {
 
 let dir: string;
 let double: PreflightDouble;
-let restoreEnv: () => void;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'preflight-eks-'));
-  double = await startPreflightDouble(DEPLOYER, healthy());
-});
-afterAll(async () => {
-  await double?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  double.state = Object.assign(double.state, healthy());
-  double.hang.clear();
-  double.deny.clear();
-  double.calls.length = 0;
-  restoreEnv = applyEnv({
-    AWS_ACCESS_KEY_ID: DEPLOYER.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DEPLOYER.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    ...double.env(),
-  });
-});
-afterEach(() => restoreEnv());
+useCommandDouble(
+  'preflight-eks-',
+  DEPLOYER,
+  REGION,
+  healthy,
+  (made) => {
+    dir = made;
+  },
+  (started) => {
+    double = started;
+  },
+);
 
 async function eksChecks(eks: unknown): Promise<ChecksReport<PreflightCheckId>['checks']> {
   const path = join(dir, 'preflight.config.json');

@@ -1,20 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/commands/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
 import { USER_CONFIG_FILE } from '../lambda/engine/config/locate.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
-import {
-  type PreflightDouble,
-  type PreflightState,
-  startPreflightDouble,
-} from './support/preflight-double.ts';
-import { applyEnv } from './support/probe-env.ts';
+import { useCommandDouble } from './support/command-double.ts';
+import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
 
 /**
  * Issue 17, `preflight`: the command end to end in process (its real SDK clients, over HTTP, signed) against the
@@ -150,38 +145,19 @@ const ORG_CONFIG = {
 
 let dir: string;
 let double: PreflightDouble;
-let restoreEnv: () => void;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'preflight-'));
-  double = await startPreflightDouble(DEPLOYER, healthy());
-});
-afterAll(async () => {
-  await double?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/** The deployer's host: its keys, the endpoints on the double, and nothing of this machine's AWS setup. */
-function hostEnv(): Record<string, string> {
-  return {
-    AWS_ACCESS_KEY_ID: DEPLOYER.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DEPLOYER.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    ...double.env(),
-  };
-}
-
-beforeEach(() => {
-  double.state = Object.assign(double.state, healthy());
-  double.hang.clear();
-  double.deny.clear();
-  double.calls.length = 0;
-  restoreEnv = applyEnv({ ...hostEnv(), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined });
-});
-afterEach(() => restoreEnv());
+const hostEnv = useCommandDouble(
+  'preflight-',
+  DEPLOYER,
+  REGION,
+  healthy,
+  (made) => {
+    dir = made;
+  },
+  (started) => {
+    double = started;
+  },
+);
 
 function configFile(name: string, config: unknown): string {
   const path = join(dir, name);

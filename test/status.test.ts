@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import type { StatusCheckId } from '../lambda/commands/status/check.ts';
 import { runStatusCommand } from '../lambda/commands/status/cli.ts';
@@ -9,13 +8,9 @@ import { loadConfig } from '../lambda/engine/config/load.ts';
 import { STACK_OUTPUTS, stackSetName } from '../lambda/engine/model/deployment.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
+import { useCommandDouble } from './support/command-double.ts';
 import type { DeploymentState } from './support/deployment-double.ts';
-import {
-  type PreflightDouble,
-  type PreflightState,
-  startPreflightDouble,
-} from './support/preflight-double.ts';
-import { applyEnv } from './support/probe-env.ts';
+import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
 import { canaryWorld, ECR_RULE, ECS_RULE, SCHEDULE } from './support/status-world.ts';
 
 /**
@@ -50,7 +45,6 @@ const CONFIG = {
 
 let dir: string;
 let double: PreflightDouble;
-let restoreEnv: () => void;
 
 function configFile(config: unknown, file = 'status.config.json'): string {
   const path = join(dir, file);
@@ -68,34 +62,18 @@ function healthy(config: unknown = CONFIG): PreflightState {
   });
 }
 
-function hostEnv(): Record<string, string> {
-  return {
-    AWS_ACCESS_KEY_ID: USER.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: USER.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    ...double.env(),
-  };
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'status-'));
-  double = await startPreflightDouble(USER, healthy());
-});
-afterAll(async () => {
-  await double?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  double.state = Object.assign(double.state, healthy());
-  double.hang.clear();
-  double.deny.clear();
-  double.calls.length = 0;
-  restoreEnv = applyEnv({ ...hostEnv(), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined });
-});
-afterEach(() => restoreEnv());
+const hostEnv = useCommandDouble(
+  'status-',
+  USER,
+  REGION,
+  healthy,
+  (made) => {
+    dir = made;
+  },
+  (started) => {
+    double = started;
+  },
+);
 
 const deployment = () => double.state.deployment as DeploymentState;
 
