@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { closest } from '../../engine/model/did-you-mean.ts';
 import type { Category } from '../../engine/model/types.ts';
+import { redactCredentials } from '../../engine/probe/redact.ts';
 import { runbookLink } from '../package-info.ts';
 
 /**
@@ -94,6 +95,27 @@ export function formatChecks<Id extends string>(
     if (check.runbook) lines.push(`      ${'runbook:'.padEnd(width)} ${runbookLink(check.runbook)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Prints a checks report: `--json`'s document (with `extra` keys), or the human lines and a closing sentence. The
+ * last line of defence runs on either: no credential of the environment, and no credential shape, leaves in it.
+ */
+export function printChecks<Id extends string>(
+  out: { stdout: (text: string) => void; env: NodeJS.ProcessEnv },
+  report: ChecksReport<Id>,
+  how: {
+    json: boolean;
+    command: string;
+    titles: Readonly<Record<Id, string>>;
+    closing?: string;
+    extra?: Record<string, unknown>;
+  },
+): void {
+  const text = how.json
+    ? `${JSON.stringify({ ...report, ...how.extra })}\n`
+    : `${formatChecks(report, how.command, how.titles)}${how.closing === undefined ? '' : `${how.closing}\n`}`;
+  out.stdout(redactCredentials(text, environmentSecrets(out.env)));
 }
 
 /** How long ago or ahead a time is, in words: "1 h 2 min ago", "in 11 h 58 min". */

@@ -1,16 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import { USER_CONFIG_FILE } from '../../engine/config/locate.ts';
 import { LIMITS } from '../../engine/model/limits.ts';
-import { redactCredentials } from '../../engine/probe/redact.ts';
 import { contextOptions, numberOption, requireConfigPath, startConfigCommand } from '../config-command.ts';
-import {
-  CHECKS_EXIT,
-  checksReport,
-  environmentSecrets,
-  formatChecks,
-  parseCommandOptions,
-  UsageError,
-} from '../doctor/check.ts';
+import { CHECKS_EXIT, checksReport, parseCommandOptions, printChecks, UsageError } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
 import { STATUS_TIMEOUT_MS } from '../status/check.ts';
 import {
@@ -181,18 +173,20 @@ export async function runDrillCommand(
   }
   const report = checksReport(result.checks);
   const failures = report.summary.fail;
-  const text = args.json
-    ? `${JSON.stringify({ ...report, interrupted: result.outcome === 'interrupted' })}\n`
-    : `${formatChecks(report, 'drill', DRILL_TITLES)}${
-        result.outcome === 'declined'
-          ? 'Nothing was changed.'
-          : result.outcome === 'interrupted'
-            ? 'Interrupted; the alarm was set back to OK (see above).'
-            : failures === 0
-              ? 'Every action of the alarm ran: the pager path works.'
-              : `${failures} problem(s) above: an alarm of this canary may page nobody.`
-      }\n`;
-  io.stdout(redactCredentials(text, environmentSecrets(io.env)));
+  printChecks(io, report, {
+    json: args.json,
+    command: 'drill',
+    titles: DRILL_TITLES,
+    extra: { interrupted: result.outcome === 'interrupted' },
+    closing:
+      result.outcome === 'declined'
+        ? 'Nothing was changed.'
+        : result.outcome === 'interrupted'
+          ? 'Interrupted; the alarm was set back to OK (see above).'
+          : failures === 0
+            ? 'Every action of the alarm ran: the pager path works.'
+            : `${failures} problem(s) above: an alarm of this canary may page nobody.`,
+  });
   if (result.outcome === 'interrupted') return DRILL_EXIT.interrupted;
   if (result.outcome === 'declined') return DRILL_EXIT.failed;
   return report.ok ? DRILL_EXIT.ok : DRILL_EXIT.failed;

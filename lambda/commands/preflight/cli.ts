@@ -1,13 +1,6 @@
 import { LIMITS } from '../../engine/model/limits.ts';
-import { redact } from '../../engine/probe/redact.ts';
 import { contextOptions, numberOption, requireConfigPath, startConfigCommand } from '../config-command.ts';
-import {
-  CHECKS_EXIT,
-  checksReport,
-  environmentSecrets,
-  formatChecks,
-  parseCommandOptions,
-} from '../doctor/check.ts';
+import { CHECKS_EXIT, checksReport, parseCommandOptions, printChecks } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
 import {
   PREFLIGHT_CHECK_IDS,
@@ -85,9 +78,6 @@ export async function runPreflightCommand(
   if ('exit' in started) return started.exit;
   const { request, config } = started;
   const report = checksReport(await runPreflight({ ...request, config }));
-  const text = request.json
-    ? `${JSON.stringify(report)}\n`
-    : formatChecks(report, 'preflight', PREFLIGHT_TITLES);
-  io.stdout(redact(text, environmentSecrets(io.env)));
+  printChecks(io, report, { json: request.json, command: 'preflight', titles: PREFLIGHT_TITLES });
   return report.ok ? CHECKS_EXIT.ok : CHECKS_EXIT.failed;
 }

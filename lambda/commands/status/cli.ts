@@ -1,14 +1,7 @@
 import { USER_CONFIG_FILE } from '../../engine/config/locate.ts';
 import { LIMITS } from '../../engine/model/limits.ts';
-import { redactCredentials } from '../../engine/probe/redact.ts';
 import { contextOptions, numberOption, requireConfigPath, startConfigCommand } from '../config-command.ts';
-import {
-  CHECKS_EXIT,
-  checksReport,
-  environmentSecrets,
-  formatChecks,
-  parseCommandOptions,
-} from '../doctor/check.ts';
+import { CHECKS_EXIT, checksReport, parseCommandOptions, printChecks } from '../doctor/check.ts';
 import type { CliIo } from '../probe/cli.ts';
 import {
   STATUS_CHECK_IDS,
@@ -80,14 +73,15 @@ export async function runStatusCommand(
     await runStatus({ config, timeoutMs: request.timeoutMs, ...(deps.now ? { now: deps.now() } : {}) }),
   );
   const failures = report.summary.fail;
-  const text = request.json
-    ? `${JSON.stringify(report)}\n`
-    : `${formatChecks(report, 'status', STATUS_TITLES)}${
-        failures === 0
-          ? 'Everything can page.'
-          : `${failures} problem(s) above: until they are fixed, a pull failure may page nobody.`
-      }${report.summary.warn > 0 ? ` ${report.summary.warn} warning(s).` : ''}\n`;
-  // The last line of defence: no credential of the environment, and no credential shape, leaves in the output.
-  io.stdout(redactCredentials(text, environmentSecrets(io.env)));
+  printChecks(io, report, {
+    json: request.json,
+    command: 'status',
+    titles: STATUS_TITLES,
+    closing: `${
+      failures === 0
+        ? 'Everything can page.'
+        : `${failures} problem(s) above: until they are fixed, a pull failure may page nobody.`
+    }${report.summary.warn > 0 ? ` ${report.summary.warn} warning(s).` : ''}`,
+  });
   return report.ok ? CHECKS_EXIT.ok : CHECKS_EXIT.failed;
 }
