@@ -17,6 +17,7 @@ import type { MetricsSink, PublishedMessage } from '../../engine/outputs/ports.t
 import { snsNotifier } from '../../engine/outputs/sns-notifier.ts';
 import { dynamoDbStateStore } from '../../engine/outputs/state-store.ts';
 import { readCodeData } from '../code-data-file.ts';
+import { logRunFailure } from '../run-failed.ts';
 
 interface WarmClients {
   metrics: MetricsSink;
@@ -72,15 +73,6 @@ export async function handler(): Promise<EksRunSummary | { failed: string }> {
       write,
     });
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-    write(
-      JSON.stringify({
-        timestamp: new Date().toISOString(),
-        level: 'ERROR',
-        type: 'eks-watch-failed',
-        message,
-      }),
-    );
-    return { failed: message };
+    return { failed: logRunFailure(write, 'eks-watch-failed', error) };
   }
 }

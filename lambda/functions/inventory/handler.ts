@@ -22,6 +22,7 @@ import { RUN_BUDGET_MS } from '../../engine/model/limits.ts';
 import { OUTPUT_CLIENT_CONFIG } from '../../engine/outputs/client-config.ts';
 import { cloudWatchMetricsSink } from '../../engine/outputs/cloudwatch-sink.ts';
 import { snsNotifier } from '../../engine/outputs/sns-notifier.ts';
+import { logRunFailure } from '../run-failed.ts';
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -61,15 +62,6 @@ export async function handler(
       clients.destroy();
     }
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-    write(
-      JSON.stringify({
-        timestamp: new Date().toISOString(),
-        level: 'ERROR',
-        type: 'inventory-failed',
-        message,
-      }),
-    );
-    return { failed: message };
+    return { failed: logRunFailure(write, 'inventory-failed', error) };
   }
 }

@@ -16,6 +16,7 @@ import { readWatchConfig } from '../../engine/watch/watch-config.ts';
 import type { WatchNotification } from '../../engine/watch/watch-message.ts';
 import { handleWorkloadEvent, type WatchSummary } from '../../engine/watch/watch-run.ts';
 import { readCodeData } from '../code-data-file.ts';
+import { logRunFailure } from '../run-failed.ts';
 
 interface WarmClients {
   metrics: MetricsSink;
@@ -49,18 +50,9 @@ export async function handler(event: unknown): Promise<WatchSummary> {
       write,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    write(
-      JSON.stringify({
-        timestamp: new Date().toISOString(),
-        level: 'ERROR',
-        type: 'watch-failed',
-        message: message.slice(0, 2000),
-      }),
-    );
     return {
       handled: false,
-      ignored: message.slice(0, 2000),
+      ignored: logRunFailure(write, 'watch-failed', error),
       metricsVia: 'none',
       notified: false,
       duplicate: false,
