@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ClientPool, type Failed, type Outcome, withDeadline } from '../../engine/aws/call.ts';
+import { metricAlarmsByPrefix } from '../../engine/aws/metric-alarms.ts';
 import { ALARM_KINDS, alarmNamePrefix } from '../../engine/config/alarm-naming.ts';
 import type { CanaryConfig } from '../../engine/config/schema.ts';
 import type { CheckResult, CheckStatus } from '../doctor/check.ts';
@@ -137,23 +138,9 @@ async function findAlarm(
   alarm: string,
 ): Promise<Outcome<MetricAlarm[]>> {
   const prefix = alarmNamePrefix(config.name, region);
-  const alarms: MetricAlarm[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await clients.call((abortSignal) =>
-      clients.cloudwatch.send(
-        new DescribeAlarmsCommand({
-          AlarmNamePrefix: prefix,
-          AlarmTypes: ['MetricAlarm'],
-          NextToken: nextToken,
-        }),
-        { abortSignal },
-      ),
-    );
-    if (!page.ok) return page;
-    alarms.push(...(page.value.MetricAlarms ?? []));
-    nextToken = page.value.NextToken;
-  } while (nextToken);
+  const listed = await metricAlarmsByPrefix((run) => clients.call(run), clients.cloudwatch, prefix);
+  if (!listed.ok) return listed;
+  const alarms = listed.value;
   const exact = alarms.filter((a) => a.AlarmName === alarm);
   if (exact.length > 0) return { ok: true, value: exact };
   return {

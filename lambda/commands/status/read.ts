@@ -1,7 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchClient,
-  DescribeAlarmsCommand,
   GetMetricDataCommand,
   type MetricAlarm,
   type MetricDataQuery,
@@ -18,6 +17,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ClientPool, type Outcome, withDeadline } from '../../engine/aws/call.ts';
+import { metricAlarmsByPrefix } from '../../engine/aws/metric-alarms.ts';
 
 /**
  * The reads status makes, one function per API (paging included), each under the deadline and never throwing.
@@ -91,26 +91,8 @@ export class StatusReader {
   }
 
   /** Every metric alarm whose name starts with `prefix`, all pages. */
-  async alarms(region: string, prefix: string): Promise<Outcome<MetricAlarm[]>> {
-    const alarms: MetricAlarm[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.call((abortSignal) =>
-        this.cloudwatch(region).send(
-          new DescribeAlarmsCommand({
-            AlarmNamePrefix: prefix,
-            AlarmTypes: ['MetricAlarm'],
-            MaxRecords: 100,
-            NextToken: nextToken,
-          }),
-          { abortSignal },
-        ),
-      );
-      if (!page.ok) return page;
-      alarms.push(...(page.value.MetricAlarms ?? []));
-      nextToken = page.value.NextToken;
-    } while (nextToken);
-    return { ok: true, value: alarms };
+  alarms(region: string, prefix: string): Promise<Outcome<MetricAlarm[]>> {
+    return metricAlarmsByPrefix((run) => this.call(run), this.cloudwatch(region), prefix);
   }
 
   /** Every subscription of the topic, all pages. */
