@@ -290,44 +290,33 @@ async function drill(request: DrillRequest, pool: ClientPool): Promise<DrillResu
   );
   const account = identity.ok ? (identity.value.Account ?? '?') : (config.account ?? '?');
   const where = `${account}/${region}`;
+  /** The drill stops before changing anything: one failed alarm check says why. */
+  const refuse = (saw: string, fix: string, details: Record<string, unknown> = {}): DrillResult => ({
+    outcome: 'done',
+    checks: [check('alarm', where, 'fail', saw, fix, details)],
+  });
   if (!identity.ok)
     return { outcome: 'done', checks: [unanswered('alarm', where, 'sts:GetCallerIdentity', identity)] };
   if (config.account && config.account !== account) {
-    return {
-      outcome: 'done',
-      checks: [
-        check(
-          'alarm',
-          where,
-          'fail',
-          `these credentials are account ${account}; the canary runs in ${config.account}`,
-          `use credentials of ${config.account} (AWS_PROFILE=…)`,
-        ),
-      ],
-    };
+    return refuse(
+      `these credentials are account ${account}; the canary runs in ${config.account}`,
+      `use credentials of ${config.account} (AWS_PROFILE=…)`,
+    );
   }
   const found = await findAlarm(clients, config, region, request.alarm);
   if (!found.ok)
     return { outcome: 'done', checks: [unanswered('alarm', where, 'cloudwatch:DescribeAlarms', found)] };
   if (found.value.length !== 1) {
     const names = found.value.map((a) => a.AlarmName);
-    return {
-      outcome: 'done',
-      checks: [
-        check(
-          'alarm',
-          where,
-          'fail',
-          names.length === 0
-            ? `no alarm "${request.alarm}" of ${config.name} in ${region} (its alarms are named ${alarmNamePrefix(config.name, region)}<kind>-<severity>)`
-            : `"${request.alarm}" names ${names.length} alarms: ${names.join(', ')}`,
-          names.length === 0
-            ? `name one of the kinds (${ALARM_KINDS.join(', ')}) this configuration deploys, or a full alarm name; ecr-pull-canary status lists them`
-            : 'give one of these full names with --alarm',
-          { alarms: names },
-        ),
-      ],
-    };
+    return refuse(
+      names.length === 0
+        ? `no alarm "${request.alarm}" of ${config.name} in ${region} (its alarms are named ${alarmNamePrefix(config.name, region)}<kind>-<severity>)`
+        : `"${request.alarm}" names ${names.length} alarms: ${names.join(', ')}`,
+      names.length === 0
+        ? `name one of the kinds (${ALARM_KINDS.join(', ')}) this configuration deploys, or a full alarm name; ecr-pull-canary status lists them`
+        : 'give one of these full names with --alarm',
+      { alarms: names },
+    );
   }
   const alarm = found.value[0] as MetricAlarm;
   const name = alarm.AlarmName ?? '';
@@ -341,38 +330,22 @@ async function drill(request: DrillRequest, pool: ClientPool): Promise<DrillResu
     okActions,
   };
   if (alarm.StateValue === 'ALARM') {
-    return {
-      outcome: 'done',
-      checks: [
-        check(
-          'alarm',
-          where,
-          'fail',
-          `${name} is in ALARM already (${alarm.StateReason ?? ''}): it is paging for real, and setting ALARM again is no change, so no action would run`,
-          'drill another alarm, or this one once it is OK',
-          details,
-        ),
-      ],
-    };
+    return refuse(
+      `${name} is in ALARM already (${alarm.StateReason ?? ''}): it is paging for real, and setting ALARM again is no change, so no action would run`,
+      'drill another alarm, or this one once it is OK',
+      details,
+    );
   }
   if (alarm.ActionsEnabled === false || alarmActions.length === 0) {
-    return {
-      outcome: 'done',
-      checks: [
-        check(
-          'alarm',
-          where,
-          'fail',
-          alarm.ActionsEnabled === false
-            ? `${name} has its actions disabled: CloudWatch runs none, so a drill would page nobody and prove nothing`
-            : `${name} has no ALARM action: there is nobody to page`,
-          alarm.ActionsEnabled === false
-            ? `aws cloudwatch enable-alarm-actions --alarm-names ${name} --region ${region}, then drill again`
-            : 'deploy the stack with this configuration (npx cdk deploy)',
-          details,
-        ),
-      ],
-    };
+    return refuse(
+      alarm.ActionsEnabled === false
+        ? `${name} has its actions disabled: CloudWatch runs none, so a drill would page nobody and prove nothing`
+        : `${name} has no ALARM action: there is nobody to page`,
+      alarm.ActionsEnabled === false
+        ? `aws cloudwatch enable-alarm-actions --alarm-names ${name} --region ${region}, then drill again`
+        : 'deploy the stack with this configuration (npx cdk deploy)',
+      details,
+    );
   }
   const answer = await request.confirm(
     `This sets ${name} (${where}) to ALARM: its ${alarmActions.length} ALARM action(s) run (${alarmActions.join(', ')}), so whoever they page is paged, then it is set back to OK. Go on? [y/N] `,
