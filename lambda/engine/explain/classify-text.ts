@@ -27,7 +27,14 @@ import {
 } from '../probe/classify.ts';
 import { redactCredentials } from '../probe/redact.ts';
 import { fitAdvice } from './advice.ts';
-import { AWS_CLI_ERROR, extractFields, HTTP_STATUS, KNOWN_CODE_PATTERN, statusOf } from './facts.ts';
+import {
+  AWS_CLI_ERROR,
+  ECR_HOST_REGION,
+  extractFields,
+  HTTP_STATUS,
+  KNOWN_CODE_PATTERN,
+  statusOf,
+} from './facts.ts';
 import { PHRASES, TEXT_RULES } from './rules.ts';
 import type { OtherError, TextClassification, TextEvidence, TextHints } from './types.ts';
 
@@ -161,8 +168,6 @@ export const BARE_REFUSAL_RULE = 'ambiguous/bare-refusal';
 const BARE_REFUSAL_REASON =
   'the registry refused with a bare 403 or DENIED and no words that say why: a missing repository or tag, a private one, a missing login, a firewall or a missing permission';
 const BARE_REFUSAL_CANDIDATES: Category[] = ['permission', 'not-found', 'auth'];
-/** A private ECR registry host, redacted account or not. */
-const ECR_HOST_NAMED = /\.dkr\.ecr(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com/;
 
 const RANK_CODE_HINT = TEXT_RULES.length;
 const RANK_NAMED_CODE = TEXT_RULES.length + 1;
@@ -280,7 +285,7 @@ function decideSegment(text: string, codeDecides: boolean): Decision | null {
       category === 'permission' &&
       named[1] === 'DENIED' &&
       !unauthenticated &&
-      !ECR_HOST_NAMED.test(text)
+      !ECR_HOST_REGION.test(text)
     ) {
       return {
         category: 'unknown',
@@ -322,7 +327,7 @@ function decideSegment(text: string, codeDecides: boolean): Decision | null {
     // written for). From an ECR host it stays permission, as the ECS and EKS troubleshooting guides read it and the
     // watchers' advice (the task execution or pod execution role) needs; ECR's own ambiguous 403s (a HEAD for a
     // missing tag, a full repository) have their phrasings.
-    if (category === 'permission' && value === 403 && !ECR_HOST_NAMED.test(text)) {
+    if (category === 'permission' && value === 403 && !ECR_HOST_REGION.test(text)) {
       return {
         category: 'unknown',
         rank: RANK_STATUS,

@@ -69,7 +69,7 @@ const ARN_REGION = /\barn:aws[a-z-]{0,20}:[a-z0-9-]{2,30}:([a-z]{2}(?:-[a-z]+)+-
 const SHORT_NAME =
   /(?:manifest for|pull access denied for|repository) ([a-z0-9][a-z0-9_-]*(?:\/[a-z0-9._-]+)*)(?::[\w.-]+)?(?:,| not found)/;
 /** The region of an ECR registry host, also when its account is redacted (`xxxx.dkr.ecr.us-east-1…`). */
-const ECR_HOST_REGION = /\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com/;
+export const ECR_HOST_REGION = /\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com/;
 /**
  * An image reference or registry URL on any registry host (docker's rule: the first component is a host when it
  * has a dot or a port), after a space, a quote, a bracket, `=` or `://`. The path is read as far as it goes.
