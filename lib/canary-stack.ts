@@ -1,10 +1,12 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { Problems } from '../lambda/engine/config/validation.ts';
 import { STACK_OUTPUTS } from '../lambda/engine/model/deployment.ts';
 import { WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from './ecr-pull-canary.ts';
 import { eksWatchEnabled } from './eks-watch.ts';
 import { ImageInventory, type ImageInventoryProps } from './image-inventory.ts';
+import { checkStackProps } from './props.ts';
 import { WorkloadWatch, type WorkloadWatchProps } from './workload-watch.ts';
 
 export interface CanaryStackProps extends StackProps {
@@ -28,6 +30,22 @@ export interface CanaryStackProps extends StackProps {
   readonly imageInventory?: Omit<ImageInventoryProps, 'canary'> | null;
 }
 
+/** CanaryStack's own props (beside StackProps): the compiler holds the list complete. */
+const CANARY_STACK_PROP_KEYS = [
+  'canary',
+  'workloadWatch',
+  'configurationHash',
+  'imageInventory',
+] as const satisfies readonly Exclude<keyof CanaryStackProps, keyof StackProps>[];
+type UnlistedCanaryStackProp = Exclude<
+  Exclude<keyof CanaryStackProps, keyof StackProps>,
+  (typeof CANARY_STACK_PROP_KEYS)[number]
+>;
+const EVERY_CANARY_STACK_PROP_LISTED: [UnlistedCanaryStackProp] extends [never]
+  ? true
+  : UnlistedCanaryStackProp = true;
+void EVERY_CANARY_STACK_PROP_LISTED;
+
 /** One region's canary: the stack the app deploys once per configured region. */
 export class CanaryStack extends Stack {
   readonly canary: EcrPullCanary;
@@ -36,6 +54,9 @@ export class CanaryStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CanaryStackProps) {
     super(scope, id, props);
+    const p = new Problems(Token.isUnresolved);
+    checkStackProps(this, p, props, CANARY_STACK_PROP_KEYS, 'CanaryStack');
+    if (!p.empty) throw new Error(`Invalid CanaryStack properties:\n  ${p.lines.join('\n  ')}`);
     this.canary = new EcrPullCanary(this, 'Canary', props.canary);
     const watch = {
       ecsTasks: props.workloadWatch?.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks,

@@ -1,11 +1,13 @@
-import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { Problems } from '../lambda/engine/config/validation.ts';
 import { SERVICE_LIMITS } from '../lambda/engine/model/limits.ts';
 import { chunks, dashboardLimitProblems } from './dashboard-limits.ts';
 import type { IEcrPullCanary } from './ecr-pull-canary.ts';
 import type { ImageInventory } from './image-inventory.ts';
 import { imageInventoryWidget } from './image-inventory-dashboard.ts';
+import { checkStackProps } from './props.ts';
 import type { WorkloadWatch } from './workload-watch.ts';
 import { workloadWatchRow } from './workload-watch-dashboard.ts';
 
@@ -18,6 +20,21 @@ export interface DashboardStackProps extends StackProps {
   /** Images-in-use inventories to show, each in a row after its canary's. @default - none */
   readonly imageInventories?: ImageInventory[];
 }
+
+/** DashboardStack's own props (beside StackProps): the compiler holds the list complete. */
+const DASHBOARD_PROP_KEYS = [
+  'dashboardName',
+  'canaries',
+  'workloadWatches',
+  'imageInventories',
+] as const satisfies readonly Exclude<keyof DashboardStackProps, keyof StackProps>[];
+type UnlistedDashboardProp = Exclude<
+  Exclude<keyof DashboardStackProps, keyof StackProps>,
+  (typeof DASHBOARD_PROP_KEYS)[number]
+>;
+const EVERY_DASHBOARD_PROP_LISTED: [UnlistedDashboardProp] extends [never] ? true : UnlistedDashboardProp =
+  true;
+void EVERY_DASHBOARD_PROP_LISTED;
 
 const WIDE = 24;
 const THIRD = WIDE / 3;
@@ -151,6 +168,9 @@ export class DashboardStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DashboardStackProps) {
     super(scope, id, props);
+    const p = new Problems(Token.isUnresolved);
+    checkStackProps(this, p, props, DASHBOARD_PROP_KEYS, 'DashboardStack');
+    if (!p.empty) throw new Error(`Invalid DashboardStack properties:\n  ${p.lines.join('\n  ')}`);
     const rows = this.createRows(props);
     const problems = dashboardLimitProblems(
       this,

@@ -56,7 +56,7 @@ import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import { canaryLabel } from './description.ts';
 import { KnownGoodImage } from './known-good-image.ts';
 import { ARN_SIZE_ESTIMATE_CONTEXT, LONGEST_ARN_PREFIX, statementChunks } from './policy-size.ts';
-import { checkProps } from './props.ts';
+import { checkDuration, checkProps } from './props.ts';
 
 export interface EcrPullCanaryProps {
   /**
@@ -193,17 +193,16 @@ export class EcrPullCanary extends Construct implements IEcrPullCanary {
   constructor(scope: Construct, id: string, props: EcrPullCanaryProps = {}) {
     super(scope, id);
     this.region = Stack.of(this).region;
-    this.schedule = props.schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes);
     this.namespace = props.namespace ?? CANARY_DEFAULTS.namespace;
     this.canaryName = props.canaryName ?? defaultCanaryName(this);
     this.probeLogGroupName = probeLogGroupName(this.canaryName);
     const { scheduleMinutes, targets: userTargets } = validate(
       props,
-      this.schedule,
       this.canaryName,
       this.namespace,
       Stack.of(this),
     );
+    this.schedule = props.schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes);
 
     // CDK spreads a large role policy over overflow managed policies by an estimate of each statement's size,
     // counting an ARN with a deploy-time part (the partition) as 150 characters; a repository ARN may be twice that.
@@ -774,14 +773,16 @@ const PROP_PATHS: SettingPaths = {
  */
 function validate(
   props: EcrPullCanaryProps,
-  schedule: Duration,
   canaryName: string,
   namespace: string,
   stack: Stack,
 ): { scheduleMinutes: number; targets: HandlerTarget[] } {
   const p = new Problems(Token.isUnresolved);
   checkProps(p, props, PROP_KEYS);
-  const scheduleMinutes = schedule.toSeconds() / 60;
+  // A Duration prop that is not one is reported, and the rest is checked as if it were left out.
+  const schedule = checkDuration(p, 'schedule', props.schedule) ? props.schedule : undefined;
+  const timeout = checkDuration(p, 'timeout', props.timeout) ? props.timeout : undefined;
+  const scheduleMinutes = (schedule ?? Duration.minutes(CANARY_DEFAULTS.scheduleMinutes)).toSeconds() / 60;
   const knownGoodImage = props.knownGoodImage ?? CANARY_DEFAULTS.knownGoodImage;
   checkCanarySettings(
     p,
@@ -791,7 +792,7 @@ function validate(
       scheduleMinutes,
       memoryMiB: props.memorySize,
       reminderHours: props.reminderHours,
-      timeoutSeconds: props.timeout?.toSeconds(),
+      timeoutSeconds: timeout?.toSeconds(),
       knownGoodImage,
       alarms: props.alarms,
     },

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { alarmName } from '../lambda/engine/config/alarm-naming.ts';
+import { Problems } from '../lambda/engine/config/validation.ts';
 import {
   type AtRiskReason,
   INVENTORY_DIMENSION,
@@ -20,6 +21,7 @@ import { alarmDescription } from './alarm-runbooks.ts';
 import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
+import { checkDuration, checkProps } from './props.ts';
 
 export interface ImageInventoryProps {
   /** The region's canary: its topic, state table (the dedup item), namespace and name are reused. */
@@ -44,6 +46,19 @@ export interface ImageInventoryProps {
    */
   readonly logRetention?: logs.RetentionDays;
 }
+
+/** Every prop of {@link ImageInventoryProps}: the compiler holds the list complete; any other prop is refused. */
+const INVENTORY_PROP_KEYS = [
+  'canary',
+  'schedule',
+  'horizonDays',
+  'reminderHours',
+  'logRetention',
+] as const satisfies readonly (keyof ImageInventoryProps)[];
+type UnlistedInventoryProp = Exclude<keyof ImageInventoryProps, (typeof INVENTORY_PROP_KEYS)[number]>;
+const EVERY_INVENTORY_PROP_LISTED: [UnlistedInventoryProp] extends [never] ? true : UnlistedInventoryProp =
+  true;
+void EVERY_INVENTORY_PROP_LISTED;
 
 /**
  * The read-only actions of the inventory (docs/inventory.md). ECS's and Lambda's list calls have no resource-level
@@ -96,8 +111,8 @@ export class ImageInventory extends Construct {
   constructor(scope: Construct, id: string, props: ImageInventoryProps) {
     super(scope, id);
     this.canary = props.canary;
+    validate(props);
     this.schedule = props.schedule ?? Duration.minutes(INVENTORY_DEFAULTS.scheduleMinutes);
-    validate(this.schedule, props.horizonDays);
     this.function = this.createFunction(props);
     this.rule = new events.Rule(this, 'Schedule', {
       description: `ecr-pull-canary ${this.canary.canaryName}: images-in-use inventory`,
@@ -196,18 +211,25 @@ export class ImageInventory extends Construct {
   }
 }
 
-function validate(schedule: Duration, horizonDays: number | undefined): void {
-  const minutes = schedule.toMinutes({ integral: false });
-  const { min, max } = INVENTORY_LIMITS.scheduleMinutes;
-  if (!Number.isInteger(minutes) || minutes < min || minutes > max)
-    throw new Error(
-      `ImageInventory: schedule is ${minutes} minutes; allowed: whole minutes from ${min} to ${max}`,
-    );
-  if (horizonDays !== undefined) {
-    const range = INVENTORY_LIMITS.horizonDays;
-    if (!Number.isInteger(horizonDays) || horizonDays < range.min || horizonDays > range.max)
-      throw new Error(
-        `ImageInventory: horizonDays is ${horizonDays}; allowed: a whole number from ${range.min} to ${range.max}`,
-      );
+/** Every problem of the props in one error, before a resource is created. */
+function validate(props: ImageInventoryProps): void {
+  const p = new Problems(Token.isUnresolved);
+  checkProps(p, props, INVENTORY_PROP_KEYS);
+  if (
+    checkDuration(p, 'schedule', props.schedule, 'imageInventory.scheduleMinutes') &&
+    props.schedule !== undefined
+  ) {
+    const minutes = props.schedule.toMinutes({ integral: false });
+    const { min, max } = INVENTORY_LIMITS.scheduleMinutes;
+    if (!Number.isInteger(minutes) || minutes < min || minutes > max)
+      p.add('schedule', `${minutes} minutes`, `allowed: whole minutes from ${min} to ${max}`);
   }
+  const { horizonDays } = props;
+  const range = INVENTORY_LIMITS.horizonDays;
+  if (
+    horizonDays !== undefined &&
+    (!Number.isInteger(horizonDays) || horizonDays < range.min || horizonDays > range.max)
+  )
+    p.add('horizonDays', horizonDays, `allowed: a whole number from ${range.min} to ${range.max}`);
+  if (!p.empty) throw new Error(`Invalid ImageInventory properties:\n  ${p.lines.join('\n  ')}`);
 }
