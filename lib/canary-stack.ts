@@ -6,7 +6,7 @@ import { WORKLOAD_WATCH_DEFAULTS } from '../lambda/engine/model/limits.ts';
 import { EcrPullCanary, type EcrPullCanaryProps } from './ecr-pull-canary.ts';
 import { eksWatchEnabled } from './eks-watch.ts';
 import { ImageInventory, type ImageInventoryProps } from './image-inventory.ts';
-import { checkStackProps } from './props.ts';
+import { checkStackProps, propKeys } from './props.ts';
 import { WorkloadWatch, type WorkloadWatchProps } from './workload-watch.ts';
 
 export interface CanaryStackProps extends StackProps {
@@ -31,20 +31,12 @@ export interface CanaryStackProps extends StackProps {
 }
 
 /** CanaryStack's own props (beside StackProps): the compiler holds the list complete. */
-const CANARY_STACK_PROP_KEYS = [
+const CANARY_STACK_PROP_KEYS = propKeys<Omit<CanaryStackProps, keyof StackProps>>()([
   'canary',
   'workloadWatch',
   'configurationHash',
   'imageInventory',
-] as const satisfies readonly Exclude<keyof CanaryStackProps, keyof StackProps>[];
-type UnlistedCanaryStackProp = Exclude<
-  Exclude<keyof CanaryStackProps, keyof StackProps>,
-  (typeof CANARY_STACK_PROP_KEYS)[number]
->;
-const EVERY_CANARY_STACK_PROP_LISTED: [UnlistedCanaryStackProp] extends [never]
-  ? true
-  : UnlistedCanaryStackProp = true;
-void EVERY_CANARY_STACK_PROP_LISTED;
+]);
 
 /** One region's canary: the stack the app deploys once per configured region. */
 export class CanaryStack extends Stack {

@@ -7,7 +7,7 @@ import { chunks, dashboardLimitProblems } from './dashboard-limits.ts';
 import type { IEcrPullCanary } from './ecr-pull-canary.ts';
 import type { ImageInventory } from './image-inventory.ts';
 import { imageInventoryWidget } from './image-inventory-dashboard.ts';
-import { checkStackProps } from './props.ts';
+import { checkStackProps, propKeys } from './props.ts';
 import type { WorkloadWatch } from './workload-watch.ts';
 import { workloadWatchRow } from './workload-watch-dashboard.ts';
 
@@ -22,19 +22,12 @@ export interface DashboardStackProps extends StackProps {
 }
 
 /** DashboardStack's own props (beside StackProps): the compiler holds the list complete. */
-const DASHBOARD_PROP_KEYS = [
+const DASHBOARD_PROP_KEYS = propKeys<Omit<DashboardStackProps, keyof StackProps>>()([
   'dashboardName',
   'canaries',
   'workloadWatches',
   'imageInventories',
-] as const satisfies readonly Exclude<keyof DashboardStackProps, keyof StackProps>[];
-type UnlistedDashboardProp = Exclude<
-  Exclude<keyof DashboardStackProps, keyof StackProps>,
-  (typeof DASHBOARD_PROP_KEYS)[number]
->;
-const EVERY_DASHBOARD_PROP_LISTED: [UnlistedDashboardProp] extends [never] ? true : UnlistedDashboardProp =
-  true;
-void EVERY_DASHBOARD_PROP_LISTED;
+]);
 
 const WIDE = 24;
 const THIRD = WIDE / 3;

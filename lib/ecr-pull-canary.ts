@@ -56,7 +56,7 @@ import { CanaryFunction, type VpcPlacement } from './canary-function.ts';
 import { canaryLabel } from './description.ts';
 import { KnownGoodImage } from './known-good-image.ts';
 import { ARN_SIZE_ESTIMATE_CONTEXT, LONGEST_ARN_PREFIX, statementChunks } from './policy-size.ts';
-import { checkDuration, checkProps } from './props.ts';
+import { checkDuration, checkProps, propKeys } from './props.ts';
 
 export interface EcrPullCanaryProps {
   /**
@@ -735,7 +735,7 @@ function unique<T>(values: T[]): T[] {
 }
 
 /** Every prop of {@link EcrPullCanaryProps}: the compiler holds the list complete; any other prop is refused. */
-const PROP_KEYS = [
+const PROP_KEYS = propKeys<EcrPullCanaryProps>()([
   'canaryName',
   'targets',
   'knownGoodImage',
@@ -750,10 +750,7 @@ const PROP_KEYS = [
   'reminderHours',
   'dashboardName',
   'role',
-] as const satisfies readonly (keyof EcrPullCanaryProps)[];
-type UnlistedProp = Exclude<keyof EcrPullCanaryProps, (typeof PROP_KEYS)[number]>;
-const EVERY_PROP_LISTED: [UnlistedProp] extends [never] ? true : UnlistedProp = true;
-void EVERY_PROP_LISTED;
+]);
 
 /** The construct's prop names, for the shared validator's messages. */
 const PROP_PATHS: SettingPaths = {

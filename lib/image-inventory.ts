@@ -21,7 +21,7 @@ import { alarmDescription } from './alarm-runbooks.ts';
 import { ALARM_SEVERITY } from './canary-alarms.ts';
 import { CanaryFunction } from './canary-function.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
-import { checkDuration, checkProps } from './props.ts';
+import { checkDuration, checkProps, propKeys } from './props.ts';
 
 export interface ImageInventoryProps {
   /** The region's canary: its topic, state table (the dedup item), namespace and name are reused. */
@@ -48,17 +48,13 @@ export interface ImageInventoryProps {
 }
 
 /** Every prop of {@link ImageInventoryProps}: the compiler holds the list complete; any other prop is refused. */
-const INVENTORY_PROP_KEYS = [
+const INVENTORY_PROP_KEYS = propKeys<ImageInventoryProps>()([
   'canary',
   'schedule',
   'horizonDays',
   'reminderHours',
   'logRetention',
-] as const satisfies readonly (keyof ImageInventoryProps)[];
-type UnlistedInventoryProp = Exclude<keyof ImageInventoryProps, (typeof INVENTORY_PROP_KEYS)[number]>;
-const EVERY_INVENTORY_PROP_LISTED: [UnlistedInventoryProp] extends [never] ? true : UnlistedInventoryProp =
-  true;
-void EVERY_INVENTORY_PROP_LISTED;
+]);
 
 /**
  * The read-only actions of the inventory (docs/inventory.md). ECS's and Lambda's list calls have no resource-level

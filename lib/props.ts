@@ -47,7 +47,7 @@ export function checkDuration(
  * Every prop of the CDK's {@link StackProps} as of the aws-cdk-lib this package is built with: the compiler holds
  * the list complete for that version.
  */
-export const STACK_PROP_KEYS = [
+export const STACK_PROP_KEYS = propKeys<StackProps>()([
   'description',
   'env',
   'stackName',
@@ -60,10 +60,7 @@ export const STACK_PROP_KEYS = [
   'permissionsBoundary',
   'suppressTemplateIndentation',
   'propertyInjectors',
-] as const satisfies readonly (keyof StackProps)[];
-type UnlistedStackProp = Exclude<keyof StackProps, (typeof STACK_PROP_KEYS)[number]>;
-const EVERY_STACK_PROP_LISTED: [UnlistedStackProp] extends [never] ? true : UnlistedStackProp = true;
-void EVERY_STACK_PROP_LISTED;
+]);
 
 /**
  * A stack's props are its own plus the CDK's StackProps, and a newer aws-cdk-lib (a peer dependency, `^`) may add
@@ -91,4 +88,15 @@ export function checkStackProps(
       `${stackKind}: prop "${key}" is neither one of its own (${own.join(', ')}) nor a StackProps prop this package knows; it is passed to the CDK's Stack and otherwise ignored`,
     );
   }
+}
+
+/**
+ * The complete list of a props type's keys, held complete by the compiler: `propKeys<MyProps>()(['a', 'b'])`
+ * fails to compile, naming the key, when a prop is added to the type and not to the list.
+ */
+export function propKeys<P>() {
+  return <const K extends readonly (keyof P & string)[]>(
+    keys: K &
+      ([Exclude<keyof P, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof P, K[number]> }),
+  ): K => keys;
 }

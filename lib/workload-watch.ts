@@ -28,7 +28,7 @@ import { CanaryFunction } from './canary-function.ts';
 import { canaryLabel } from './description.ts';
 import type { EcrPullCanary } from './ecr-pull-canary.ts';
 import { EksWatch, type EksWatchOptions, eksWatchEnabled } from './eks-watch.ts';
-import { checkProps } from './props.ts';
+import { checkProps, propKeys } from './props.ts';
 
 export interface WorkloadWatchProps {
   /** The region's canary: its topic, state table (dedup and its verdicts), namespace and name are reused. */
@@ -66,7 +66,7 @@ export interface WorkloadWatchProps {
 }
 
 /** Every prop of {@link WorkloadWatchProps}: the compiler holds the list complete; any other prop is refused. */
-const WATCH_PROP_KEYS = [
+const WATCH_PROP_KEYS = propKeys<WorkloadWatchProps>()([
   'canary',
   'ecsTasks',
   'ecrApiCalls',
@@ -74,10 +74,7 @@ const WATCH_PROP_KEYS = [
   'eks',
   'logRetention',
   'dashboardName',
-] as const satisfies readonly (keyof WorkloadWatchProps)[];
-type UnlistedWatchProp = Exclude<keyof WorkloadWatchProps, (typeof WATCH_PROP_KEYS)[number]>;
-const EVERY_WATCH_PROP_LISTED: [UnlistedWatchProp] extends [never] ? true : UnlistedWatchProp = true;
-void EVERY_WATCH_PROP_LISTED;
+]);
 
 /** The watcher's alarm kinds (lambda/engine/config/alarm-naming.ts); the cost model tells its alarms from the canary's by them. */
 export const WATCH_ALARM_KINDS = [
