@@ -83,6 +83,7 @@ export function canaryStackProps(
     },
     workloadWatch: {
       ...config.workloadWatch,
+      eks: region.eks,
       dedupHours: config.reminderHours,
       logRetention: config.logRetentionDays as logs.RetentionDays,
       ...(config.dashboard ? { dashboardName } : {}),

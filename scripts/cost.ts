@@ -102,6 +102,18 @@ const scenarios: Array<[string, CanaryConfigFile, boolean]> = [
     },
     false,
   ],
+  [
+    'two regions, each reading its own EKS clusters (regionOverrides.<region>.workloadWatch.eks)',
+    {
+      regions: [region, 'us-east-1'],
+      targets: [{ image: 'app:1' }],
+      regionOverrides: {
+        [region]: { workloadWatch: { eks: { clusters: ['prod-eu', 'staging-eu'] } } },
+        'us-east-1': { workloadWatch: { eks: { clusters: ['prod-us'] } } },
+      },
+    },
+    false,
+  ],
 ];
 let inventoryMissed = false;
 

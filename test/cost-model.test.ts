@@ -56,6 +56,42 @@ describe('instance cost model', () => {
     expect(before - now).toBeCloseTo(2 * PRICE.metricMonth, 10);
   });
 });
+describe('the EKS reader per region (regionOverrides.<region>.workloadWatch.eks)', () => {
+  it('counts in each region the clusters that region names, and "all" where it inherits the top level', () => {
+    const { canaries } = synthApp({
+      regions: ['eu-west-1', 'us-east-1'],
+      workloadWatch: { eks: { clusters: 'all' } },
+      regionOverrides: {
+        'eu-west-1': {
+          workloadWatch: {
+            eks: {
+              clusters: ['prod', 'staging', 'batch'],
+              privateClusters: [
+                {
+                  name: 'private',
+                  subnetIds: ['subnet-0123456789abcdef0'],
+                  securityGroupIds: ['sg-0123456789abcdef0'],
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const models = canaries.map((stack) =>
+      instanceModel(
+        stack.region,
+        stack.stackName,
+        Template.fromStack(stack).toJSON() as CfnTemplate,
+        stack.canary.targets,
+      ),
+    );
+    expect(models.map((m) => m.eks && [m.eks.functions, m.eks.namedClusters, m.eks.all])).toEqual([
+      [2, 4, false],
+      [1, 0, true],
+    ]);
+  });
+});
 
 /**
  * Issue 19: the cost figures README.md and docs/cost.md quote are what the model (and so `npm run cost`) computes

@@ -24,13 +24,18 @@ const CLUSTER_SG = 'sg-0c1c1c1c1c1c1c1c1';
 const WATCH_SG = 'sg-0123456789abcdef0';
 const SUBNET = 'subnet-0123456789abcdef0';
 
-function cluster(name: string, overrides: Record<string, unknown> = {}, vpc: Record<string, unknown> = {}) {
+function cluster(
+  name: string,
+  overrides: Record<string, unknown> = {},
+  vpc: Record<string, unknown> = {},
+  region = REGION,
+) {
   return {
-    region: REGION,
+    region,
     cluster: {
       name,
       status: 'ACTIVE',
-      endpoint: `https://${name}.gr7.${REGION}.eks.amazonaws.com`,
+      endpoint: `https://${name}.gr7.${region}.eks.amazonaws.com`,
       certificateAuthority: { data: Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64') },
       accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
       resourcesVpcConfig: {
@@ -87,9 +92,15 @@ useCommandDouble(
   },
 );
 
-async function eksChecks(eks: unknown): Promise<ChecksReport<PreflightCheckId>['checks']> {
+async function eksChecks(
+  eks: unknown,
+  more: Record<string, unknown> = {},
+): Promise<ChecksReport<PreflightCheckId>['checks']> {
   const path = join(dir, 'preflight.config.json');
-  writeFileSync(path, JSON.stringify({ account: ACCOUNT, regions: [REGION], workloadWatch: { eks } }));
+  writeFileSync(
+    path,
+    JSON.stringify({ account: ACCOUNT, regions: [REGION], workloadWatch: { eks }, ...more }),
+  );
   let stdout = '';
   await runPreflightCommand(
     ['-c', `config=${path}`, '--json'],
@@ -177,6 +188,52 @@ describe('preflight with workloadWatch.eks', () => {
     expect(Object.keys(by).sort()).toEqual(['office-only', 'old', 'private-prod', 'prod-eu']);
     expect(by['prod-eu']?.[1]).toMatch(/create its access entry .* yourself/);
     expect(double.calls).toContain(`eks:ListClusters@${REGION}`);
+  });
+
+  it('reads each region’s own clusters, from its override, in that region only, and names the override in its fixes', async () => {
+    const US = 'us-east-1';
+    const two = healthy();
+    two.regions = [REGION, US];
+    two.bootstrap = { [REGION]: '30', [US]: '30' };
+    // `prod-eu` exists in eu-west-1 only: asked for in us-east-1, it is no cluster there.
+    two.eksClusters = [
+      ...(two.eksClusters ?? []),
+      cluster('prod-us', {}, {}, US),
+      cluster('office-us', {}, { publicAccessCidrs: ['203.0.113.0/24'] }, US),
+    ];
+    double.state = Object.assign(double.state, two);
+    const checks = await eksChecks(
+      { clusters: 'all' },
+      {
+        regions: [REGION, US],
+        regionOverrides: {
+          [US]: { workloadWatch: { eks: { clusters: ['prod-us', 'office-us', 'prod-eu'] } } },
+        },
+      },
+    );
+    const inRegion = (region: string) =>
+      verdicts(checks.filter((c) => (c.details as { region?: string } | undefined)?.region === region));
+    // eu-west-1 inherits "all": the four clusters listed there.
+    expect(Object.keys(inRegion(REGION)).sort()).toEqual(['office-only', 'old', 'private-prod', 'prod-eu']);
+    const us = inRegion(US);
+    expect(Object.keys(us).sort()).toEqual(['office-us', 'prod-eu', 'prod-us']);
+    expect(us['prod-us']?.slice(0, 2)).toEqual([
+      'pass',
+      expect.stringMatching(/public endpoint; the stack creates its access entry/),
+    ]);
+    expect(us['prod-eu']).toEqual([
+      'fail',
+      `prod-eu: no such EKS cluster in ${US}`,
+      `check the name and the region in regionOverrides.${US}.workloadWatch.eks`,
+    ]);
+    expect(us['office-us']?.[2]).toMatch(
+      new RegExp(`^move office-us to regionOverrides\\.${US}\\.workloadWatch\\.eks\\.privateClusters `),
+    );
+    expect(double.calls).toContain(`eks:ListClusters@${REGION}`);
+    expect(double.calls).not.toContain(`eks:ListClusters@${US}`);
+    expect(
+      double.calls.filter((c) => c.startsWith('eks:DescribeCluster') && c.endsWith(`@${US}`)),
+    ).toHaveLength(3);
   });
 
   it('asks nothing of EKS when the EKS watch is off', async () => {

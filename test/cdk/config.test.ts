@@ -30,24 +30,34 @@ describe('configuration defaults', () => {
       knownGoodImage: true,
       dashboard: true,
       alarms: {},
-      regions: [{ region: 'eu-west-1', targets: [], vpc: undefined, notifications: {} }],
-      workloadWatch: { ecsTasks: true, ecrApiCalls: false, eks: { clusters: [], privateClusters: [] } },
+      regions: [
+        {
+          region: 'eu-west-1',
+          targets: [],
+          vpc: undefined,
+          notifications: {},
+          eks: { clusters: [], privateClusters: [] },
+        },
+      ],
+      workloadWatch: { ecsTasks: true, ecrApiCalls: false },
       imageInventory: { enabled: false, scheduleMinutes: 30, horizonDays: 7 },
     });
   });
 
-  it('applies region overrides: targets and vpc replace, notifications merge key by key', () => {
+  it('applies region overrides: targets, vpc and workloadWatch.eks replace, notifications merge key by key', () => {
     const vpc = { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] };
     const { config, problems } = validateConfig({
       regions: ['eu-west-1', 'us-east-1'],
       targets: [{ image: 'app:1' }],
       vpc,
       notifications: { emails: ['oncall@example.com'], httpsEndpoints: ['https://events.example.com/x'] },
+      workloadWatch: { eks: { clusters: 'all' } },
       regionOverrides: {
         'us-east-1': {
           targets: [{ image: 'other:2' }],
           vpc: null,
           notifications: { emails: ['us-oncall@example.com'] },
+          workloadWatch: { eks: { clusters: ['prod-us'] } },
         },
       },
     });
@@ -58,6 +68,7 @@ describe('configuration defaults', () => {
         targets: [{ image: 'app:1' }],
         vpc,
         notifications: { emails: ['oncall@example.com'], httpsEndpoints: ['https://events.example.com/x'] },
+        eks: { clusters: 'all', privateClusters: [] },
       },
       {
         region: 'us-east-1',
@@ -67,6 +78,7 @@ describe('configuration defaults', () => {
           emails: ['us-oncall@example.com'],
           httpsEndpoints: ['https://events.example.com/x'],
         },
+        eks: { clusters: ['prod-us'], privateClusters: [] },
       },
     ]);
   });

@@ -1,12 +1,13 @@
 // The EKS part of the workload watch as synthesized: one scheduled function (and one per private cluster, in its
 // subnets) on one role, that role's access entry with the view policy at cluster scope in each named cluster, the
 // least privilege it gets, what its create APIs require, and what the configuration refuses.
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { CanaryConfigFile } from '../../lambda/engine/config/schema.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
 import { EKS_WATCH_ENV, type EksWatchCodeData } from '../../lambda/engine/model/eks-contract.ts';
 import { missingRequired, type TemplateJson } from '../support/api-required.ts';
-import { canaryTemplate, functionCodeData, resolveJoins, resourcesOfType } from './helpers.ts';
+import { canaryTemplate, functionCodeData, resolveJoins, resourcesOfType, synthApp } from './helpers.ts';
 
 const REGION = 'eu-west-1';
 const PRIVATE = {
@@ -109,6 +110,92 @@ describe('workloadWatch.eks "all"', () => {
   });
 });
 
+// Issue: per-region EKS settings. A cluster name is unique only "within the AWS Region and AWS account"
+// (CreateCluster, https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html) and an
+// AWS::EKS::AccessEntry names its cluster by name in its stack's region
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html), so each
+// regional stack must create the entries of its own region's clusters only: the same name in another region is
+// another cluster.
+describe('regionOverrides.<region>.workloadWatch.eks: each region reads its own clusters', () => {
+  const US = 'us-east-1';
+  const AP = 'ap-southeast-2';
+  const US_PRIVATE = { ...PRIVATE, name: 'private-us', subnetIds: ['subnet-0fedcba9876543210'] };
+  const { canaries } = synthApp({
+    regions: [REGION, US, AP],
+    workloadWatch: { eks: { clusters: 'all' } },
+    regionOverrides: {
+      [REGION]: { workloadWatch: { eks: NAMED.workloadWatch?.eks } },
+      // `prod` in both regions: two clusters, one entry in each region's stack.
+      [US]: { workloadWatch: { eks: { clusters: ['prod', 'prod-us'], privateClusters: [US_PRIVATE] } } },
+    },
+  } as CanaryConfigFile);
+  const templates = Object.fromEntries(
+    canaries.map((stack) => [stack.region, Template.fromStack(stack)] as const),
+  );
+  const templateOf = (region: string) => {
+    const template = templates[region];
+    if (!template) throw new Error(`no stack in ${region}`);
+    return template;
+  };
+  const describable = (region: string) =>
+    props(templateOf(region), 'AWS::IAM::Policy')
+      .flatMap(
+        (p) =>
+          (p.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> })
+            .Statement,
+      )
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('eks:')))
+      .map((s) => [s.Action, resolveJoins(s.Resource)]);
+
+  it('creates in each regional stack the access entries of that region’s clusters, and no other', () => {
+    const entries = (region: string) =>
+      props(templateOf(region), 'AWS::EKS::AccessEntry')
+        .map((e) => e.ClusterName)
+        .sort();
+    expect(entries(REGION)).toEqual(['private-prod', 'prod-eu', 'staging']);
+    expect(entries(US)).toEqual(['private-us', 'prod', 'prod-us']);
+    // The region without an override reads "all": no entry of anyone's, as the top level says.
+    expect(entries(AP)).toEqual([]);
+    for (const region of [REGION, US])
+      expect(missingRequired(templateOf(region).toJSON() as TemplateJson), region).toEqual([]);
+  });
+
+  it('lets each region’s role describe its own clusters, in its own region; the inheriting one lists', () => {
+    expect(describable(US)).toEqual([
+      [
+        'eks:DescribeCluster',
+        ['prod', 'prod-us', 'private-us'].map((name) => `arn:aws:eks:${US}:111122223333:cluster/${name}`),
+      ],
+    ]);
+    expect(describable(REGION)).toEqual([
+      [
+        'eks:DescribeCluster',
+        ['prod-eu', 'staging', 'private-prod'].map(
+          (name) => `arn:aws:eks:${REGION}:111122223333:cluster/${name}`,
+        ),
+      ],
+    ]);
+    expect(
+      describable(AP)
+        .flatMap(([action]) => [action].flat())
+        .sort(),
+    ).toEqual(['eks:DescribeCluster', 'eks:ListClusters']);
+  });
+
+  it('puts each region’s private cluster in that region’s subnets, in a function of its own', () => {
+    const vpcFunctions = (region: string) =>
+      props(templateOf(region), 'AWS::Lambda::Function')
+        .filter(
+          (f) =>
+            (f.Environment as { Variables?: Props } | undefined)?.Variables?.[EKS_WATCH_ENV.inVpc] === 'true',
+        )
+        .map((f) => (f.VpcConfig as { SubnetIds: string[] }).SubnetIds);
+    expect(vpcFunctions(REGION)).toEqual([PRIVATE.subnetIds]);
+    expect(vpcFunctions(US)).toEqual([US_PRIVATE.subnetIds]);
+    expect(vpcFunctions(AP)).toEqual([]);
+  });
+});
+
 describe('the configuration', () => {
   it('is off by default: no EKS function, role or entry', () => {
     const template = canaryTemplate({ regions: [REGION] });
@@ -133,15 +220,140 @@ describe('the configuration', () => {
     expect(result.problems.join('\n')).toMatch(message);
   });
 
-  it('refuses named clusters with several regions (a name and its subnets belong to one region)', () => {
-    const result = validateConfig({
-      regions: [REGION, 'us-east-1'],
-      workloadWatch: { eks: { clusters: ['prod-eu'] } },
-    } as CanaryConfigFile);
-    expect(result.problems.join('\n')).toMatch(/only \{ "clusters": "all" \}/);
+  it.each([
+    ['named', { clusters: ['prod-eu'] }],
+    ['private', { privateClusters: [PRIVATE] }],
+  ])(
+    'refuses %s clusters at the top level with several regions, naming the override as the fix',
+    (_, eks) => {
+      const problems = validateConfig({
+        regions: [REGION, 'us-east-1'],
+        workloadWatch: { eks },
+      } as CanaryConfigFile).problems;
+      // The value is shortened in the message when long (a private cluster); the rest is whole.
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.startsWith(`workloadWatch.eks: got ${JSON.stringify(eks).slice(0, 40)}`)).toBe(
+        true,
+      );
+      expect(problems[0]).toContain(
+        `; allowed: with several regions, only { "clusters": "all" } at the top level (a cluster's name and subnets belong to one region, and every region's stack would create its access entry); name each region's clusters in regionOverrides.<region>.workloadWatch.eks, e.g. regionOverrides.${REGION}.workloadWatch.eks`,
+      );
+      expect(problems[0]?.endsWith('regionOverrides.eu-west-1.workloadWatch.eks')).toBe(true);
+    },
+  );
+
+  it('refuses them at the top level even when every region overrides them: one place per region', () => {
+    expect(
+      validateConfig({
+        regions: [REGION, 'us-east-1'],
+        workloadWatch: { eks: { clusters: ['prod-eu'] } },
+        regionOverrides: {
+          [REGION]: { workloadWatch: { eks: { clusters: ['prod-eu'] } } },
+          'us-east-1': { workloadWatch: { eks: { clusters: 'all' } } },
+        },
+      } as CanaryConfigFile).problems,
+    ).toEqual([
+      expect.stringMatching(/^workloadWatch\.eks: got .*name each region's clusters in regionOverrides/),
+    ]);
+  });
+
+  it('accepts "all" at the top level with several regions, and named clusters per region, the same name in two', () => {
     expect(
       validateConfig({ regions: [REGION, 'us-east-1'], workloadWatch: { eks: { clusters: 'all' } } })
         .problems,
+    ).toEqual([]);
+    const { config, problems } = validateConfig({
+      regions: [REGION, 'us-east-1', 'eu-central-1'],
+      regionOverrides: {
+        [REGION]: { workloadWatch: { eks: { clusters: ['prod'], privateClusters: [PRIVATE] } } },
+        'us-east-1': { workloadWatch: { eks: { clusters: ['prod'] } } },
+      },
+    } as CanaryConfigFile);
+    expect(problems).toEqual([]);
+    expect(config?.regions.map((r) => [r.region, r.eks])).toEqual([
+      [REGION, { clusters: ['prod'], privateClusters: [PRIVATE] }],
+      ['us-east-1', { clusters: ['prod'], privateClusters: [] }],
+      ['eu-central-1', { clusters: [], privateClusters: [] }],
+    ]);
+  });
+
+  it('an override with {} turns the EKS watch off in its region, "all" at the top level notwithstanding', () => {
+    const { config } = validateConfig({
+      regions: [REGION, 'us-east-1'],
+      workloadWatch: { eks: { clusters: 'all' } },
+      regionOverrides: { 'us-east-1': { workloadWatch: { eks: {} } } },
+    });
+    expect(config?.regions.map((r) => r.eks.clusters)).toEqual(['all', []]);
+  });
+
+  it.each([
+    [
+      'a bad cluster name, under the override’s own path',
+      { clusters: ['bad name'] },
+      /^regionOverrides\.us-east-1\.workloadWatch\.eks\.clusters\[0\]: got "bad name"; allowed: an EKS cluster name/,
+    ],
+    [
+      'a cluster twice in one region',
+      { clusters: ['a'], privateClusters: [{ ...PRIVATE, name: 'a' }] },
+      /^regionOverrides\.us-east-1\.workloadWatch\.eks: got "a"; allowed: each cluster once, in clusters or in privateClusters$/,
+    ],
+    [
+      'more clusters than a region’s stack holds',
+      { clusters: Array.from({ length: 101 }, (_, i) => `c${i}`) },
+      /^regionOverrides\.us-east-1\.workloadWatch\.eks\.clusters: got .*allowed: .*at most 100 EKS cluster names/,
+    ],
+  ])('refuses in an override %s, naming the field, the value and what is allowed', (_, eks, message) => {
+    const problems = validateConfig({
+      regions: [REGION, 'us-east-1'],
+      regionOverrides: { 'us-east-1': { workloadWatch: { eks } } },
+    } as unknown as CanaryConfigFile).problems;
+    expect(problems).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('refuses the parts of the workload watch that every region shares in an override', () => {
+    expect(
+      validateConfig({
+        regions: [REGION, 'us-east-1'],
+        regionOverrides: { 'us-east-1': { workloadWatch: { ecsTasks: false } } },
+      } as unknown as CanaryConfigFile).problems,
+    ).toEqual([
+      'regionOverrides.us-east-1.workloadWatch.ecsTasks: got false; unknown key; allowed keys: eks',
+    ]);
+  });
+
+  it('refuses an override for a region not in regions, as every override', () => {
+    expect(
+      validateConfig({
+        regions: [REGION, 'us-east-1'],
+        regionOverrides: { 'us-west-2': { workloadWatch: { eks: { clusters: ['prod'] } } } },
+      } as CanaryConfigFile).problems,
+    ).toEqual([
+      'regionOverrides.us-west-2: got {"workloadWatch":{"eks":{"clusters":["prod"]}}}; allowed: only regions listed in "regions" (eu-west-1, us-east-1); us-west-2 is not in regions: add it to regions or remove the override',
+    ]);
+  });
+
+  it('with organization, refuses the override (one template serves every region) and named clusters at the top level', () => {
+    const org = {
+      account: '111122223333',
+      regions: [REGION],
+      organization: { organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['ou-ab12-cdef3456'] },
+    };
+    const overridden = validateConfig({
+      ...org,
+      regionOverrides: { [REGION]: { workloadWatch: { eks: { clusters: ['prod'] } } } },
+    } as CanaryConfigFile).problems;
+    expect(overridden).toEqual([
+      'regionOverrides: got {"eu-west-1":{"workloadWatch":{"eks":{"clusters":["prod"]}}}}; allowed: nothing with organization (one template serves every region)',
+    ]);
+    const named = validateConfig({
+      ...org,
+      workloadWatch: { eks: { clusters: ['prod'] } },
+    } as CanaryConfigFile).problems;
+    expect(named).toEqual([
+      `workloadWatch.eks: got {"clusters":["prod"]}; allowed: with organization, only { "clusters": "all" } (each cluster's access entry then made in its account); named and private clusters belong to one account, and organization takes no regionOverrides`,
+    ]);
+    expect(
+      validateConfig({ ...org, workloadWatch: { eks: { clusters: 'all' } } } as CanaryConfigFile).problems,
     ).toEqual([]);
   });
 });

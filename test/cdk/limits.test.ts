@@ -147,6 +147,32 @@ describe('the largest one-account region: 100 targets with every field at its lo
   });
 });
 
+describe('several regions, each naming the most EKS clusters the validator allows (regionOverrides)', () => {
+  // Each region's clusters are its own: no stack carries more than one region's, so every regional stack is at
+  // most the largest one-region EKS watch, and the dashboard has no per-cluster widget.
+  const regions = [REGION, 'us-east-1'];
+  const eks = largestEks();
+  const { canary, assembly, measured } = synthesize({
+    account: LARGEST_ACCOUNT,
+    regions,
+    workloadWatch: { eks: { clusters: 'all' } },
+    regionOverrides: Object.fromEntries(regions.map((region) => [region, { workloadWatch: { eks } }])),
+  } as CanaryConfigFile);
+
+  it('is within every service limit, and each regional stack holds only its own region’s access entries', () => {
+    expect(
+      measured.flatMap(({ templateFile, measured: m }) => overLimit(m).map((l) => `${templateFile}: ${l}`)),
+    ).toEqual([]);
+    const named = [...eks.clusters, ...eks.privateClusters.map((c) => c.name)].sort();
+    expect(canary?.canaries.map((stack) => stack.region)).toEqual(regions);
+    for (const stack of canary?.canaries ?? []) {
+      const template = readTemplate(assembly.directory, stack.templateFile);
+      const entries = Object.values(template.Resources).filter((r) => r.Type === 'AWS::EKS::AccessEntry');
+      expect(entries.map((r) => r.Properties?.ClusterName).sort(), stack.region).toEqual(named);
+    }
+  });
+});
+
 describe('validation refuses what cannot deploy, naming the field, the value and the limit', () => {
   const base = { regions: [REGION] };
   it('more targets in a region than the limit', () => {

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { alarmName } from '../../engine/config/alarm-naming.ts';
 import { loadConfig } from '../../engine/config/load.ts';
 import { configPath, USER_CONFIG_FILE } from '../../engine/config/locate.ts';
+import { eksSettingsPath } from '../../engine/config/validate.ts';
 
 export type { CanaryConfig, NotificationsConfig, RegionConfig } from '../../engine/config/schema.ts';
-export { alarmName, configPath, loadConfig, USER_CONFIG_FILE };
+export { alarmName, configPath, eksSettingsPath, loadConfig, USER_CONFIG_FILE };
 
 /** The CDK's default bootstrap qualifier, and the cdk.json context key that changes it. */
 export const DEFAULT_QUALIFIER = 'hnb659fds';

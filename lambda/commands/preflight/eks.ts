@@ -19,6 +19,8 @@ export async function eksChecks(
   ctx: CheckContext,
   place: Place,
   eks: EksWatchConfig,
+  /** Where this region's clusters are named in the file (eksSettingsPath), for the fixes. */
+  path: string,
 ): Promise<PreflightCheck[]> {
   const client = ctx.clients.eks(place.region);
   const privateClusters = eks.privateClusters ?? [];
@@ -40,8 +42,8 @@ export async function eksChecks(
     names = eks.clusters ?? [];
   }
   const work = [
-    ...names.map((name) => clusterCheck(ctx, place, name, null, eks.clusters === EKS_ALL_CLUSTERS)),
-    ...privateClusters.map((cluster) => clusterCheck(ctx, place, cluster.name, cluster, false)),
+    ...names.map((name) => clusterCheck(ctx, place, path, name, null, eks.clusters === EKS_ALL_CLUSTERS)),
+    ...privateClusters.map((cluster) => clusterCheck(ctx, place, path, cluster.name, cluster, false)),
   ];
   return Promise.all(work);
 }
@@ -49,6 +51,7 @@ export async function eksChecks(
 async function clusterCheck(
   ctx: CheckContext,
   place: Place,
+  path: string,
   name: string,
   placement: PrivateCluster | null,
   discovered: boolean,
@@ -63,7 +66,7 @@ async function clusterCheck(
         place,
         'fail',
         `${name}: no such EKS cluster in ${place.region}`,
-        'check the name and the region in workloadWatch.eks',
+        `check the name and the region in ${path}`,
         { cluster: name },
       );
     }
@@ -87,7 +90,7 @@ async function clusterCheck(
       gate.detail,
       details,
     );
-  if (placement) return privatePath(ctx, place, cluster, placement, details);
+  if (placement) return privatePath(ctx, place, path, cluster, placement, details);
   const entry = discovered
     ? `create its access entry (${EKS_VIEW_POLICY}, cluster scope) for the watcher's role yourself after the deploy (docs/workload-watch.md)`
     : 'the stack creates its access entry';
@@ -97,7 +100,7 @@ async function clusterCheck(
       place,
       'fail',
       `${name}: the public endpoint admits only ${cluster.publicAccessCidrs.join(', ')}; Lambda's addresses are not fixed`,
-      `move ${name} to workloadWatch.eks.privateClusters with subnets in ${cluster.vpcId ?? 'its VPC'} (its private endpoint must be on), or open the public endpoint`,
+      `move ${name} to ${path}.privateClusters with subnets in ${cluster.vpcId ?? 'its VPC'} (its private endpoint must be on), or open the public endpoint`,
       details,
     );
   }
@@ -115,6 +118,7 @@ async function clusterCheck(
 async function privatePath(
   ctx: CheckContext,
   place: Place,
+  path: string,
   cluster: ClusterInfo,
   placement: PrivateCluster,
   details: Record<string, unknown>,
@@ -126,7 +130,7 @@ async function privatePath(
       'fail',
       `${cluster.name}: its private endpoint is off, so a function in its VPC cannot reach it either`,
       cluster.publicAccess
-        ? `move ${cluster.name} from privateClusters to clusters, or turn its private endpoint on`
+        ? `move ${cluster.name} from ${path}.privateClusters to ${path}.clusters, or turn its private endpoint on`
         : 'turn its private endpoint on',
       details,
     );
@@ -160,7 +164,7 @@ async function privatePath(
       place,
       'fail',
       `${cluster.name}: subnets ${elsewhere.join(', ')} are missing or not in the cluster's VPC ${cluster.vpcId}`,
-      `give subnets of ${cluster.vpcId} in workloadWatch.eks.privateClusters`,
+      `give subnets of ${cluster.vpcId} in ${path}.privateClusters`,
       details,
     );
   }

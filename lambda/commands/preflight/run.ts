@@ -11,7 +11,7 @@ import {
   unanswered,
 } from './check.ts';
 import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
-import { alarmName, type CanaryConfig, type RegionConfig } from './config.ts';
+import { alarmName, type CanaryConfig, eksSettingsPath, type RegionConfig } from './config.ts';
 import { eksChecks } from './eks.ts';
 import { networkCheck, subnetsCheck } from './network.ts';
 import { topicCheck, topicKeyCheck } from './topic.ts';
@@ -154,7 +154,8 @@ async function regionChecks(
     );
   }
   if (ids.includes('trail')) work.push(trailCheck(ctx, place));
-  if (ids.includes('eks-cluster')) work.push(eksChecks(ctx, place, config.workloadWatch.eks));
+  if (ids.includes('eks-cluster'))
+    work.push(eksChecks(ctx, place, region.eks, eksSettingsPath(config.regions.length, region.region)));
   return (await Promise.all(work)).flat();
 }
 
@@ -165,7 +166,7 @@ function regionCheckIds(config: CanaryConfig, region: RegionConfig): PreflightCh
     ...(region.vpc ? (['subnets', 'network'] as const) : []),
     ...(region.notifications.topicArn ? (['topic', 'topic-key'] as const) : []),
     ...(config.workloadWatch.ecrApiCalls ? (['trail'] as const) : []),
-    ...(eksWatchEnabled(config.workloadWatch.eks) ? (['eks-cluster'] as const) : []),
+    ...(eksWatchEnabled(region.eks) ? (['eks-cluster'] as const) : []),
   ];
 }
 

@@ -44,8 +44,8 @@ export type AlarmsConfig = Declared<typeof ALARM_FIELDS>;
 export type VpcConfig = Declared<typeof VPC_FIELDS>;
 
 /**
- * For one region: `targets` and `vpc` replace the top-level value (`vpc: null` removes a top-level VPC
- * placement); `notifications` is merged key by key over the top-level one.
+ * For one region: `targets`, `vpc` and `workloadWatch.eks` replace the top-level value (`vpc: null` removes a
+ * top-level VPC placement); `notifications` is merged key by key over the top-level one.
  */
 export type RegionOverride = Declared<typeof REGION_OVERRIDE_FIELDS>;
 
@@ -89,7 +89,8 @@ export interface CanaryConfig {
   dashboard: boolean;
   alarms: AlarmsConfig;
   regions: RegionConfig[];
-  workloadWatch: Required<WorkloadWatchConfig>;
+  /** The parts of the workload watch every region shares; its EKS clusters are each region's own ({@link RegionConfig}). */
+  workloadWatch: Required<Omit<WorkloadWatchConfig, 'eks'>>;
   imageInventory: Required<ImageInventoryConfig>;
   /** Present when the configuration deploys to an organization through a StackSet. */
   organization?: OrganizationConfig;
@@ -100,6 +101,8 @@ export interface RegionConfig {
   targets: ProbeTarget[];
   vpc: VpcConfig | undefined;
   notifications: NotificationsConfig;
+  /** The EKS clusters this region's workload watch reads: its `regionOverrides.<region>.workloadWatch.eks`, else the top level's. */
+  eks: Required<EksWatchConfig>;
 }
 
 // --- Organization rollout (issue 12): lib/organization/, validated in lambda/engine/config/organization.ts ---------------

@@ -1,6 +1,6 @@
 import { closest } from '../model/did-you-mean.ts';
 import { EKS_ALL_CLUSTERS } from '../model/eks-contract.ts';
-import { CONFIG_FIELDS, type Field, SCHEMA_KEY } from '../model/fields.ts';
+import { CONFIG_FIELDS, type Field, REGION_OVERRIDE_FIELDS, SCHEMA_KEY } from '../model/fields.ts';
 import { INVENTORY_DEFAULTS, WORKLOAD_WATCH_DEFAULTS } from '../model/limits.ts';
 import { isKnownRegion, KNOWN_REGIONS, knownRegionAllowed, regionPartition } from '../model/regions.ts';
 import type { ProbeTarget } from '../model/types.ts';
@@ -14,7 +14,6 @@ import {
   type NotificationsConfig,
   REGION_OVERRIDE_KEYS,
   type RegionConfig,
-  type WorkloadWatchConfig,
 } from './schema.ts';
 import {
   checkCanarySettings,
@@ -77,11 +76,12 @@ export function validateConfig(raw: unknown): ValidationResult {
     checkField(p, 'workloadWatch', raw.workloadWatch, CONFIG_FIELDS.workloadWatch);
   }
   const watch = isObject(raw.workloadWatch) ? raw.workloadWatch : {};
-  const workloadWatch: Required<WorkloadWatchConfig> = {
+  const workloadWatch: CanaryConfig['workloadWatch'] = {
     ecsTasks: (watch.ecsTasks ?? WORKLOAD_WATCH_DEFAULTS.ecsTasks) === true,
     ecrApiCalls: (watch.ecrApiCalls ?? WORKLOAD_WATCH_DEFAULTS.ecrApiCalls) === true,
-    eks: eksWatch(p, watch.eks, { regions: regions.length, organization: raw.organization !== undefined }),
   };
+  const eks = eksWatch(p, 'workloadWatch.eks', watch.eks);
+  checkSharedEks(p, watch.eks, eks, regions, raw.organization !== undefined);
   if (raw.imageInventory !== undefined) {
     checkField(p, 'imageInventory', raw.imageInventory, CONFIG_FIELDS.imageInventory);
   }
@@ -127,7 +127,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   const resolved: RegionConfig[] = [];
   for (const region of regions.length > 0 ? regions : [undefined]) {
     const override = (region === undefined ? undefined : overrides[region]) ?? {};
-    const here = `regionOverrides.${region}`;
+    const here = overridePath(region);
     const targets = override.targets ?? raw.targets;
     const regionNotifications =
       override.notifications !== undefined
@@ -135,6 +135,7 @@ export function validateConfig(raw: unknown): ValidationResult {
         : undefined;
     const notifications = { ...baseNotifications, ...regionNotifications };
     const vpc = refused ? undefined : override.vpc === undefined ? raw.vpc : override.vpc;
+    const eksHere = isObject(override.workloadWatch) ? override.workloadWatch.eks : undefined;
     checkRegionalSettings(
       p,
       { region, account, targets, knownGoodImage: knownGoodImage !== false, vpc, notifications },
@@ -152,6 +153,7 @@ export function validateConfig(raw: unknown): ValidationResult {
       targets: Array.isArray(targets) ? (targets as ProbeTarget[]) : [],
       vpc: (vpc ?? undefined) as RegionConfig['vpc'],
       notifications,
+      eks: eksHere === undefined ? eks : eksWatch(p, `${here}.workloadWatch.eks`, eksHere),
     });
   }
 
@@ -230,7 +232,7 @@ function checkOverrides(
   }
   const overrides: Record<string, Record<string, unknown>> = {};
   for (const [region, override] of Object.entries(value)) {
-    const path = `regionOverrides.${region}`;
+    const path = overridePath(region);
     if (!regions.includes(region)) {
       // A real region is a choice, not a typo: no "did you mean" another region for it.
       const hint = KNOWN_REGIONS.includes(region)
@@ -245,6 +247,10 @@ function checkOverrides(
     }
     checkKeys(p, path, override, REGION_OVERRIDE_KEYS);
     if (override.vpc !== null) checkVpc(p, `${path}.vpc`, override.vpc);
+    // Field by field here; what relates the clusters' keys, as the region's value (eksWatch).
+    if (override.workloadWatch !== undefined) {
+      checkField(p, `${path}.workloadWatch`, override.workloadWatch, REGION_OVERRIDE_FIELDS.workloadWatch);
+    }
     overrides[region] = override;
   }
   return overrides;
@@ -294,14 +300,49 @@ function checkSharedVpc(
 }
 
 /**
- * `workloadWatch.eks`, checked field by field by its declaration; here what relates its keys: a cluster is named
- * once, either read from outside any VPC (`clusters`) or from its own (`privateClusters`).
+ * A top-level `workloadWatch.eks` that names clusters, with several regions or with organization. A cluster name
+ * and its subnets belong to one region and one account (CreateCluster: a name "unique within the AWS Region and AWS
+ * account", https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html), and an
+ * `AWS::EKS::AccessEntry` names its cluster by name only, in its stack's region
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html): every
+ * regional stack (every member account) would create the same entry for a cluster it cannot see, and fail. Only
+ * `"all"` means the same everywhere. Several regions name their clusters in `regionOverrides`; organization has no
+ * overrides (one template serves every account), so there the only fix is `"all"`.
  */
-function eksWatch(
+function checkSharedEks(
   p: Problems,
   raw: unknown,
-  scope: { regions: number; organization: boolean },
-): Required<EksWatchConfig> {
+  eks: Required<EksWatchConfig>,
+  regions: string[],
+  organization: boolean,
+): void {
+  const named = (Array.isArray(eks.clusters) ? eks.clusters.length : 0) + eks.privateClusters.length;
+  if (named === 0 || (regions.length <= 1 && !organization)) return;
+  const all = `{ "clusters": "${EKS_ALL_CLUSTERS}" }`;
+  p.add(
+    'workloadWatch.eks',
+    raw,
+    organization
+      ? `allowed: with organization, only ${all} (each cluster's access entry then made in its account); named and private clusters belong to one account, and organization takes no regionOverrides`
+      : `allowed: with several regions, only ${all} at the top level (a cluster's name and subnets belong to one region, and every region's stack would create its access entry); name each region's clusters in regionOverrides.<region>.workloadWatch.eks, e.g. regionOverrides.${regions[0]}.workloadWatch.eks`,
+  );
+}
+
+/** Where a region's own EKS clusters are named: with several regions, only in its override (checkSharedEks). */
+export function eksSettingsPath(regionCount: number, region: string): string {
+  return regionCount > 1 ? `${overridePath(region)}.workloadWatch.eks` : 'workloadWatch.eks';
+}
+
+function overridePath(region: string | undefined): string {
+  return `regionOverrides.${region}`;
+}
+
+/**
+ * One `workloadWatch.eks` (the top level's or a region override's, at `path`), checked field by field by its
+ * declaration elsewhere; here what relates its keys: a cluster is named once, either read from outside any VPC
+ * (`clusters`) or from its own (`privateClusters`). Returns it with its defaults.
+ */
+function eksWatch(p: Problems, path: string, raw: unknown): Required<EksWatchConfig> {
   const eks = isObject(raw) ? raw : {};
   const clusters =
     eks.clusters === EKS_ALL_CLUSTERS || Array.isArray(eks.clusters)
@@ -309,24 +350,11 @@ function eksWatch(
       : [];
   const privateClusters = (Array.isArray(eks.privateClusters) ? eks.privateClusters : []).filter(
     isObject,
-  ) as Array<{
-    name: string;
-    subnetIds: string[];
-    securityGroupIds: string[];
-  }>;
+  ) as Required<EksWatchConfig>['privateClusters'];
   const seen = new Set<string>();
   const named = [...(Array.isArray(clusters) ? clusters : []), ...privateClusters.map((c) => c.name)];
-  // A cluster name and its subnets belong to one region and one account: every stack would create the access entry.
-  if (named.length > 0 && (scope.regions > 1 || scope.organization)) {
-    p.add(
-      'workloadWatch.eks',
-      raw,
-      `allowed: with ${scope.organization ? 'organization' : 'several regions'}, only { "clusters": "${EKS_ALL_CLUSTERS}" } (each cluster's access entry then made in its account); named and private clusters need a one-region, one-account configuration`,
-    );
-  }
   for (const name of named) {
-    if (seen.has(name))
-      p.add('workloadWatch.eks', name, 'allowed: each cluster once, in clusters or in privateClusters');
+    if (seen.has(name)) p.add(path, name, 'allowed: each cluster once, in clusters or in privateClusters');
     seen.add(name);
   }
   return { clusters: clusters ?? [], privateClusters };

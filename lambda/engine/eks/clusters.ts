@@ -85,7 +85,7 @@ export function clusterGate(cluster: ClusterInfo, inVpc: boolean): NotChecked | 
     return {
       reason: 'private-endpoint',
       detail:
-        `the API endpoint is private only: give the cluster a VPC placement in workloadWatch.eks (subnets of ${cluster.vpcId ?? 'its VPC'} and a security group the cluster security group ${cluster.clusterSecurityGroupId ?? ''} admits on 443)`.replace(
+        `the API endpoint is private only: give the cluster a VPC placement in workloadWatch.eks.privateClusters, or regionOverrides.<region>.workloadWatch.eks.privateClusters with several regions (subnets of ${cluster.vpcId ?? 'its VPC'} and a security group the cluster security group ${cluster.clusterSecurityGroupId ?? ''} admits on 443)`.replace(
           ' )',
           ')',
         ),

@@ -487,7 +487,7 @@ export const EKS_WATCH_FIELDS = {
     defaultText: 'none (off)',
     example: ['prod-eu', 'staging'],
     allowed: `"${EKS_ALL_CLUSTERS}" (every cluster of the region, listed each run) or a list of at most ${LIMITS.eksClusters} EKS cluster names`,
-    doc: `read the image-pull failures of these EKS clusters every ${EKS_WATCH_SCHEDULE_MINUTES} minutes (waiting pods and failed-pull events, through the Kubernetes API; nothing is installed in the clusters). For each named cluster the stack creates an access entry for the watcher’s role with AmazonEKSViewPolicy at cluster scope; with \`"${EKS_ALL_CLUSTERS}"\` create them yourself (see docs/workload-watch.md). Clusters in CONFIG_MAP authentication mode are reported “not checked”`,
+    doc: `read the image-pull failures of these EKS clusters every ${EKS_WATCH_SCHEDULE_MINUTES} minutes (waiting pods and failed-pull events, through the Kubernetes API; nothing is installed in the clusters). For each named cluster the stack creates an access entry for the watcher’s role with AmazonEKSViewPolicy at cluster scope; with \`"${EKS_ALL_CLUSTERS}"\` create them yourself (see docs/workload-watch.md). Clusters in CONFIG_MAP authentication mode are reported “not checked”. A name belongs to one region and account: with several regions, name each region’s clusters in \`regionOverrides.<region>.workloadWatch.eks\``,
   },
   privateClusters: {
     type: 'list',
@@ -531,6 +531,19 @@ export const WORKLOAD_WATCH_FIELDS = {
     expand: true,
     allowed: `an object with ${Object.keys(EKS_WATCH_FIELDS).join(', ')}`,
     doc: 'the EKS clusters whose image-pull failures the workload watch reads',
+  },
+} as const satisfies Fields;
+
+/**
+ * What of the workload watch one region may set for itself (`regionOverrides.<region>.workloadWatch`): only the EKS
+ * clusters, whose names and subnets belong to one region (CreateCluster: a name "unique within the AWS Region and
+ * AWS account", https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html). `ecsTasks` and
+ * `ecrApiCalls` read the region's own events and stay the same in every region.
+ */
+export const REGION_WORKLOAD_WATCH_FIELDS = {
+  eks: {
+    ...WORKLOAD_WATCH_FIELDS.eks,
+    doc: 'replaces the top-level `workloadWatch.eks` in this region: the clusters of this region, by name, and its private ones with their subnets (`{}` reads none here)',
   },
 } as const satisfies Fields;
 
@@ -782,6 +795,12 @@ export const REGION_OVERRIDE_FIELDS = {
   targets: { ...TARGETS, doc: 'replaces the top-level `targets` in this region' },
   vpc: { ...VPC, doc: 'replaces the top-level `vpc` in this region; `null` removes it' },
   notifications: { ...NOTIFICATIONS, doc: 'merged key by key over the top-level `notifications`' },
+  workloadWatch: {
+    type: 'object',
+    fields: REGION_WORKLOAD_WATCH_FIELDS,
+    allowed: `an object with ${Object.keys(REGION_WORKLOAD_WATCH_FIELDS).join(', ')} (ecsTasks and ecrApiCalls apply to every region)`,
+    doc: 'this region’s own workload watch: `eks` replaces the top-level `workloadWatch.eks`',
+  },
 } as const satisfies Fields;
 
 /** The keys of `canary.config.json`, in the order of the reference. */
@@ -910,7 +929,7 @@ export const CONFIG_FIELDS = {
     typeText: 'object',
     defaultText: '`{}`',
     example: { 'us-east-1': { vpc: null } },
-    doc: 'for one region: `targets` and `vpc` replace the top-level value (`"vpc": null` removes it); `notifications` is merged key by key',
+    doc: 'for one region: `targets`, `vpc` and `workloadWatch.eks` replace the top-level value (`"vpc": null` removes it); `notifications` is merged key by key. Named EKS clusters with several regions go here, one region each',
   },
   workloadWatch: {
     type: 'object',
