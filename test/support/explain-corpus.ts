@@ -53,7 +53,7 @@ export interface CorpusMessage {
    * relabelled); for batches 4 and 5 the change came after the tuned record too, for batch 6 before it.
    */
   labelAtRecords?: Category;
-  /** Batches 5 to 7: the label the tuned record counted, where it changed after that record too. */
+  /** Batches 3 and 5 to 7: the label the tuned record counted, where it changed after that record too. */
   labelAtTuned?: Category;
   /**
    * 2: gathered after the rules were tuned, all held out (a second held-out set). 3: other tools and registries

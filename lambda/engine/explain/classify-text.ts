@@ -7,7 +7,8 @@
  * (CloudTrail `errorCode`, `errorMessage`, `eventName`). The text is cut into errors (output pasted together
  * holds several); in each, rules run most specific first and the first that matches decides, and the most
  * specific verdict of all decides the text (a line that is the consequence of another, docker's prompt after a
- * failed `get-login-password`, only when nothing else is there); the others are listed. AWS error names and
+ * failed `get-login-password`, and a warning the tool went on from, only when nothing else is there); the others
+ * are listed. AWS error names and
  * registry statuses are decided by the probe's own tables (`lambda/engine/probe/classify.ts`), so the text classifier
  * and the probe never disagree about a code. Text that no rule explains is `unknown`, kept as given: never a
  * guess. The title and fix fit what the text names (`fitAdvice`: the registry, the situation).
@@ -79,7 +80,7 @@ export function classifyText(input: string, hints: TextHints = {}): TextClassifi
   const others: OtherError[] = [];
   const listed = new Set<string>([`${category}|${primary?.decision.evidence.rule ?? ''}`]);
   for (const { segment, decision } of found) {
-    if (!decision || decision.consequence || decision.category === category) continue;
+    if (!decision || decision.consequence || decision.warning || decision.category === category) continue;
     // Ambiguous wording next to one of the answers it could be (podman lists both) is one error.
     if (primary?.decision.evidence.candidates?.includes(decision.category)) continue;
     const key = `${decision.category}|${decision.evidence.rule}`;
@@ -122,6 +123,9 @@ const MAX_SEGMENTS = 200;
 const ERROR_START =
   /^[ \t]*(?:\S{1,40}[ \t]+\|[ \t]+)?(?:Error\b|error[:=\s]|ERROR\b|ERRO\[|FATA\[|An error occurred|A client error|[EWIF]\d{4} \d\d:\d\d|time="|level=|\d{4}-\d\d-\d\d[T ]\d\d:|\d{4}\/\d\d\/\d\d |Warning\b|WARNING\b|denied:|unauthorized:|CannotPull|CannotStart|ResourceInitializationError|TaskFailedToStart|Failed to pull|Status reason:|Container message:|docker: |panic:|Caused by:|botocore\.|com\.|\[ERROR\]|\[Container\]|Step \d|The push refers|Pulling |Trying to pull|Login Succeeded|##\[error\])/;
 
+/** One entry of a registry's list of errors: its code in lower case, then its message. */
+const ERROR_LIST_ITEM = /^[ \t]*[a-z_]{3,40}: \S/;
+
 interface Segment {
   /** Where the segment starts in the scanned text. */
   start: number;
@@ -133,6 +137,8 @@ function errorSegments(text: string): Segment[] {
   const segments: Segment[] = [];
   let start = 0;
   let position = 0;
+  // Inside a registry's list of errors (podman's and docker's `errors:`, then one `code: message` a line).
+  let listing = false;
   const close = (end: number) => {
     const piece = text.slice(start, end);
     if (piece.trim()) segments.push({ start, text: piece });
@@ -145,7 +151,10 @@ function errorSegments(text: string): Segment[] {
     const line = text.slice(next, lineEnd === -1 ? text.length : lineEnd);
     // A line ending in a colon announces what follows (podman's `errors:`, a status on the next line).
     const announces = /:[ \t]*$/.test(text.slice(Math.max(start, newline - 2), newline));
-    if (!announces && ERROR_START.test(line.slice(0, 200))) {
+    listing =
+      (announces && /errors:[ \t]*$/.test(text.slice(Math.max(start, newline - 10), newline))) ||
+      (listing && ERROR_LIST_ITEM.test(line));
+    if (!announces && !listing && ERROR_START.test(line.slice(0, 200))) {
       close(newline);
       start = next;
     }
@@ -161,6 +170,7 @@ interface Decision {
   /** Lower decides first: a text rule's place in TEXT_RULES, then error codes, then HTTP statuses. */
   rank: number;
   consequence?: true;
+  warning?: true;
 }
 
 /** A refusal that says nothing more than 403 or DENIED: its own verdict, with the registry's checks (advice.ts). */
@@ -202,9 +212,11 @@ function pickPrimary(
   }
   let best: { segment: Segment; decision: Decision } | null = null;
   let consequence: { segment: Segment; decision: Decision } | null = null;
+  let warning: { segment: Segment; decision: Decision } | null = null;
   for (const { segment, decision } of found) {
     if (!decision) continue;
     if (decision.consequence) consequence ??= { segment, decision };
+    else if (decision.warning) warning ??= { segment, decision };
     else if (!best || decision.rank < best.decision.rank) best = { segment, decision };
   }
   // A structured error code (CloudTrail, a probe result) outranks what the text says only by its code or status.
@@ -224,6 +236,8 @@ function pickPrimary(
     };
   }
   if (best) return best;
+  // A warning the tool went on from decides only when no other error has a verdict.
+  if (warning) return warning;
   if (!consequence) return null;
   // The consequence alone says what happened; with other text beside it, the cause is in that text.
   if (found.filter(({ decision }) => !decision?.consequence).length === 0) return consequence;
@@ -251,6 +265,7 @@ function decideSegment(text: string, codeDecides: boolean): Decision | null {
       category: rule.category,
       rank,
       ...(rule.consequence ? { consequence: true as const } : {}),
+      ...(rule.warning ? { warning: true as const } : {}),
       evidence: {
         rule: rule.id,
         reason: rule.reason,

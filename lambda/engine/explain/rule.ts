@@ -20,6 +20,11 @@ export interface TextRule {
    * password): it decides only when the text holds nothing else.
    */
   consequence?: true;
+  /**
+   * The line is a warning the tool went on from (it fell back to a pull, another registry or no credentials): it
+   * decides its own error before any other rule, and the whole text only when no other error in it has a verdict.
+   */
+  warning?: true;
   /** The situation's own title and fix, before anything the registry's kind would give (runbooks.ts ADVICE). */
   fix?: (context: AdviceContext) => Advice;
   /** The fix for an ECR registry, when the registry's kind gives none (another registry has its own). */

@@ -17,6 +17,41 @@ import { REGISTRIES } from './phrases/registries.ts';
 import type { Phrase, PhraseRow, TextRule } from './rule.ts';
 
 export const TEXT_RULES: readonly TextRule[] = [
+  // Warnings the tool went on from: they decide their own line before what it quotes, and the text only when no
+  // other error in it has a verdict (classify-text.ts).
+  {
+    // Batch 3 (issue 26): watchtower's update check fell back to a pull; the pull's own result is the verdict.
+    // Session 3: skaffold's build cache check, which a build goes on from, is the same kind of line.
+    id: 'ambiguous/check-fell-back',
+    category: 'unknown',
+    reason:
+      'a check before the pull or build (an update check’s HEAD request for the digest, a build cache check) failed and the tool went on without it: a warning, not the pull’s failure',
+    candidates: ['not-found', 'auth', 'credentials'],
+    warning: true,
+    fix: ADVICE.checkFellBack,
+  },
+  {
+    // Batch 6 (issue 26, session 3): docker and containers/image log each mirror or search registry that failed
+    // before they try the next one; the pull's own result comes after.
+    id: 'ambiguous/endpoint-fell-back',
+    category: 'unknown',
+    reason:
+      'the client logged that one endpoint it tries in turn (a registry mirror, a registry of the short-name search list) failed, and went on to the next: a step, not the pull’s failure',
+    candidates: ['network', 'auth', 'not-found'],
+    warning: true,
+    fix: ADVICE.endpointFellBack,
+  },
+  {
+    // Batch 8 (issue 26, session 3): the kubelet goes on without credentials when its provider fails, and ECR Public
+    // serves anonymous pulls (at a lower rate), so the provider's failure for public.ecr.aws is not a failed pull.
+    id: 'ambiguous/public-pull-without-credentials',
+    category: 'unknown',
+    reason:
+      'the kubelet’s credential provider could not get a token for public.ecr.aws, and the kubelet then pulls without credentials, which ECR Public serves: a warning, not the pull’s failure (the node role may lack ecr-public:GetAuthorizationToken)',
+    candidates: ['permission', 'credentials'],
+    warning: true,
+    fix: ADVICE.ecrPublicProviderWarning,
+  },
   // Clock skew first: a skewed clock also breaks signatures, tokens and AssumeRole, and says so in these words.
   {
     id: 'clock-skew/signature-window',
@@ -29,6 +64,15 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'clock-skew',
     reason:
       'the request time differs too much from the server time (RequestTimeTooSkewed): the host clock is off',
+  },
+  {
+    // Batch 8 (issue 26, session 3): Go prints the certificate's start beside the host's time; a start after "now"
+    // means the host clock is behind (a certificate in use is not issued for the future).
+    id: 'clock-skew/certificate-not-yet-valid',
+    category: 'clock-skew',
+    reason:
+      'TLS refused a certificate whose validity starts after the host’s current time: the host clock is behind',
+    fix: ADVICE.certificateNotYetValid,
   },
   // Credentials: the credential chain produced nothing usable, or the role could not be assumed.
   {
@@ -140,11 +184,12 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     // Batch 4 (issue 26): Artifact Registry's token service answers 403 for a repository the identity may not read
-    // and for one that does not exist alike (its own words elsewhere: "or it may not exist").
+    // and for one that does not exist alike (its own words elsewhere: "or it may not exist"); session 3: so do
+    // GHCR's, Container Registry's and a self-hosted one's, to an anonymous request and to a credential.
     id: 'ambiguous/token-forbidden',
     category: 'unknown',
     reason:
-      'the registry’s token service answered 403 to the credential: no reader role on the repository, a private one, or one that does not exist',
+      'the registry’s token service answered 403 (to a credential or to an anonymous request): no read access to the repository, a private one, or one that does not exist',
     candidates: ['permission', 'not-found', 'auth'],
     fix: ADVICE.deniedChecks,
   },
@@ -283,15 +328,6 @@ export const TEXT_RULES: readonly TextRule[] = [
       'a remote (proxy) repository says not found when the image is missing upstream and when its own fetch from the upstream registry failed alike',
     candidates: ['not-found', 'auth', 'network'],
     fix: ADVICE.proxyNotFound,
-  },
-  {
-    // Batch 3 (issue 26): watchtower's update check fell back to a pull; the pull's own result is the verdict.
-    id: 'ambiguous/check-fell-back',
-    category: 'unknown',
-    reason:
-      'an update check (a HEAD request for the digest) failed and the tool fell back to a regular pull: a warning, not the pull’s failure',
-    candidates: ['not-found', 'auth'],
-    fix: ADVICE.checkFellBack,
   },
   {
     // Batch 5 (issue 26): ECR answers 403 to a manifest push for a missing ecr:PutImage and for a full repository.

@@ -660,8 +660,22 @@ export const ADVICE = {
     fix: `A remote or proxy repository${context.registry ? ` on ${context.registry}` : ''} says not found when its own fetch from the upstream registry fails, too: check that the image and tag exist upstream, then the repository's upstream URL and credentials and that the proxy reaches the upstream (its logs or its test-connection button); clear its cached negative answer (Artifactory's missed retrieval cache, Nexus's negative cache) after fixing.`,
   }),
   checkFellBack: (): Advice => ({
-    title: 'An update check fell back to a pull (a warning)',
-    fix: 'The tool’s update check (a HEAD request for the image’s digest) failed and it pulled instead: this line is a warning. Look at the lines after it: if the pull succeeded, nothing is wrong (a registry that refuses HEAD, or a local image with no registry); if it failed, explain that pull’s error.',
+    title: 'A check failed and the tool went on (a warning)',
+    fix: 'A check the tool makes first (an update check’s HEAD request for the image’s digest, a build cache check) failed and it went on without it (a regular pull, a build without the cache): this line is a warning. Look at the lines after it: if the pull or build succeeded, nothing is wrong (a registry that refuses HEAD, a local image with no registry); if it failed, explain that error.',
+  }),
+  endpointFellBack: (context: AdviceContext): Advice => ({
+    title: 'One endpoint failed and the client tried the next (a step)',
+    fix: `The client tries its endpoints in turn (the registry mirrors of daemon.json or registries.conf, then the registry itself; podman's unqualified-search registries for a short name), and this line says ${context.registry ? `${context.registry}` : 'one of them'} failed before it moved on. If the pull succeeded, only that endpoint needs fixing (or removing, to save the wait); if it failed, explain the last error the client printed, which is the pull's own.`,
+  }),
+  // https://docs.aws.amazon.com/AmazonECR/latest/public/public-registry-auth.html: a token for ECR Public needs
+  // ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken; pulls without one are anonymous and served.
+  ecrPublicProviderWarning: (): Advice => ({
+    title: 'The credential provider failed for ECR Public (a warning)',
+    fix: 'The kubelet’s image credential provider (ecr-credential-provider) could not get a token for public.ecr.aws, so the kubelet pulls without credentials, which ECR Public serves at its lower anonymous rate limit: this line alone is not a failed pull. To pull authenticated, give the node role ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken; to stop the attempt, leave public.ecr.aws out of the provider configuration’s matchImages. If the pull failed, explain that pull’s own error.',
+  }),
+  certificateNotYetValid: (context: AdviceContext): Advice => ({
+    title: 'Host clock behind: a certificate is not valid yet',
+    fix: `The host’s clock reads a time before the certificate ${context.registryKind ? `of ${registryName(context.registryKind, context.registry)} ` : ''}became valid, so the clock is behind. Compare date -u with the real time, turn on time sync (timedatectl set-ntp true; chronyc makestep) and make sure the time source is reachable (on a VM, check the hypervisor's clock too), then pull again.`,
   }),
   oldClient: (context: AdviceContext): Advice => ({
     title: 'An old client that cannot read this image',

@@ -29,4 +29,7 @@ export const CREDENTIAL_HELPERS: readonly PhraseRow[] = [
   // Batches 6 and 7's held-out groups, tuned on after their tuned records were written (issue 26, session 2).
 
   ['credentials/credential-helper-missing', /docker-credential-[a-z0-9-]{1,40} resolves to executable in current directory/i, 'https://github.com/TransformerOptimus/SuperAGI/issues/215'],
+  // Batches 3 to 8's held-out groups, tuned on in session 3 after their records (issue 26).
+
+  ['ambiguous/public-pull-without-credentials', /Failed getting credential from external registry credential provider[^\n]{0,200} for image public\.ecr\.aws\//i, 'https://github.com/awslabs/amazon-eks-ami/pull/1949'],
 ];

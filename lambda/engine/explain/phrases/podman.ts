@@ -15,4 +15,8 @@ export const PODMAN: readonly PhraseRow[] = [
   // Batch 8's held-out groups, tuned on after its tuned record was written (issue 26, session 2).
 
   ['auth/registry-unauthorized', /error logging into "[^"\n]{1,300}": invalid username\/password/i, 'https://github.com/goharbor/harbor/issues/15570'],
+  // Batches 3 to 8's held-out groups, tuned on in session 3 after their records (issue 26).
+
+  // containers/image's debug line for each mirror or search registry it tried before the next one.
+  ['ambiguous/endpoint-fell-back', /DEBU(?:\[\d{1,6}\])? Accessing "[^"\n]{1,300}" failed:/, 'https://github.com/podman-container-tools/podman/issues/9336'],
 ];
