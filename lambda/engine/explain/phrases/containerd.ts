@@ -21,4 +21,5 @@ export const CONTAINERD: readonly PhraseRow[] = [
 
   // An HTML page (a proxy's or a login page) arrived where the layer or config should be.
   ['integrity/transfer', /unexpected media type text\/html for sha256:/i, 'https://github.com/containerd/containerd/issues/7400'],
+  ['network/no-answer', /failed to resolve reference "[^"\n]{1,400}": unexpected EOF[ \t]*$/im, 'https://github.com/containerd/containerd/issues/5435'],
 ];

@@ -115,6 +115,8 @@ export const DOCKER: readonly PhraseRow[] = [
 
   // A token service's 403 (anonymous or with a credential) refuses a private repository and a missing one alike.
   ['ambiguous/token-forbidden', /failed to fetch (?:anonymous|oauth) token: unexpected status(?: code)?(?: from [A-Z]{3,7} request to \S{1,600})?:? 403\b/i, 'https://github.com/KubedAI/spark-history-server/issues/34'],
+  // Old docker's form, with no quotes around the URL.
+  ['auth/registry-unauthorized', /Get https?:\/\/\S{1,300}\/manifests\/\S{1,300}: unauthorized[ \t]*$/im, 'https://github.com/whiteducksoftware/az-dns-forwarder/issues/1'],
   // The daemon's own log line: a mirror (or endpoint) failed and it tries the next one.
   ['ambiguous/endpoint-fell-back', /Attempting next endpoint for pull after error/i, 'https://github.com/distribution/distribution/issues/3249'],
 ];
