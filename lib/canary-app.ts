@@ -1,10 +1,18 @@
 import { type App, Duration, Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { CanaryConfig, RegionConfig } from '../lambda/engine/config/schema.ts';
-import { canaryStackName, configurationHash } from '../lambda/engine/model/deployment.ts';
+import { writtenConfiguration } from '../lambda/engine/config/validate.ts';
+import {
+  canaryStackName,
+  configurationHash,
+  dashboardStackName,
+  STACK_TAG,
+  writtenConfigurationHash,
+} from '../lambda/engine/model/deployment.ts';
 import { CanaryStack, type CanaryStackProps } from './canary-stack.ts';
 import { DashboardStack } from './dashboard-stack.ts';
 import { canaryLabel } from './description.ts';
+import { TOOL_VERSION } from './tool-version.ts';
 
 export interface CanaryAppStacks {
   canaries: CanaryStack[];
@@ -16,11 +24,7 @@ export interface BuildOptions {
   defaultAccount?: string;
 }
 
-export { canaryStackName };
-
-export function dashboardStackName(name: string): string {
-  return `${name}-dashboard`;
-}
+export { canaryStackName, dashboardStackName };
 
 /**
  * The app's stacks from a validated configuration: one canary stack per region and, when enabled, one
@@ -30,6 +34,7 @@ export function dashboardStackName(name: string): string {
 export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOptions = {}): CanaryAppStacks {
   const account = config.account ?? options.defaultAccount;
   const dashboardName = config.name;
+  const written = writtenConfiguration(config);
   const canaries = config.regions.map(
     (region) =>
       new CanaryStack(app, canaryStackName(config.name, region.region), {
@@ -37,6 +42,8 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
         description: `${canaryLabel(config.name)}: ECR pull canary in ${region.region}`,
         ...canaryStackProps(config, region),
         configurationHash: configurationHash(config, region.region),
+        ...(written ? { writtenConfigurationHash: writtenConfigurationHash(written, region.region) } : {}),
+        toolVersion: TOOL_VERSION,
       }),
   );
   const first = config.regions[0];
@@ -52,7 +59,7 @@ export function buildCanaryApp(app: App, config: CanaryConfig, options: BuildOpt
         })
       : undefined;
   for (const stack of [...canaries, ...(dashboard ? [dashboard] : [])]) {
-    Tags.of(stack).add('ecr-pull-canary', config.name);
+    Tags.of(stack).add(STACK_TAG, config.name);
   }
   return { canaries, ...(dashboard ? { dashboard } : {}) };
 }

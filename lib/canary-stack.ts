@@ -23,6 +23,17 @@ export interface CanaryStackProps extends StackProps {
    */
   readonly configurationHash?: string;
   /**
+   * The hash of the same configuration as its file wrote it, before defaults (lambda/engine/model/deployment.ts
+   * writtenConfigurationHash): with {@link toolVersion}, status tells a changed configuration from new defaults.
+   * @default - no such Output
+   */
+  readonly writtenConfigurationHash?: string;
+  /**
+   * The ecr-pull-canary version that synthesized the stack (lib/tool-version.ts), an Output status reads.
+   * @default - no such Output
+   */
+  readonly toolVersion?: string;
+  /**
    * The images-in-use inventory beside the canary (`{}` for its defaults: every 30 minutes, a 7-day lifecycle
    * horizon); `null` or absent leaves it out.
    * @default - none (INVENTORY_DEFAULTS.enabled in lambda/engine/model/limits.ts)
@@ -35,6 +46,8 @@ const CANARY_STACK_PROP_KEYS = propKeys<Omit<CanaryStackProps, keyof StackProps>
   'canary',
   'workloadWatch',
   'configurationHash',
+  'writtenConfigurationHash',
+  'toolVersion',
   'imageInventory',
 ]);
 
@@ -67,11 +80,11 @@ export class CanaryStack extends Stack {
         canary: this.canary,
       });
     }
-    this.addOutputs(props.configurationHash);
+    this.addOutputs(props);
   }
 
   /** What `ecr-pull-canary status` and `drill` read with one DescribeStacks (lambda/engine/model/deployment.ts). */
-  private addOutputs(configurationHash: string | undefined): void {
+  private addOutputs({ configurationHash, writtenConfigurationHash, toolVersion }: CanaryStackProps): void {
     const outputs: Array<[string, string, string]> = [
       [
         STACK_OUTPUTS.scheduleName,
@@ -85,6 +98,20 @@ export class CanaryStack extends Stack {
         STACK_OUTPUTS.configurationHash,
         configurationHash,
         'Hash of the configuration deployed',
+      ]);
+    }
+    if (writtenConfigurationHash !== undefined) {
+      outputs.push([
+        STACK_OUTPUTS.writtenConfigurationHash,
+        writtenConfigurationHash,
+        'Hash of the configuration deployed, as written (before defaults)',
+      ]);
+    }
+    if (toolVersion !== undefined) {
+      outputs.push([
+        STACK_OUTPUTS.toolVersion,
+        toolVersion,
+        'The ecr-pull-canary version that synthesized this stack',
       ]);
     }
     if (this.workloadWatch?.ecsRule) {

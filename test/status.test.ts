@@ -2,10 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
+import { VERSION } from '../lambda/commands/package-info.ts';
 import type { StatusCheckId } from '../lambda/commands/status/check.ts';
 import { runStatusCommand } from '../lambda/commands/status/cli.ts';
 import { loadConfig } from '../lambda/engine/config/load.ts';
-import { STACK_OUTPUTS, stackSetName } from '../lambda/engine/model/deployment.ts';
+import type { CanaryConfig } from '../lambda/engine/config/schema.ts';
+import { configurationHash, STACK_OUTPUTS, stackSetName } from '../lambda/engine/model/deployment.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import { useCommandDouble } from './support/command-double.ts';
@@ -170,6 +172,68 @@ describe('ecr-pull-canary status, in process against the double', () => {
     expect(code).toBe(1);
     expect(report.checks.map((c) => `${c.id} ${c.status}`)).toEqual(['credentials pass', 'stack fail']);
     expect(only(report, 'stack').fix).toBe(`npx cdk deploy ${NAME}-${REGION} (with this configuration)`);
+  });
+
+  it('tells new defaults (the same file, another version) from a changed configuration; judges an older stack as before', async () => {
+    const config = loadConfig(configFile(CONFIG, 'defaults.config.json'));
+    const stackName = `${NAME}-${REGION}`;
+    const [stack] = deployment().stacks;
+    if (!stack) throw new Error('no stack in the world');
+    // What 0.0.9 deployed from this very file, when its default reminderHours was another: another effective hash.
+    const asOlderDefaults: CanaryConfig = { ...config, reminderHours: config.reminderHours + 6 };
+    const olderDefaults = configurationHash(asOlderDefaults, REGION);
+    expect(olderDefaults).not.toBe(configurationHash(config, REGION));
+    Object.assign(stack.outputs, {
+      [STACK_OUTPUTS.configurationHash]: olderDefaults,
+      [STACK_OUTPUTS.toolVersion]: '0.0.9',
+    });
+    let { code, report } = await status();
+    expect(code).toBe(0);
+    expect(only(report, 'stack')).toMatchObject({
+      status: 'warn',
+      saw: `${stackName} is UPDATE_COMPLETE, deployed by ecr-pull-canary 0.0.9; this is ${VERSION}: the configuration is unchanged, but ${VERSION} deploys it differently (new defaults)`,
+      fix: expect.stringMatching(new RegExp(`^npx cdk deploy ${stackName} to apply them`)),
+      details: { stale: 'defaults', deployedBy: '0.0.9', toolVersion: VERSION },
+    });
+    // The file changed since that deploy as well: the configuration's change, named as such.
+    ({ report } = await status({ ...CONFIG, scheduleMinutes: 10 }));
+    expect(only(report, 'stack')).toMatchObject({
+      status: 'warn',
+      saw: expect.stringContaining(
+        `stale: it was synthesized from another configuration (hash ${olderDefaults}; this one is `,
+      ),
+      details: { stale: 'configuration' },
+    });
+    expect(only(report, 'stack').saw).toContain(
+      `: the configuration changed since the deploy (deployed by ecr-pull-canary 0.0.9; this is ${VERSION})`,
+    );
+    // 0.0.9 with the same defaults: current, and the version named.
+    stack.outputs[STACK_OUTPUTS.configurationHash] = configurationHash(config, REGION);
+    ({ code, report } = await status());
+    expect(only(report, 'stack')).toMatchObject({
+      status: 'pass',
+      saw: expect.stringContaining(
+        `synthesized from this configuration by ecr-pull-canary 0.0.9 (this is ${VERSION}`,
+      ),
+      details: { stale: null },
+    });
+    // A stack deployed before the written hash and the version existed: judged by ConfigurationHash alone.
+    delete stack.outputs[STACK_OUTPUTS.writtenConfigurationHash];
+    delete stack.outputs[STACK_OUTPUTS.toolVersion];
+    ({ code, report } = await status());
+    expect(only(report, 'stack')).toMatchObject({
+      status: 'pass',
+      saw: `${stackName} is UPDATE_COMPLETE, synthesized from this configuration`,
+      details: { deployedBy: null, writtenConfigurationHash: null },
+    });
+    stack.outputs[STACK_OUTPUTS.configurationHash] = olderDefaults;
+    ({ code, report } = await status());
+    expect(code).toBe(0);
+    expect(only(report, 'stack')).toMatchObject({
+      status: 'warn',
+      saw: expect.stringContaining('stale: it was synthesized from another configuration'),
+      details: { stale: 'configuration' },
+    });
   });
 
   it('fails an alarm whose actions are disabled and one in ALARM (with its runbook); warns one without data', async () => {

@@ -1,5 +1,6 @@
 import { type App, Tags } from 'aws-cdk-lib';
 import type { CanaryConfig, OrganizationConfig } from '../../lambda/engine/config/schema.ts';
+import { STACK_TAG } from '../../lambda/engine/model/deployment.ts';
 import { canaryStackProps } from '../canary-app.ts';
 import { canaryLabel } from '../description.ts';
 import { AssetStack } from './asset-stack.ts';
@@ -67,7 +68,6 @@ export function buildOrganizationApp(
           }),
       )
     : [];
-  for (const stack of [organization, ...assets, ...monitoring])
-    Tags.of(stack).add('ecr-pull-canary', config.name);
+  for (const stack of [organization, ...assets, ...monitoring]) Tags.of(stack).add(STACK_TAG, config.name);
   return { organization, assets, monitoring };
 }

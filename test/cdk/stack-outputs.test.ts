@@ -1,7 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { VERSION } from '../../lambda/commands/package-info.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
-import { configurationHash, STACK_OUTPUTS } from '../../lambda/engine/model/deployment.ts';
+import {
+  configurationHash,
+  STACK_OUTPUTS,
+  writtenConfigurationHash,
+} from '../../lambda/engine/model/deployment.ts';
+import { SERVICE_LIMITS } from '../../lambda/engine/model/limits.ts';
+import { TOOL_VERSION } from '../../lib/tool-version.ts';
 import { synthApp } from './helpers.ts';
 
 /**
@@ -59,5 +66,51 @@ describe('the canary stack outputs', () => {
     const { config: reordered } = validateConfig(Object.fromEntries(Object.entries(FILE).reverse()));
     if (!reordered) throw new Error('invalid test configuration');
     expect(configurationHash(reordered, 'eu-west-1')).toBe(configurationHash(config, 'eu-west-1'));
+  });
+
+  it('carries the configuration as written and the version that synthesized it, within the Outputs quota', () => {
+    const [eu, us] = outputs(FILE);
+    expect(eu?.[STACK_OUTPUTS.writtenConfigurationHash]?.Value).toBe(
+      writtenConfigurationHash(FILE, 'eu-west-1'),
+    );
+    expect(us?.[STACK_OUTPUTS.writtenConfigurationHash]?.Value).toBe(
+      writtenConfigurationHash(FILE, 'us-east-1'),
+    );
+    // The library reads the version through the package's name, the command through its inlined package.json.
+    expect(TOOL_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(eu?.[STACK_OUTPUTS.toolVersion]?.Value).toBe(TOOL_VERSION);
+    expect(TOOL_VERSION).toBe(VERSION);
+    for (const stack of [eu, us]) {
+      expect(Object.keys(stack ?? {}).length).toBeLessThanOrEqual(SERVICE_LIMITS.cfnOutputs.value);
+    }
+  });
+
+  it('hashes the configuration as written: other regions, key order and $schema aside; defaults not applied', () => {
+    const base = writtenConfigurationHash(FILE, 'eu-west-1');
+    expect(base).toMatch(/^[0-9a-f]{16}$/);
+    const same = [
+      { ...FILE, regions: ['eu-west-1'] },
+      { ...FILE, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] },
+      Object.fromEntries(Object.entries(FILE).reverse()),
+      { ...FILE, $schema: './schema/canary.config.schema.json' },
+      { ...FILE, regionOverrides: { 'us-east-1': { targets: [] } } },
+      { ...FILE, organization: { organizationId: 'o-a1b2c3d4e5' } },
+    ];
+    for (const file of same)
+      expect(writtenConfigurationHash(file, 'eu-west-1'), JSON.stringify(file)).toBe(base);
+    const other = [
+      { ...FILE, scheduleMinutes: 10 },
+      { ...FILE, regionOverrides: { 'eu-west-1': { notifications: { emails: ['eu@example.com'] } } } },
+      { ...FILE, workloadWatch: { ecrApiCalls: false } },
+    ];
+    for (const file of other)
+      expect(writtenConfigurationHash(file, 'eu-west-1'), JSON.stringify(file)).not.toBe(base);
+    // Writing out a default changes the file as written, not what is deployed.
+    const { config } = validateConfig(FILE);
+    const explicit = { ...FILE, scheduleMinutes: config?.scheduleMinutes };
+    const { config: explicitConfig } = validateConfig(explicit);
+    if (!config || !explicitConfig) throw new Error('invalid test configuration');
+    expect(writtenConfigurationHash(explicit, 'eu-west-1')).not.toBe(base);
+    expect(configurationHash(explicitConfig, 'eu-west-1')).toBe(configurationHash(config, 'eu-west-1'));
   });
 });

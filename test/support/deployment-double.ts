@@ -51,6 +51,8 @@ export interface DeployedStack {
   status: string;
   reason?: string;
   outputs: Record<string, string>;
+  /** Stack tags (CDK passes a stack's tags to CloudFormation as these). */
+  tags?: Record<string, string>;
 }
 
 export interface DeployedSchedule {
@@ -246,7 +248,11 @@ export function deploymentModel(current: () => DeploymentState, world: TopicWorl
               `<member><OutputKey>${xml(k)}</OutputKey><OutputValue>${xml(v)}</OutputValue></member>`,
           )
           .join('');
-        return `<DescribeStacksResult><Stacks><member><StackName>${xml(stack.name)}</StackName><StackId>arn:aws:cloudformation:${region}:${world.account}:stack/${xml(stack.name)}/0a1b2c3d</StackId><CreationTime>2026-12-01T10:00:00.000Z</CreationTime><StackStatus>${stack.status}</StackStatus>${stack.reason ? `<StackStatusReason>${xml(stack.reason)}</StackStatusReason>` : ''}<Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult>`;
+        return `<DescribeStacksResult><Stacks><member><StackName>${xml(stack.name)}</StackName><StackId>arn:aws:cloudformation:${region}:${world.account}:stack/${xml(stack.name)}/0a1b2c3d</StackId><CreationTime>2026-12-01T10:00:00.000Z</CreationTime><StackStatus>${stack.status}</StackStatus>${stack.reason ? `<StackStatusReason>${xml(stack.reason)}</StackStatusReason>` : ''}<Outputs>${outputs}</Outputs><Tags>${Object.entries(
+          stack.tags ?? {},
+        )
+          .map(([k, v]) => `<member><Key>${xml(k)}</Key><Value>${xml(v)}</Value></member>`)
+          .join('')}</Tags></member></Stacks></DescribeStacksResult>`;
       }
       if (op === 'DescribeStackSet' || op === 'ListStackInstances') {
         const name = form.get('StackSetName');

@@ -444,12 +444,16 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
               : 'query';
     try {
       if (deny.has(`${service}:${op}`)) throw accessDenied(service, op ?? '', state.account);
-      // Organizations is one global endpoint; every other service answers only for the test's regions.
+      // Organizations is one global endpoint; every other service answers only for the test's regions, and any other
+      // region answers as one the account has not enabled (an opt-in region not opted in): the AWS query services
+      // refuse the credentials there with InvalidClientTokenId, "The security token included in the request is
+      // invalid" (re:Post knowledge center, iam-validate-access-credentials: regions not enabled by default accept
+      // no credentials until enabled).
       if (service !== 'organizations' && !state.regions.includes(region))
         throw new WireError(
-          400,
+          403,
           'InvalidClientTokenId',
-          `region ${region} is not one of the test's (${state.regions.join(', ')})`,
+          `The security token included in the request is invalid. (region ${region} is not one of the test's: ${state.regions.join(', ')})`,
         );
       if (protocol === 'json') {
         if (target !== `${JSON_TARGETS[service]}.${op}`)

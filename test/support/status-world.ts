@@ -3,9 +3,17 @@
 // its schedule, watch rules, alarms, runs every few minutes, and a topic with an e-mail and a pager subscription.
 
 import type { CanaryConfig } from '../../lambda/engine/config/schema.ts';
-import { canaryStackName, configurationHash, STACK_OUTPUTS } from '../../lambda/engine/model/deployment.ts';
+import { writtenConfiguration } from '../../lambda/engine/config/validate.ts';
+import {
+  canaryStackName,
+  configurationHash,
+  STACK_OUTPUTS,
+  STACK_TAG,
+  writtenConfigurationHash,
+} from '../../lambda/engine/model/deployment.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/engine/model/seed-contract.ts';
 import { resolveTarget } from '../../lambda/engine/model/target.ts';
+import { TOOL_VERSION } from '../../lib/tool-version.ts';
 import { type DeploymentState, emptyDeployment } from './deployment-double.ts';
 import type { PreflightState } from './preflight-double.ts';
 
@@ -33,6 +41,7 @@ export function canaryWorld({ config, account, now, pager }: WorldOptions): Pref
   const minutesAgo = (m: number) => new Date(Math.floor(now.getTime() / 60_000) * 60_000 - m * 60_000);
   const deployment: DeploymentState = emptyDeployment();
   const regions = config.regions.map((r) => r.region);
+  const written = writtenConfiguration(config);
   for (const region of regions) {
     const topic = topicArn(config, account, region);
     deployment.stacks.push({
@@ -41,11 +50,16 @@ export function canaryWorld({ config, account, now, pager }: WorldOptions): Pref
       status: 'UPDATE_COMPLETE',
       outputs: {
         [STACK_OUTPUTS.configurationHash]: configurationHash(config, region),
+        ...(written
+          ? { [STACK_OUTPUTS.writtenConfigurationHash]: writtenConfigurationHash(written, region) }
+          : {}),
+        [STACK_OUTPUTS.toolVersion]: TOOL_VERSION,
         [STACK_OUTPUTS.scheduleName]: SCHEDULE,
         [STACK_OUTPUTS.topicArn]: topic,
         [STACK_OUTPUTS.ecsRuleName]: ECS_RULE,
         [STACK_OUTPUTS.ecrApiRuleName]: ECR_RULE,
       },
+      tags: { [STACK_TAG]: config.name },
     });
     deployment.schedules.push({
       region,

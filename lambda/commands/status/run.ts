@@ -5,12 +5,14 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { maskEndpoint } from '../../engine/aws/endpoint.ts';
 import { alarmName, alarmNamePrefix } from '../../engine/config/alarm-naming.ts';
 import type { CanaryConfig, RegionConfig } from '../../engine/config/schema.ts';
+import { writtenConfiguration } from '../../engine/config/validate.ts';
 import { DIMENSION, METRIC } from '../../engine/model/contract.ts';
 import {
   canaryStackName,
   configurationHash,
   SCHEDULE_GROUP,
   STACK_OUTPUTS,
+  writtenConfigurationHash,
 } from '../../engine/model/deployment.ts';
 import { policyStatements, UnmodelledPolicyError } from '../../engine/model/iam-policy.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../engine/model/seed-contract.ts';
@@ -18,6 +20,7 @@ import { resolveTarget } from '../../engine/model/target.ts';
 import { cloudWatchMayUseKey } from '../../engine/model/topic-key.ts';
 import type { Category } from '../../engine/model/types.ts';
 import { relativeTime } from '../doctor/check.ts';
+import { VERSION } from '../package-info.ts';
 import { check, type Place, type StatusCheck, unanswered } from './check.ts';
 import { organizationStatus } from './organization.ts';
 import { StatusReader } from './read.ts';
@@ -161,17 +164,40 @@ function targetNames(config: CanaryConfig, region: RegionConfig): string[] {
   ];
 }
 
+/**
+ * Why a deployed stack is not what this configuration and this version would deploy: `configuration`, the file
+ * changed since the deploy (or another one was deployed); `defaults`, the file is the same as written, but this
+ * version of the tool resolves it differently (new or changed defaults); null, it is current (or cannot be told).
+ */
+export type Staleness = 'configuration' | 'defaults' | null;
+
 /** CloudFormation's stack states, judged by whether the canary's resources are in place and current. */
 function stackCheck(config: CanaryConfig, region: RegionConfig, place: Place, stack: Stack): StatusCheck {
   const name = stack.StackName ?? canaryStackName(config.name, region.region);
   const status = stack.StackStatus ?? 'UNKNOWN';
   const deployed = outputOf(stack.Outputs, STACK_OUTPUTS.configurationHash);
   const wanted = configurationHash(config, region.region);
+  const deployedWritten = outputOf(stack.Outputs, STACK_OUTPUTS.writtenConfigurationHash);
+  const written = writtenConfiguration(config);
+  const wantedWritten = written ? writtenConfigurationHash(written, region.region) : undefined;
+  const deployedBy = outputOf(stack.Outputs, STACK_OUTPUTS.toolVersion);
+  // Stacks deployed before the written hash existed carry only ConfigurationHash: judged by it alone, as before.
+  const stale: Staleness =
+    deployed === undefined || deployed === wanted
+      ? null
+      : deployedWritten !== undefined && deployedWritten === wantedWritten
+        ? 'defaults'
+        : 'configuration';
   const details = {
     stackName: name,
     stackStatus: status,
     configurationHash: deployed ?? null,
     expected: wanted,
+    writtenConfigurationHash: deployedWritten ?? null,
+    expectedWritten: wantedWritten ?? null,
+    deployedBy: deployedBy ?? null,
+    toolVersion: VERSION,
+    stale,
   };
   const reason = stack.StackStatusReason ? ` (${stack.StackStatusReason})` : '';
   if (/_IN_PROGRESS$/.test(status)) {
@@ -214,12 +240,27 @@ function stackCheck(config: CanaryConfig, region: RegionConfig, place: Place, st
       details,
     );
   }
-  if (deployed !== wanted) {
+  const by = deployedBy ?? 'a version that did not record itself';
+  if (stale === 'defaults') {
+    // Same file, another result: the tool changed. A warning, like a changed file: what runs still probes and pages
+    // as the deploying version built it; what is not deployed yet is the new version's, not the user's, change.
     return check(
       'stack',
       place,
       'warn',
-      `${name} is ${status}, but stale: it was synthesized from another configuration (hash ${deployed}; this one is ${wanted})`,
+      deployedBy !== VERSION
+        ? `${name} is ${status}, deployed by ecr-pull-canary ${by}; this is ${VERSION}: the configuration is unchanged, but ${VERSION} deploys it differently (new defaults)`
+        : `${name} is ${status}: the configuration is unchanged as written, but this build of ecr-pull-canary ${VERSION} resolves it differently from the build that deployed it (another commit of the same version)`,
+      `npx cdk deploy ${name} to apply them (CHANGELOG.md names what each release changes); nothing in your configuration needs to change`,
+      details,
+    );
+  }
+  if (stale === 'configuration') {
+    return check(
+      'stack',
+      place,
+      'warn',
+      `${name} is ${status}, but stale: it was synthesized from another configuration (hash ${deployed}; this one is ${wanted}): the configuration changed since the deploy${deployedBy !== undefined && deployedBy !== VERSION ? ` (deployed by ecr-pull-canary ${deployedBy}; this is ${VERSION})` : ''}`,
       `npx cdk deploy ${name} (or run status with the configuration that was deployed)`,
       details,
     );
@@ -228,7 +269,11 @@ function stackCheck(config: CanaryConfig, region: RegionConfig, place: Place, st
     'stack',
     place,
     'pass',
-    `${name} is ${status}, synthesized from this configuration`,
+    `${name} is ${status}, synthesized from this configuration${
+      deployedBy !== undefined && deployedBy !== VERSION
+        ? ` by ecr-pull-canary ${deployedBy} (this is ${VERSION}, with the same defaults: \`npx cdk diff ${name}\` shows whether it deploys anything else differently)`
+        : ''
+    }`,
     null,
     details,
   );

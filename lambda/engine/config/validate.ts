@@ -47,6 +47,18 @@ export interface ValidationResult {
 }
 
 /**
+ * The configuration as its file wrote it, for each configuration {@link validateConfig} returned (a copy, taken before
+ * any default was applied): what `writtenConfigurationHash` (lambda/engine/model/deployment.ts) hashes. Kept beside the
+ * validated configuration rather than in it, so that the validated configuration, its hash and its JSON stay what
+ * they were. A configuration built by hand, or copied (`{ ...config }`), has none.
+ */
+const WRITTEN = new WeakMap<CanaryConfig, Readonly<Record<string, unknown>>>();
+
+export function writtenConfiguration(config: CanaryConfig): Readonly<Record<string, unknown>> | undefined {
+  return WRITTEN.get(config);
+}
+
+/**
  * Checks the whole configuration and reports every problem at once, each as one line naming the field, the
  * value and what is allowed. Nothing is built unless this returns no problems.
  */
@@ -168,25 +180,24 @@ export function validateConfig(raw: unknown): ValidationResult {
   }
 
   if (!p.empty) return { problems: p.lines };
-  return {
-    problems: [],
-    config: {
-      name: name as string,
-      account: raw.account as string | undefined,
-      namespace: namespace as string,
-      scheduleMinutes: scheduleMinutes as number,
-      memoryMiB: memoryMiB as number,
-      logRetentionDays: logRetentionDays as number,
-      reminderHours: reminderHours as number,
-      knownGoodImage: knownGoodImage as boolean,
-      dashboard: dashboard as boolean,
-      alarms: (raw.alarms ?? {}) as CanaryConfig['alarms'],
-      regions: resolved,
-      workloadWatch,
-      imageInventory,
-      ...(organization ? { organization } : {}),
-    },
+  const config: CanaryConfig = {
+    name: name as string,
+    account: raw.account as string | undefined,
+    namespace: namespace as string,
+    scheduleMinutes: scheduleMinutes as number,
+    memoryMiB: memoryMiB as number,
+    logRetentionDays: logRetentionDays as number,
+    reminderHours: reminderHours as number,
+    knownGoodImage: knownGoodImage as boolean,
+    dashboard: dashboard as boolean,
+    alarms: (raw.alarms ?? {}) as CanaryConfig['alarms'],
+    regions: resolved,
+    workloadWatch,
+    imageInventory,
+    ...(organization ? { organization } : {}),
   };
+  WRITTEN.set(config, structuredClone(raw));
+  return { problems: [], config };
 }
 
 function checkRegions(p: Problems, value: unknown): string[] {
