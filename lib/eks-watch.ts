@@ -154,10 +154,15 @@ export class EksWatch extends Construct {
     this.functions.push(fn);
   }
 
-  /** The watcher's way into one cluster: its role as a STANDARD entry with the view policy at cluster scope. */
+  /**
+   * The watcher's way into one cluster: its role as a STANDARD entry with the view policy at cluster scope. Its
+   * logical ID comes from the cluster's name, not its place in the list: ClusterName requires replacement, and a
+   * replacement is created before the old entry is deleted, while a role has one entry per cluster (CreateAccessEntry,
+   * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html). By index, removing or reordering
+   * a cluster would create a second entry for a cluster that still has one, and the update would fail.
+   */
   private addAccessEntry(clusterName: string): void {
-    const index = this.accessEntries.length;
-    const entry = new eks.CfnAccessEntry(this, `AccessEntry${index}`, {
+    const entry = new eks.CfnAccessEntry(this, `AccessEntry-${clusterName}`, {
       clusterName,
       principalArn: this.role.roleArn,
       type: EKS_ACCESS_ENTRY_TYPE,

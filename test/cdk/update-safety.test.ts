@@ -33,6 +33,13 @@ const BASE: CanaryConfigFile = {
   },
 };
 
+const PRIVATE = { name: 'prod', ...VPC };
+/** EKS clusters of eu-west-1 only (regionOverrides), the other region without. */
+const eksIn = (eks: Record<string, unknown>): CanaryConfigFile => ({
+  ...BASE,
+  regionOverrides: { 'eu-west-1': { workloadWatch: { eks } } },
+});
+
 const existingTopic = (extra: Record<string, unknown>): CanaryConfigFile => ({
   ...BASE,
   regionOverrides: {
@@ -56,6 +63,11 @@ const CONFIGS = {
   ecsTasks: { ...BASE, workloadWatch: { ecsTasks: true } },
   ecrApiCalls: { ...BASE, workloadWatch: { ecrApiCalls: true } },
   bothWatches: { ...BASE, workloadWatch: { ecsTasks: true, ecrApiCalls: true } },
+  eks: eksIn({ clusters: ['prod', 'staging', 'batch'] }),
+  eksFirstRemoved: eksIn({ clusters: ['staging', 'batch'] }),
+  eksReordered: eksIn({ clusters: ['batch', 'prod', 'staging'] }),
+  eksMadePrivate: eksIn({ clusters: ['staging', 'batch'], privateClusters: [PRIVATE] }),
+  eksAll: { ...BASE, workloadWatch: { eks: { clusters: 'all' } } },
   targetAdded: { ...BASE, targets: [API, WEB, { name: 'db', image: 'team/db:stable' }] },
   targetRemoved: { ...BASE, targets: [API] },
   targetRenamed: { ...BASE, targets: [API, { ...WEB, name: 'frontend' }] },
@@ -85,6 +97,11 @@ const PAIRS: Array<[Name, Name, string]> = [
   ['base', 'ecrApiCalls', 'workload watch: ECR API calls'],
   ['ecsTasks', 'bothWatches', 'workload watch: ECR API calls beside ECS tasks'],
   ['ecrApiCalls', 'bothWatches', 'workload watch: ECS tasks beside ECR API calls'],
+  ['base', 'eks', 'EKS clusters named in one region'],
+  ['eks', 'eksFirstRemoved', 'the first of the EKS clusters removed'],
+  ['eks', 'eksReordered', 'the EKS clusters reordered'],
+  ['eks', 'eksMadePrivate', 'an EKS cluster moved to privateClusters'],
+  ['eks', 'eksAll', 'named EKS clusters and "all"'],
   ['base', 'targetAdded', 'a target added'],
   ['base', 'targetRemoved', 'a target removed'],
   ['base', 'targetRenamed', 'a target renamed'],

@@ -69,6 +69,14 @@ export const UPDATE_RULES: Readonly<Record<string, UpdateRule>> = {
     name: 'RepositoryName',
     source: sources('aws-resource-ecr-repository'),
   },
+  'AWS::EKS::AccessEntry': {
+    replacement: ['ClusterName', 'PrincipalArn', 'Type'],
+    // CreateAccessEntry's principalArn: "You can't specify the same ARN in more than one access entry" of a
+    // cluster (the SDK model; ResourceInUseException): a second entry for the same role and cluster fails to create.
+    identity: ['ClusterName', 'PrincipalArn'],
+    identityNote: 'a principal has one access entry per cluster: the second one’s create fails',
+    source: `${sources('aws-resource-eks-accessentry')}; https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html`,
+  },
   'AWS::Events::Rule': {
     replacement: ['EventBusName', 'Name'],
     name: 'Name',
