@@ -255,6 +255,13 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the registry’s own access control refused the identity (Artifact Registry or Container Registry IAM, a GitHub package permission)',
   },
+  {
+    id: 'permission/lambda-image',
+    category: 'permission',
+    reason:
+      'Lambda itself may not read the function’s image: the repository policy does not let lambda.amazonaws.com pull it',
+    fix: ADVICE.lambdaImageAccess,
+  },
   // Ambiguous: docker's and containerd's words for "denied" that fit a missing repository and a missing login
   // alike (the ECS agent reads them as "check if the image exists and the role may pull"). Everything more
   // specific (a principal that is not authorized, an expired token, no credentials) has matched above.

@@ -524,6 +524,12 @@ export const ADVICE = {
     fix: 'The manifest or index media type of the image (an OCI manifest, or an OCI index with attestations) is not one this client reads: upgrade the client (docker 20.10 or later reads OCI images; old tools ask only for Docker media types), or push the image with Docker media types and no attestations (docker buildx build --provenance=false --sbom=false, --output type=image,oci-mediatypes=false).',
   }),
   // https://docs.aws.amazon.com/lambda/latest/dg/images-create.html: Lambda needs a single-platform image manifest.
+  // https://docs.aws.amazon.com/lambda/latest/dg/images-create.html: Lambda pulls with its service principal, which
+  // the repository policy must allow (Lambda adds the statement itself when the caller may set the policy).
+  lambdaImageAccess: (context: AdviceContext): Advice => ({
+    title: 'Lambda may not read the image',
+    fix: `Lambda pulls a function's image with its own service principal, not the function's role: the repository's policy must allow lambda.amazonaws.com ecr:BatchGetImage and ecr:GetDownloadUrlForLayer (aws ecr get-repository-policy --repository-name <repo> --region ${context.region ?? '<region>'}; ecr-pull-canary inventory judges it for each function). Lambda adds that statement itself when whoever creates or updates the function may set the repository policy. For a repository in another account, that account's policy must allow both the function's account and lambda.amazonaws.com, with aws:SourceArn naming that account's functions.`,
+  }),
   lambdaMediaType: (): Advice => ({
     title: 'Lambda cannot use this image format',
     fix: 'Lambda takes a single-platform Docker or OCI image manifest, not an index with provenance or SBOM attestations: build with docker buildx build --platform linux/amd64 (or arm64) --provenance=false --sbom=false and push again (CDK, SAM and Serverless pass these to docker buildx), then update the function to the new digest.',

@@ -5,6 +5,7 @@ import type { PhraseRow } from '../rule.ts';
 export const AWS: readonly PhraseRow[] = [
   ['integrity/lambda-media-type', /The image manifest(?:, config)? or layer media type for the source image\s[\s\S]{0,400}?is not supported/i, 'https://github.com/aws-samples/bedrock-access-gateway/issues/206'],
   ['integrity/lambda-media-type', /UnsupportedImageLayerDetected/i, 'https://github.com/bazel-contrib/rules_oci/issues/777'],
+  ['permission/lambda-image', /Lambda does not have permission to access the ECR image/i, 'https://github.com/mongodb/mongodbatlas-cloudformation-resources/pull/316'],
   ['clock-skew/signature-window', /signature expired: \d{8}T\d{6}Z is now earlier than/i, 'https://github.com/upmc-enterprises/registry-creds/issues/24'],
   ['clock-skew/signature-window', /signature not\s{1,3}yet current/i, 'https://github.com/aws/aws-sdk-go/issues/2194'],
   ['clock-skew/signature-window', /signature expired/i, 'https://github.com/upmc-enterprises/registry-creds/issues/24'],
@@ -81,8 +82,11 @@ export const AWS: readonly PhraseRow[] = [
   // Batches 6 and 7's held-out groups, tuned on after their tuned records were written (issue 26, session 2).
 
   ['credentials/none-in-chain', /Could not find credentials matching ecr:/i, 'https://github.com/jenkinsci/amazon-ecr-plugin/issues/31'],
+  ['credentials/credential-helper-failed', /failed to get ECR credentials: credentials not found in native keychain/i, 'https://github.com/concourse/docker-image-resource/issues/349'],
   ['credentials/none-in-chain', /Access key ID cannot be blank/i, 'https://github.com/jenkinsci/amazon-ecr-plugin/issues/194'],
   ['credentials/none-in-chain', /failed to get shared config profile/i, 'https://github.com/GoogleContainerTools/kaniko/issues/2808'],
+  // The AWS SDK for JavaScript v2's UnknownEndpoint: the API host did not resolve or answer (a proxy it ignores, a region).
+  ['network/no-answer', /Inaccessible host: `[^`'\n]{1,200}' at port `[^`'\n]{0,10}'/i, 'https://github.com/aws-actions/amazon-ecr-login/issues/313'],
   // Batch 8's tuning set (issue 26, session 2).
 
   ['not-found/repository-or-tag', /CannotPullContainerError: API error \(404\)/i, 'https://github.com/aws/amazon-ecs-agent/issues/1185'],

@@ -21,5 +21,7 @@ export const CONTAINERD: readonly PhraseRow[] = [
 
   // An HTML page (a proxy's or a login page) arrived where the layer or config should be.
   ['integrity/transfer', /unexpected media type text\/html for sha256:/i, 'https://github.com/containerd/containerd/issues/7400'],
+  // containerd's content store (BuildKit's too) has no blob of that digest: the local store, not the registry.
+  ['ambiguous/local-store', /\bcontent digest sha256:[0-9a-f]{64}: not found/i, 'https://github.com/moby/buildkit/issues/3809'],
   ['network/no-answer', /failed to resolve reference "[^"\n]{1,400}": unexpected EOF[ \t]*$/im, 'https://github.com/containerd/containerd/issues/5435'],
 ];

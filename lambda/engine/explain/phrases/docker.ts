@@ -42,6 +42,8 @@ export const DOCKER: readonly PhraseRow[] = [
   ['not-found/repository-or-tag', /manifest unknown/im, 'https://github.com/aws-ia/taskcat/issues/872'],
   ['not-found/repository-or-tag', /requested image not found/im, 'https://github.com/aws-ia/taskcat/issues/872'],
   ['not-found/repository-or-tag', /manifest for \S{1,300} not found/im, 'https://github.com/aws-ia/taskcat/issues/872'],
+  // docker's words for a 404 on the image's config blob.
+  ['not-found/repository-or-tag', /error pulling image configuration: [^\n]{0,80}\bunknown blob\b/i, 'https://github.com/kubernetes/registry.k8s.io/issues/258'],
   ['not-found/repository-or-tag', /: not found\s*$/im, 'https://github.com/link-assistant/hive-mind/issues/962'],
   // Issue 26: media types an old client cannot read, cut downloads, a Windows image on a Linux daemon.
   ['integrity/media-type', /mediaType in manifest should be '[^'\n]{1,100}' not '[^'\n]{1,100}'/i, 'https://github.com/docker-library/official-images/issues/14025'],
@@ -61,6 +63,8 @@ export const DOCKER: readonly PhraseRow[] = [
   ['network/tls-untrusted', /x509: certificate signed by unknown authority/i, 'https://github.com/docker-archive-public/docker.kitematic/issues/2535'],
   ['network/no-answer', /Could not reach any registry endpoint/i, null],
   ['network/no-answer', /https?:\/\/[^\s"]{1,300}"?: EOF\b/i, 'https://github.com/docker/build-push-action/issues/599'],
+  // A Go HTTP client's request cut off mid-answer, as a proxying registry logs it (the quotes escaped in its log).
+  ['network/no-answer', /(?:Get|Head) \\?"https?:\/\/[^\s"]{1,600}\\?": unexpected EOF/i, 'https://github.com/distribution/distribution/issues/4252'],
   ['network/no-answer', /no such host/i, 'https://github.com/aws-actions/amazon-ecr-login/issues/475'],
   ['network/no-answer', /x509: /i, 'https://github.com/docker-archive-public/docker.kitematic/issues/2535'],
   ['network/no-answer', /certificate (?:signed by unknown authority|has expired|is not valid)/i, 'https://github.com/docker-archive-public/docker.kitematic/issues/2535'],
