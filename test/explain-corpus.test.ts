@@ -296,7 +296,7 @@ const FRESH_BATCHES = [
   { batch: 6, title: 'the mainstream', minEntries: 180, minTools: 40, heldOutTunedOn: true },
   { batch: 7, title: 'another fresh mix', minEntries: 170, minTools: 40, heldOutTunedOn: true },
   { batch: 8, title: "the session's end", minEntries: 130, minTools: 40, heldOutTunedOn: true },
-  { batch: 9, title: 'a fresh mix in session 3', minEntries: 125, minTools: 40, heldOutTunedOn: false },
+  { batch: 9, title: 'a fresh mix in session 3', minEntries: 125, minTools: 40, heldOutTunedOn: true },
 ] as const;
 type FreshRecords = { first: BatchRecord & { atSessionStart: BatchRecord }; tuned: BatchRecord };
 const freshRecords = new Map<number, FreshRecords>(
@@ -357,7 +357,7 @@ describe.each(FRESH_BATCHES)(
       expect(today.heldout.categoryRight).toBeGreaterThanOrEqual(tuned.heldout.categoryRight);
       expect(today.heldout.wrongOnUnknown).toBeLessThanOrEqual(tuned.heldout.wrongOnUnknown);
       expect(today.all.ecrAdviceElsewhere).toBe(0);
-      // Session 3 tuned on the held-out groups of batches 5 to 8 after their records: no wrong page there either.
+      // Session 3 tuned on the held-out groups of batches 5 to 9 after their records: no wrong page there either.
       if (heldOutTunedOn) expect(today.heldout.wrongCategory).toBe(0);
     });
   },
@@ -530,6 +530,21 @@ describe('several lines: the cause decides, not its consequence', () => {
     expect(result.category).toBe('unknown');
     expect(result.evidence?.rule).toBe('ambiguous/consequence-only');
     expect(result.title).not.toBe(RUNBOOKS.unknown.title);
+  });
+
+  it("tells the consequence it saw: docker's prompt names the pipe, a missing local image the error before it", () => {
+    const prompt = classifyText(`list index out of range\n${PROMPT}`);
+    expect(prompt.remediation).toMatch(/get-login-password/);
+    expect(prompt.evidence?.follows).toBe('credentials/empty-login-password');
+    // spring-projects/spring-boot#39798: an inspect of the local image store after other output.
+    const local = classifyText(
+      "[INFO] BUILD FAILURE\n[ERROR] Failed to execute goal build-image: Docker API call to '//./pipe/docker_engine/v1.24/images/docker.io/library/x:1/json' failed with status code 404 \"Not Found\"",
+    );
+    expect(local.category).toBe('unknown');
+    expect(local.evidence?.rule).toBe('ambiguous/consequence-only');
+    expect(local.evidence?.follows).toBe('ambiguous/local-image-missing');
+    expect(local.remediation).not.toMatch(/get-login-password|docker asked for a password/);
+    expect(local.remediation).toMatch(/not in the local image store/);
   });
 
   it('gives distinct errors pasted together one verdict each, the cause first, each with its own fields', () => {

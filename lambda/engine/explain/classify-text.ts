@@ -250,6 +250,7 @@ function pickPrimary(
         ...consequence.decision.evidence,
         rule: 'ambiguous/consequence-only',
         reason: `${consequence.decision.evidence.reason}; the error above it is one no rule recognises`,
+        follows: consequence.decision.evidence.rule,
       },
     },
   };

@@ -136,6 +136,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.pullSecretUnreadable,
   },
   {
+    // The ECR helper refuses any other host; docker asks it for every registry when it is the credsStore
+    // (`doctor` warns of that configuration).
+    id: 'credentials/ecr-helper-elsewhere',
+    category: 'credentials',
+    reason: 'the ECR credential helper was asked for a registry that is not ECR, which it refuses',
+    fix: ADVICE.ecrHelperElsewhere,
+  },
+  {
     id: 'credentials/credential-helper-failed',
     category: 'credentials',
     reason:

@@ -26,6 +26,8 @@ export interface TextEvidence {
   source: 'text' | 'errorCode';
   /** For an ambiguous match, the categories the text fits; the result is then `unknown`. */
   candidates?: Category[];
+  /** For `ambiguous/consequence-only`: the rule of the line that follows from an error no rule recognises. */
+  follows?: string;
 }
 
 /** What the text says about who failed where; each field only when the text names it. */

@@ -485,6 +485,10 @@ export const ADVICE = {
     title: 'The cause is the error above docker’s prompt',
     fix: 'docker asked for a password because the command before the pipe (aws ecr get-login-password) printed none: the error that command printed above this line is the cause; explain that line.',
   }),
+  causeAbove: (reason: string): Advice => ({
+    title: 'The cause is an error printed before this line',
+    fix: `This line follows from an earlier error (${reason}), and that error is one no rule recognises: explain the first error the tool printed, or the whole output from there.`,
+  }),
   integrityTransfer: (): Advice => ({
     title: 'Download does not match its size or digest',
     fix: 'The bytes received are not the size or digest the manifest announces: a connection cut short, a proxy that alters or truncates responses, or a partial download left in the local content store. Pull again; if it repeats, pull without the proxy and remove the partial content (restart containerd or docker after ctr content prune / docker builder prune).',
@@ -522,6 +526,10 @@ export const ADVICE = {
   mediaTypeUnsupported: (): Advice => ({
     title: 'Manifest format this client cannot read',
     fix: 'The manifest or index media type of the image (an OCI manifest, or an OCI index with attestations) is not one this client reads: upgrade the client (docker 20.10 or later reads OCI images; old tools ask only for Docker media types), or push the image with Docker media types and no attestations (docker buildx build --provenance=false --sbom=false, --output type=image,oci-mediatypes=false).',
+  }),
+  ecrHelperElsewhere: (): Advice => ({
+    title: 'docker-credential-ecr-login was asked for another registry',
+    fix: 'The docker configuration sends this registry\'s login to the ECR credential helper, which serves only ECR hosts: in ~/.docker/config.json name it per ECR host in "credHelpers" (e.g. "123456789012.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login"), remove "credsStore": "ecr-login" or set it to the OS keychain helper, and log in to this registry with its own credentials (ecr-pull-canary doctor checks the file).',
   }),
   // https://docs.aws.amazon.com/lambda/latest/dg/images-create.html: Lambda needs a single-platform image manifest.
   // https://docs.aws.amazon.com/lambda/latest/dg/images-create.html: Lambda pulls with its service principal, which

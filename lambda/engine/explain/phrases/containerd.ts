@@ -9,6 +9,8 @@ export const CONTAINERD: readonly PhraseRow[] = [
   ['integrity/transfer', /unexpected commit (?:size|digest)/i, 'https://github.com/containerd/containerd/issues/1893'],
   ['integrity/transfer', /failed size validation/i, 'https://github.com/containerd/containerd/issues/4908'],
   ['integrity/transfer', /size mismatch/i, null],
+  // containerd's content writer: the blob's stream ended before the size the descriptor gave.
+  ['network/truncated-transfer', /failed to read expected number of bytes: unexpected EOF/i, 'https://github.com/bottlerocket-os/bottlerocket/issues/2491'],
   ['not-found/repository-or-tag', /code = NotFound/im, 'https://linden.consulting/en/blog/ecr-image-pull-failure'],
   // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 

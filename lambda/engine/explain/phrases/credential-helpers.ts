@@ -19,11 +19,16 @@ export const CREDENTIAL_HELPERS: readonly PhraseRow[] = [
   ['credentials/kubelet-credential-provider', /Error running credential provider plugin/i, 'https://github.com/bottlerocket-os/bottlerocket/issues/3069'],
   // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 
+  ['credentials/ecr-helper-elsewhere', /docker-credential-ecr-login can only be used with Amazon Elastic Container Registry/i, 'https://github.com/enix/kube-image-keeper/issues/362'],
   ['credentials/credential-helper-failed', /Error parsing the serverURL/i, 'https://github.com/awslabs/amazon-ecr-credential-helper/issues/616'],
   // Batch 5's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 
   ['credentials/credential-helper-missing', /docker-credential-[a-z0-9-]{1,40}\.exe not installed or not available in PATH/i, 'https://github.com/docker/compose/issues/7495'],
   ['credentials/credential-helper-failed', /Error saving credentials: error storing credentials - err: exit status \d{1,3}/i, 'https://github.com/docker/for-win/issues/9061'],
+  // oras-go (helm, oras) when the docker config's credential helper or store cannot answer.
+  ['credentials/credential-helper-failed', /": unable to retrieve credentials[ \t]*$/im, 'https://github.com/controlplaneio-fluxcd/flux-operator/issues/149'],
+  // argocd-image-updater's credentials from an external script (the usual ECR login): the script failed or printed no <user>:<password>.
+  ['credentials/credential-helper-failed', /Could not set registry endpoint credentials: (?:error executing|invalid script output)/i, 'https://github.com/argoproj-labs/argocd-image-updater/issues/657'],
   ['credentials/credential-helper-failed', /An error occurred listing credentials/i, 'https://github.com/testcontainers/testcontainers-node/issues/739'],
   ['credentials/credential-helper-failed', /docker-credential-ecr-login can only be used with Amazon EC2 Container Registry/i, 'https://github.com/aws/amazon-ecs-cli/issues/361'],
   // Batches 6 and 7's held-out groups, tuned on after their tuned records were written (issue 26, session 2).

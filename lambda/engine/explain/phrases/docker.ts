@@ -104,11 +104,14 @@ export const DOCKER: readonly PhraseRow[] = [
 
   ['ambiguous/local-image-missing', /No such image: \S{1,400}/i, 'https://github.com/testcontainers/testcontainers-go/issues/2898'],
   ['ambiguous/local-image-missing', /image was not found locally/i, 'https://github.com/snyk/cli/issues/595'],
+  // The Docker Engine API's image inspect (GET /images/{name}/json) asks the local store, not a registry.
+  ['ambiguous/local-image-missing', /Docker API call to '[^'\n]{0,200}\/images\/[^'\n]{1,400}\/json' failed with status code 404/i, 'https://github.com/spring-projects/spring-boot/issues/39798'],
   ['ambiguous/old-client', /\bError: image [^\s:\]]{1,300}(?::[\w.-]{1,128})? not found\b/i, 'https://github.com/remind101/empire/issues/674'],
   // Batch 8's tuning set (issue 26, session 2).
 
   ['auth/no-registry-credentials', /no auth config found for registry/i, 'https://github.com/terraform-aws-modules/terraform-aws-lambda/issues/579'],
   ['auth/no-registry-credentials', /missing X-Registry-Auth/i, 'https://github.com/terraform-aws-modules/terraform-aws-lambda/issues/319'],
+  ['auth/no-registry-credentials', /Error response from daemon: Please run 'docker login'/i, 'https://github.com/testcontainers/testcontainers-go/issues/1306'],
   ['network/no-answer', /exited with error code \d{1,3}: EOF[ \t]*$/im, 'https://github.com/aws-samples/amazon-sagemaker-mlflow-fargate/issues/5'],
   // Batch 8's held-out groups, tuned on after its tuned record was written (issue 26, session 2).
 

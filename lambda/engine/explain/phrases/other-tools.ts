@@ -16,6 +16,7 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['ambiguous/check-fell-back', /Could not do a head request for "[^"\n]{1,300}", falling back to regular pull/i, 'https://github.com/containrrr/watchtower/issues/1514'],
   // The OCI distribution spec's message for its NAME_UNKNOWN code, which clients print without the code.
   ['not-found/repository-or-tag', /repository name not known to registry/i, 'https://github.com/argoproj-labs/argocd-image-updater/issues/614'],
+  ['auth/registry-unauthorized', /Couldn't set registry: failed to authenticate with ECR/i, 'https://github.com/argoproj-labs/argocd-image-updater/issues/1367'],
   // Batch 5's tuning set (issue 26, session 2).
 
   ['auth/registry-unauthorized', /most likely due to incorrect or mismatched registry credentials/i, 'https://github.com/klothoplatform/klotho/issues/467'],

@@ -98,6 +98,8 @@ export const REGISTRIES: readonly PhraseRow[] = [
 
   // The OCI distribution spec's message for BLOB_UNKNOWN, which clients print without the code.
   ['not-found/repository-or-tag', /\bblob unknown to registry\b/i, 'https://github.com/docker/build-push-action/pull/1593'],
+  // Harbor answers a push or pull to a project that does not exist so (401 with the project's name).
+  ['not-found/repository-or-tag', /unauthorized: project \S{1,100} not found/i, 'https://github.com/dagger/dagger/issues/9870'],
   // docker's words for a registry's UNAUTHORIZED (its 401); Harbor's "unauthorized to access repository" is the ambiguous one.
   ['auth/registry-unauthorized', /error from registry: unauthorized(?! to access)/i, 'https://github.com/portainer/portainer/issues/13165'],
 ];
