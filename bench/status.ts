@@ -10,6 +10,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STATUS_TIMEOUT_MS } from '../lambda/commands/status/check.ts';
+import { leftoverLookups } from '../lambda/commands/status/leftover.ts';
 import { loadConfig } from '../lambda/engine/config/load.ts';
 import { buildCli } from '../scripts/build.ts';
 import { startPreflightDouble } from '../test/support/preflight-double.ts';
@@ -53,8 +55,10 @@ export async function benchStatus(runs: number): Promise<string[]> {
         workloadWatch: { ecrApiCalls: true },
       }),
     );
+    const config = loadConfig(configPath);
+    const regionCount = leftoverLookups(config).regions.length - regions.length;
     const state = canaryWorld({
-      config: loadConfig(configPath),
+      config,
       account: ACCOUNT,
       now: new Date(),
       pager: 'https://events.example.com/integration/0123456789abcdef0123456789abcdef/enqueue',
@@ -82,14 +86,23 @@ export async function benchStatus(runs: number): Promise<string[]> {
         ...double.env(),
       };
       const times: number[] = [];
+      const unscanned: number[] = [];
       let named = true;
       let exitCodes = new Set<number>();
       let calls = 0;
+      let scanCalls = 0;
       for (let i = 0; i < runs; i += 1) {
+        // The same command without the leftover scan, alternating, for what the scan adds.
+        double.calls.length = 0;
+        unscanned.push(
+          (await run([cli, 'status', '-c', `config=${configPath}`, '--json', '--no-scan'], env)).wallMs,
+        );
+        scanCalls = -double.calls.length;
         double.calls.length = 0;
         const result = await run([cli, 'status', '-c', `config=${configPath}`, '--json'], env);
         times.push(result.wallMs);
         calls = double.calls.length;
+        scanCalls += calls;
         exitCodes = new Set([...exitCodes, result.code]);
         const report = JSON.parse(result.stdout) as {
           checks: Array<{ id: string; status: string; where?: string }>;
@@ -105,6 +118,7 @@ export async function benchStatus(runs: number): Promise<string[]> {
         `status, three regions, a pending subscription, a disabled schedule, a stopped probe (bench/status.ts; ${runs} fresh processes of the built command against the loopback double)`,
         `  wall time: median ${fmt(median(times))}, max ${fmt(worst)}  target < ${TARGET_MS / 1000} s  ${verdict(worst < TARGET_MS && named && exitCodes.size === 1 && exitCodes.has(1))}`,
         `  exit status ${[...exitCodes].join(', ')}; names each problem: ${named ? 'yes' : 'NO'}; ${calls} AWS calls per run, 3 in sequence per region (5 with an encrypted topic: its attributes, key, key policy)`,
+        `  the leftover scan: ${scanCalls} DescribeStacks by name (the canary stack in ${regionCount} other regions, the dashboard stack in ${scanCalls - regionCount}), concurrent with the rest; --no-scan median ${fmt(median(unscanned))}, so the scan adds ${fmt(median(times) - median(unscanned))} here (every region but the three answers "not enabled" at once on loopback; on AWS the farthest region's round trip, under the ${STATUS_TIMEOUT_MS / 1000} s deadline)`,
       ];
     } finally {
       await double.close();

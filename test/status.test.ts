@@ -7,7 +7,14 @@ import type { StatusCheckId } from '../lambda/commands/status/check.ts';
 import { runStatusCommand } from '../lambda/commands/status/cli.ts';
 import { loadConfig } from '../lambda/engine/config/load.ts';
 import type { CanaryConfig } from '../lambda/engine/config/schema.ts';
-import { configurationHash, STACK_OUTPUTS, stackSetName } from '../lambda/engine/model/deployment.ts';
+import {
+  configurationHash,
+  dashboardStackName,
+  STACK_OUTPUTS,
+  STACK_TAG,
+  stackSetName,
+} from '../lambda/engine/model/deployment.ts';
+import { KNOWN_REGIONS } from '../lambda/engine/model/regions.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import { useCommandDouble } from './support/command-double.ts';
@@ -170,7 +177,11 @@ describe('ecr-pull-canary status, in process against the double', () => {
     deployment().stacks = [];
     ({ code, report } = await status());
     expect(code).toBe(1);
-    expect(report.checks.map((c) => `${c.id} ${c.status}`)).toEqual(['credentials pass', 'stack fail']);
+    expect(report.checks.map((c) => `${c.id} ${c.status}`)).toEqual([
+      'credentials pass',
+      'stack fail',
+      'leftover pass',
+    ]);
     expect(only(report, 'stack').fix).toBe(`npx cdk deploy ${NAME}-${REGION} (with this configuration)`);
   });
 
@@ -233,6 +244,117 @@ describe('ecr-pull-canary status, in process against the double', () => {
       status: 'warn',
       saw: expect.stringContaining('stale: it was synthesized from another configuration'),
       details: { stale: 'configuration' },
+    });
+  });
+
+  describe('stacks left behind where the configuration puts none', () => {
+    /** The commercial regions status looks in besides the configured one, every one of them once. */
+    const OTHERS = KNOWN_REGIONS.filter((r) => !/^(cn|us-gov|us-iso|eu-isoe)/.test(r) && r !== REGION);
+    const leftStack = (region: string, name = `${NAME}-${region}`, status = 'UPDATE_COMPLETE') => ({
+      region,
+      name,
+      status,
+      outputs: {},
+      tags: { [STACK_TAG]: NAME },
+    });
+
+    it("finds a removed region's stack and a moved dashboard, with the exact delete commands; skips regions not enabled", async () => {
+      // us-west-2 was in regions once; the dashboard was deployed when us-east-1 was the first region.
+      double.state.regions.push('us-west-2', 'us-east-1');
+      deployment().stacks.push(leftStack('us-west-2'), leftStack('us-east-1', dashboardStackName(NAME)));
+      const { code, report } = await status();
+      expect(code).toBe(0);
+      const lines = all(report, 'leftover');
+      const [summary] = lines;
+      expect(summary).toMatchObject({
+        status: 'warn',
+        saw: `looked for this canary's stacks where the configuration puts none, in ${OTHERS.length + 1} regions of the aws partition: 2 left over (below); ${OTHERS.length - 2} not enabled for this account (skipped)`,
+        details: { partition: 'aws', denied: [], unanswered: [] },
+      });
+      expect(summary?.details.notEnabled).toEqual(
+        expect.arrayContaining(['me-central-1', 'ap-east-2', 'mx-central-1']),
+      );
+      const byWhere = Object.fromEntries(lines.slice(1).map((c) => [c.where, c]));
+      expect(byWhere[`${ACCOUNT}/us-west-2`]).toMatchObject({
+        status: 'warn',
+        saw: `${NAME}-us-west-2 is still deployed in us-west-2 (UPDATE_COMPLETE), a region the configuration no longer names: its probe still runs, its alarms can still page, and it still costs`,
+        fix: `if us-west-2 was removed on purpose, delete the stack: aws cloudformation delete-stack --stack-name ${NAME}-us-west-2 --region us-west-2; else add us-west-2 back to regions`,
+      });
+      expect(byWhere[`${ACCOUNT}/us-east-1`]).toMatchObject({
+        status: 'warn',
+        saw: `${NAME}-dashboard is deployed in us-east-1 (UPDATE_COMPLETE), but the dashboard now belongs in ${REGION}, the first of regions`,
+        fix: expect.stringMatching(
+          new RegExp(
+            `^delete it first: aws cloudformation delete-stack --stack-name ${NAME}-dashboard --region us-east-1; then npx cdk deploy ${NAME}-dashboard\\. A dashboard's name is global`,
+          ),
+        ),
+      });
+      // One DescribeStacks by name per candidate: the canary stack in every other region, the dashboard stack in
+      // every region but the first; nothing else, and nothing but reads.
+      const described = double.calls.filter((c) => c.startsWith('cloudformation:DescribeStacks@'));
+      expect(described).toHaveLength(1 + OTHERS.length + OTHERS.length);
+      expect(double.calls.filter((c) => !/:(Describe|Get|List)/.test(c))).toEqual([]);
+    });
+
+    it('says "not checked" for a region that denies the read (exit 0), skips one a service control policy closes, and leaves a stranger\'s stack alone', async () => {
+      double.state.regions.push('us-west-2', 'ap-south-1', 'sa-east-1');
+      double.deny.add('cloudformation:DescribeStacks@us-west-2');
+      double.scpDeny.add('cloudformation:DescribeStacks@ap-south-1');
+      // Someone else's stack that happens to bear the name: no tag of this canary, no canary Outputs.
+      deployment().stacks.push({
+        region: 'sa-east-1',
+        name: `${NAME}-sa-east-1`,
+        status: 'CREATE_COMPLETE',
+        outputs: {},
+      });
+      const { code, report } = await status();
+      expect(code).toBe(0);
+      expect(only(report, 'stack').status).toBe('pass');
+      const summary = only(report, 'leftover');
+      expect(summary.status).toBe('warn');
+      expect(summary.saw).toContain(
+        'none left over; ' +
+          `${OTHERS.length - 3} not enabled for this account (skipped); 1 closed by a service control policy (skipped); ` +
+          'not checked in us-west-2: cloudformation:DescribeStacks was denied (AccessDenied); ' +
+          `not this canary's (no ${STACK_TAG}=${NAME} tag), left alone: ${NAME}-sa-east-1 in sa-east-1`,
+      );
+      expect(summary.fix).toContain('allow cloudformation:DescribeStacks in every region');
+      expect(summary.fix).toContain('docs/status.md#permissions');
+      expect(summary.details).toMatchObject({ denied: ['us-west-2'], closedByPolicy: ['ap-south-1'] });
+      // Every region answering, none holding a stack: a pass.
+      double.deny.clear();
+      double.scpDeny.clear();
+      deployment().stacks = deployment().stacks.filter((s) => s.region === REGION);
+      const clean = only((await status()).report, 'leftover');
+      expect(clean.status).toBe('pass');
+      expect(clean.saw).toMatch(/: none left over; \d+ not enabled for this account \(skipped\)$/);
+    });
+
+    it('a dashboard turned off, and a stack being deleted', async () => {
+      double.state.regions.push('us-west-2');
+      deployment().stacks.push(
+        leftStack(REGION, dashboardStackName(NAME)),
+        leftStack('us-west-2', `${NAME}-us-west-2`, 'DELETE_IN_PROGRESS'),
+      );
+      const { code, report } = await status({ ...CONFIG, dashboard: false });
+      expect(code).toBe(0);
+      const lines = all(report, 'leftover');
+      expect(lines.map((c) => c.where)).toEqual([undefined, `${ACCOUNT}/${REGION}`]);
+      expect(lines[0]?.saw).toContain(`1 left over (below); being deleted: ${NAME}-us-west-2 in us-west-2`);
+      expect(lines[1]).toMatchObject({
+        saw: `${NAME}-dashboard is still deployed in ${REGION} (UPDATE_COMPLETE), but the configuration has "dashboard": false: the dashboard is still there and still costs`,
+        fix: `delete the stack: aws cloudformation delete-stack --stack-name ${NAME}-dashboard --region ${REGION}`,
+      });
+      // --no-scan: no look outside the configured region, and a line that says so.
+      double.calls.length = 0;
+      const unscanned = await status({ ...CONFIG, dashboard: false }, ['--no-scan']);
+      expect(only(unscanned.report, 'leftover')).toMatchObject({
+        status: 'skip',
+        saw: 'not looked for (--no-scan)',
+      });
+      expect(double.calls.filter((c) => c.startsWith('cloudformation:'))).toEqual([
+        `cloudformation:DescribeStacks@${REGION}`,
+      ]);
     });
   });
 
@@ -382,7 +504,7 @@ describe('ecr-pull-canary status, in process against the double', () => {
     }
     const ok = await run(['-c', `config=${config}`]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^OK {4}ecr-pull-canary status: 8 pass\n/);
+    expect(ok.stdout).toMatch(/^OK {4}ecr-pull-canary status: 9 pass\n/);
     expect(ok.stdout).toContain('Everything can page.');
     for (const output of [ok.stdout, ok.stderr]) {
       for (const secret of [PAGER_PASSWORD, PAGER_KEY, 'tok-secret-value-77', USER.secretAccessKey]) {

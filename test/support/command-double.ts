@@ -53,6 +53,7 @@ export function useCommandDouble(
     double.state = Object.assign(double.state, fresh());
     double.hang.clear();
     double.deny.clear();
+    double.scpDeny.clear();
     double.calls.length = 0;
     restoreEnv = applyEnv({ ...hostEnv(), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined });
   });

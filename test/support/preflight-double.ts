@@ -108,8 +108,16 @@ export interface PreflightDouble {
   state: PreflightState;
   /** Services that take the request and never answer. */
   hang: Set<PreflightService>;
-  /** Operations (`kms:GetKeyPolicy`) the deployer may not call: each answers its service's access-denied error. */
+  /**
+   * Operations (`kms:GetKeyPolicy`) the deployer may not call, anywhere or in one region
+   * (`cloudformation:DescribeStacks@us-west-2`): each answers its service's access-denied error.
+   */
   deny: Set<string>;
+  /**
+   * The same, denied by a service control policy (an organization closing regions): the access-denied error with
+   * IAM's "with an explicit deny in a service control policy".
+   */
+  scpDeny: Set<string>;
   /** Every call, as `service:Operation@region`. */
   calls: string[];
   /** The endpoint variables that send every client preflight makes here. */
@@ -136,8 +144,12 @@ class WireError extends Error {
 }
 
 /** The access-denied error each service answers an identity without the permission with (EC2 and SNS name theirs). */
-function accessDenied(service: PreflightService, op: string, account: string): WireError {
-  const message = `User: arn:aws:iam::${account}:user/deployer is not authorized to perform: ${service}:${op} because no identity-based policy allows the ${service}:${op} action`;
+function accessDenied(service: PreflightService, op: string, account: string, scp = false): WireError {
+  const message = `User: arn:aws:iam::${account}:user/deployer is not authorized to perform: ${service}:${op} ${
+    scp
+      ? `on resource: * with an explicit deny in a service control policy`
+      : `because no identity-based policy allows the ${service}:${op} action`
+  }`;
   if (service === 'ec2') return new WireError(403, 'UnauthorizedOperation', message);
   if (service === 'sns') return new WireError(403, 'AuthorizationError', message);
   if (service === 'sts' || service === 'cloudformation' || service === 'monitoring')
@@ -185,6 +197,7 @@ function ec2Filters(form: URLSearchParams): Map<string, string[]> {
 export async function startPreflightDouble(keys: Keys, state: PreflightState): Promise<PreflightDouble> {
   const hang = new Set<PreflightService>();
   const deny = new Set<string>();
+  const scpDeny = new Set<string>();
   const calls: string[] = [];
   const deployed = deploymentModel(() => {
     state.deployment ??= emptyDeployment();
@@ -443,7 +456,10 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
               ? 'ec2'
               : 'query';
     try {
-      if (deny.has(`${service}:${op}`)) throw accessDenied(service, op ?? '', state.account);
+      const denied = (set: Set<string>) =>
+        set.has(`${service}:${op}`) || set.has(`${service}:${op}@${region}`);
+      if (denied(scpDeny)) throw accessDenied(service, op ?? '', state.account, true);
+      if (denied(deny)) throw accessDenied(service, op ?? '', state.account);
       // Organizations is one global endpoint; every other service answers only for the test's regions, and any other
       // region answers as one the account has not enabled (an opt-in region not opted in): the AWS query services
       // refuse the credentials there with InvalidClientTokenId, "The security token included in the request is
@@ -568,6 +584,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
     state,
     hang,
     deny,
+    scpDeny,
     calls,
     env: () =>
       Object.fromEntries(

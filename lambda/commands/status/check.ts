@@ -16,6 +16,7 @@ export const STATUS_CHECK_IDS = [
   'topic-key',
   'subscription',
   'watch',
+  'leftover',
   'stackset',
   'instance',
 ] as const;
@@ -34,6 +35,7 @@ export const STATUS_TITLES: Readonly<Record<StatusCheckId, string>> = {
   'topic-key': 'topic key',
   subscription: 'subscription',
   watch: 'workload watch',
+  leftover: 'leftover stack',
   stackset: 'StackSet',
   instance: 'stack instance',
 };
@@ -51,6 +53,8 @@ export const STATUS_CHECKS_HELP: Readonly<Record<StatusCheckId, string>> = {
     "an encrypted topic's KMS key lets CloudWatch use it (else every alarm notification is dropped)",
   subscription: 'each subscription: protocol, endpoint (secrets masked), confirmed or pending',
   watch: 'the workload watch rules: enabled, last event matched',
+  leftover:
+    'a canary stack in a region the configuration no longer names, or a dashboard stack removed or moved: the delete command',
   stackset: 'organization: the StackSet and its status',
   instance: "organization: each stack instance's status",
 };

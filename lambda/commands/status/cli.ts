@@ -12,7 +12,8 @@ import {
 } from './check.ts';
 import { runStatus } from './run.ts';
 
-export const STATUS_SYNOPSIS = 'Usage: ecr-pull-canary status [-c config=PATH] [--timeout MS] [--json]';
+export const STATUS_SYNOPSIS =
+  'Usage: ecr-pull-canary status [-c config=PATH] [--timeout MS] [--no-scan] [--json]';
 
 export const STATUS_USAGE = `${STATUS_SYNOPSIS}
 
@@ -25,6 +26,9 @@ Read-only: it changes nothing. The read permissions it needs:
 Options:
   -c config=PATH          the configuration file, as for cdk (default ${USER_CONFIG_FILE} in this directory)
   --timeout MS            deadline of each AWS call (default ${STATUS_TIMEOUT_MS})
+  --no-scan               do not look for leftover stacks in the partition's other regions (one DescribeStacks
+                          per region; a network that reaches only the configured regions' endpoints waits out
+                          the deadline there)
   --json                  print one JSON object: ok, summary, and every check with status, saw, fix, details
   -h, --help              show this help
 
@@ -35,11 +39,12 @@ AWS endpoints follow the SDK's variables (AWS_ENDPOINT_URL_CLOUDFORMATION, AWS_E
 export function parseStatusArgs(
   argv: string[],
   cwd: string,
-): { configPath: string; timeoutMs: number; json: boolean } | 'help' {
+): { configPath: string; timeoutMs: number; json: boolean; scan: boolean } | 'help' {
   const values = parseCommandOptions(argv, {
     context: { type: 'string', short: 'c', multiple: true },
     timeout: { type: 'string' },
     json: { type: 'boolean' },
+    'no-scan': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values === 'help') return 'help';
@@ -47,7 +52,7 @@ export function parseStatusArgs(
   const { min, max } = LIMITS.cliPhaseTimeoutMs;
   const timeoutMs = numberOption('timeout', values.timeout, STATUS_TIMEOUT_MS, min, max);
   const path = requireConfigPath(config, cwd);
-  return { configPath: path, timeoutMs, json: Boolean(values.json) };
+  return { configPath: path, timeoutMs, json: Boolean(values.json), scan: !values['no-scan'] };
 }
 
 export interface StatusDeps {
@@ -70,7 +75,12 @@ export async function runStatusCommand(
   if ('exit' in started) return started.exit;
   const { request, config } = started;
   const report = checksReport(
-    await runStatus({ config, timeoutMs: request.timeoutMs, ...(deps.now ? { now: deps.now() } : {}) }),
+    await runStatus({
+      config,
+      timeoutMs: request.timeoutMs,
+      scan: request.scan,
+      ...(deps.now ? { now: deps.now() } : {}),
+    }),
   );
   const failures = report.summary.fail;
   printChecks(io, report, {

@@ -22,12 +22,15 @@ import type { Category } from '../../engine/model/types.ts';
 import { relativeTime } from '../doctor/check.ts';
 import { VERSION } from '../package-info.ts';
 import { check, type Place, type StatusCheck, unanswered } from './check.ts';
+import { leftoverChecks } from './leftover.ts';
 import { organizationStatus } from './organization.ts';
 import { StatusReader } from './read.ts';
 
 export interface StatusRequest {
   config: CanaryConfig;
   timeoutMs: number;
+  /** Look for leftover stacks in the partition's other regions (`--no-scan`: false). @default true */
+  scan?: boolean;
   /** The time status judges against (tests pin it). */
   now?: Date;
 }
@@ -85,12 +88,17 @@ async function statusChecks(reader: StatusReader, request: StatusRequest): Promi
       ),
     ];
   }
-  const perRegion = await Promise.all(
-    config.regions.map((region) =>
-      regionStatus(reader, config, region, { account, region: region.region }, now),
+  const [perRegion, leftovers] = await Promise.all([
+    Promise.all(
+      config.regions.map((region) =>
+        regionStatus(reader, config, region, { account, region: region.region }, now),
+      ),
     ),
-  );
-  return [credentials, ...perRegion.flat()];
+    request.scan === false
+      ? [check('leftover', null, 'skip', 'not looked for (--no-scan)', null)]
+      : leftoverChecks(reader, config, account),
+  ]);
+  return [credentials, ...perRegion.flat(), ...leftovers];
 }
 
 const outputOf = (outputs: Output[] | undefined, key: string): string | undefined =>
