@@ -538,7 +538,7 @@ describe('several lines: the cause decides, not its consequence', () => {
     expect(prompt.evidence?.follows).toBe('credentials/empty-login-password');
     // spring-projects/spring-boot#39798: an inspect of the local image store after other output.
     const local = classifyText(
-      "[INFO] BUILD FAILURE\n[ERROR] Failed to execute goal build-image: Docker API call to '//./pipe/docker_engine/v1.24/images/docker.io/library/x:1/json' failed with status code 404 \"Not Found\"",
+      '[INFO] BUILD FAILURE\n[ERROR] Failed to execute goal build-image: Docker API call to \'//./pipe/docker_engine/v1.24/images/docker.io/library/x:1/json\' failed with status code 404 "Not Found"',
     );
     expect(local.category).toBe('unknown');
     expect(local.evidence?.rule).toBe('ambiguous/consequence-only');
