@@ -29,7 +29,7 @@ const NOT_ENABLED = new Set(['InvalidClientTokenId', 'UnrecognizedClientExceptio
 
 /**
  * A denial by a service control policy says so in its message (IAM's "... with an explicit deny in a service
- * control policy"). Organizations commonly close the regions they do not use this way; no stack could be deployed
+ * control policy", https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html). Organizations commonly close the regions they do not use this way; no stack could be deployed
  * there since, so such a region is skipped like one not enabled, rather than a standing "not checked" on every run.
  */
 const SCP_DENY = /explicit deny in a service control policy/i;
