@@ -330,6 +330,23 @@ describe('ecr-pull-canary status, in process against the double', () => {
       expect(clean.saw).toMatch(/: none left over; \d+ not enabled for this account \(skipped\)$/);
     });
 
+    it('says "not checked" for a region that does not answer in time, without failing: it says nothing about paging', async () => {
+      double.state.regions.push('us-west-2');
+      double.hangIn.add('cloudformation@us-west-2');
+      const started = Date.now();
+      const { code, report } = await status(CONFIG, ['--timeout', '1500']);
+      // The deadline bounds the scan: the hanging region costs it, not a hang (the test's own timeout would show one).
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(code).toBe(0);
+      expect(only(report, 'stack').status).toBe('pass');
+      expect(only(report, 'leftover')).toMatchObject({
+        status: 'warn',
+        saw: expect.stringContaining('not checked in us-west-2: no answer within 1500 ms'),
+        fix: expect.stringContaining("check the path to those regions' CloudFormation endpoints"),
+        details: { unanswered: ['us-west-2'] },
+      });
+    });
+
     it('a dashboard turned off, and a stack being deleted', async () => {
       double.state.regions.push('us-west-2');
       deployment().stacks.push(

@@ -52,6 +52,7 @@ export function useCommandDouble(
     if (!double) throw new Error('the AWS double did not start');
     double.state = Object.assign(double.state, fresh());
     double.hang.clear();
+    double.hangIn.clear();
     double.deny.clear();
     double.scpDeny.clear();
     double.calls.length = 0;

@@ -108,6 +108,8 @@ export interface PreflightDouble {
   state: PreflightState;
   /** Services that take the request and never answer. */
   hang: Set<PreflightService>;
+  /** Services that take the request and never answer in one region only (`cloudformation@us-west-2`). */
+  hangIn: Set<`${PreflightService}@${string}`>;
   /**
    * Operations (`kms:GetKeyPolicy`) the deployer may not call, anywhere or in one region
    * (`cloudformation:DescribeStacks@us-west-2`): each answers its service's access-denied error.
@@ -196,6 +198,7 @@ function ec2Filters(form: URLSearchParams): Map<string, string[]> {
 
 export async function startPreflightDouble(keys: Keys, state: PreflightState): Promise<PreflightDouble> {
   const hang = new Set<PreflightService>();
+  const hangIn = new Set<`${PreflightService}@${string}`>();
   const deny = new Set<string>();
   const scpDeny = new Set<string>();
   const calls: string[] = [];
@@ -444,7 +447,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
                   : `${req.method} ${path}`
               : form.get('Action');
     calls.push(`${service}:${op}@${region}`);
-    if (hang.has(service)) return 'hang';
+    if (hang.has(service) || hangIn.has(`${service}@${region}`)) return 'hang';
     const protocol =
       service in JSON_TARGETS
         ? 'json'
@@ -583,6 +586,7 @@ export async function startPreflightDouble(keys: Keys, state: PreflightState): P
     url,
     state,
     hang,
+    hangIn,
     deny,
     scpDeny,
     calls,
