@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../lambda/commands/package-info.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
 import {
+  canaryStackName,
   configurationHash,
+  dashboardStackName,
   STACK_OUTPUTS,
+  STACK_TAG,
   writtenConfigurationHash,
 } from '../../lambda/engine/model/deployment.ts';
 import { SERVICE_LIMITS } from '../../lambda/engine/model/limits.ts';
@@ -112,5 +115,18 @@ describe('the canary stack outputs', () => {
     if (!config || !explicitConfig) throw new Error('invalid test configuration');
     expect(writtenConfigurationHash(explicit, 'eu-west-1')).not.toBe(base);
     expect(configurationHash(explicitConfig, 'eu-west-1')).toBe(configurationHash(config, 'eu-west-1'));
+  });
+
+  it('tags every stack of the app for CloudFormation, as status recognizes a leftover stack by', () => {
+    const { app } = synthApp(FILE);
+    const assembly = app.synth();
+    for (const name of [
+      canaryStackName(FILE.name, 'eu-west-1'),
+      canaryStackName(FILE.name, 'us-east-1'),
+      dashboardStackName(FILE.name),
+    ]) {
+      // The cloud assembly's stack tags are what `cdk deploy` passes to CloudFormation as the stack's tags.
+      expect(assembly.getStackByName(name).tags, name).toMatchObject({ [STACK_TAG]: FILE.name });
+    }
   });
 });
