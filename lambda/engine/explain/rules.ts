@@ -264,6 +264,12 @@ export const TEXT_RULES: readonly TextRule[] = [
       'the registry’s own access control refused the identity (Artifact Registry or Container Registry IAM, a GitHub package permission)',
   },
   {
+    id: 'permission/registry-quota',
+    category: 'permission',
+    reason: 'the registry refused the push: the account’s plan or project has reached a quota (repositories, storage)',
+    fix: ADVICE.registryQuota,
+  },
+  {
     id: 'permission/lambda-image',
     category: 'permission',
     reason:

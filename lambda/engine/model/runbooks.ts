@@ -527,6 +527,10 @@ export const ADVICE = {
     title: 'Manifest format this client cannot read',
     fix: 'The manifest or index media type of the image (an OCI manifest, or an OCI index with attestations) is not one this client reads: upgrade the client (docker 20.10 or later reads OCI images; old tools ask only for Docker media types), or push the image with Docker media types and no attestations (docker buildx build --provenance=false --sbom=false, --output type=image,oci-mediatypes=false).',
   }),
+  registryQuota: (): Advice => ({
+    title: 'The registry’s quota is full',
+    fix: 'The registry refused the push because the plan, project or namespace has reached its quota of repositories or storage, not because of the credentials: delete repositories or images it no longer needs (a retention or lifecycle rule keeps it so), or raise the limit in the registry’s plan or project settings, then push again.',
+  }),
   ecrHelperElsewhere: (): Advice => ({
     title: 'docker-credential-ecr-login was asked for another registry',
     fix: 'The docker configuration sends this registry\'s login to the ECR credential helper, which serves only ECR hosts: in ~/.docker/config.json name it per ECR host in "credHelpers" (e.g. "123456789012.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login"), remove "credsStore": "ecr-login" or set it to the OS keychain helper, and log in to this registry with its own credentials (ecr-pull-canary doctor checks the file).',

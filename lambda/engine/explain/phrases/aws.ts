@@ -6,6 +6,7 @@ export const AWS: readonly PhraseRow[] = [
   ['integrity/lambda-media-type', /The image manifest(?:, config)? or layer media type for the source image\s[\s\S]{0,400}?is not supported/i, 'https://github.com/aws-samples/bedrock-access-gateway/issues/206'],
   ['integrity/lambda-media-type', /UnsupportedImageLayerDetected/i, 'https://github.com/bazel-contrib/rules_oci/issues/777'],
   ['permission/lambda-image', /Lambda does not have permission to access the ECR image/i, 'https://github.com/mongodb/mongodbatlas-cloudformation-resources/pull/316'],
+  ['permission/lambda-image', /The function does not have permission to access the specified image/i, 'https://github.com/aws/aws-cdk/issues/27007'],
   ['clock-skew/signature-window', /signature expired: \d{8}T\d{6}Z is now earlier than/i, 'https://github.com/upmc-enterprises/registry-creds/issues/24'],
   ['clock-skew/signature-window', /signature not\s{1,3}yet current/i, 'https://github.com/aws/aws-sdk-go/issues/2194'],
   ['clock-skew/signature-window', /signature expired/i, 'https://github.com/upmc-enterprises/registry-creds/issues/24'],

@@ -41,7 +41,7 @@ export const DOCKER: readonly PhraseRow[] = [
   ['integrity/manifest-invalid', /invalid manifest/i, null],
   ['not-found/repository-or-tag', /manifest unknown/im, 'https://github.com/aws-ia/taskcat/issues/872'],
   ['not-found/repository-or-tag', /requested image not found/im, 'https://github.com/aws-ia/taskcat/issues/872'],
-  ['not-found/repository-or-tag', /manifest for \S{1,300} not found/im, 'https://github.com/aws-ia/taskcat/issues/872'],
+  ['not-found/repository-or-tag', /manifest for[ \t]{1,3}\S{1,300} not found/im, 'https://github.com/aws-ia/taskcat/issues/872'],
   // docker's words for a 404 on the image's config blob.
   ['not-found/repository-or-tag', /error pulling image configuration: [^\n]{0,80}\bunknown blob\b/i, 'https://github.com/kubernetes/registry.k8s.io/issues/258'],
   ['not-found/repository-or-tag', /: not found\s*$/im, 'https://github.com/link-assistant/hive-mind/issues/962'],
@@ -116,6 +116,8 @@ export const DOCKER: readonly PhraseRow[] = [
   // Batch 8's held-out groups, tuned on after its tuned record was written (issue 26, session 2).
 
   ['network/no-answer', /Retrying in \d{1,3} seconds?[ \t]*\n(?:\d{1,6} \| )?[ \t]*EOF[ \t]*$/im, 'https://github.com/aws/aws-cli/issues/7231'],
+  ['network/no-answer', /Retrying in \d{1,3} seconds?[ \t]{1,3}EOF[ \t]*$/im, 'https://github.com/aws-samples/amazon-sagemaker-tensorflow-object-detection-api/issues/23'],
+  ['network/no-answer', /\b\d{1,3}(?:\.\d{1,3}){3}:53 cannot resolve \S{1,300}/i, 'https://github.com/orbstack/orbstack/issues/1917'],
   ['integrity/transfer', /\bBLOB_UPLOAD_INVALID\b/, 'https://github.com/GoogleContainerTools/kaniko/issues/607'],
   ['ambiguous/docker-api', /Internal Server Error \("invalid reference format"\)/i, 'https://github.com/aws/aws-sam-cli/issues/3793'],
   // Batches 3 to 8's held-out groups, tuned on in session 3 after their records (issue 26).
