@@ -160,8 +160,8 @@ export interface Verdict {
   ecrAdviceElsewhere: boolean;
 }
 
-/** Registries whose verdicts may speak of ECR. */
-const ECR_REGISTRIES = new Set(['ecr', 'ecr-public', 'none', undefined]);
+/** Registries whose verdicts may speak of ECR (LocalStack emulates ECR's API and host names: ECR's steps apply). */
+const ECR_REGISTRIES = new Set(['ecr', 'ecr-public', 'localstack', 'none', undefined]);
 /**
  * ECR advice, as the corpus test has judged it since issue 18: ECR in the title, or AWS Health, the 12-hour token,
  * GetAuthorizationToken or get-login-password in the fix (a suggestion to mirror an image into ECR is not).

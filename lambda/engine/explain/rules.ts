@@ -332,6 +332,15 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.dockerApi,
   },
   {
+    id: 'ambiguous/engine-unreachable',
+    category: 'unknown',
+    reason:
+      'the client could not reach its own container engine (the podman machine or the docker daemon): no registry was asked',
+    // The engine is down (a service of the host's) or the way to it is wrong (a socket, a forwarded port).
+    candidates: ['service', 'network'],
+    fix: ADVICE.engineUnreachable,
+  },
+  {
     // Batch 3 (issue 26): an nginx or proxy page (`<title>403 Forbidden</title>`) is not the registry's answer.
     id: 'ambiguous/front-page',
     category: 'unknown',
@@ -466,6 +475,12 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the bytes received are not the size or digest the manifest announces (a cut connection, an altering proxy, or a partial download)',
     fix: ADVICE.integrityTransfer,
+  },
+  {
+    id: 'integrity/signature-rejected',
+    category: 'integrity',
+    reason: 'the host’s signature policy rejected the image: unsigned, or signed with a key the policy does not trust',
+    fix: ADVICE.signatureRejected,
   },
   {
     id: 'integrity/manifest-invalid',

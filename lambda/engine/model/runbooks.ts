@@ -527,6 +527,15 @@ export const ADVICE = {
     title: 'Manifest format this client cannot read',
     fix: 'The manifest or index media type of the image (an OCI manifest, or an OCI index with attestations) is not one this client reads: upgrade the client (docker 20.10 or later reads OCI images; old tools ask only for Docker media types), or push the image with Docker media types and no attestations (docker buildx build --provenance=false --sbom=false, --output type=image,oci-mediatypes=false).',
   }),
+  engineUnreachable: (): Advice => ({
+    title: 'The container engine did not answer',
+    fix: 'The command could not reach its own engine, so no registry was asked: start it (podman machine start, Docker Desktop, systemctl start docker), check which one the client talks to (podman system connection list, docker context ls, DOCKER_HOST), then pull again.',
+  }),
+  // containers-policy.json(5): the policy per registry or repository, signedBy / sigstoreSigned requirements.
+  signatureRejected: (): Advice => ({
+    title: 'The signature policy rejected the image',
+    fix: 'The host’s containers policy (/etc/containers/policy.json, and registries.d for where signatures are looked up) requires a signature this image does not have, or one made with a key it does not trust: check the policy entry for this registry or repository, that its key file is current, and that the signature store is reachable; pull a signed image, or change the policy on purpose, never by accepting anything.',
+  }),
   registryQuota: (): Advice => ({
     title: 'The registry’s quota is full',
     fix: 'The registry refused the push because the plan, project or namespace has reached its quota of repositories or storage, not because of the credentials: delete repositories or images it no longer needs (a retention or lifecycle rule keeps it so), or raise the limit in the registry’s plan or project settings, then push again.',

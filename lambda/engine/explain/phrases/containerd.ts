@@ -3,7 +3,7 @@ import type { PhraseRow } from '../rule.ts';
 /** Phrasings first seen in what these print: containerd, its CRI plugin and the kubelet (kubectl describe pod events). */
 // biome-ignore format: one phrasing per line, so adding one is a one-line change
 export const CONTAINERD: readonly PhraseRow[] = [
-  ['auth/registry-unauthorized', /": unauthorized[ \t]*$/im, null],
+  ['auth/registry-unauthorized', /": unauthorized:?[ \t]*$/im, 'https://github.com/YFGaia/dify-plus/issues/44'],
   ['throttle/kubelet-qps', /pull QPS exceeded/i, 'https://github.com/zalando-incubator/kubernetes-on-aws/pull/8045'],
   ['platform/no-matching-manifest', /does not contain descriptor matching platform/i, null],
   ['integrity/transfer', /unexpected commit (?:size|digest)/i, 'https://github.com/containerd/containerd/issues/1893'],

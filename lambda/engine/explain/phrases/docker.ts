@@ -92,6 +92,7 @@ export const DOCKER: readonly PhraseRow[] = [
   ['network/token-unreachable', /failed to fetch (?:oauth|anonymous) token: (?:Post|Get) "[^"\n]{1,600}": (?:tls|dial tcp|x509|EOF|net\/http|proxyconnect)/i, 'https://github.com/orbstack/orbstack/issues/799'],
   ['ambiguous/check-fell-back', /falling back on a clean slate/i, 'https://github.com/google/kf/issues/44'],
   ['ambiguous/docker-api', /Status 500: unknown image in \/images\/create/i, 'https://github.com/docker-java/docker-java/issues/1990'],
+  ['ambiguous/docker-api', /Docker API call to '[^'\n]{0,200}\/images\/create\?[^'\n]{0,400}' failed with status code 500/i, 'https://github.com/spring-projects/spring-boot/issues/21515'],
   ['integrity/media-type', /Unsupported image manifest/i, 'https://github.com/microsoft/PubSec-Info-Assistant/issues/900'],
   // Batch 6's tuning set (issue 26, session 2).
 

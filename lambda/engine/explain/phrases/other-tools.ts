@@ -17,6 +17,10 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   // The OCI distribution spec's message for its NAME_UNKNOWN code, which clients print without the code.
   ['not-found/repository-or-tag', /repository name not known to registry/i, 'https://github.com/argoproj-labs/argocd-image-updater/issues/614'],
   ['auth/registry-unauthorized', /Couldn't set registry: failed to authenticate with ECR/i, 'https://github.com/argoproj-labs/argocd-image-updater/issues/1367'],
+  // helm 3.18+ refuses an OCI artifact whose config or layer media type is not a chart's.
+  ['integrity/media-type', /media type "[^"\n]{1,100}" is not allowed, found in descriptor/i, 'https://github.com/helm/helm/issues/31775'],
+  // pack looks for a buildpack image in the daemon's local store before the registry.
+  ['ambiguous/local-store', /image \S{1,300} does not exist on the daemon/i, 'https://github.com/buildpacks/docs/issues/648'],
   // Batch 5's tuning set (issue 26, session 2).
 
   ['auth/registry-unauthorized', /most likely due to incorrect or mismatched registry credentials/i, 'https://github.com/klothoplatform/klotho/issues/467'],

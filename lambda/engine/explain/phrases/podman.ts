@@ -6,6 +6,10 @@ export const PODMAN: readonly PhraseRow[] = [
   ['not-found/short-name', /short-name resolution enforced but cannot prompt without a TTY/i, 'https://github.com/gaul/s3proxy/issues/637'],
   ['not-found/short-name', /short-name [^\n]{0,80}did not resolve to an alias and no unqualified-search registries/i, null],
   ['network/truncated-transfer', /Error writing blob: unexpected EOF/i, 'https://github.com/podman-container-tools/skopeo/issues/1056'],
+  // podman's remote client to its machine (Windows, macOS): the local API, not a registry.
+  ['ambiguous/engine-unreachable', /^Error: failed to connect: dial tcp 127\.0\.0\.1:\d{1,5}: connectex:/im, 'https://github.com/podman-container-tools/podman/issues/18718'],
+  // containers/image's signature policy (policy.json).
+  ['integrity/signature-rejected', /Source image rejected: (?:Invalid GPG signature|A signature was required, but no signature exists)/i, 'https://github.com/podman-container-tools/podman/issues/20727'],
   ['network/truncated-transfer', /happened during read: [^\n]{0,200}unexpected EOF/i, 'https://github.com/podman-container-tools/skopeo/pull/1901'],
   ['network/truncated-transfer', /\(heuristic tuning data: [^\n]{0,200}\): unexpected EOF/i, 'https://github.com/podman-container-tools/podman/issues/18168'],
   ['ambiguous/access-denied-or-missing', /access to the requested resource is not authorized/im, 'https://github.com/podman-container-tools/skopeo/issues/1416'],

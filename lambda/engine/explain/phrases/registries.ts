@@ -81,7 +81,9 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['network/registry-firewall', /client with IP \S{1,80} is not allowed access/i, 'https://github.com/Azure/acr/issues/633'],
   ['auth/ecr-public-forbidden', /unexpected status from HEAD request to https:\/\/public\.ecr\.aws\/v2\/\S{1,300}: 403\b/i, 'https://github.com/kubernetes-sigs/kro/issues/153'],
   ['auth/ecr-public-forbidden', /login attempt to https?:\/\/public\.ecr\.aws\/v2\/ failed with status: 403\b/i, 'https://github.com/terraform-aws-modules/terraform-aws-eks/issues/3511'],
+  ['auth/ecr-public-forbidden', /public\.ecr\.aws[^\n]{0,400}"DENIED\\?",\\?"message\\?":\\?"Not Authorized/i, 'https://github.com/jetstack/version-checker/issues/122'],
   ['auth/registry-unauthorized', /authentication required, visit https:\/\/aka\.ms\/acr\/authorization/i, 'https://github.com/Azure/acr/issues/893'],
+  ['auth/registry-unauthorized', /unauthorized: reqPackageAccess/i, 'https://github.com/go-gitea/gitea/issues/31531'],
   // The words that make a DENIED code a permission refusal (a bare DENIED or 403 is ambiguous: classify-text.ts).
 
   ['permission/registry-iam', /"code":"DENIED","message":"you do not have the permission"/i, 'https://github.com/kweaver-ai/kweaver-core/issues/55'],
@@ -104,6 +106,8 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['not-found/repository-or-tag', /\bThe named manifest is not known to the registry\b/i, 'https://github.com/goharbor/harbor-helm/issues/1895'],
   // DigitalOcean's plan limit on repositories.
   ['permission/registry-quota', /registry contains \d{1,6} repositories, limit is \d{1,6}/i, 'https://github.com/docker/build-push-action/issues/586'],
+  // Harbor's project quota.
+  ['permission/registry-quota', /storage resource, which when updated to current usage of [^\n]{1,40} will exceed the configured upper limit/i, 'https://github.com/goharbor/harbor/issues/17390'],
   // Harbor's read-only mode (an administrator's setting, or a plan whose storage is full): writes are refused.
   ['service/server-error', /The system is in read only mode\. Any modification is prohibited/i, 'https://github.com/ovh/public-cloud-roadmap/issues/242'],
   ['not-found/repository-or-tag', /This repo requires terms acceptance and is only available on registry\.redhat\.io/i, 'https://github.com/redhat-developer/rhdh-local/pull/20'],
