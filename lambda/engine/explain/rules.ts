@@ -266,7 +266,8 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     id: 'permission/registry-quota',
     category: 'permission',
-    reason: 'the registry refused the push: the account’s plan or project has reached a quota (repositories, storage)',
+    reason:
+      'the registry refused the push: the account’s plan or project has reached a quota (repositories, storage)',
     fix: ADVICE.registryQuota,
   },
   {
@@ -479,7 +480,8 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     id: 'integrity/signature-rejected',
     category: 'integrity',
-    reason: 'the host’s signature policy rejected the image: unsigned, or signed with a key the policy does not trust',
+    reason:
+      'the host’s signature policy rejected the image: unsigned, or signed with a key the policy does not trust',
     fix: ADVICE.signatureRejected,
   },
   {
