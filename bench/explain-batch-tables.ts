@@ -1,5 +1,5 @@
 /**
- * `npm run -s explain:tables -- 4`: docs/cli.md's per-registry and per-tool tables of a grouped batch, from its
+ * `npm run -s explain:tables -- 4`: docs/explain-accuracy.md's per-registry and per-tool tables of a grouped batch, from its
  * records (first look, and when tuning on its tuning groups ended), never from today's rules: the records are
  * measurements made once. The corpus test checks that every row of the page matches them.
  */
@@ -29,7 +29,7 @@ const first = read('first-look');
 const tuned = read('tuned');
 const file = loadBatch(batch);
 
-/** A share as docs/cli.md prints it. */
+/** A share as docs/explain-accuracy.md prints it. */
 export function percent(part: number, whole: number): string {
   return `${Math.round((100 * part) / whole)}%`;
 }

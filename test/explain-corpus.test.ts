@@ -29,7 +29,7 @@ const batch4 = loadBatch(4);
 /**
  * Issue 26: the tuning floor covers every batch; the 95% held-out floor covers batches 1 and 2 (held out by hash).
  * Batches 3 and 4 are held out by tool and registry and measured against their own records below: the target of
- * 95% is not met there (see docs/cli.md), and no rule may be tuned on a held-out group to meet it.
+ * 95% is not met there (see docs/explain-accuracy.md), and no rule may be tuned on a held-out group to meet it.
  */
 const byHash = verdicts.filter((verdict) => verdict.entry.batch === undefined || verdict.entry.batch === 2);
 
@@ -365,7 +365,7 @@ describe.each(FRESH_BATCHES)(
 );
 
 /**
- * Issue 19: the figures README.md and docs/cli.md quote about the corpus are the corpus's own, so adding messages
+ * Issue 19: the figures README.md and docs/explain-accuracy.md quote about the corpus are the corpus's own, so adding messages
  * or a rule that changes a verdict fails here until the pages say so. (The held-out first-look row is a one-time
  * measurement, recorded as such, and is not recomputed.)
  */
@@ -373,7 +373,7 @@ describe('the corpus figures in the docs', () => {
   const flat = (path: string) =>
     readFileSync(new URL(`../${path}`, import.meta.url), 'utf8').replace(/\s+/g, ' ');
   const percent = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`;
-  /** docs/cli.md's per-source rows, by the corpus's source names. */
+  /** docs/explain-accuracy.md's per-source rows, by the corpus's source names. */
   const ROWS: Readonly<Record<MessageSource, string>> = {
     'aws-cli': 'AWS CLI',
     containerd: 'containerd / ctr / crictl',
@@ -391,9 +391,9 @@ describe('the corpus figures in the docs', () => {
       `\\| ${literal(label)} *\\| *${of.length} \\| *${percent(of.filter((v) => v.categoryRight).length, of.length)} \\| *${percent(of.filter((v) => v.right).length, of.length)} \\|`,
     );
 
-  it("README's and docs/cli.md's message count, and docs/cli.md's table per source", () => {
+  it("README's and docs/explain-accuracy.md's message count, and docs/explain-accuracy.md's table per source", () => {
     expect(flat('README.md')).toContain(`per-source figures over all ${corpus.length} messages`);
-    const page = flat('docs/cli.md');
+    const page = flat('docs/explain-accuracy.md');
     expect(page).toContain(`hold ${corpus.length} verbatim messages`);
     for (const source of SOURCES)
       expect(page).toMatch(
@@ -405,13 +405,13 @@ describe('the corpus figures in the docs', () => {
     expect(page).toMatch(row('**all**', verdicts));
   });
 
-  /** docs/cli.md's batch-3 first-look row for a group: n, category right, verdict right, wrong categories. */
+  /** docs/explain-accuracy.md's batch-3 first-look row for a group: n, category right, verdict right, wrong categories. */
   const firstLookRow = (label: string, counts: GroupCounts) =>
     new RegExp(
       `\\| ${literal(label)} *\\| *${counts.n} \\| *${percent(counts.categoryRight, counts.n)} \\| *${percent(counts.right, counts.n)} \\| *${counts.wrongCategory} \\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled} \\|`,
     );
 
-  /** docs/cli.md's batch-4 summary row: n, category right, wrong category, wrong where unknown is right. */
+  /** docs/explain-accuracy.md's batch-4 summary row: n, category right, wrong category, wrong where unknown is right. */
   const summaryRow = (label: string, counts: GroupCounts) =>
     new RegExp(
       `\\| ${literal(label)} *\\| *${counts.n} \\| *${percent(counts.categoryRight, counts.n)} \\| *${counts.wrongCategory} \\| *${counts.wrongOnUnknown} of ${counts.unknownLabelled} \\|`,
@@ -432,8 +432,8 @@ describe('the corpus figures in the docs', () => {
       }
   };
 
-  it("docs/cli.md's batch-4 figures: the first look both ways, the tuned one, per registry and per tool", () => {
-    const page = flat('docs/cli.md');
+  it("docs/explain-accuracy.md's batch-4 figures: the first look both ways, the tuned one, per registry and per tool", () => {
+    const page = flat('docs/explain-accuracy.md');
     const audited = firstLook4.withAuditedLabels;
     expect(page).toMatch(summaryRow("first look, collectors' labels, all", firstLook4.all));
     expect(page).toMatch(
@@ -449,9 +449,9 @@ describe('the corpus figures in the docs', () => {
   });
 
   it.each(FRESH_BATCHES)(
-    "docs/cli.md's batch-$batch figures: first look, tuned, per registry and per tool",
+    "docs/explain-accuracy.md's batch-$batch figures: first look, tuned, per registry and per tool",
     ({ batch }) => {
-      const page = flat('docs/cli.md');
+      const page = flat('docs/explain-accuracy.md');
       const { first, tuned } = recordsOf(batch);
       expect(page).toMatch(summaryRow('first look, all', first.all));
       expect(page).toMatch(summaryRow('first look, held-out tools and registries', first.heldout));
@@ -461,8 +461,8 @@ describe('the corpus figures in the docs', () => {
     },
   );
 
-  it("docs/cli.md's summary of the held-out figures of batches 3 to 10 is their records'", () => {
-    const page = flat('docs/cli.md');
+  it("docs/explain-accuracy.md's summary of the held-out figures of batches 3 to 10 is their records'", () => {
+    const page = flat('docs/explain-accuracy.md');
     const rows: Array<[string, GroupCounts, GroupCounts]> = [
       ['3: other tools and registries', firstLook.heldout, tunedLook.heldout],
       [
@@ -485,8 +485,8 @@ describe('the corpus figures in the docs', () => {
       );
   });
 
-  it("docs/cli.md's batch-3 first look and tuned figures: all, tuning set, held-out groups, per registry and tool", () => {
-    const page = flat('docs/cli.md');
+  it("docs/explain-accuracy.md's batch-3 first look and tuned figures: all, tuning set, held-out groups, per registry and tool", () => {
+    const page = flat('docs/explain-accuracy.md');
     expect(page).toMatch(firstLookRow('batch 3, all', firstLook.all));
     expect(page).toMatch(firstLookRow('tuning set', firstLook.tune));
     expect(page).toMatch(firstLookRow('held-out tools and registries', firstLook.heldout));
