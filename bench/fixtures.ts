@@ -82,3 +82,37 @@ export function seededLayerDigest(architecture: string): string {
   if (!layer) throw new Error(`the seeded image has no ${architecture} layer`);
   return layer.digest;
 }
+
+/**
+ * The environment a host command (status, preflight) runs with against the loopback AWS double: the double's keys
+ * and endpoints, and nothing of this machine's AWS setup (no profile files, no instance metadata).
+ */
+export function commandEnv(
+  keys: { accessKeyId: string; secretAccessKey: string },
+  endpoints: Record<string, string>,
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    AWS_ACCESS_KEY_ID: keys.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    AWS_REGION: 'eu-west-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    ...endpoints,
+  };
+}
+
+/** One fresh process of the built command: its exit status, its stdout, and its wall time. */
+export function runCommand(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; wallMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { env, timeout: 60_000 }, (error, stdout) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, wallMs: performance.now() - started });
+    });
+  });
+}

@@ -6,17 +6,16 @@
  * therefore costs loopback time, not an AWS round trip (about 20 to 100 ms in a region): the figure is the command's
  * own time, and its AWS round trips are counted beside it (three per region in sequence, the rest concurrent).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STATUS_TIMEOUT_MS } from '../lambda/commands/status/check.ts';
-import { leftoverLookups } from '../lambda/commands/status/leftover.ts';
+import { strayStackLookups } from '../lambda/engine/aws/stack-scan.ts';
 import { loadConfig } from '../lambda/engine/config/load.ts';
 import { buildCli } from '../scripts/build.ts';
 import { startPreflightDouble } from '../test/support/preflight-double.ts';
 import { canaryWorld } from '../test/support/status-world.ts';
-import { fmt, median, verdict } from './fixtures.ts';
+import { commandEnv, fmt, median, runCommand, verdict } from './fixtures.ts';
 
 const TARGET_MS = 10_000;
 const ACCOUNT = '111122223333';
@@ -24,19 +23,6 @@ const KEYS = {
   accessKeyId: 'AKIABENCHSTATUS00001',
   secretAccessKey: 'bench-status-secret-0000000000000000000000',
 };
-
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; wallMs: number }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { env, timeout: 60_000 }, (error, stdout) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, wallMs: performance.now() - started });
-    });
-  });
-}
 
 export async function benchStatus(runs: number): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'canary-bench-status-'));
@@ -56,7 +42,7 @@ export async function benchStatus(runs: number): Promise<string[]> {
       }),
     );
     const config = loadConfig(configPath);
-    const regionCount = leftoverLookups(config).regions.length - regions.length;
+    const regionCount = strayStackLookups(config).regions.length - regions.length;
     const state = canaryWorld({
       config,
       account: ACCOUNT,
@@ -75,16 +61,7 @@ export async function benchStatus(runs: number): Promise<string[]> {
     }
     const double = await startPreflightDouble(KEYS, state);
     try {
-      const env = {
-        PATH: process.env.PATH ?? '',
-        AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
-        AWS_REGION: 'eu-west-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-        AWS_CONFIG_FILE: '/nonexistent/config',
-        ...double.env(),
-      };
+      const env = commandEnv(KEYS, double.env());
       const times: number[] = [];
       const unscanned: number[] = [];
       let named = true;
@@ -95,11 +72,12 @@ export async function benchStatus(runs: number): Promise<string[]> {
         // The same command without the leftover scan, alternating, for what the scan adds.
         double.calls.length = 0;
         unscanned.push(
-          (await run([cli, 'status', '-c', `config=${configPath}`, '--json', '--no-scan'], env)).wallMs,
+          (await runCommand([cli, 'status', '-c', `config=${configPath}`, '--json', '--no-scan'], env))
+            .wallMs,
         );
         scanCalls = -double.calls.length;
         double.calls.length = 0;
-        const result = await run([cli, 'status', '-c', `config=${configPath}`, '--json'], env);
+        const result = await runCommand([cli, 'status', '-c', `config=${configPath}`, '--json'], env);
         times.push(result.wallMs);
         calls = double.calls.length;
         scanCalls += calls;

@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -18,6 +18,7 @@ import {
 import { STSClient } from '@aws-sdk/client-sts';
 import { ClientPool, type Outcome, withDeadline } from '../../engine/aws/call.ts';
 import { metricAlarmsByPrefix } from '../../engine/aws/metric-alarms.ts';
+import { stackByName } from '../../engine/aws/stack-scan.ts';
 
 /**
  * The reads status makes, one function per API (paging included), each under the deadline and never throwing.
@@ -64,18 +65,8 @@ export class StatusReader {
   }
 
   /** The stack, or null when CloudFormation says there is none by that name. */
-  async stack(region: string, name: string): Promise<Outcome<Stack | null>> {
-    const answer = await this.call((abortSignal) =>
-      this.cloudformation(region).send(new DescribeStacksCommand({ StackName: name }), { abortSignal }),
-    );
-    if (!answer.ok) {
-      // DescribeStacks answers a missing stack with a ValidationError "Stack with id NAME does not exist".
-      if (answer.name === 'ValidationError' && /does not exist/.test(answer.message)) {
-        return { ok: true, value: null };
-      }
-      return answer;
-    }
-    return { ok: true, value: answer.value.Stacks?.[0] ?? null };
+  stack(region: string, name: string): Promise<Outcome<Stack | null>> {
+    return stackByName((run) => this.call(run), this.cloudformation(region), name);
   }
 
   schedule(region: string, name: string, group: string) {
