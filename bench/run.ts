@@ -11,6 +11,7 @@ import { benchCost } from './cost.ts';
 import { benchExplain } from './explain.ts';
 import { startBenchWorld } from './fixtures.ts';
 import { benchInventory } from './inventory.ts';
+import { benchPreflight } from './preflight.ts';
 import { benchProbeOverhead } from './probe-overhead.ts';
 import { benchStatus } from './status.ts';
 import { benchTargets } from './targets.ts';
@@ -39,6 +40,7 @@ try {
   lines.push(...(await benchBundle(RUNS)), '');
   lines.push(...(await benchCliBundle(RUNS)), '');
   lines.push(...(await benchStatus(Math.min(RUNS, 10))), '');
+  lines.push(...(await benchPreflight(Math.min(RUNS, 10))), '');
   lines.push(...(await benchCost()), '');
   lines.push(...benchExplain(RUNS), '');
   lines.push(...(await benchInventory()), '');

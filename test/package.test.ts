@@ -20,10 +20,9 @@ import { CODE_DATA } from '../lambda/engine/model/code-data.ts';
 import { BUNDLE_FILE, LAMBDA_CODE_NAMES, lambdaCodeDir } from '../lib/lambda-code.ts';
 import { type InstalledPackage, npm, packAndInstall } from '../scripts/pack-install.ts';
 import { CDK_VALIDATION_OFF } from './support/cdk-validation.ts';
-import { emptyDeployment } from './support/deployment-double.ts';
 import { brokenLinks } from './support/doc-links.ts';
 import { htmlIds } from './support/markdown-anchors.ts';
-import { startPreflightDouble } from './support/preflight-double.ts';
+import { emptyAccount, startPreflightDouble } from './support/preflight-double.ts';
 import { type ProbeEnvironment, secretForms, startProbeEnvironment } from './support/probe-env.ts';
 
 const registry = inject('registry');
@@ -214,20 +213,7 @@ describe('the installed deployment commands', () => {
       accessKeyId: 'AKIAPACKAGESTATUS001',
       secretAccessKey: 'package-status-secret-0000000000000000000',
     };
-    const double = await startPreflightDouble(keys, {
-      account: '111122223333',
-      regions: ['eu-west-1'],
-      bootstrap: {},
-      subnets: [],
-      securityGroups: [],
-      routeTables: [],
-      vpcEndpoints: [],
-      topics: [],
-      keys: [],
-      trails: [],
-      sinks: [],
-      deployment: emptyDeployment(),
-    });
+    const double = await startPreflightDouble(keys, emptyAccount('111122223333', ['eu-west-1']));
     try {
       const config = join(work, 'status.config.json');
       writeFileSync(

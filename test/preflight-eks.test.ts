@@ -5,7 +5,7 @@ import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import type { PreflightCheckId } from '../lambda/commands/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
 import { useCommandDouble } from './support/command-double.ts';
-import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
+import { emptyAccount, type PreflightDouble, type PreflightState } from './support/preflight-double.ts';
 
 /**
  * Issue 28, `preflight` with `workloadWatch.eks`: each cluster's authentication mode, endpoint access and, for a
@@ -53,20 +53,13 @@ function cluster(
 
 function healthy(): PreflightState {
   return {
-    account: ACCOUNT,
-    regions: [REGION],
+    ...emptyAccount(ACCOUNT, [REGION]),
     bootstrap: { [REGION]: '30' },
     subnets: [{ region: REGION, id: SUBNET, vpcId: VPC, cidr: '10.0.1.0/24' }],
     securityGroups: [
       { region: REGION, id: WATCH_SG, vpcId: VPC, httpsOut: true },
       { region: REGION, id: CLUSTER_SG, vpcId: VPC, httpsOut: true, httpsIn: { groups: [WATCH_SG] } },
     ],
-    routeTables: [],
-    vpcEndpoints: [],
-    topics: [],
-    keys: [],
-    trails: [],
-    sinks: [],
     eksClusters: [
       cluster('prod-eu'),
       cluster('old', { accessConfig: undefined }),

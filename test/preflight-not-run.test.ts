@@ -77,15 +77,18 @@ describe('preflight without credentials', () => {
       // us-east-1: no vpc and no existing topic there.
       `bootstrap ${ACCOUNT}/us-east-1`,
       `trail ${ACCOUNT}/us-east-1`,
+      // The dashboard (on by default) belongs in the first region; its check looks for it everywhere else.
+      `dashboard ${ACCOUNT}/eu-west-1`,
     ]);
     expect(report.summary).toMatchObject({ fail: 1, skip: rest.length, pass: 0 });
   });
 
   it('names only the region when the configuration names no account, and says "not run" in the human output', async () => {
     const { stdout } = await preflight({ regions: ['eu-west-1'] }, false);
-    expect(stdout).toMatch(/^FAIL {2}ecr-pull-canary preflight: 1 fail, 2 skip$/m);
+    expect(stdout).toMatch(/^FAIL {2}ecr-pull-canary preflight: 1 fail, 3 skip$/m);
     expect(stdout).toMatch(new RegExp(`^SKIP {2}account +${SAW}$`, 'm'));
     expect(stdout).toMatch(new RegExp(`^SKIP {2}CDK bootstrap eu-west-1 +${SAW}$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^SKIP {2}dashboard stack eu-west-1 +${SAW}$`, 'm'));
   });
 
   it('lists an organization’s checks for both accounts it deploys with', async () => {

@@ -191,10 +191,20 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(code).toBe(0);
     expect(report.checks.map((c) => c.id).sort()).toEqual(
-      ['account', 'bootstrap', 'credentials', 'network', 'subnets', 'topic', 'topic-key', 'trail'].sort(),
+      [
+        'account',
+        'bootstrap',
+        'credentials',
+        'dashboard',
+        'network',
+        'subnets',
+        'topic',
+        'topic-key',
+        'trail',
+      ].sort(),
     );
     expect(only(report, 'bootstrap').details).toMatchObject({ version: 30, qualifier: 'hnb659fds' });
-    for (const service of ['sts', 'ssm', 'ec2', 'sns', 'kms', 'cloudtrail']) {
+    for (const service of ['sts', 'ssm', 'ec2', 'sns', 'kms', 'cloudtrail', 'cloudformation']) {
       expect(double.calls.some((c) => c.startsWith(`${service}:`))).toBe(true);
     }
     // The multi-region trail answers for its selectors in its home region only.
@@ -551,7 +561,7 @@ describe('the shipped command', () => {
     const run = (args: string[]) => runCliProcess(args, hostEnv(), cliBundle('preflight'));
     const ok = await run(['-c', `config=${config}`]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^OK {4}ecr-pull-canary preflight: 8 pass\n/);
+    expect(ok.stdout).toMatch(/^OK {4}ecr-pull-canary preflight: 9 pass\n/);
     double.state.bootstrap = {};
     const failed = await run(['-c', `config=${config}`, '--json']);
     expect(failed.code, failed.stderr).toBe(1);

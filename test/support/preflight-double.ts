@@ -4,7 +4,8 @@
 // protocol the installed client speaks:
 // - JSON 1.1 (`X-Amz-Target: <target>.<Operation>`): SSM, KMS, CloudTrail, Organizations; errors as `__type`;
 // - the EC2 query protocol: `Action=…` form in, `<…Response>` XML out, errors as `<Response><Errors><Error>`;
-// - the AWS query protocol: SNS and STS, errors as `<ErrorResponse><Error>`;
+// - the AWS query protocol: SNS, STS and CloudFormation (preflight's DescribeStacks of the dashboard stack, answered
+//   from the deployment below), errors as `<ErrorResponse><Error>`;
 // - REST-JSON: OAM (`POST /GetSink`), Scheduler (`GET /schedules/{Name}`), errors named by `x-amzn-ErrorType`;
 // - JSON 1.0 with query-compatible errors (`x-amzn-query-error: <Code>;<Type>`): CloudWatch.
 // What a deployed canary looks like (stacks, schedules, rules, alarms and their history, metrics, StackSets) is
@@ -86,6 +87,24 @@ export interface PreflightState {
   eksClusters?: Array<{ region: string; cluster: Record<string, unknown> & { name: string } }>;
   /** The deployed canary, for status and drill; empty when not given. */
   deployment?: DeploymentState;
+}
+
+/** An account with nothing in it but the caller (every list empty, no stack deployed): a test adds what it needs. */
+export function emptyAccount(account: string, regions: string[]): PreflightState {
+  return {
+    account,
+    regions,
+    bootstrap: {},
+    subnets: [],
+    securityGroups: [],
+    routeTables: [],
+    vpcEndpoints: [],
+    topics: [],
+    keys: [],
+    trails: [],
+    sinks: [],
+    deployment: emptyDeployment(),
+  };
 }
 
 export type PreflightService =

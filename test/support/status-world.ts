@@ -15,7 +15,7 @@ import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/engine/model/seed-contract.
 import { resolveTarget } from '../../lambda/engine/model/target.ts';
 import { TOOL_VERSION } from '../../lib/tool-version.ts';
 import { type DeploymentState, emptyDeployment } from './deployment-double.ts';
-import type { PreflightState } from './preflight-double.ts';
+import { emptyAccount, type PreflightState } from './preflight-double.ts';
 
 /** The names CloudFormation generates for the schedule and the rules (any will do: status reads them from Outputs). */
 export const SCHEDULE = 'pullcanaryeuwest1-CanarySchedule-1A2B3C4D5E6F';
@@ -110,13 +110,7 @@ export function canaryWorld({ config, account, now, pager }: WorldOptions): Pref
     });
   }
   return {
-    account,
-    regions,
-    bootstrap: {},
-    subnets: [],
-    securityGroups: [],
-    routeTables: [],
-    vpcEndpoints: [],
+    ...emptyAccount(account, regions),
     topics: regions.map((region) => ({
       arn: topicArn(config, account, region),
       subscriptions: [
@@ -127,9 +121,6 @@ export function canaryWorld({ config, account, now, pager }: WorldOptions): Pref
         { protocol: 'https', endpoint: pager },
       ],
     })),
-    keys: [],
-    trails: [],
-    sinks: [],
     deployment,
   };
 }

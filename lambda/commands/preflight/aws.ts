@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
@@ -26,6 +27,8 @@ export class PreflightClients {
   ec2 = (region: string) => this.pool.get('ec2', region, (c) => new EC2Client(c));
   sns = (region: string) => this.pool.get('sns', region, (c) => new SNSClient(c));
   kms = (region: string) => this.pool.get('kms', region, (c) => new KMSClient(c));
+  cloudformation = (region: string) =>
+    this.pool.get('cloudformation', region, (c) => new CloudFormationClient(c));
   cloudtrail = (region: string) => this.pool.get('cloudtrail', region, (c) => new CloudTrailClient(c));
   /** Organizations has one endpoint per partition; the region only picks the partition. */
   organizations = (region: string) =>

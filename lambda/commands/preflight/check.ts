@@ -14,6 +14,7 @@ export const PREFLIGHT_CHECK_IDS = [
   'topic-key',
   'trail',
   'eks-cluster',
+  'dashboard',
   'organization',
   'stackset-admin',
   'sink',
@@ -31,6 +32,7 @@ export const PREFLIGHT_TITLES: Readonly<Record<PreflightCheckId, string>> = {
   'topic-key': 'topic key',
   trail: 'CloudTrail',
   'eks-cluster': 'EKS cluster',
+  dashboard: 'dashboard stack',
   organization: 'organization',
   'stackset-admin': 'StackSet admin',
   sink: 'OAM sink',
@@ -54,6 +56,8 @@ export const PREFLIGHT_CHECKS_HELP: Readonly<Record<PreflightCheckId, string>> =
   trail: 'with ecrApiCalls, a trail recording read management events',
   'eks-cluster':
     'with workloadWatch.eks, each cluster: authentication mode API or API_AND_CONFIG_MAP, an endpoint the watcher reaches (public to all, or private from its subnets on 443)',
+  dashboard:
+    "with the dashboard, no <name>-dashboard stack of this canary's in another region than the first (a dashboard's name is global to the account)",
   organization: 'the organization ID, StackSets trusted access',
   'stackset-admin': 'the account may administer the StackSet (callAs)',
   sink: 'each OAM sink exists and admits the organization',

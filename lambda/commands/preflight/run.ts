@@ -1,4 +1,5 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { firstRegion } from '../../engine/aws/stack-scan.ts';
 import { eksWatchEnabled } from '../../engine/model/eks-contract.ts';
 import { PreflightClients } from './aws.ts';
 import {
@@ -12,6 +13,7 @@ import {
 } from './check.ts';
 import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
 import { alarmName, type CanaryConfig, eksSettingsPath, type RegionConfig } from './config.ts';
+import { dashboardCheck } from './dashboard.ts';
 import { eksChecks } from './eks.ts';
 import { networkCheck, subnetsCheck } from './network.ts';
 import { topicCheck, topicKeyCheck } from './topic.ts';
@@ -96,12 +98,15 @@ async function singleAccount(
     null,
     { configured: config.account ?? null, caller },
   );
-  const perRegion = await Promise.all(
-    config.regions.map((region) =>
-      regionChecks(ctx, config, { account, region: region.region }, region, qualifier),
+  const [perRegion, dashboard] = await Promise.all([
+    Promise.all(
+      config.regions.map((region) =>
+        regionChecks(ctx, config, { account, region: region.region }, region, qualifier),
+      ),
     ),
-  );
-  return [accountCheck, ...perRegion.flat()];
+    config.dashboard ? dashboardCheck(ctx, config, account).then((c) => [c]) : [],
+  ]);
+  return [accountCheck, ...perRegion.flat(), ...dashboard];
 }
 
 async function regionChecks(
@@ -206,15 +211,16 @@ function notRun(config: CanaryConfig): PreflightCheck[] {
       ),
     ];
   }
+  const notRunAt = (id: PreflightCheckId, region: string) =>
+    config.account
+      ? check(id, { account: config.account, region }, 'skip', saw, null)
+      : { ...check(id, null, 'skip', saw, null, { region }), where: region };
   return [
     check('account', null, 'skip', saw, null),
     ...config.regions.flatMap((region) =>
-      regionCheckIds(config, region).map((id) =>
-        config.account
-          ? check(id, { account: config.account, region: region.region }, 'skip', saw, null)
-          : { ...check(id, null, 'skip', saw, null, { region: region.region }), where: region.region },
-      ),
+      regionCheckIds(config, region).map((id) => notRunAt(id, region.region)),
     ),
+    ...(config.dashboard ? [notRunAt('dashboard', firstRegion(config))] : []),
   ];
 }
 
