@@ -144,6 +144,13 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.ecrHelperElsewhere,
   },
   {
+    id: 'credentials/azure-credential-chain',
+    category: 'credentials',
+    reason:
+      'Azure’s DefaultAzureCredential tried every source and got no token (no workload identity, several managed identities, no CLI login)',
+    fix: ADVICE.azureCredentialChain,
+  },
+  {
     id: 'credentials/credential-helper-failed',
     category: 'credentials',
     reason:
@@ -189,6 +196,16 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason:
       'docker has no registry credential for this host: never logged in, logged in to another registry URL (account or region), or the login expired',
     ecrFix: ADVICE.ecrLogin,
+  },
+  {
+    // A registry redirects blob downloads to its storage (S3, a CDN) with a signed URL; the storage's own XML
+    // refusal is not the caller's AWS keys (auth/bad-aws-credentials below), which never signed that URL.
+    id: 'ambiguous/storage-refused',
+    category: 'unknown',
+    reason:
+      'the registry’s blob storage refused the signed download URL it redirected to: a proxy that altered it, a URL that expired, or a storage fault',
+    candidates: ['network', 'service', 'clock-skew'],
+    fix: ADVICE.storageRefused,
   },
   {
     // Batch 4 (issue 26): Artifact Registry's token service answers 403 for a repository the identity may not read
@@ -483,6 +500,12 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason:
       'the host’s signature policy rejected the image: unsigned, or signed with a key the policy does not trust',
     fix: ADVICE.signatureRejected,
+  },
+  {
+    id: 'integrity/response-unreadable',
+    category: 'integrity',
+    reason: 'the registry’s answer lacks what the client requires to use it (a Docker-Content-Digest header)',
+    fix: ADVICE.responseUnreadable,
   },
   {
     id: 'integrity/manifest-invalid',

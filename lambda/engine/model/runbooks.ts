@@ -536,6 +536,20 @@ export const ADVICE = {
     title: 'The signature policy rejected the image',
     fix: 'The host’s containers policy (/etc/containers/policy.json, and registries.d for where signatures are looked up) requires a signature this image does not have, or one made with a key it does not trust: check the policy entry for this registry or repository, that its key file is current, and that the signature store is reachable; pull a signed image, or change the policy on purpose, never by accepting anything.',
   }),
+  storageRefused: (): Advice => ({
+    title: 'The registry’s storage refused the download',
+    fix: 'The registry sent the download to its blob storage (S3 or a CDN) with a signed URL, and the storage refused it: retry first, since a storage fault is often brief (check the registry’s status page); if it repeats, look for a proxy that rewrites URLs or query strings or changes the request, a client so slow the URL expired, and the host’s clock.',
+  }),
+  // https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview: the pod's service account names the
+  // identity's client ID; with several managed identities on a node, AZURE_CLIENT_ID picks one.
+  azureCredentialChain: (): Advice => ({
+    title: 'No Azure credential for the registry',
+    fix: 'Azure’s DefaultAzureCredential found no identity to get an ACR token with: on AKS, set up workload identity (the service account’s azure.workload.identity/client-id annotation and the pod’s azure.workload.identity/use label) or, when the node has several managed identities, set AZURE_CLIENT_ID to the one with AcrPull on the registry; elsewhere, az login or the AZURE_* environment variables.',
+  }),
+  responseUnreadable: (): Advice => ({
+    title: 'The registry’s answer is missing what the client needs',
+    fix: 'The registry answered without something this client requires, such as the Docker-Content-Digest header, which some clients insist on: check for a proxy in front of the registry that drops response headers, update the client, or use a registry (or a setting of it) that sends the header.',
+  }),
   registryQuota: (): Advice => ({
     title: 'The registry’s quota is full',
     fix: 'The registry refused the push because the plan, project or namespace has reached its quota of repositories or storage, not because of the credentials: delete repositories or images it no longer needs (a retention or lifecycle rule keeps it so), or raise the limit in the registry’s plan or project settings, then push again.',

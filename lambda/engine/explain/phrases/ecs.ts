@@ -17,6 +17,7 @@ export const ECS: readonly PhraseRow[] = [
   ['not-found/repository-or-tag', /repository \S{1,300} not found/im, 'https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md (Amazon ECS "CannotPullContainer task errors")'],
   // ECS's words when the task's network cannot reach ECR (no NAT, no VPC endpoint).
   ['network/no-answer', /There is a connection issue between the task and Amazon ECR/i, 'https://github.com/anomalyco/sst/issues/6019'],
+  ['network/no-answer', /CannotPullContainerError: timeout[ \t]*$/im, 'https://github.com/aws-samples/aws-batch-with-ffmpeg/issues/21'],
   ['network/no-answer', /i\/o timeout/i, 'https://github.com/ActionIQ/terraform-aws-retool-ecs-fargate/issues/20'],
   ['network/no-answer', /dial tcp/i, 'https://github.com/ActionIQ/terraform-aws-retool-ecs-fargate/issues/20'],
   ['network/no-answer', /context deadline exceeded/i, 'https://github.com/Releem/releem-agent/issues/195'],

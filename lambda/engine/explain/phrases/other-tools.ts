@@ -21,6 +21,12 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['integrity/media-type', /media type "[^"\n]{1,100}" is not allowed, found in descriptor/i, 'https://github.com/helm/helm/issues/31775'],
   // pack looks for a buildpack image in the daemon's local store before the registry.
   ['ambiguous/local-store', /image \S{1,300} does not exist on the daemon/i, 'https://github.com/buildpacks/docs/issues/648'],
+  // Apple's container CLI (Swift): its keychain store, its HTTP/2 client, and a registry answer it cannot use.
+  ['credentials/credential-helper-failed', /error querying keychain for \S{1,300}/i, 'https://github.com/apple/container/issues/1733'],
+  ['network/no-answer', /StreamClosed\(streamID: HTTP2StreamID\(\d{1,9}\), errorCode: HTTP2ErrorCode<0x[0-9a-f]{1,4} ProtocolError>/i, 'https://github.com/apple/container/issues/443'],
+  ['integrity/response-unreadable', /missing required header Docker-Content-Digest/i, 'https://github.com/apple/container/issues/1453'],
+  // fabric8's docker build wants the registry's CA file where docker keeps per-registry certificates.
+  ['network/tls-untrusted', /open \/etc\/docker\/certs\.d\/[^\s:]{1,300}: no such file or directory/i, 'https://github.com/openshift-labs/learn-katacoda/issues/1064'],
   // Batch 5's tuning set (issue 26, session 2).
 
   ['auth/registry-unauthorized', /most likely due to incorrect or mismatched registry credentials/i, 'https://github.com/klothoplatform/klotho/issues/467'],

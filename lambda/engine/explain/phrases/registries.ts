@@ -104,6 +104,10 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['not-found/repository-or-tag', /\bblob unknown to registry\b/i, 'https://github.com/docker/build-push-action/pull/1593'],
   // The OCI distribution spec's message for MANIFEST_UNKNOWN, printed without the code.
   ['not-found/repository-or-tag', /\bThe named manifest is not known to the registry\b/i, 'https://github.com/goharbor/harbor-helm/issues/1895'],
+  ['not-found/repository-or-tag', /Project '[^'\n]{1,100}' not found or deleted/i, 'https://github.com/apache/airflow-on-k8s-operator/issues/31'],
+  // Quay's and others' storage answering a redirected blob download with S3's XML.
+  ['ambiguous/storage-refused', /(?:response body|download failed)[^\n]{0,400}<Code>SignatureDoesNotMatch<\/Code>/i, 'https://github.com/argoproj/argo-cd/issues/16336'],
+  ['credentials/azure-credential-chain', /DefaultAzureCredential: failed to acquire a token/i, 'https://github.com/fluxcd/source-controller/issues/1071'],
   // DigitalOcean's plan limit on repositories.
   ['permission/registry-quota', /registry contains \d{1,6} repositories, limit is \d{1,6}/i, 'https://github.com/docker/build-push-action/issues/586'],
   // Harbor's project quota.
