@@ -11,6 +11,9 @@ export const CONTAINERD: readonly PhraseRow[] = [
   ['integrity/transfer', /size mismatch/i, null],
   // containerd's content writer: the blob's stream ended before the size the descriptor gave.
   ['network/truncated-transfer', /failed to read expected number of bytes: unexpected EOF/i, 'https://github.com/bottlerocket-os/bottlerocket/issues/2491'],
+  // The registry asks for a client certificate (mutual TLS) that the client did not send.
+  ['network/no-answer', /remote error: tls: certificate required/i, 'https://github.com/containerd/containerd/pull/13206'],
+  ['network/no-answer', /read tcp [^\n]{1,120}: read: connection timed out/i, 'https://github.com/yunionio/cloudpods/issues/17464'],
   ['not-found/repository-or-tag', /code = NotFound/im, 'https://linden.consulting/en/blog/ecr-image-pull-failure'],
   // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 

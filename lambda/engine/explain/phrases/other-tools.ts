@@ -25,6 +25,8 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['credentials/credential-helper-failed', /error querying keychain for \S{1,300}/i, 'https://github.com/apple/container/issues/1733'],
   ['network/no-answer', /StreamClosed\(streamID: HTTP2StreamID\(\d{1,9}\), errorCode: HTTP2ErrorCode<0x[0-9a-f]{1,4} ProtocolError>/i, 'https://github.com/apple/container/issues/443'],
   ['integrity/response-unreadable', /missing required header Docker-Content-Digest/i, 'https://github.com/apple/container/issues/1453'],
+  // flyctl when Fly's API refuses the user's token.
+  ['auth/registry-unauthorized', /failed building options: You must be authenticated to view this/i, 'https://github.com/fly-apps/hello-fly/issues/4'],
   // fabric8's docker build wants the registry's CA file where docker keeps per-registry certificates.
   ['network/tls-untrusted', /open \/etc\/docker\/certs\.d\/[^\s:]{1,300}: no such file or directory/i, 'https://github.com/openshift-labs/learn-katacoda/issues/1064'],
   // Batch 5's tuning set (issue 26, session 2).

@@ -10,6 +10,8 @@ export const PODMAN: readonly PhraseRow[] = [
   ['ambiguous/engine-unreachable', /^Error: failed to connect: dial tcp 127\.0\.0\.1:\d{1,5}: connectex:/im, 'https://github.com/podman-container-tools/podman/issues/18718'],
   // containers/image's signature policy (policy.json).
   ['integrity/signature-rejected', /Source image rejected: (?:Invalid GPG signature|A signature was required, but no signature exists)/i, 'https://github.com/podman-container-tools/podman/issues/20727'],
+  // containers/image cannot read an index nested in an index.
+  ['integrity/media-type', /Unexpectedly received a manifest list instead of a manifest for a single image/i, 'https://github.com/podman-container-tools/podman/issues/25045'],
   ['network/truncated-transfer', /happened during read: [^\n]{0,200}unexpected EOF/i, 'https://github.com/podman-container-tools/skopeo/pull/1901'],
   ['network/truncated-transfer', /\(heuristic tuning data: [^\n]{0,200}\): unexpected EOF/i, 'https://github.com/podman-container-tools/podman/issues/18168'],
   ['ambiguous/access-denied-or-missing', /access to the requested resource is not authorized/im, 'https://github.com/podman-container-tools/skopeo/issues/1416'],

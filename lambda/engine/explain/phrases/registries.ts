@@ -9,7 +9,7 @@ export const REGISTRIES: readonly PhraseRow[] = [
   // GHCR refuses the login itself at the version check (`GET /v2/`) with its bare `denied: denied`: the token or password was not accepted.
   ['auth/login-refused', /\/v2\/"?: denied: denied/i, 'https://github.com/dataforgoodfr/12_bloom/issues/109'],
   ['auth/login-refused', /DENIED: unauthenticated: User cannot be authenticated with the token provided/i, 'https://github.com/tektoncd/catalog/issues/931'],
-  ['permission/registry-iam', /Permission \\?"artifactregistry\.repositories\.\w{1,60}\\?" denied/i, 'https://github.com/iterative/cml/issues/1136'],
+  ['permission/registry-iam', /Permission \\{0,2}"artifactregistry\.repositories\.\w{1,60}\\{0,2}" denied/i, 'https://github.com/iterative/cml/issues/1136'],
   ['auth/registry-unauthorized', /Unauthenticated requests do not have permission "artifactregistry\./i, 'https://github.com/google/fuzzbench/issues/1981'],
   ['permission/registry-iam', /Token exchange failed for project '[^'\n]{1,100}'\. (?:Caller does not have permission|Access denied)/i, 'https://github.com/spinnaker/spinnaker/issues/3840'],
   ['permission/registry-iam', /installation not allowed to Write organization package/i, 'https://github.com/enketo/enketo-express/issues/312'],
@@ -112,6 +112,11 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['permission/registry-quota', /registry contains \d{1,6} repositories, limit is \d{1,6}/i, 'https://github.com/docker/build-push-action/issues/586'],
   // Harbor's project quota.
   ['permission/registry-quota', /storage resource, which when updated to current usage of [^\n]{1,40} will exceed the configured upper limit/i, 'https://github.com/goharbor/harbor/issues/17390'],
+  // Harbor's proxy cache logging Docker Hub's answer to its login.
+  ['throttle/rate-exceeded', /"detail": "Rate limit exceeded"/i, 'https://github.com/goharbor/harbor/issues/23750'],
+  // Quay's answer (docker's v1 wording) to an identity it knows that may not pull.
+  ['permission/registry-iam', /Status 403 trying to pull repository \S{1,300}: "\{\\?"error\\?": \\?"Permission Denied\\?"\}"/i, 'https://github.com/rancher/rancher/issues/11642'],
+  ['auth/registry-unauthorized', /\/manifests\/[^\s"]{1,200}: unauthorized"\}/i, 'https://github.com/microsoft/azure-api-management-monetization/issues/19'],
   // Harbor's read-only mode (an administrator's setting, or a plan whose storage is full): writes are refused.
   ['service/server-error', /The system is in read only mode\. Any modification is prohibited/i, 'https://github.com/ovh/public-cloud-roadmap/issues/242'],
   ['not-found/repository-or-tag', /This repo requires terms acceptance and is only available on registry\.redhat\.io/i, 'https://github.com/redhat-developer/rhdh-local/pull/20'],
