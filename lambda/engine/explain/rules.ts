@@ -350,6 +350,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     fix: ADVICE.dockerApi,
   },
   {
+    id: 'ambiguous/tool-own-failure',
+    category: 'unknown',
+    reason:
+      'the tool failed on its own, not at a registry: its own service refused its token, or a program on the host is built for another architecture',
+    candidates: ['auth', 'platform'],
+    fix: ADVICE.toolOwnFailure,
+  },
+  {
     id: 'ambiguous/engine-unreachable',
     category: 'unknown',
     reason:

@@ -527,6 +527,10 @@ export const ADVICE = {
     title: 'Manifest format this client cannot read',
     fix: 'The manifest or index media type of the image (an OCI manifest, or an OCI index with attestations) is not one this client reads: upgrade the client (docker 20.10 or later reads OCI images; old tools ask only for Docker media types), or push the image with Docker media types and no attestations (docker buildx build --provenance=false --sbom=false, --output type=image,oci-mediatypes=false).',
   }),
+  toolOwnFailure: (): Advice => ({
+    title: 'The tool failed, not the pull',
+    fix: 'This is the tool’s own failure, not a registry’s answer or an image’s: fix the tool (its API token, its login, or the build of the program for this host’s architecture) and run it again; a pull error, if any, comes after it.',
+  }),
   engineUnreachable: (): Advice => ({
     title: 'The container engine did not answer',
     fix: 'The command could not reach its own engine, so no registry was asked: start it (podman machine start, Docker Desktop, systemctl start docker), check which one the client talks to (podman system connection list, docker context ls, DOCKER_HOST), then pull again.',

@@ -27,6 +27,15 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['integrity/response-unreadable', /missing required header Docker-Content-Digest/i, 'https://github.com/apple/container/issues/1453'],
   // flyctl when Fly's API refuses the user's token.
   ['auth/registry-unauthorized', /failed building options: You must be authenticated to view this/i, 'https://github.com/fly-apps/hello-fly/issues/4'],
+  // dependabot's updater when a private registry refused the credentials it was given (or it was given none).
+  ['auth/registry-unauthorized', /\bprivate_source_authentication_failure\b/i, 'https://github.com/elastic/apm-agent-nodejs/issues/4537'],
+  // Renovate could not get an ECR token (its AWS credentials or permission): then it pulls with no docker auth.
+  ['credentials/none-in-chain', /ECR getAuthorizationToken error/i, 'https://github.com/mend/renovate-ce-ee/issues/304'],
+  // The tool failed on its own, not at a registry: a scanner's API token, a program built for another architecture.
+  ['ambiguous/tool-own-failure', /Authentication error \(SNYK-\d{4}\)/i, 'https://github.com/cloudnative-pg/postgres-containers/issues/327'],
+  ['ambiguous/tool-own-failure', /: cannot execute binary file: Exec format error/i, 'https://github.com/imjasonh/setup-crane/issues/5'],
+  // singularity's layer cache holding a cut-off download.
+  ['integrity/transfer', /gzip: \S{1,400}\.tar\.gz: unexpected end of file/i, 'https://github.com/maxfieldk/TE-Seq/issues/8'],
   // fabric8's docker build wants the registry's CA file where docker keeps per-registry certificates.
   ['network/tls-untrusted', /open \/etc\/docker\/certs\.d\/[^\s:]{1,300}: no such file or directory/i, 'https://github.com/openshift-labs/learn-katacoda/issues/1064'],
   // Batch 5's tuning set (issue 26, session 2).

@@ -47,7 +47,7 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['ambiguous/registry-denied', /\{"code":"FORBIDDEN","message":"Forbidden"\}/i, 'https://github.com/spiffe/helm-charts-hardened/issues/567'],
   ['ambiguous/token-forbidden', /failed to fetch oauth token: unexpected status from GET request to https:\/\/[a-z0-9-]{1,60}-docker\.pkg\.dev\/v2\/token\S{0,600}: 403\b/i, 'https://github.com/harness/developer-hub/pull/9973'],
   // A HEAD request carries no body, so a 403 says nothing more: ECR answers it for a tag that does not exist, too.
-  ['ambiguous/registry-denied', /unexpected status from HEAD request to \S{1,600}\/manifests\/\S{1,300}: 403 Forbidden/i, 'https://github.com/aws/aws-cdk-cli/pull/1505'],
+  ['ambiguous/registry-denied', /unexpected status from HEAD request (?:to|at)\s{1,3}\S{1,600}\/manifests\/\S{1,300}:\s{1,3}403 Forbidden/i, 'https://github.com/aws/aws-cdk-cli/pull/1505'],
   ['auth/registry-unauthorized', /denied: You may not login yet/i, 'https://github.com/jumpserver/jumpserver/issues/11038'],
   // Quay's answer for a tag that was deleted or expired (its time machine keeps it for a while).
   ['not-found/repository-or-tag', /Tag \S{1,128} was deleted or has expired/i, null],
@@ -114,6 +114,8 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['permission/registry-quota', /storage resource, which when updated to current usage of [^\n]{1,40} will exceed the configured upper limit/i, 'https://github.com/goharbor/harbor/issues/17390'],
   // Harbor's proxy cache logging Docker Hub's answer to its login.
   ['throttle/rate-exceeded', /"detail": "Rate limit exceeded"/i, 'https://github.com/goharbor/harbor/issues/23750'],
+  // Container Registry's answer when the project that hosts the images is suspended.
+  ['permission/registry-iam', /Consumer '[^'\n]{1,100}' has been suspended/i, 'https://github.com/kubeflow/pipelines/issues/7904'],
   // Quay's answer (docker's v1 wording) to an identity it knows that may not pull.
   ['permission/registry-iam', /Status 403 trying to pull repository \S{1,300}: "\{\\?"error\\?": \\?"Permission Denied\\?"\}"/i, 'https://github.com/rancher/rancher/issues/11642'],
   ['auth/registry-unauthorized', /\/manifests\/[^\s"]{1,200}: unauthorized"\}/i, 'https://github.com/microsoft/azure-api-management-monetization/issues/19'],
