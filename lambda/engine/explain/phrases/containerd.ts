@@ -14,6 +14,8 @@ export const CONTAINERD: readonly PhraseRow[] = [
   // The registry asks for a client certificate (mutual TLS) that the client did not send.
   ['network/no-answer', /remote error: tls: certificate required/i, 'https://github.com/containerd/containerd/pull/13206'],
   ['network/no-answer', /read tcp [^\n]{1,120}: read: connection timed out/i, 'https://github.com/yunionio/cloudpods/issues/17464'],
+  // stargz-snapshotter resolving a lazily pulled layer.
+  ['auth/registry-unauthorized', /failed to access to the registry with code 401/i, 'https://github.com/containerd/stargz-snapshotter/issues/1989'],
   ['not-found/repository-or-tag', /code = NotFound/im, 'https://linden.consulting/en/blog/ecr-image-pull-failure'],
   // Batch 4's held-out groups, tuned on after their tuned record was written (issue 26, session 2).
 

@@ -119,6 +119,8 @@ export const DOCKER: readonly PhraseRow[] = [
   ['network/no-answer', /Retrying in \d{1,3} seconds?[ \t]*\n(?:\d{1,6} \| )?[ \t]*EOF[ \t]*$/im, 'https://github.com/aws/aws-cli/issues/7231'],
   ['network/no-answer', /Retrying in \d{1,3} seconds?[ \t]{1,3}EOF[ \t]*$/im, 'https://github.com/aws-samples/amazon-sagemaker-tensorflow-object-detection-api/issues/23'],
   ['network/no-answer', /\b\d{1,3}(?:\.\d{1,3}){3}:53 cannot resolve \S{1,300}/i, 'https://github.com/orbstack/orbstack/issues/1917'],
+  // docker's layer unpacking could not read the tar stream (an engine too old for the layer, or a cut download).
+  ['integrity/transfer', /failed to register layer: [^\n]{0,200}archive\/tar: invalid tar header/i, 'https://github.com/11notes/docker-kms/issues/22'],
   ['integrity/transfer', /\bBLOB_UPLOAD_INVALID\b/, 'https://github.com/GoogleContainerTools/kaniko/issues/607'],
   ['ambiguous/docker-api', /Internal Server Error \("invalid reference format"\)/i, 'https://github.com/aws/aws-sam-cli/issues/3793'],
   // Batches 3 to 8's held-out groups, tuned on in session 3 after their records (issue 26).

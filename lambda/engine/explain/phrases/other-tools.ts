@@ -36,6 +36,11 @@ export const OTHER_TOOLS: readonly PhraseRow[] = [
   ['ambiguous/tool-own-failure', /: cannot execute binary file: Exec format error/i, 'https://github.com/imjasonh/setup-crane/issues/5'],
   // singularity's layer cache holding a cut-off download.
   ['integrity/transfer', /gzip: \S{1,400}\.tar\.gz: unexpected end of file/i, 'https://github.com/maxfieldk/TE-Seq/issues/8'],
+  ['integrity/transfer', /gzip: \S{1,400}\.tar\.gz: not in gzip format/i, 'https://github.com/BioContainers/multi-package-containers/issues/2442'],
+  ['ambiguous/tool-own-failure', /scan job: submit scan request/i, 'https://github.com/goharbor/harbor/issues/21766'],
+  // Kubewarden's and Renovate's words when the registry refused them.
+  ['auth/registry-unauthorized', /Cannot fetch manifest of \S{1,300}: Not authorized/i, 'https://github.com/kubewarden/verify-image-signatures/issues/97'],
+  ['auth/registry-unauthorized', /DEBUG: Datasource unauthorized/i, 'https://github.com/renovatebot/renovate/issues/11446'],
   // fabric8's docker build wants the registry's CA file where docker keeps per-registry certificates.
   ['network/tls-untrusted', /open \/etc\/docker\/certs\.d\/[^\s:]{1,300}: no such file or directory/i, 'https://github.com/openshift-labs/learn-katacoda/issues/1064'],
   // Batch 5's tuning set (issue 26, session 2).

@@ -22,6 +22,8 @@ export const REGISTRIES: readonly PhraseRow[] = [
   // Docker Hub's 401 with its scope map is what it answers for a repository that does not exist, too.
   ['ambiguous/registry-denied', /https?:\/\/(?:index|registry-1)\.docker\.io\/v2\/\S{1,300}\/manifests\/\S{1,300}: UNAUTHORIZED: authentication required; \[map\[/i, 'https://github.com/GoogleContainerTools/kaniko/issues/2486'],
   ['ambiguous/registry-denied', /index\.docker\.io\/v2\/\S{1,300}\/manifests\/[\s\S]{0,100}?UNAUTHORIZED: authentication required; \[map\[Action:pull/i, 'https://github.com/nf-core/tfactivity/issues/15'],
+  // oras's form of the same answer: the status before it and a colon before the scope map.
+  ['ambiguous/registry-denied', /(?:index|registry-1)\.docker\.io\/v2\/\S{1,300}\/manifests\/\S{1,300}"?: response status code 401: unauthorized: authentication required: \[map\[/i, 'https://github.com/oras-project/oras/issues/1321'],
   // GitLab, Artifactory, Nexus and DigitalOcean: batch 3's held-out registries, tuned on after their first look was recorded.
   ['auth/login-refused', /HTTP Basic: Access denied/i, 'https://github.com/basecamp/kamal/issues/1498'],
   ['permission/registry-iam', /does not have permission for (?:manifest|blob|repository|image)\b/i, 'https://github.com/jfrog/jenkins-artifactory-plugin/issues/326'],
@@ -116,6 +118,12 @@ export const REGISTRIES: readonly PhraseRow[] = [
   ['throttle/rate-exceeded', /"detail": "Rate limit exceeded"/i, 'https://github.com/goharbor/harbor/issues/23750'],
   // Container Registry's answer when the project that hosts the images is suspended.
   ['permission/registry-iam', /Consumer '[^'\n]{1,100}' has been suspended/i, 'https://github.com/kubeflow/pipelines/issues/7904'],
+  ['not-found/repository-or-tag', /\bunknown: artifact \S{1,300} not found/i, 'https://github.com/containers/image/issues/2203'],
+  // ACR's 401 words for a service principal it does not accept, which IoT Edge wraps in a StatusCode:500.
+  ['auth/registry-unauthorized', /unauthorized: (?:Invalid clientid or client secret|Application not registered with AAD)/i, 'https://github.com/Azure/iotedge/issues/7466'],
+  // Singularity Hub (shub://).
+  ['not-found/repository-or-tag', /the requested manifest was not found in singularity hub/i, 'https://github.com/IARCbioinfo/IARC-nf/issues/1'],
+  ['network/no-answer', /No response received from singularity hub/i, 'https://github.com/bhattlab/lathe/issues/27'],
   // Quay's answer (docker's v1 wording) to an identity it knows that may not pull.
   ['permission/registry-iam', /Status 403 trying to pull repository \S{1,300}: "\{\\?"error\\?": \\?"Permission Denied\\?"\}"/i, 'https://github.com/rancher/rancher/issues/11642'],
   ['auth/registry-unauthorized', /\/manifests\/[^\s"]{1,200}: unauthorized"\}/i, 'https://github.com/microsoft/azure-api-management-monetization/issues/19'],
