@@ -10,6 +10,7 @@ import {
 } from '../../lambda/engine/model/limits.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../../lambda/engine/model/seed-contract.ts';
 import { chunks, dashboardLimitProblems } from '../dashboard-limits.ts';
+import { organizationDashboardName } from './naming.ts';
 
 /**
  * The sink policy: any principal of the organization may create or update a link, for what the links share only (the form
@@ -73,7 +74,7 @@ export class MonitoringStack extends Stack {
         );
       }
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-        dashboardName: `${props.canaryName}-organization`,
+        dashboardName: organizationDashboardName(props.canaryName),
         widgets,
       });
     }

@@ -4,17 +4,20 @@
  * live in lambda/engine/model/deployment.ts.
  */
 import {
+  assetStackName,
   monitoringStackName,
+  organizationDashboardName,
   organizationStackName,
   stackSetName,
 } from '../../lambda/engine/model/deployment.ts';
 
-export { monitoringStackName, organizationStackName, stackSetName };
-
-/** The code bucket stack of one region, in the management account. */
-export function assetStackName(name: string, region: string): string {
-  return `${name}-org-assets-${region}`;
-}
+export {
+  assetStackName,
+  monitoringStackName,
+  organizationDashboardName,
+  organizationStackName,
+  stackSetName,
+};
 
 /**
  * The code bucket of one region: `<name>-<account>-<region>`, at most 32 + 1 + 12 + 1 + 14 = 60 characters

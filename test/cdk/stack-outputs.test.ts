@@ -1,16 +1,22 @@
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../lambda/commands/package-info.ts';
 import { validateConfig } from '../../lambda/engine/config/validate.ts';
 import {
+  assetStackName,
   canaryStackName,
   configurationHash,
   dashboardStackName,
+  monitoringStackName,
+  organizationDashboardName,
+  organizationStackName,
   STACK_OUTPUTS,
   STACK_TAG,
   writtenConfigurationHash,
 } from '../../lambda/engine/model/deployment.ts';
 import { SERVICE_LIMITS } from '../../lambda/engine/model/limits.ts';
+import { buildOrganizationApp } from '../../lib/organization/organization-app.ts';
 import { TOOL_VERSION } from '../../lib/tool-version.ts';
 import { synthApp } from './helpers.ts';
 
@@ -128,5 +134,68 @@ describe('the canary stack outputs', () => {
       // The cloud assembly's stack tags are what `cdk deploy` passes to CloudFormation as the stack's tags.
       expect(assembly.getStackByName(name).tags, name).toMatchObject({ [STACK_TAG]: FILE.name });
     }
+  });
+
+  describe('organization mode', () => {
+    const ORG_FILE = {
+      ...FILE,
+      account: '111111111111',
+      organization: {
+        organizationId: 'o-a1b2c3d4e5',
+        organizationalUnits: ['ou-ab12-prod0001'],
+        monitoringAccount: '222222222222',
+      },
+    };
+    /** The organization app's cloud assembly for `regions` (bundling skipped: the tags and templates are the point). */
+    function orgAssembly(regions: string[]) {
+      const { config, problems } = validateConfig({ ...ORG_FILE, regions });
+      if (!config?.organization) throw new Error(problems.join('\n'));
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      buildOrganizationApp(app, { ...config, organization: config.organization });
+      return app.synth();
+    }
+    const dashboards = (template: { Resources?: Record<string, { Type: string; Properties?: unknown }> }) =>
+      Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+
+    it("tags every stack of the organization app for CloudFormation, as status's leftover scan recognizes them", () => {
+      const assembly = orgAssembly(['eu-west-1', 'us-east-1']);
+      const names = [
+        organizationStackName(FILE.name),
+        ...['eu-west-1', 'us-east-1'].flatMap((r) => [
+          assetStackName(FILE.name, r),
+          monitoringStackName(FILE.name, r),
+        ]),
+      ];
+      expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([...names].sort());
+      for (const name of names) {
+        expect(assembly.getStackByName(name).tags, name).toMatchObject({ [STACK_TAG]: FILE.name });
+      }
+    });
+
+    it("puts the dashboard, by one global name, in the first region's monitoring stack: reordering regions moves it to another stack", () => {
+      const before = orgAssembly(['eu-west-1', 'us-east-1']);
+      const after = orgAssembly(['us-east-1', 'eu-west-1']);
+      const named = { DashboardName: organizationDashboardName(FILE.name) };
+      const inStack = (assembly: ReturnType<typeof orgAssembly>, region: string) =>
+        dashboards(assembly.getStackByName(monitoringStackName(FILE.name, region)).template);
+      expect(inStack(before, 'eu-west-1')).toEqual([
+        expect.objectContaining({ Properties: expect.objectContaining(named) }),
+      ]);
+      expect(inStack(before, 'us-east-1')).toEqual([]);
+      expect(inStack(after, 'us-east-1')).toEqual([
+        expect.objectContaining({ Properties: expect.objectContaining(named) }),
+      ]);
+      expect(inStack(after, 'eu-west-1')).toEqual([]);
+      // No dependency orders the monitoring stacks: \`cdk deploy '<name>-monitoring-*'\` may run the new first region's
+      // update (create the dashboard) before the old first region's (delete it), while the name is still taken.
+      const monitoringOrder = after.stacks
+        .map((s) => s.stackName)
+        .filter((n) => n.startsWith(`${FILE.name}-monitoring-`));
+      expect(monitoringOrder).toHaveLength(2);
+      for (const name of monitoringOrder) {
+        const stacksBefore = after.getStackByName(name).dependencies.filter((d) => d.id !== `${name}.assets`);
+        expect(stacksBefore, name).toEqual([]);
+      }
+    });
   });
 });

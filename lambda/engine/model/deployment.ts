@@ -37,6 +37,19 @@ export function monitoringStackName(name: string, region: string): string {
   return `${name}-monitoring-${region}`;
 }
 
+/** The code bucket stack of one region, in the management (or delegated-administrator) account. */
+export function assetStackName(name: string, region: string): string {
+  return `${name}-org-assets-${region}`;
+}
+
+/**
+ * The organization's dashboard, in the first region's monitoring stack: like the one-account dashboard, its name is
+ * global to the monitoring account, so moving it to another region's stack is a delete before a create.
+ */
+export function organizationDashboardName(name: string): string {
+  return `${name}-organization`;
+}
+
 /** The StackSet, and the OAM sink of each region. */
 export function stackSetName(name: string): string {
   return name;
