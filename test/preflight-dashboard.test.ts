@@ -220,7 +220,7 @@ describe('preflight: the dashboard stack where the configuration no longer puts 
     });
   });
 
-  it('is not run with the dashboard off, nor with organization (its dashboard is the monitoring stack)', async () => {
+  it("is not run with the dashboard off, nor with organization and no monitoring account (test/organization-leftover.test.ts has the organization's)", async () => {
     stacks().push(dashboardStack('us-east-1'));
     const off = await report({ ...CONFIG, dashboard: false });
     expect(off.code).toBe(0);

@@ -110,6 +110,7 @@ describe('preflight without credentials', () => {
       `stackset-admin ${ACCOUNT}/eu-west-1`,
       `bootstrap ${MONITORING}/eu-west-1`,
       `sink ${MONITORING}/eu-west-1`,
+      `dashboard ${MONITORING}/eu-west-1`,
     ]);
   });
 });

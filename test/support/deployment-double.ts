@@ -1,7 +1,7 @@
 // What a deployed canary looks like to `ecr-pull-canary status` and `drill`: the services' documented behaviour
 // for the operations they call, as a model the SigV4-verifying loopback endpoint (test/support/preflight-double.ts)
 // answers from, each in its installed client's wire protocol:
-// - CloudFormation (AWS query): DescribeStacks, DescribeStackSet, ListStackInstances;
+// - CloudFormation (AWS query): DescribeStacks, DescribeStackResources, DescribeStackSet, ListStackInstances;
 // - EventBridge Scheduler (REST-JSON): GetSchedule (`GET /schedules/{Name}?groupName=`);
 // - EventBridge (JSON 1.1, `AWSEvents.`): DescribeRule;
 // - CloudWatch (JSON 1.0, `GraniteServiceVersion20100801.`, query-compatible errors): DescribeAlarms,
@@ -53,6 +53,8 @@ export interface DeployedStack {
   outputs: Record<string, string>;
   /** Stack tags (CDK passes a stack's tags to CloudFormation as these). */
   tags?: Record<string, string>;
+  /** What DescribeStackResources lists: each resource's logical ID, type, physical ID and status (CREATE_COMPLETE). */
+  resources?: Array<{ logicalId: string; type: string; physicalId: string; status?: string }>;
 }
 
 export interface DeployedSchedule {
@@ -253,6 +255,19 @@ export function deploymentModel(current: () => DeploymentState, world: TopicWorl
         )
           .map(([k, v]) => `<member><Key>${xml(k)}</Key><Value>${xml(v)}</Value></member>`)
           .join('')}</Tags></member></Stacks></DescribeStacksResult>`;
+      }
+      if (op === 'DescribeStackResources') {
+        // By StackName only (the form status and preflight send); a stack that is not there: DescribeStacks' error.
+        const name = form.get('StackName');
+        const stack = state.stacks.find((s) => s.region === region && s.name === name);
+        if (!stack) throw new ModelError(400, 'ValidationError', `Stack with id ${name} does not exist`);
+        const members = (stack.resources ?? [])
+          .map(
+            (r) =>
+              `<member><StackName>${xml(stack.name)}</StackName><StackId>arn:aws:cloudformation:${region}:${world.account}:stack/${xml(stack.name)}/0a1b2c3d</StackId><LogicalResourceId>${xml(r.logicalId)}</LogicalResourceId><PhysicalResourceId>${xml(r.physicalId)}</PhysicalResourceId><ResourceType>${xml(r.type)}</ResourceType><Timestamp>2026-12-01T10:00:00.000Z</Timestamp><ResourceStatus>${r.status ?? 'CREATE_COMPLETE'}</ResourceStatus></member>`,
+          )
+          .join('');
+        return `<DescribeStackResourcesResult><StackResources>${members}</StackResources></DescribeStackResourcesResult>`;
       }
       if (op === 'DescribeStackSet' || op === 'ListStackInstances') {
         const name = form.get('StackSetName');

@@ -57,7 +57,7 @@ export const PREFLIGHT_CHECKS_HELP: Readonly<Record<PreflightCheckId, string>> =
   'eks-cluster':
     'with workloadWatch.eks, each cluster: authentication mode API or API_AND_CONFIG_MAP, an endpoint the watcher reaches (public to all, or private from its subnets on 443)',
   dashboard:
-    "with the dashboard, this canary's <name>-dashboard stack in no region but the first (a dashboard's name is global to the account)",
+    "with the dashboard, this canary's <name>-dashboard stack (organization: the monitoring stack that holds <name>-organization) in no region but the first (a dashboard's name is global to the account)",
   organization: 'the organization ID, StackSets trusted access',
   'stackset-admin': 'the account may administer the StackSet (callAs)',
   sink: 'each OAM sink exists and admits the organization',

@@ -190,6 +190,7 @@ function organizationPlan(config: CanaryConfig, caller: string): Array<[Prefligh
   }
   if (caller === org.monitoringAccount) {
     for (const region of regions) if (org.sinkArns[region]) plan.push(['sink', { account: caller, region }]);
+    if (config.dashboard) plan.push(['dashboard', { account: caller, region: regions[0] ?? 'us-east-1' }]);
   }
   return plan;
 }
@@ -279,6 +280,7 @@ async function organization(
       );
     const sinkArn = org.sinkArns[place.region];
     if (id === 'sink' && sinkArn) work.push(sinkCheck(ctx, place, sinkArn, org.organizationId));
+    if (id === 'dashboard') work.push(dashboardCheck(ctx, config, caller));
   }
   return [...checks, ...(await Promise.all(work)).flat()];
 }

@@ -54,7 +54,7 @@ export const STATUS_CHECKS_HELP: Readonly<Record<StatusCheckId, string>> = {
   subscription: 'each subscription: protocol, endpoint (secrets masked), confirmed or pending',
   watch: 'the workload watch rules: enabled, last event matched',
   leftover:
-    'a canary stack in a region the configuration no longer names, or a dashboard stack removed or moved: the delete command',
+    'a canary stack in a region the configuration no longer names, or a dashboard stack removed or moved (organization: a monitoring or code bucket stack of a removed region, the dashboard or StackSet stack moved): the fix',
   stackset: 'organization: the StackSet and its status',
   instance: "organization: each stack instance's status",
 };

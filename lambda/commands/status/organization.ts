@@ -7,17 +7,20 @@ import type { Outcome } from '../../engine/aws/call.ts';
 import type { CanaryConfig } from '../../engine/config/schema.ts';
 import { monitoringStackName, organizationStackName, stackSetName } from '../../engine/model/deployment.ts';
 import { check, type Place, type StatusCheck, unanswered } from './check.ts';
+import { leftoverChecks } from './leftover.ts';
 import type { StatusReader } from './read.ts';
 
 /**
  * An organization rollout, seen from the account status runs as: from the StackSet's administrator, the StackSet
  * and every stack instance (account and region) with its status; from the monitoring account, its sink stacks.
- * The members' own alarms and subscriptions are theirs to read (their credentials, the same command).
+ * The members' own alarms and subscriptions are theirs to read (their credentials, the same command). With `scan`,
+ * the account's own stacks left where the configuration puts none (lambda/commands/status/leftover.ts).
  */
 export async function organizationStatus(
   reader: StatusReader,
   config: CanaryConfig,
   caller: string,
+  scan = true,
 ): Promise<StatusCheck[]> {
   const org = config.organization;
   if (!org) return [];
@@ -48,6 +51,11 @@ export async function organizationStatus(
       work.push(stackPresent(reader, { account: caller, region }, monitoringStackName(config.name, region)));
     }
   }
+  work.push(
+    scan
+      ? leftoverChecks(reader, config, caller)
+      : Promise.resolve([check('leftover', null, 'skip', 'not looked for (--no-scan)', null)]),
+  );
   const other = caller === admin ? monitoring : admin;
   return [
     check(

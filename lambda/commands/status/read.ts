@@ -1,4 +1,4 @@
-import { CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, type Stack, type StackResource } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -18,7 +18,7 @@ import {
 import { STSClient } from '@aws-sdk/client-sts';
 import { ClientPool, type Outcome, withDeadline } from '../../engine/aws/call.ts';
 import { metricAlarmsByPrefix } from '../../engine/aws/metric-alarms.ts';
-import { stackByName } from '../../engine/aws/stack-scan.ts';
+import { stackByName, stackResources } from '../../engine/aws/stack-scan.ts';
 
 /**
  * The reads status makes, one function per API (paging included), each under the deadline and never throwing.
@@ -67,6 +67,11 @@ export class StatusReader {
   /** The stack, or null when CloudFormation says there is none by that name. */
   stack(region: string, name: string): Promise<Outcome<Stack | null>> {
     return stackByName((run) => this.call(run), this.cloudformation(region), name);
+  }
+
+  /** The stack's resources (DescribeStackResources). */
+  resources(region: string, name: string): Promise<Outcome<StackResource[]>> {
+    return stackResources((run) => this.call(run), this.cloudformation(region), name);
   }
 
   schedule(region: string, name: string, group: string) {

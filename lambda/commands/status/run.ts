@@ -72,7 +72,7 @@ async function statusChecks(reader: StatusReader, request: StatusRequest): Promi
     account: caller,
   });
   if (config.organization) {
-    return [credentials, ...(await organizationStatus(reader, config, caller))];
+    return [credentials, ...(await organizationStatus(reader, config, caller, request.scan !== false))];
   }
   const account = config.account ?? caller;
   if (account !== caller) {
