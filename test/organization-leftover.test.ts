@@ -314,4 +314,33 @@ describe('organization: the StackSet account', () => {
     const checks = (await preflight()).report.checks.map((c) => c.id);
     expect(checks).not.toContain('dashboard');
   });
+
+  it("status: the StackSet's instances in a removed region, one line per region, until the StackSet's update deletes them", async () => {
+    actAs(MANAGEMENT);
+    const instance = (account: string, region: string) => ({
+      account,
+      region,
+      status: 'CURRENT' as const,
+      detailedStatus: 'SUCCEEDED' as const,
+    });
+    (double.state.deployment as DeploymentState).stackSets.push({
+      region: 'eu-west-1',
+      name: NAME,
+      status: 'ACTIVE',
+      instances: [
+        instance('444455556666', 'eu-west-1'),
+        instance('444455556666', 'us-east-1'),
+        instance('444455556666', 'us-west-2'),
+        instance('777788889999', 'us-west-2'),
+      ],
+    });
+    const { report } = await status();
+    expect(only(report, 'stackset').saw).toBe(`${NAME} is ACTIVE: 4 stack instance(s), 4 current`);
+    expect(only(report, 'instance')).toMatchObject({
+      where: `${MANAGEMENT}/us-west-2`,
+      status: 'warn',
+      saw: '2 stack instance(s) in us-west-2, a region the configuration no longer names (444455556666, 777788889999): their canaries still probe, page and cost',
+      fix: `if us-west-2 was removed on purpose, deploy ${organizationStackName(NAME)} with this configuration: the StackSet's update deletes them; else add us-west-2 back to regions`,
+    });
+  });
 });

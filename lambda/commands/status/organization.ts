@@ -44,7 +44,7 @@ export async function organizationStatus(
   if (caller === admin) {
     const place = { account: caller, region: first };
     work.push(stackPresent(reader, place, organizationStackName(config.name)));
-    work.push(stackSetChecks(reader, place, stackSetName(config.name), org.callAs));
+    work.push(stackSetChecks(reader, place, config, org.callAs));
   }
   if (caller === monitoring) {
     for (const region of regions) {
@@ -99,9 +99,10 @@ async function stackPresent(reader: StatusReader, place: Place, name: string): P
 async function stackSetChecks(
   reader: StatusReader,
   place: Place,
-  name: string,
+  config: CanaryConfig,
   callAs: string,
 ): Promise<StatusCheck[]> {
+  const name = stackSetName(config.name);
   const client = reader.cloudformation(place.region);
   const described = await reader.call((abortSignal) =>
     client.send(new DescribeStackSetCommand({ StackSetName: name, CallAs: callAs as 'SELF' }), {
@@ -167,6 +168,7 @@ async function stackSetChecks(
       },
     ),
   );
+  checks.push(...removedRegionInstances(config, place, instances));
   for (const i of bad) {
     const detailed = i.StackInstanceStatus?.DetailedStatus ?? '';
     const running = detailed === 'PENDING' || detailed === 'RUNNING';
@@ -184,4 +186,33 @@ async function stackSetChecks(
     );
   }
   return checks;
+}
+
+/**
+ * Stack instances in a region the configuration no longer names: the StackSet stack's next deploy deletes them (the
+ * StackSet resource's update deletes the instances its new model no longer has), until then their canaries still
+ * probe, page and cost in every account listed. One line per region.
+ */
+function removedRegionInstances(
+  config: CanaryConfig,
+  place: Place,
+  instances: readonly StackInstanceSummary[],
+): StatusCheck[] {
+  const configured = new Set(config.regions.map((r) => r.region));
+  const byRegion = new Map<string, string[]>();
+  for (const i of instances) {
+    if (!i.Region || configured.has(i.Region)) continue;
+    byRegion.set(i.Region, [...(byRegion.get(i.Region) ?? []), i.Account ?? '?']);
+  }
+  const stack = organizationStackName(config.name);
+  return [...byRegion].map(([region, accounts]) =>
+    check(
+      'instance',
+      { account: place.account, region },
+      'warn',
+      `${accounts.length} stack instance(s) in ${region}, a region the configuration no longer names (${accounts.join(', ')}): their canaries still probe, page and cost`,
+      `if ${region} was removed on purpose, deploy ${stack} with this configuration: the StackSet's update deletes them; else add ${region} back to regions`,
+      { stackSetName: stackSetName(config.name), region, accounts },
+    ),
+  );
 }
