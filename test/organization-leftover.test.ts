@@ -315,6 +315,41 @@ describe('organization: the StackSet account', () => {
     expect(checks).not.toContain('dashboard');
   });
 
+  it('preflight: fails the StackSet stack left in the old first region, before a deploy makes a second StackSet; passes once it is gone', async () => {
+    actAs(MANAGEMENT, 'us-west-2');
+    const orgStack = organizationStackName(NAME);
+    const left = (status: string): DeployedStack => ({
+      region: 'us-east-1',
+      name: orgStack,
+      status,
+      outputs: {},
+      tags: { [STACK_TAG]: NAME },
+    });
+    stacks().push(left('UPDATE_COMPLETE'));
+    const { code, report } = await preflight();
+    expect(code).toBe(1);
+    const check = only(report, 'stackset-stack');
+    expect(check).toMatchObject({
+      where: `${MANAGEMENT}/eu-west-1`,
+      status: 'fail',
+      saw: `${orgStack} is deployed in us-east-1 (UPDATE_COMPLETE), but the configuration now puts it in eu-west-1, the first of regions: cdk deploy would create a second StackSet ${NAME} there, whose stack instances would make this canary's named resources a second time in every member account and region, and fail; ${OTHERS.length - 2} not enabled for this account (skipped)`,
+      fix: `put us-east-1 first in regions, where the StackSet is; to move it, delete the old stack first (it deletes the StackSet and every member account's canary; the deploy then makes them again from eu-west-1): aws cloudformation delete-stack --stack-name ${orgStack} --region us-east-1`,
+      details: { delete: [`aws cloudformation delete-stack --stack-name ${orgStack} --region us-east-1`] },
+    });
+    // One DescribeStacks in every region but the first for it (the other lookups are status's).
+    expect(calls('DescribeStacks')).toHaveLength(OTHERS.length);
+    // A creation that rolled back holds no StackSet: named, no failure.
+    stacks()[0] = left('ROLLBACK_COMPLETE');
+    const rolledBack = only((await preflight()).report, 'stackset-stack');
+    expect(rolledBack.status).toBe('pass');
+    expect(rolledBack.saw).toContain(`${orgStack} in us-east-1 (ROLLBACK_COMPLETE) holds no StackSet`);
+    stacks().length = 0;
+    expect(only((await preflight()).report, 'stackset-stack')).toMatchObject({
+      status: 'pass',
+      saw: expect.stringMatching(new RegExp(`^looked for ${orgStack} in the ${OTHERS.length} regions`)),
+    });
+  });
+
   it("status: the StackSet's instances in a removed region, one line per region, until the StackSet's update deletes them", async () => {
     actAs(MANAGEMENT);
     const instance = (account: string, region: string) => ({

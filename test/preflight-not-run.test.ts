@@ -108,6 +108,7 @@ describe('preflight without credentials', () => {
       `bootstrap ${ACCOUNT}/eu-west-1`,
       `organization ${ACCOUNT}/eu-west-1`,
       `stackset-admin ${ACCOUNT}/eu-west-1`,
+      `stackset-stack ${ACCOUNT}/eu-west-1`,
       `bootstrap ${MONITORING}/eu-west-1`,
       `sink ${MONITORING}/eu-west-1`,
       `dashboard ${MONITORING}/eu-west-1`,

@@ -17,6 +17,7 @@ export const PREFLIGHT_CHECK_IDS = [
   'dashboard',
   'organization',
   'stackset-admin',
+  'stackset-stack',
   'sink',
 ] as const;
 export type PreflightCheckId = (typeof PREFLIGHT_CHECK_IDS)[number];
@@ -35,6 +36,7 @@ export const PREFLIGHT_TITLES: Readonly<Record<PreflightCheckId, string>> = {
   dashboard: 'dashboard stack',
   organization: 'organization',
   'stackset-admin': 'StackSet admin',
+  'stackset-stack': 'StackSet stack',
   sink: 'OAM sink',
 };
 
@@ -60,6 +62,8 @@ export const PREFLIGHT_CHECKS_HELP: Readonly<Record<PreflightCheckId, string>> =
     "with the dashboard, this canary's <name>-dashboard stack (organization: the monitoring stack that holds <name>-organization) in no region but the first (a dashboard's name is global to the account)",
   organization: 'the organization ID, StackSets trusted access',
   'stackset-admin': 'the account may administer the StackSet (callAs)',
+  'stackset-stack':
+    'the <name>-org stack in no region but the first (else a deploy makes a second StackSet of the same canary)',
   sink: 'each OAM sink exists and admits the organization',
 };
 

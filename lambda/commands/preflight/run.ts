@@ -13,7 +13,7 @@ import {
 } from './check.ts';
 import { bootstrapCheck, organizationCheck, sinkCheck, stackSetAdminCheck, trailCheck } from './checks.ts';
 import { alarmName, type CanaryConfig, eksSettingsPath, type RegionConfig } from './config.ts';
-import { dashboardCheck } from './dashboard.ts';
+import { dashboardCheck, stackSetStackCheck } from './dashboard.ts';
 import { eksChecks } from './eks.ts';
 import { networkCheck, subnetsCheck } from './network.ts';
 import { topicCheck, topicKeyCheck } from './topic.ts';
@@ -186,7 +186,7 @@ function organizationPlan(config: CanaryConfig, caller: string): Array<[Prefligh
   ]);
   if (caller === org.managementAccount) {
     const place = { account: caller, region: regions[0] ?? 'us-east-1' };
-    plan.push(['organization', place], ['stackset-admin', place]);
+    plan.push(['organization', place], ['stackset-admin', place], ['stackset-stack', place]);
   }
   if (caller === org.monitoringAccount) {
     for (const region of regions) if (org.sinkArns[region]) plan.push(['sink', { account: caller, region }]);
@@ -281,6 +281,7 @@ async function organization(
     const sinkArn = org.sinkArns[place.region];
     if (id === 'sink' && sinkArn) work.push(sinkCheck(ctx, place, sinkArn, org.organizationId));
     if (id === 'dashboard') work.push(dashboardCheck(ctx, config, caller));
+    if (id === 'stackset-stack') work.push(stackSetStackCheck(ctx, config, caller));
   }
   return [...checks, ...(await Promise.all(work)).flat()];
 }
