@@ -7,6 +7,9 @@ import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
 import { useCommandDouble } from './support/command-double.ts';
 import { emptyAccount, type PreflightDouble, type PreflightState } from './support/preflight-double.ts';
 
+/** The regions the dashboard checks look in here: two (test/preflight-dashboard.test.ts looks in every known one). */
+const FEW_REGIONS = ['eu-west-1', 'us-east-1'];
+
 /**
  * Issue 28, `preflight` with `workloadWatch.eks`: each cluster's authentication mode, endpoint access and, for a
  * private cluster, the path from its subnets; the command in process with its real SDK clients (EKS and EC2 signed,
@@ -98,7 +101,7 @@ async function eksChecks(
   await runPreflightCommand(
     ['-c', `config=${path}`, '--json'],
     { stdout: (t) => (stdout += t), stderr: () => undefined, env: process.env },
-    { cwd: dir },
+    { cwd: dir, scanRegions: FEW_REGIONS },
   );
   const report = JSON.parse(stdout) as ChecksReport<PreflightCheckId>;
   return report.checks.filter((c) => c.id === 'eks-cluster');

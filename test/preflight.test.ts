@@ -11,6 +11,9 @@ import { cliBundle, runCliProcess } from './support/cli-process.ts';
 import { useCommandDouble } from './support/command-double.ts';
 import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
 
+/** The regions the dashboard checks look in here: two (test/preflight-dashboard.test.ts looks in every known one). */
+const FEW_REGIONS = ['eu-west-1', 'us-east-1'];
+
 /**
  * Issue 17, `preflight`: the command end to end in process (its real SDK clients, over HTTP, signed) against the
  * preflight double on loopback, for one healthy configuration and one broken thing at a time; and once as the
@@ -174,7 +177,7 @@ async function preflight(
   const code = await runPreflightCommand(
     ['-c', `config=${configFile('preflight.config.json', config)}`, '--json', ...extra],
     { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env },
-    { cwd: dir },
+    { cwd: dir, scanRegions: FEW_REGIONS },
   );
   return { code, report: stdout ? JSON.parse(stdout) : null, stderr };
 }
@@ -444,7 +447,7 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     await runPreflightCommand(
       ['-c', `config=${configFile('preflight.config.json', config)}`],
       { stdout: (t) => (text += t), stderr: (t) => (text += t), env: process.env },
-      { cwd: dir },
+      { cwd: dir, scanRegions: FEW_REGIONS },
     );
     expect(text).toContain('canary:[REDACTED]@');
     expect(text).not.toContain(password);

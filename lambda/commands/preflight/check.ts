@@ -77,6 +77,8 @@ export const PREFLIGHT_TIMEOUT_MS = 5000;
 export interface CheckContext {
   clients: PreflightClients;
   timeoutMs: number;
+  /** The regions the dashboard checks look in (tests name a few). @default every known region of the partition */
+  scanRegions?: readonly string[];
 }
 
 /** One place the app deploys to: an account and a region, as `account/region` in the output. */

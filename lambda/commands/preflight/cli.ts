@@ -61,6 +61,8 @@ export function parsePreflightArgs(
 /** Dependencies a test replaces: the working directory (where the configuration and cdk.json are). */
 export interface PreflightDeps {
   cwd: string;
+  /** The regions the dashboard checks look in (tests name a few). @default every known region of the partition */
+  scanRegions?: readonly string[];
 }
 
 /** `ecr-pull-canary preflight`: returns the exit status; never throws for a failing endpoint. */
@@ -77,7 +79,13 @@ export async function runPreflightCommand(
   );
   if ('exit' in started) return started.exit;
   const { request, config } = started;
-  const report = checksReport(await runPreflight({ ...request, config }));
+  const report = checksReport(
+    await runPreflight({
+      ...request,
+      config,
+      ...(deps.scanRegions ? { scanRegions: deps.scanRegions } : {}),
+    }),
+  );
   printChecks(io, report, { json: request.json, command: 'preflight', titles: PREFLIGHT_TITLES });
   return report.ok ? CHECKS_EXIT.ok : CHECKS_EXIT.failed;
 }

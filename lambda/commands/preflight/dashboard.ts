@@ -169,7 +169,7 @@ async function placementCheck(
   const first = firstRegion(config);
   const place = { account, region: first };
   const { stackName } = spec;
-  const { partition, lookups } = strayStackLookups(config, account);
+  const { partition, lookups } = strayStackLookups(config, account, ctx.scanRegions);
   const candidates = lookups.filter((l) => l.kind === spec.kind);
   const cloudformation = (region: string) => ctx.clients.cloudformation(region);
   const scan = await scanStacks(

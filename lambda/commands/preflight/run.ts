@@ -22,6 +22,8 @@ export interface PreflightRequest {
   config: CanaryConfig;
   qualifier: string;
   timeoutMs: number;
+  /** The regions the dashboard checks look in (tests name a few). @default every known region of the partition */
+  scanRegions?: readonly string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export async function runPreflight(request: PreflightRequest): Promise<Preflight
   const ctx: CheckContext = {
     clients: new PreflightClients(request.timeoutMs),
     timeoutMs: request.timeoutMs,
+    ...(request.scanRegions ? { scanRegions: request.scanRegions } : {}),
   };
   try {
     return await runChecks(ctx, request);

@@ -58,6 +58,8 @@ export function parseStatusArgs(
 export interface StatusDeps {
   cwd: string;
   now?: () => Date;
+  /** The regions the leftover scan looks in (tests name a few). @default every known region of the partition */
+  scanRegions?: readonly string[];
 }
 
 /** `ecr-pull-canary status`: returns the exit status; never throws for a failing endpoint. */
@@ -80,6 +82,7 @@ export async function runStatusCommand(
       timeoutMs: request.timeoutMs,
       scan: request.scan,
       ...(deps.now ? { now: deps.now() } : {}),
+      ...(deps.scanRegions ? { scanRegions: deps.scanRegions } : {}),
     }),
   );
   const failures = report.summary.fail;

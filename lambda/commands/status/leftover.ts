@@ -34,7 +34,7 @@ export async function leftoverChecks(
   config: CanaryConfig,
   account: string,
 ): Promise<StatusCheck[]> {
-  const { partition, regions, lookups } = strayStackLookups(config, account);
+  const { partition, regions, lookups } = strayStackLookups(config, account, reader.scanRegions);
   const configured = new Set(config.regions.map((r) => r.region));
   const scan = await scanStacks(
     lookups,

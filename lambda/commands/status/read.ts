@@ -27,7 +27,14 @@ import { stackByName, stackResources } from '../../engine/aws/stack-scan.ts';
 export class StatusReader {
   readonly pool: ClientPool;
 
-  constructor(readonly timeoutMs: number) {
+  /**
+   * @param scanRegions the regions the leftover scan looks in (lambda/engine/aws/stack-scan.ts); tests name a few, as
+   * they pin `now`; by default every known region of the configuration's partition.
+   */
+  constructor(
+    readonly timeoutMs: number,
+    readonly scanRegions?: readonly string[],
+  ) {
     this.pool = new ClientPool(timeoutMs);
   }
 

@@ -33,6 +33,8 @@ export interface StatusRequest {
   scan?: boolean;
   /** The time status judges against (tests pin it). */
   now?: Date;
+  /** The regions the leftover scan looks in (tests name a few). @default every known region of the partition */
+  scanRegions?: readonly string[];
 }
 
 /** How far back the probe's runs and the watch's events are read: one GetMetricData per region covers both. */
@@ -43,7 +45,7 @@ export const LOOKBACK_HOURS = 24;
  * (Describe, Get and List calls only), and never throws for a failing endpoint.
  */
 export async function runStatus(request: StatusRequest): Promise<StatusCheck[]> {
-  const reader = new StatusReader(request.timeoutMs);
+  const reader = new StatusReader(request.timeoutMs, request.scanRegions);
   try {
     return await statusChecks(reader, request);
   } finally {

@@ -111,6 +111,7 @@ export interface StackLookup {
 export function strayStackLookups(
   config: CanaryConfig,
   account?: string,
+  candidates: readonly string[] = KNOWN_REGIONS,
 ): {
   partition: string;
   regions: string[];
@@ -119,7 +120,7 @@ export function strayStackLookups(
   const first = firstRegion(config);
   const configured = new Set(config.regions.map((r) => r.region));
   const partition = regionPartition(first);
-  const regions = KNOWN_REGIONS.filter((region) => regionPartition(region) === partition);
+  const regions = candidates.filter((region) => regionPartition(region) === partition);
   const org = config.organization;
   const name = config.name;
   const lookups = regions.flatMap((region): StackLookup[] => {
