@@ -4,11 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import type { PreflightCheckId } from '../lambda/commands/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
-import { useCommandDouble } from './support/command-double.ts';
+import { FEW_SCAN_REGIONS, useCommandDouble } from './support/command-double.ts';
 import { emptyAccount, type PreflightDouble, type PreflightState } from './support/preflight-double.ts';
-
-/** The regions the dashboard checks look in here: two (test/preflight-dashboard.test.ts looks in every known one). */
-const FEW_REGIONS = ['eu-west-1', 'us-east-1'];
 
 /**
  * Issue 28, `preflight` with `workloadWatch.eks`: each cluster's authentication mode, endpoint access and, for a
@@ -101,7 +98,7 @@ async function eksChecks(
   await runPreflightCommand(
     ['-c', `config=${path}`, '--json'],
     { stdout: (t) => (stdout += t), stderr: () => undefined, env: process.env },
-    { cwd: dir, scanRegions: FEW_REGIONS },
+    { cwd: dir, scanRegions: FEW_SCAN_REGIONS },
   );
   const report = JSON.parse(stdout) as ChecksReport<PreflightCheckId>;
   return report.checks.filter((c) => c.id === 'eks-cluster');

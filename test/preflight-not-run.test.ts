@@ -5,10 +5,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChecksReport } from '../lambda/commands/doctor/check.ts';
 import type { PreflightCheckId } from '../lambda/commands/preflight/check.ts';
 import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
+import { FEW_SCAN_REGIONS } from './support/command-double.ts';
 import { applyEnv } from './support/probe-env.ts';
-
-/** The regions the dashboard checks look in here: two (test/preflight-dashboard.test.ts looks in every known one). */
-const FEW_REGIONS = ['eu-west-1', 'us-east-1'];
 
 /**
  * Issue 27, item 5: `preflight` with no credentials fails the credentials check and lists every other check the
@@ -46,7 +44,7 @@ async function preflight(config: unknown, json = true) {
   const code = await runPreflightCommand(
     ['-c', `config=${path}`, '--timeout', '2000', ...(json ? ['--json'] : [])],
     { stdout: (t) => (stdout += t), stderr: () => {}, env: process.env },
-    { cwd: dir, scanRegions: FEW_REGIONS },
+    { cwd: dir, scanRegions: FEW_SCAN_REGIONS },
   );
   return { code, stdout };
 }

@@ -8,11 +8,8 @@ import { MIN_BOOTSTRAP_VERSION, type PreflightCheckId } from '../lambda/commands
 import { runPreflightCommand } from '../lambda/commands/preflight/cli.ts';
 import { USER_CONFIG_FILE } from '../lambda/engine/config/locate.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
-import { useCommandDouble } from './support/command-double.ts';
+import { FEW_SCAN_REGIONS, useCommandDouble } from './support/command-double.ts';
 import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
-
-/** The regions the dashboard checks look in here: two (test/preflight-dashboard.test.ts looks in every known one). */
-const FEW_REGIONS = ['eu-west-1', 'us-east-1'];
 
 /**
  * Issue 17, `preflight`: the command end to end in process (its real SDK clients, over HTTP, signed) against the
@@ -177,7 +174,7 @@ async function preflight(
   const code = await runPreflightCommand(
     ['-c', `config=${configFile('preflight.config.json', config)}`, '--json', ...extra],
     { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env },
-    { cwd: dir, scanRegions: FEW_REGIONS },
+    { cwd: dir, scanRegions: FEW_SCAN_REGIONS },
   );
   return { code, report: stdout ? JSON.parse(stdout) : null, stderr };
 }
@@ -447,7 +444,7 @@ describe('ecr-pull-canary preflight, in process against the double', () => {
     await runPreflightCommand(
       ['-c', `config=${configFile('preflight.config.json', config)}`],
       { stdout: (t) => (text += t), stderr: (t) => (text += t), env: process.env },
-      { cwd: dir, scanRegions: FEW_REGIONS },
+      { cwd: dir, scanRegions: FEW_SCAN_REGIONS },
     );
     expect(text).toContain('canary:[REDACTED]@');
     expect(text).not.toContain(password);

@@ -17,7 +17,7 @@ import {
 import { KNOWN_REGIONS } from '../lambda/engine/model/regions.ts';
 import { KNOWN_GOOD_TARGET_NAME } from '../lambda/engine/model/seed-contract.ts';
 import { cliBundle, runCliProcess } from './support/cli-process.ts';
-import { useCommandDouble } from './support/command-double.ts';
+import { FEW_SCAN_REGIONS, useCommandDouble } from './support/command-double.ts';
 import type { DeploymentState } from './support/deployment-double.ts';
 import type { PreflightDouble, PreflightState } from './support/preflight-double.ts';
 import { canaryWorld, ECR_RULE, ECS_RULE, SCHEDULE } from './support/status-world.ts';
@@ -86,12 +86,8 @@ const hostEnv = useCommandDouble(
 
 const deployment = () => double.state.deployment as DeploymentState;
 
-/**
- * The regions the leftover scan looks in: two, outside the tests of the scan itself, which look in every known region
- * as the command does (the scan's 35 DescribeStacks a run through the SigV4 double were a fifth of the suite's growth).
- */
-const FEW_REGIONS = [REGION, 'us-east-1'];
-let scanRegions: readonly string[] | undefined = FEW_REGIONS;
+/** Outside the tests of the scan itself, the leftover scan looks in two regions (FEW_SCAN_REGIONS). */
+let scanRegions: readonly string[] | undefined = FEW_SCAN_REGIONS;
 
 async function status(
   config: unknown = CONFIG,
@@ -259,7 +255,7 @@ describe('ecr-pull-canary status, in process against the double', () => {
       scanRegions = undefined;
     });
     afterEach(() => {
-      scanRegions = FEW_REGIONS;
+      scanRegions = FEW_SCAN_REGIONS;
     });
     /** The commercial regions status looks in besides the configured one, every one of them once. */
     const OTHERS = KNOWN_REGIONS.filter((r) => !/^(cn|us-gov|us-iso|eu-isoe)/.test(r) && r !== REGION);

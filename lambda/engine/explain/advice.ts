@@ -56,11 +56,10 @@ function adviceFor(
   const own = RULES_BY_ID.get(rule);
   if (own?.fix) return own.fix(context);
   if (rule === 'ambiguous/consequence-only') {
-    // docker's prompt after an empty password has its own words; any other consequence names its reason.
-    const follows = evidence?.follows;
-    return follows === 'credentials/empty-login-password'
-      ? ADVICE.consequenceOnly()
-      : ADVICE.causeAbove(RULES_BY_ID.get(follows ?? '')?.reason ?? 'a consequence of an earlier error');
+    const follows = RULES_BY_ID.get(evidence?.follows ?? '');
+    return (
+      follows?.causeAboveFix?.() ?? ADVICE.causeAbove(follows?.reason ?? 'a consequence of an earlier error')
+    );
   }
   if (rule === 'ambiguous/bare-refusal') return ADVICE.deniedChecks(context);
   if (evidence?.source === 'errorCode' && /^MissingAuthenticationToken/.test(evidence.match)) {

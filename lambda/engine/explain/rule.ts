@@ -21,6 +21,11 @@ export interface TextRule {
    */
   consequence?: true;
   /**
+   * A consequence's own fix for when the error before it is one no rule recognises (docker's prompt: the command
+   * before the pipe printed no password); without one, the fix names the consequence and asks for that error.
+   */
+  causeAboveFix?: () => Advice;
+  /**
    * The line is a warning the tool went on from (it fell back to a pull, another registry or no credentials): it
    * decides its own error before any other rule, and the whole text only when no other error in it has a verdict.
    */

@@ -166,6 +166,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     reason:
       'docker login got no password, so `aws ecr get-login-password` printed none: it found no AWS credentials (see its own error above this line)',
     consequence: true,
+    causeAboveFix: ADVICE.consequenceOnly,
   },
   // Authentication: the credential itself was rejected (registry token, access key, session token).
   {

@@ -3,40 +3,24 @@
  * (lib/workload-watch.ts). A thin adapter: it reads the configuration, builds the SDK-backed EKS port and outputs
  * and hands them to {@link runEksWatch}. It never throws: a thrown error would only be retried into the next run.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { type ClusterInfo, clusterInfo, type EksApi } from '../../engine/eks/clusters.ts';
 import { readEksWatchConfig } from '../../engine/eks/eks-config.ts';
 import { type EksRunSummary, runEksWatch } from '../../engine/eks/eks-run.ts';
 import { dynamoDbIndexStore } from '../../engine/eks/index-store.ts';
 import { OUTPUT_CLIENT_CONFIG } from '../../engine/outputs/client-config.ts';
-import { cloudWatchMetricsSink } from '../../engine/outputs/cloudwatch-sink.ts';
-import type { MetricsSink, PublishedMessage } from '../../engine/outputs/ports.ts';
+import type { PublishedMessage } from '../../engine/outputs/ports.ts';
 import { snsNotifier } from '../../engine/outputs/sns-notifier.ts';
 import { dynamoDbStateStore } from '../../engine/outputs/state-store.ts';
 import { readCodeData } from '../code-data-file.ts';
+import { type OutputClients, outputClients } from '../output-clients.ts';
 import { logRunFailure } from '../run-failed.ts';
 
-interface WarmClients {
-  metrics: MetricsSink;
-  sns: SNSClient;
-  dynamodb: DynamoDBClient;
-  eks: EKSClient;
-}
+let eksClient: EKSClient | undefined;
 
-let warm: WarmClients | undefined;
-
-function clients(): WarmClients {
-  const outputs = OUTPUT_CLIENT_CONFIG;
-  warm ??= {
-    metrics: cloudWatchMetricsSink(new CloudWatchClient(outputs)),
-    sns: new SNSClient(outputs),
-    dynamodb: new DynamoDBClient(outputs),
-    eks: new EKSClient(outputs),
-  };
-  return warm;
+function clients(): OutputClients & { eks: EKSClient } {
+  eksClient ??= new EKSClient(OUTPUT_CLIENT_CONFIG);
+  return { ...outputClients(), eks: eksClient };
 }
 
 /** The two EKS calls over the SDK client. */

@@ -4,9 +4,6 @@
  * the SDK clients and outputs, and hands them to the engine's scheduled run. It never throws: a failed run is one
  * log line, and the steady metric's absence shows it.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { createInventoryClients } from '../../engine/inventory/clients.ts';
 import {
   dynamoDbRiskStateStore,
@@ -19,14 +16,11 @@ import {
   type ScheduledSummary,
 } from '../../engine/inventory/scheduled.ts';
 import { RUN_BUDGET_MS } from '../../engine/model/limits.ts';
-import { OUTPUT_CLIENT_CONFIG } from '../../engine/outputs/client-config.ts';
-import { cloudWatchMetricsSink } from '../../engine/outputs/cloudwatch-sink.ts';
 import { snsNotifier } from '../../engine/outputs/sns-notifier.ts';
+import { outputClients } from '../output-clients.ts';
 import { logRunFailure } from '../run-failed.ts';
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
-
-let outputs: { cloudwatch: CloudWatchClient; sns: SNSClient; dynamodb: DynamoDBClient } | undefined;
 
 export async function handler(
   _event: unknown,
@@ -34,16 +28,12 @@ export async function handler(
 ): Promise<ScheduledSummary | { failed: string }> {
   try {
     const config = readInventoryConfig(process.env);
-    outputs ??= {
-      cloudwatch: new CloudWatchClient(OUTPUT_CLIENT_CONFIG),
-      sns: new SNSClient(OUTPUT_CLIENT_CONFIG),
-      dynamodb: new DynamoDBClient(OUTPUT_CLIENT_CONFIG),
-    };
+    const outputs = outputClients();
     const remaining = context?.getRemainingTimeInMillis?.() ?? 60_000;
     const clients = createInventoryClients({ region: config.region });
     try {
       return await runScheduledInventory(config, clients, {
-        metrics: cloudWatchMetricsSink(outputs.cloudwatch),
+        metrics: outputs.metrics,
         notifier: config.topicArn ? snsNotifier<RiskNotification>(outputs.sns, config.topicArn) : null,
         store: config.stateTable
           ? dynamoDbRiskStateStore(

@@ -1,13 +1,7 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { type RunSummary, runCanary } from '../../engine/canary-run.ts';
 import { readHandlerConfig } from '../../engine/handler-config.ts';
 import { FIRST_RUN } from '../../engine/model/contract.ts';
-import { OUTPUT_CLIENT_CONFIG } from '../../engine/outputs/client-config.ts';
-import { cloudWatchMetricsSink } from '../../engine/outputs/cloudwatch-sink.ts';
 import type { TargetState } from '../../engine/outputs/dedup.ts';
-import type { MetricsSink } from '../../engine/outputs/ports.ts';
 import { snsNotifier } from '../../engine/outputs/sns-notifier.ts';
 import { dynamoDbStateStore } from '../../engine/outputs/state-store.ts';
 import { type AwsClientFactory, createAwsClientFactory } from '../../engine/probe/aws-clients.ts';
@@ -21,6 +15,7 @@ import {
   sendResponse,
 } from '../cfn-response.ts';
 import { readCodeData } from '../code-data-file.ts';
+import { type OutputClients, outputClients } from '../output-clients.ts';
 
 /** Time kept back from a relayed first run for returning its answer and the logging around it. */
 const RELAY_MARGIN_MS = 2000;
@@ -30,28 +25,19 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
 }
 
-interface WarmClients {
+/** The probe's clients and last-known dedup states: created on the first invocation, kept while the container is warm. */
+interface WarmState {
   probe: AwsClientFactory;
-  metrics: MetricsSink;
-  sns: SNSClient;
-  dynamodb: DynamoDBClient;
   /** Last-known dedup states, kept while the container is warm (see lambda/engine/outputs/notify.ts). */
   lastKnown: Map<string, TargetState>;
 }
 
-/** Created on the first invocation and reused while the container is warm; no configuration is read here. */
-let warm: WarmClients | undefined;
+/** No configuration is read here. */
+let warm: WarmState | undefined;
 
-function clients(): WarmClients {
-  const outputs = OUTPUT_CLIENT_CONFIG;
-  warm ??= {
-    probe: createAwsClientFactory(),
-    metrics: cloudWatchMetricsSink(new CloudWatchClient(outputs)),
-    sns: new SNSClient(outputs),
-    dynamodb: new DynamoDBClient(outputs),
-    lastKnown: new Map(),
-  };
-  return warm;
+function clients(): WarmState & OutputClients {
+  warm ??= { probe: createAwsClientFactory(), lastKnown: new Map() };
+  return { ...warm, ...outputClients() };
 }
 
 /**
